@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// commissim: an agent-based simulation of commissioner–provider markets for children's services.
+import PackageDescription
+
+let package = Package(
+    name: "commissim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "commissim", targets: ["commissim"]),
+        .library(name: "CommissimModel", targets: ["CommissimModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // GSL (GNU Scientific Library) through pkg-config; see Sources/CGSL/shim.h.
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        // Engine: random-number streams, seed derivation, parallel execution of independent runs.
+        .target(name: "CommissimEngine", dependencies: ["CGSL"]),
+        // Model: agents, mechanisms, the monthly schedule and the parameter catalogue.
+        .target(name: "CommissimModel", dependencies: ["CommissimEngine"]),
+        // Edges: scenario files in (TOML), CSV and manifests out.
+        .target(
+            name: "CommissimIO",
+            dependencies: ["CommissimModel", "CommissimEngine", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // The thin command-line interface.
+        .executableTarget(
+            name: "commissim",
+            dependencies: [
+                "CommissimIO", "CommissimModel", "CommissimEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "CommissimTests",
+            dependencies: ["CommissimIO", "CommissimModel", "CommissimEngine"]
+        ),
+    ]
+)

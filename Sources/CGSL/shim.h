@@ -1,0 +1,23 @@
+/* Shim for the GNU Scientific Library.
+ * Swift 6 rejects GSL's global `gsl_rng_*` / `gsl_qrng_*` type pointers as shared mutable state,
+ * so each generator type is returned from a static inline function instead. */
+#ifndef COMMISSIM_GSL_SHIM_H
+#define COMMISSIM_GSL_SHIM_H
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_qrng.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_statistics_double.h>
+#include <gsl/gsl_sort.h>
+
+static inline const gsl_rng_type *commissim_rng_mt19937(void) { return gsl_rng_mt19937; }
+static inline const gsl_rng_type *commissim_rng_taus2(void) { return gsl_rng_taus2; }
+static inline const gsl_rng_type *commissim_rng_ranlxd1(void) { return gsl_rng_ranlxd1; }
+static inline const gsl_rng_type *commissim_rng_ranlxs0(void) { return gsl_rng_ranlxs0; }
+static inline const gsl_rng_type *commissim_rng_gfsr4(void) { return gsl_rng_gfsr4; }
+
+static inline const gsl_qrng_type *commissim_qrng_sobol(void) { return gsl_qrng_sobol; }
+static inline const gsl_qrng_type *commissim_qrng_halton(void) { return gsl_qrng_halton; }
+static inline const gsl_qrng_type *commissim_qrng_niederreiter_2(void) { return gsl_qrng_niederreiter_2; }
+
+#endif

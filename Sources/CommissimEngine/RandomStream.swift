@@ -1,0 +1,76 @@
+import CGSL
+
+/// The GSL generator algorithms a scenario may name (`simulation.rng`).
+public enum GeneratorKind: String, CaseIterable, Sendable {
+    case mt19937, taus2, ranlxd1, ranlxs0, gfsr4
+
+    var gslType: UnsafePointer<gsl_rng_type> {
+        switch self {
+        case .mt19937: return commissim_rng_mt19937()
+        case .taus2: return commissim_rng_taus2()
+        case .ranlxd1: return commissim_rng_ranlxd1()
+        case .ranlxs0: return commissim_rng_ranlxs0()
+        case .gfsr4: return commissim_rng_gfsr4()
+        }
+    }
+}
+
+/// One independent stream of random numbers for one simulation run, backed by a GSL generator.
+///
+/// Every run owns exactly one stream, seeded from the scenario seed (see ``SeedDerivation``), so
+/// a run's results never depend on which thread ran it or what ran beside it. A stream is not
+/// thread-safe and is never shared between runs.
+public final class RandomStream {
+    private let rng: UnsafeMutablePointer<gsl_rng>
+    /// The seed the generator was set with.
+    public let seed: UInt64
+    /// The generator kind.
+    public let kind: GeneratorKind
+
+    /// Creates a stream of the given GSL generator, seeded with `seed`.
+    public init(seed: UInt64, kind: GeneratorKind = .mt19937) {
+        guard let r = gsl_rng_alloc(kind.gslType) else { fatalError("gsl_rng_alloc failed: out of memory") }
+        rng = r
+        self.seed = seed
+        self.kind = kind
+        // GSL's seeding takes an unsigned long; 0 means "the generator's default seed" for some
+        // generators, so fold the 64-bit seed into a non-zero value.
+        let folded = seed == 0 ? 0x9E37_79B9 : seed
+        gsl_rng_set(rng, UInt(truncatingIfNeeded: folded))
+    }
+
+    deinit { gsl_rng_free(rng) }
+
+    /// GSL's name for the generator, as written into manifests.
+    public var generatorName: String { String(cString: gsl_rng_name(rng)) }
+
+    /// Uniform on [0, 1).
+    @inline(__always) public func uniform() -> Double { gsl_rng_uniform(rng) }
+    /// Uniform on (0, 1).
+    @inline(__always) public func uniformPositive() -> Double { gsl_rng_uniform_pos(rng) }
+    /// Uniform integer in 0..<n (n > 0).
+    @inline(__always) public func uniformInt(_ n: Int) -> Int {
+        precondition(n > 0)
+        return Int(gsl_rng_uniform_int(rng, UInt(n)))
+    }
+    /// True with probability `p`.
+    @inline(__always) public func bernoulli(_ p: Double) -> Bool { p > 0 && gsl_rng_uniform(rng) < p }
+    /// Gaussian with mean 0 and standard deviation `sd`.
+    @inline(__always) public func gaussian(sd: Double) -> Double { sd > 0 ? gsl_ran_gaussian_ziggurat(rng, sd) : 0 }
+    /// Poisson with mean `mu`.
+    public func poisson(_ mu: Double) -> Int { mu > 0 ? Int(gsl_ran_poisson(rng, mu)) : 0 }
+    /// Number of trials up to and including the first success (≥ 1), success probability `p`.
+    public func geometric(_ p: Double) -> Int {
+        if p >= 1 { return 1 }
+        if p <= 0 { return Int(Int32.max) }
+        return Int(gsl_ran_geometric(rng, p))
+    }
+    /// Lognormal parameterised by the underlying normal's ζ and σ.
+    public func lognormal(zeta: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, zeta, sigma) }
+    /// Gamma with shape `a` and scale `b`.
+    public func gamma(shape a: Double, scale b: Double) -> Double { gsl_ran_gamma(rng, a, b) }
+    /// Beta(a, b).
+    public func beta(_ a: Double, _ b: Double) -> Double { gsl_ran_beta(rng, a, b) }
+    /// Flat (uniform) on [a, b).
+    public func flat(_ a: Double, _ b: Double) -> Double { gsl_ran_flat(rng, a, b) }
+}

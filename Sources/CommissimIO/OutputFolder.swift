@@ -1,0 +1,75 @@
+import Foundation
+
+/// An output folder written atomically: files go to a hidden staging folder beside it and are
+/// renamed into place only when everything has been written, so an error or interruption never
+/// leaves half-written results. The manifest is moved last.
+public final class OutputFolder {
+    public let path: String
+    public let staging: String
+    private var committed = false
+
+    /// Prepares `path` (creating its parents). Throws a ``ScenarioError`` naming `--out` if it
+    /// cannot be written.
+    public init(_ path: String) throws {
+        let fm = FileManager.default
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        self.path = url.path
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: self.path, isDirectory: &isDir), !isDir.boolValue {
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "exists and is not a folder", fix: "choose another --out path")])
+        }
+        let parent = url.deletingLastPathComponent().path
+        staging = parent + "/." + url.lastPathComponent + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            if fm.fileExists(atPath: staging) { try fm.removeItem(atPath: staging) }
+            try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
+        } catch {
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot write the output folder (\(Self.reason(error)))",
+                                                fix: "choose a folder you can write, e.g. --out results/my-run")])
+        }
+        guard fm.isWritableFile(atPath: staging) else {
+            try? fm.removeItem(atPath: staging)
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "the output folder is not writable",
+                                                fix: "choose a folder you can write")])
+        }
+    }
+
+    deinit { if !committed { abort() } }
+
+    /// Path of `name` inside the staging folder.
+    public func stagedPath(_ name: String) -> String { staging + "/" + name }
+
+    /// Writes `text` to `name` in the staging folder.
+    public func write(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: stagedPath(name)))
+    }
+
+    /// Moves every staged file into the output folder (`last` moved last) and removes the staging folder.
+    public func commit(last: String? = "manifest.json") throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var names = try fm.contentsOfDirectory(atPath: staging).sorted()
+        if let l = last, let i = names.firstIndex(of: l) { names.remove(at: i); names.append(l) }
+        for n in names {
+            let to = path + "/" + n
+            if rename(stagedPath(n), to) != 0 {
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot move \(n) into place: \(String(cString: strerror(errno)))")])
+            }
+        }
+        try fm.removeItem(atPath: staging)
+        committed = true
+    }
+
+    /// Removes the staging folder and everything in it.
+    public func abort() {
+        try? FileManager.default.removeItem(atPath: staging)
+        committed = true
+    }
+
+    private static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError { return u.localizedDescription }
+        return ns.localizedDescription
+    }
+}

@@ -1,0 +1,83 @@
+import CommissimEngine
+import CommissimModel
+import Foundation
+
+/// Runs one scenario and writes its outputs: `timeseries.csv`, the optional per-council and
+/// per-provider detail, `scenario.resolved.toml` and `manifest.json`, all atomically.
+public struct RunWriter {
+    public let scenario: ResolvedScenario
+    public let scenarioFile: String
+    public let scenarioText: String
+    public let command: [String]
+
+    public init(scenario: ResolvedScenario, scenarioFile: String, scenarioText: String, command: [String]) {
+        self.scenario = scenario
+        self.scenarioFile = scenarioFile
+        self.scenarioText = scenarioText
+        self.command = command
+    }
+
+    /// Runs and writes into `out`; returns the run's result.
+    @discardableResult
+    public func run(out: String) throws -> RunResult {
+        let folder = try OutputFolder(out)
+        let config = ModelConfig(scenario)
+        var detail: DetailWriter?
+        if config.detail { detail = try DetailWriter(folder: folder) }
+        let result = Simulation(config: config).run(observe: detail.map { d in { m in d.observe(m) } })
+        try detail?.close()
+        let csv = CSVFormat.table(header: MetricColumns.names, rows: result.rows)
+        try folder.write("timeseries.csv", csv)
+        let resolved = scenario.tomlText(header: "# Resolved scenario written by commissim \(CommissimVersion.string): every parameter, defaults included.\n# Reproduce with: commissim run scenario.resolved.toml --out <folder>\n")
+        try folder.write("scenario.resolved.toml", resolved)
+        var outputs: [(String, String)] = [("timeseries.csv", Fingerprint.of(csv)), ("scenario.resolved.toml", Fingerprint.of(resolved))]
+        if config.detail {
+            for n in ["councils.csv", "providers.csv"] {
+                let data = FileManager.default.contents(atPath: folder.stagedPath(n)) ?? Data()
+                outputs.append((n, Fingerprint.of(data)))
+            }
+        }
+        let manifest = Manifest(command: command, scenarioFile: scenarioFile, scenarioText: scenarioText, scenario: scenario,
+                                seed: config.seed, runSeeds: [result.seed], generator: result.generator, outputs: outputs)
+        try folder.write("manifest.json", manifest.json())
+        try folder.commit()
+        return result
+    }
+}
+
+/// Per-council and per-provider monthly rows (`simulation.detail = true` or `--detail`).
+final class DetailWriter {
+    private let councils: CSVStream
+    private let providers: CSVStream
+
+    init(folder: OutputFolder) throws {
+        councils = try CSVStream(path: folder.stagedPath("councils.csv"), header: [
+            "month", "council", "type", "region", "budget", "spend", "budget_pressure", "children_waiting", "contracts", "strategies_active"])
+        providers = try CSVStream(path: folder.stagedPath("providers.csv"), header: [
+            "month", "provider", "kind", "tier", "home_council", "trading", "capacity", "occupied", "committed", "reserves",
+            "quality", "unit_cost_week", "capital_per_place", "margin", "contracts"])
+    }
+
+    func observe(_ m: Market) {
+        let month = String(m.month + 1)
+        let n = CSVFormat.number
+        for c in 0..<m.councils.count {
+            try? councils.row([month, String(c), ParameterCatalog.councilTypes[m.councils.type[c]], String(m.councils.region[c]),
+                               n(m.councils.budget[c]), n(m.councils.spendTrend[c]), n(m.councils.pressure[c]),
+                               String(m.councils.waiting[c].count), String(m.councils.contracts[c].count),
+                               m.councilIsCutting(c) ? "1" : "0"])
+        }
+        let pr = m.providers
+        for i in 0..<pr.count where pr.alive[i] || pr.exitMonth[i] == m.month {
+            try? providers.row([month, String(i), pr.kind[i].name, ParameterCatalog.tiers[pr.tier[i]], String(pr.homeCouncil[i]),
+                                pr.alive[i] ? "1" : "0", String(pr.capacity[i]), String(pr.occupied[i]), String(pr.committed[i]),
+                                n(pr.reserves[i]), n(pr.quality[i]), n(m.weeklyUnitCost(i)), n(pr.capital[i]), n(pr.marginTrend[i]),
+                                String(pr.contracts[i].count)])
+        }
+    }
+
+    func close() throws {
+        try councils.close()
+        try providers.close()
+    }
+}

@@ -1,0 +1,295 @@
+import CommissimModel
+import Foundation
+import TOMLKit
+
+/// Reads a scenario file (TOML) into a ``ResolvedScenario``: every key checked against the
+/// ``ParameterCatalog`` (name, type, range), defaults filled in, and every problem reported with
+/// the file, line and key. Groups absent from the file come from ``DefaultPopulation``.
+public enum ScenarioParser {
+    /// Parses the scenario at `path`; throws every problem found, first by line.
+    public static func parse(file path: String) throws -> ResolvedScenario {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil,
+                                                message: exists ? "cannot read the file" : "no such file",
+                                                fix: exists ? "check its permissions" : "check the path (scenarios/ holds examples)")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil, message: "the file is not UTF-8 text", fix: "save it as UTF-8")])
+        }
+        return try parse(text: text, file: path)
+    }
+
+    /// Parses scenario `text`; `file` names it in messages.
+    public static func parse(text: String, file: String) throws -> ResolvedScenario {
+        var p = Reader(file: file, text: text)
+        let result = p.read()
+        if !p.errors.isEmpty { throw ScenarioErrors(p.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
+        return result
+    }
+}
+
+/// All the problems found in one scenario file (at least one).
+public struct ScenarioErrors: Error, CustomStringConvertible {
+    public let errors: [ScenarioError]
+    public init(_ errors: [ScenarioError]) { self.errors = errors }
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+private struct Reader {
+    let file: String
+    let text: String
+    let locator: SourceLocator
+    var errors: [ScenarioError] = []
+
+    init(file: String, text: String) {
+        self.file = file
+        self.text = text
+        locator = SourceLocator(text: text)
+    }
+
+    mutating func fail(_ where_: String, key: String?, _ message: String, fix: String? = nil) {
+        errors.append(ScenarioError(file: file, line: locator.line(where_), key: key, message: message, fix: fix))
+    }
+
+    mutating func read() -> ResolvedScenario {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            errors.append(ScenarioError(file: file, line: e.source.begin.line, key: nil,
+                                        message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line"))
+            return ResolvedScenario()
+        } catch {
+            errors.append(ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)"))
+            return ResolvedScenario()
+        }
+        var global: [String: ParamValue] = [:]
+        var councilGroups: [[String: ParamValue]]?
+        var providerGroups: [[String: ParamValue]]?
+        let known = ParameterCatalog.sections + ParameterCatalog.groupSections
+        for name in table.keys {
+            let value = table[name]!
+            if ParameterCatalog.sections.contains(name) {
+                guard let sub = value.table else {
+                    fail(name, key: name, "must be a table", fix: "write it as [\(name)] followed by its keys")
+                    continue
+                }
+                readKeys(sub, prefix: name, at: name, specs: ParameterCatalog.global, into: &global)
+            } else if ParameterCatalog.groupSections.contains(name) {
+                let groups = readGroups(name, value)
+                if name == "councils" { councilGroups = groups } else { providerGroups = groups }
+            } else {
+                let hint = Suggest.nearest(name, in: known).map { "did you mean [\($0)]?" } ?? "valid sections: " + known.joined(separator: ", ")
+                fail(name, key: name, "unknown section or key", fix: hint)
+            }
+        }
+        let defaults = councilGroups == nil || providerGroups == nil ? Self.defaultPopulation() : nil
+        let scenario = ResolvedScenario(global: global,
+                                        councilGroups: councilGroups ?? defaults!.councilGroups,
+                                        providerGroups: providerGroups ?? defaults!.providerGroups)
+        crossCheck(scenario)
+        return scenario
+    }
+
+    static func defaultPopulation() -> ResolvedScenario {
+        // The built-in population is parsed with the same reader; it is part of the program.
+        var r = Reader(file: "<default population>", text: DefaultPopulation.councils + "\n" + DefaultPopulation.providers)
+        let s = r.read()
+        precondition(r.errors.isEmpty, "built-in default population is invalid: \(r.errors)")
+        return s
+    }
+
+    mutating func readGroups(_ name: String, _ value: TOMLValueConvertible) -> [[String: ParamValue]] {
+        guard let array = value.array else {
+            fail(name, key: name, "must be an array of tables", fix: "write each group as [[\(name)]] followed by its keys")
+            return []
+        }
+        let specs = name == "councils" ? ParameterCatalog.council : ParameterCatalog.provider
+        var groups: [[String: ParamValue]] = []
+        for (i, element) in array.enumerated() {
+            let at = "\(name)[\(i)]"
+            guard let t = element.table else {
+                fail(at, key: name, "each group must be a table", fix: "write it as [[\(name)]]")
+                continue
+            }
+            var values: [String: ParamValue] = [:]
+            readKeys(t, prefix: name, at: at, specs: specs, into: &values)
+            groups.append(values)
+        }
+        if groups.isEmpty {
+            fail(name, key: name, "no groups given (zero \(name))", fix: "add at least one [[\(name)]] group, or remove the key to use the default population")
+        }
+        return groups
+    }
+
+    /// Reads the keys of table `t` whose catalogue paths start with `prefix`; `at` locates it in the file.
+    mutating func readKeys(_ t: TOMLTable, prefix: String, at: String, specs: [ParameterSpec], into out: inout [String: ParamValue]) {
+        let valid = specs.filter { $0.path.hasPrefix(prefix + ".") }
+        for key in t.keys {
+            let v = t[key]!
+            let path = prefix + "." + key
+            let location = at + "." + key
+            if let sub = v.table, specs.contains(where: { $0.path.hasPrefix(path + ".") }) {
+                readKeys(sub, prefix: path, at: location, specs: specs, into: &out)
+                continue
+            }
+            guard let spec = valid.first(where: { $0.path == path }) else {
+                let names = valid.compactMap { s -> String? in
+                    let rest = s.path.dropFirst(prefix.count + 1)
+                    return rest.contains(".") ? String(rest.split(separator: ".")[0]) : String(rest)
+                }
+                let hint = Suggest.nearest(key, in: names).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
+                fail(location, key: path, "unknown key", fix: hint)
+                continue
+            }
+            if let value = convert(v, spec: spec, location: location) { out[spec.path] = value }
+        }
+    }
+
+    mutating func convert(_ v: TOMLValueConvertible, spec: ParameterSpec, location: String) -> ParamValue? {
+        let key = spec.path
+        func typeError(_ expected: String) -> ParamValue? {
+            fail(location, key: key, "expected \(expected), got \(Self.describe(v))", fix: "write e.g. \(key.split(separator: ".").last!) = \(spec.defaultValue.tomlText)")
+            return nil
+        }
+        func checkRange(_ x: Double) -> Bool {
+            guard let r = spec.range, !r.contains(x) else { return true }
+            fail(location, key: key, "value \(Format.number(x)) is out of range \(Format.range(r))\(spec.unit.isEmpty ? "" : " (\(spec.unit))")",
+                 fix: "use a value between \(Format.number(r.lowerBound)) and \(Format.number(r.upperBound))")
+            return false
+        }
+        switch spec.kind {
+        case .real:
+            guard let x = Self.number(v) else { return typeError("a number") }
+            guard x.isFinite else { return typeError("a finite number") }
+            return checkRange(x) ? .real(x) : nil
+        case .integer:
+            guard let x = Self.number(v) else { return typeError("a whole number") }
+            if x != x.rounded() || !x.isFinite {
+                let what = spec.unit == "months" ? "a whole number of months" : "a whole number"
+                fail(location, key: key, "\(Format.number(x)) is not \(what)",
+                     fix: spec.unit == "months" ? "give the length in whole months (e.g. 36 for three years, 18 for a year and a half)" : "round it to a whole number")
+                return nil
+            }
+            return checkRange(x) ? .integer(Int(x)) : nil
+        case .flag:
+            guard let b = v.bool else { return typeError("true or false") }
+            return .flag(b)
+        case .text:
+            guard let s = v.string else { return typeError("text in quotes") }
+            return .text(s)
+        case .choice(let options):
+            guard let s = v.string else { return typeError("one of \(options.map { "\"\($0)\"" }.joined(separator: ", "))") }
+            guard options.contains(s) else {
+                let hint = Suggest.nearest(s, in: options).map { "did you mean \"\($0)\"?" } ?? "use one of: " + options.joined(separator: ", ")
+                fail(location, key: key, "\"\(s)\" is not a valid choice", fix: hint)
+                return nil
+            }
+            return .text(s)
+        case .choices(let options):
+            guard let a = v.array else { return typeError("a list like [\"\(options[0])\"]") }
+            var out: [String] = []
+            for item in a {
+                guard let s = item.string, options.contains(s) else {
+                    let word = item.string ?? Self.describe(item)
+                    let hint = item.string.flatMap { Suggest.nearest($0, in: options) }.map { "did you mean \"\($0)\"?" } ?? "use any of: " + options.joined(separator: ", ")
+                    fail(location, key: key, "\(word) is not a valid entry", fix: hint)
+                    return nil
+                }
+                if !out.contains(s) { out.append(s) }
+            }
+            return .list(out)
+        case .distribution:
+            if let x = Self.number(v) {
+                return checkRange(x) ? .distribution(.fixed(x)) : nil
+            }
+            guard let t = v.table else { return typeError("a number or a distribution like { dist = \"lognormal\", mean = 4, sd = 2 }") }
+            return distribution(t, spec: spec, location: location)
+        }
+    }
+
+    mutating func distribution(_ t: TOMLTable, spec: ParameterSpec, location: String) -> ParamValue? {
+        let key = spec.path
+        guard let name = t["dist"]?.string else {
+            fail(location, key: key, "a distribution needs dist = one of \(Distribution.names.joined(separator: ", "))", fix: "add dist = \"lognormal\" (or another)")
+            return nil
+        }
+        let fields: [String]
+        switch name {
+        case "fixed": fields = ["value"]
+        case "uniform": fields = ["min", "max"]
+        case "normal", "lognormal", "gamma", "beta": fields = ["mean", "sd"]
+        default:
+            let hint = Suggest.nearest(name, in: Distribution.names).map { "did you mean \"\($0)\"?" } ?? "use one of: " + Distribution.names.joined(separator: ", ")
+            fail(location + ".dist", key: key + ".dist", "unknown distribution \"\(name)\"", fix: hint)
+            return nil
+        }
+        var values: [String: Double] = [:]
+        var ok = true
+        for k in t.keys where k != "dist" {
+            guard fields.contains(k) else {
+                fail(location + "." + k, key: key + "." + k, "\(name) takes only \(fields.joined(separator: " and "))",
+                     fix: Suggest.nearest(k, in: fields).map { "did you mean '\($0)'?" } ?? "remove it")
+                ok = false
+                continue
+            }
+            guard let x = Self.number(t[k]!), x.isFinite else {
+                fail(location + "." + k, key: key + "." + k, "expected a number, got \(Self.describe(t[k]!))")
+                ok = false
+                continue
+            }
+            values[k] = x
+        }
+        for f in fields where values[f] == nil && ok {
+            fail(location, key: key, "\(name) distribution is missing '\(f)'", fix: "add \(f) = …")
+            ok = false
+        }
+        guard ok else { return nil }
+        let d: Distribution
+        switch name {
+        case "fixed": d = .fixed(values["value"]!)
+        case "uniform": d = .uniform(min: values["min"]!, max: values["max"]!)
+        case "normal": d = .normal(mean: values["mean"]!, sd: values["sd"]!)
+        case "lognormal": d = .lognormal(mean: values["mean"]!, sd: values["sd"]!)
+        case "gamma": d = .gamma(mean: values["mean"]!, sd: values["sd"]!)
+        default: d = .beta(mean: values["mean"]!, sd: values["sd"]!)
+        }
+        if let problem = d.problem(range: spec.range) {
+            fail(location, key: key, problem, fix: spec.range.map { "keep values within \(Format.range($0))\(spec.unit.isEmpty ? "" : " \(spec.unit)")" })
+            return nil
+        }
+        return .distribution(d)
+    }
+
+    /// Checks that need several keys at once.
+    mutating func crossCheck(_ s: ResolvedScenario) {
+        let tierKeys = ParameterCatalog.tiers.map { "demand.share_\($0)" }
+        let total = tierKeys.reduce(0.0) { acc, k in if case .real(let x) = s.global[k]! { return acc + x }; return acc }
+        if total <= 0 { fail("demand", key: "demand.share_*", "the tier shares sum to zero", fix: "give at least one tier a positive share") }
+        for (i, g) in s.providerGroups.enumerated() {
+            let sum = ParameterCatalog.tiers.reduce(0.0) { acc, t in if case .real(let x) = g["providers.share_\(t)"]! { return acc + x }; return acc }
+            if sum <= 0 { fail("providers[\(i)]", key: "providers.share_*", "this group's tier shares sum to zero", fix: "give at least one tier a positive share") }
+        }
+    }
+
+    static func number(_ v: TOMLValueConvertible) -> Double? {
+        switch v.type {
+        case .int: return v.int.map(Double.init)
+        case .double: return v.double
+        default: return nil
+        }
+    }
+
+    static func describe(_ v: TOMLValueConvertible) -> String {
+        switch v.type {
+        case .string: return "text \"\(v.string ?? "")\""
+        case .int: return "the whole number \(v.int ?? 0)"
+        case .double: return "the number \(v.double ?? 0)"
+        case .bool: return v.bool == true ? "true" : "false"
+        case .table: return "a table"
+        case .array: return "a list"
+        default: return "a date/time"
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Finds the line on which a key was written in a TOML file, for error messages.
+///
+/// The TOML library parses values but does not report where keys stand, so this scans the text
+/// for table headers (`[a.b]`, `[[councils]]`) and `key =` lines and records the line of each
+/// dotted path (array-of-tables elements as `councils[2]`). It never interprets values.
+struct SourceLocator {
+    private var lines: [String: Int] = [:]
+
+    init(text: String) {
+        var table: [String] = []
+        var arrayCounts: [String: Int] = [:]
+        var depth = 0 // open brackets/braces of a multi-line value
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNo = n + 1
+            let line = Self.stripComment(String(raw)).trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if depth > 0 {
+                depth += Self.balance(line)
+                continue
+            }
+            if line.hasPrefix("[[") {
+                let name = Self.clean(line.dropFirst(2).prefix { $0 != "]" })
+                let i = arrayCounts[name, default: -1] + 1
+                arrayCounts[name] = i
+                table = [name + "[\(i)]"]
+                lines[name + "[\(i)]"] = lineNo
+                continue
+            }
+            if line.hasPrefix("[") {
+                let name = Self.clean(line.dropFirst().prefix { $0 != "]" })
+                let parts = name.split(separator: ".").map(String.init)
+                // [councils.policy] attaches to the last [[councils]] element.
+                if let first = parts.first, let i = arrayCounts[first] {
+                    table = [first + "[\(i)]"] + parts.dropFirst()
+                } else {
+                    table = parts
+                }
+                lines[table.joined(separator: "."), default: lineNo] = lineNo
+                continue
+            }
+            if let eq = line.firstIndex(of: "=") {
+                let key = Self.clean(line[..<eq])
+                let path = (table + [key]).joined(separator: ".")
+                if lines[path] == nil { lines[path] = lineNo }
+                let value = String(line[line.index(after: eq)...])
+                // Keys of an inline table stand on the same line.
+                if value.contains("{") {
+                    for part in value.split(whereSeparator: { $0 == "{" || $0 == "," }) {
+                        if let e = part.firstIndex(of: "=") {
+                            let sub = Self.clean(part[..<e])
+                            if !sub.isEmpty && lines[path + "." + sub] == nil { lines[path + "." + sub] = lineNo }
+                        }
+                    }
+                }
+                depth = max(0, Self.balance(value))
+            }
+        }
+    }
+
+    /// The line of `path` (`demand.trend`, `councils[1].policy.payment`), or of its nearest
+    /// enclosing table when the key itself is not written.
+    func line(_ path: String) -> Int? {
+        var p = path
+        while true {
+            if let l = lines[p] { return l }
+            guard let dot = p.lastIndex(of: ".") else { return nil }
+            p = String(p[..<dot])
+        }
+    }
+
+    private static func clean<S: StringProtocol>(_ s: S) -> String {
+        s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "'", with: "")
+    }
+
+    private static func stripComment(_ s: String) -> String {
+        var inString: Character?
+        var out = ""
+        for ch in s {
+            if let q = inString {
+                if ch == q { inString = nil }
+            } else if ch == "\"" || ch == "'" {
+                inString = ch
+            } else if ch == "#" {
+                break
+            }
+            out.append(ch)
+        }
+        return out
+    }
+
+    private static func balance(_ s: String) -> Int {
+        var b = 0
+        var inString: Character?
+        for ch in s {
+            if let q = inString { if ch == q { inString = nil }; continue }
+            switch ch {
+            case "\"", "'": inString = ch
+            case "[", "{": b += 1
+            case "]", "}": b -= 1
+            default: break
+            }
+        }
+        return b
+    }
+}

@@ -1,0 +1,46 @@
+/// Contracts between a council and a provider, stored as parallel arrays (ids are never reused,
+/// so a contract's history stays readable in per-provider output).
+public struct Contracts: Sendable {
+    public var count = 0
+    public var council: [Int] = []
+    public var provider: [Int] = []
+    public var tier: [Int] = []
+    /// Places reserved (block, grant, outcome) or expected (spot framework).
+    public var volume: [Int] = []
+    /// Price per place per month (£).
+    public var price: [Double] = []
+    public var form: [PaymentForm] = []
+    public var outcomeSpec: [Bool] = []
+    public var start: [Int] = []
+    /// Month the current term ends (exclusive).
+    public var end: [Int] = []
+    /// Length of the optional extension still available (months).
+    public var extensionLeft: [Int] = []
+    public var active: [Bool] = []
+    /// Children placed on it.
+    public var occupied: [Int] = []
+    /// Let under a co-design partnership (shared savings, variation instead of re-tender).
+    public var codesign: [Bool] = []
+    /// Let through collaborative commissioning.
+    public var collaborative: [Bool] = []
+    /// Outcome-based contract pre-financed by the social investor.
+    public var financed: [Bool] = []
+    /// Provider unit cost at the last price review (for shared savings).
+    public var reviewCost: [Double] = []
+    /// Children placed on it.
+    public var members: [[Int32]] = []
+
+    mutating func append(council c: Int, provider p: Int, tier t: Int, volume v: Int, price pr: Double, form f: PaymentForm,
+                         outcomeSpec os: Bool, start s: Int, end e: Int, extension x: Int, codesign cd: Bool,
+                         collaborative col: Bool, financed fin: Bool, reviewCost rc: Double) -> Int {
+        council.append(c); provider.append(p); tier.append(t); volume.append(v); price.append(pr); form.append(f)
+        outcomeSpec.append(os); start.append(s); end.append(e); extensionLeft.append(x); active.append(true)
+        occupied.append(0); codesign.append(cd); collaborative.append(col); financed.append(fin); reviewCost.append(rc)
+        members.append([])
+        count += 1
+        return count - 1
+    }
+
+    /// Whether the contract reserves places and is paid whether or not they are filled.
+    @inline(__always) func reservesPlaces(_ k: Int) -> Bool { form[k] != .spot }
+}

@@ -1,0 +1,45 @@
+/// The commissioners: one entry per council, stored as parallel arrays (struct of arrays).
+///
+/// A council holds its type, children's population and demand, its budget and budget path,
+/// commissioning capacity (staff), its contracts and in-house services, and its policy.
+/// Its trust in each provider lives in ``Providers/councilTrust``.
+public struct Councils: Sendable {
+    public var count = 0
+    public var type: [Int] = []
+    public var region: [Int] = []
+    public var group: [Int] = []
+    public var children: [Double] = []
+    public var demandFactor: [Double] = []
+    /// Commissioning staff (FTE); a tender uses `market.tender_staff_months` of it.
+    public var staff: [Double] = []
+    /// Annual budget of the current year (£).
+    public var budget: [Double] = []
+    /// First-year budget (£), the base of the budget path.
+    public var budgetBase: [Double] = []
+    /// Smoothed monthly spend (£), used for budget pressure.
+    public var spendTrend: [Double] = []
+    /// Budget pressure: projected annual spend / budget − 1.
+    public var pressure: [Double] = []
+    /// Active contract ids of each council.
+    public var contracts: [[Int]] = []
+    /// In-house provider id per tier.
+    public var inHouse: [[Int]] = []
+    /// Children waiting for a service (FIFO of child ids).
+    public var waiting: [[Int32]] = []
+    /// Random demand shock: multiplier and the month it ends.
+    public var shockSize: [Double] = []
+    public var shockUntil: [Int] = []
+    /// Staff-months of commissioning used this month.
+    public var staffUsed: [Double] = []
+    /// Providers this council can reach, per tier (rebuilt when providers enter or exit).
+    public var reachable: [[[Int]]] = []
+
+    mutating func append(type t: Int, region r: Int, group g: Int, children ch: Double, demandFactor d: Double, staff s: Double) {
+        count += 1
+        type.append(t); region.append(r); group.append(g); children.append(ch); demandFactor.append(d); staff.append(s)
+        budget.append(0); budgetBase.append(0); spendTrend.append(0); pressure.append(0)
+        contracts.append([]); inHouse.append([]); waiting.append([])
+        shockSize.append(0); shockUntil.append(-1); staffUsed.append(0)
+        reachable.append(Array(repeating: [], count: Tier.allCases.count))
+    }
+}

@@ -1,0 +1,84 @@
+/// Charities, private providers and councils' in-house services, stored as parallel arrays.
+///
+/// Each provider delivers one service tier. Trust is kept in two dense matrices with one row per
+/// provider and one column per council: the council's trust in the provider and the provider's
+/// trust in the council.
+public struct Providers: Sendable {
+    public var count = 0
+    public var kind: [ProviderKind] = []
+    public var group: [Int] = []
+    public var tier: [Int] = []
+    /// 0 local (home council), 1 regional, 2 national.
+    public var reach: [Int] = []
+    public var homeCouncil: [Int] = []
+    public var region: [Int] = []
+    public var alive: [Bool] = []
+    public var entryMonth: [Int] = []
+    public var exitMonth: [Int] = []
+    /// Places or caseload.
+    public var capacity: [Int] = []
+    /// Children placed (all routes).
+    public var occupied: [Int] = []
+    /// Places reserved by block, grant and outcome contracts.
+    public var committed: [Int] = []
+    /// Children placed on those reserved places.
+    public var blockOccupied: [Int] = []
+    public var reserves: [Double] = []
+    public var baseQuality: [Double] = []
+    /// Current quality of care in [0, 1].
+    public var quality: [Double] = []
+    public var costFactor: [Double] = []
+    /// Accumulated investment in workforce and innovation (£ per place).
+    public var capital: [Double] = []
+    public var voluntaryIncome: [Double] = []
+    public var targetMargin: [Double] = []
+    public var requiredMargin: [Double] = []
+    public var debt: [Double] = []
+    public var scaleUp: [Double] = []
+    public var missionTolerance: [Double] = []
+    public var crossSubsidy: [Double] = []
+    /// Smoothed margin (profit / revenue), about a year's memory.
+    public var marginTrend: [Double] = []
+    /// Consecutive months with the margin below the requirement.
+    public var lossMonths: [Int] = []
+    /// Outcome contracts advanced by the social investor.
+    public var investorBacked: [Bool] = []
+    /// Month totals, reset each month.
+    public var revenue: [Double] = []
+    /// Of which paid by councils (contracts, spot, outcome payments).
+    public var councilRevenue: [Double] = []
+    public var bidCosts: [Double] = []
+    public var lastInvestment: [Double] = []
+    public var lastCost: [Double] = []
+    public var lowUseMonths: [Int] = []
+    /// `councilTrust[p * councils + c]`: council c's trust in provider p.
+    public var councilTrust: [Float] = []
+    /// `providerTrust[p * councils + c]`: provider p's trust in council c.
+    public var providerTrust: [Float] = []
+    /// Contract ids held by each provider.
+    public var contracts: [[Int]] = []
+
+    mutating func append(kind k: ProviderKind, group g: Int, tier t: Int, reach r: Int, home: Int, region reg: Int,
+                         month: Int, capacity cap: Int, reserves res: Double, quality q: Double, costFactor cf: Double,
+                         voluntaryIncome vi: Double, targetMargin tm: Double, requiredMargin rm: Double, debt d: Double,
+                         scaleUp su: Double, missionTolerance mt: Double, crossSubsidy cs: Double,
+                         councils: Int, initialTrust: Float) {
+        count += 1
+        kind.append(k); group.append(g); tier.append(t); reach.append(r); homeCouncil.append(home); region.append(reg)
+        alive.append(true); entryMonth.append(month); exitMonth.append(-1)
+        capacity.append(cap); occupied.append(0); committed.append(0); blockOccupied.append(0)
+        reserves.append(res); baseQuality.append(q); quality.append(q); costFactor.append(cf); capital.append(0)
+        voluntaryIncome.append(vi); targetMargin.append(tm); requiredMargin.append(rm); debt.append(d)
+        scaleUp.append(su); missionTolerance.append(mt); crossSubsidy.append(cs)
+        marginTrend.append(tm); lossMonths.append(0); investorBacked.append(false)
+        revenue.append(0); councilRevenue.append(0); bidCosts.append(0); lastInvestment.append(0); lastCost.append(0); lowUseMonths.append(0)
+        councilTrust.append(contentsOf: repeatElement(initialTrust, count: councils))
+        providerTrust.append(contentsOf: repeatElement(initialTrust, count: councils))
+        contracts.append([])
+    }
+
+    /// Free places not reserved by contracts and not occupied by spot placements.
+    @inline(__always) func spotFree(_ p: Int) -> Int {
+        capacity[p] - committed[p] - (occupied[p] - blockOccupied[p])
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Mechanism 2a — Budgets and budget pressure.
+///
+/// Council c's annual budget in year y is B_c(y) = B_c(0) × (1 + growth)^y × (1 − cut(y)), where
+/// B_c(0) = 12 × initial monthly spend × (1 + headroom) and cut(y) is the austerity path: a total
+/// cut X spread over N years from the start year with weights
+/// w_i = (1 − f)/N + f × 2(N − i)/(N(N + 1)), i = 0…N−1 (f = front_loading), so
+/// cut(y) = X × Σ_{i ≤ y − start} w_i and cut reaches X after N years (004: "savings of 28% over a
+/// 4 year period", front-loaded). Pressure is projected annual spend / budget − 1, with spend
+/// smoothed over about six months.
+extension Market {
+    /// Cumulative share of the budget cut by year `y` (0-based).
+    public static func austerityCut(year y: Int, total: Double, years n: Int, start: Int, frontLoading f: Double) -> Double {
+        guard total > 0, y >= start else { return 0 }
+        let done = min(n, y - start + 1)
+        var s = 0.0
+        for i in 0..<done {
+            s += (1 - f) / Double(n) + f * 2 * Double(n - i) / Double(n * (n + 1))
+        }
+        return total * s
+    }
+
+    /// Budget index of year `y` relative to the first year.
+    func budgetIndex(year y: Int) -> Double {
+        pow(1 + p.budgetGrowth, Double(y)) *
+            (1 - Self.austerityCut(year: y, total: p.austerityCut, years: p.austerityYears, start: p.austerityStartYear, frontLoading: p.frontLoading))
+    }
+
+    /// Sets this year's budgets at the start of each year.
+    func runBudgets() {
+        guard month % 12 == 0 else { return }
+        let index = budgetIndex(year: month / 12)
+        for c in 0..<councils.count { councils.budget[c] = councils.budgetBase[c] * index }
+    }
+
+    /// Records a council's spend of the month and updates its budget pressure.
+    func recordSpend(_ c: Int, _ spend: Double) {
+        councils.spendTrend[c] += (spend - councils.spendTrend[c]) / 6
+        councils.pressure[c] = councils.budget[c] > 0 ? 12 * councils.spendTrend[c] / councils.budget[c] - 1 : 0
+    }
+
+    /// A council's expected monthly spend at set-up (contracts, in-house and spot at current use).
+    func initialMonthlySpend(_ c: Int, spot: Double) -> Double {
+        var s = 0.0
+        for k in councils.contracts[c] where contracts.reservesPlaces(k) { s += contracts.price[k] * Double(contracts.volume[k]) }
+        for h in councils.inHouse[c] { s += inHouseCost(h) }
+        return s + spot
+    }
+
+    /// Monthly cost of in-house service `h`.
+    func inHouseCost(_ h: Int) -> Double {
+        unitCost(h) * (p.fixedCostShare * Double(providers.capacity[h]) + (1 - p.fixedCostShare) * Double(providers.occupied[h]))
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Mechanism 4c — Market entry and exit, and shortage.
+///
+/// Shortage in a region and tier is s = clamp((u − 0.85) / 0.15, 0, 1) + waiting / capacity, capped
+/// at 1, where u is the use of independent capacity. New providers enter region r and tier k at
+/// Poisson rate entry_rate × (max(0, π − entry_margin) / 0.1 + s), where π is the smoothed winning
+/// (and spot) price over base cost − 1; each entrant is drawn from a provider group with probability
+/// proportional to the group's size times its share of tier k, homed in a council of the region in
+/// proportion to its children. An exiting provider's contracts end early and every child it
+/// serves must move: a placement breakdown, re-placed by the child's council.
+extension Market {
+    /// Updates the shortage index of every region and tier.
+    func updateShortage() {
+        let n = shortage.count
+        var cap = Array(repeating: 0.0, count: n), occ = Array(repeating: 0.0, count: n), wait = Array(repeating: 0.0, count: n)
+        for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
+            let rt = regionTier(providers.region[i], providers.tier[i])
+            cap[rt] += Double(providers.capacity[i])
+            occ[rt] += Double(providers.occupied[i])
+        }
+        for c in 0..<councils.count {
+            for child in councils.waiting[c] { wait[regionTier(councils.region[c], Int(children.tier[Int(child)]))] += 1 }
+        }
+        for rt in 0..<n {
+            let u = cap[rt] > 0 ? occ[rt] / cap[rt] : 1
+            shortage[rt] = min(1, max(0, (u - 0.85) / 0.15) + (cap[rt] > 0 ? wait[rt] / cap[rt] : 1))
+        }
+    }
+
+    /// Removes the providers that decided to exit this month.
+    func runExits() {
+        guard !exiting.isEmpty else { return }
+        var leaving = Set<Int>()
+        for i in exiting {
+            providers.alive[i] = false
+            providers.exitMonth[i] = month
+            tally.exits[providers.kind[i].rawValue] += 1
+            leaving.insert(i)
+            for k in providers.contracts[i] { endContract(k, early: false) }
+        }
+        // Every child with an exiting provider moves: a placement breakdown.
+        for ch in 0..<children.alive.count where children.alive[ch] && children.provider[ch] >= 0 && leaving.contains(Int(children.provider[ch])) {
+            detach(ch)
+            children.breakdowns[ch] &+= 1
+            tally.breakdowns += 1
+            tally.displaced += 1
+            councils.waiting[Int(children.council[ch])].insert(Int32(ch), at: 0)
+        }
+        exiting.removeAll()
+        reachDirty = true
+    }
+
+    /// New providers enter where margins or shortage are attractive.
+    func runEntry() {
+        let groups = config.providers
+        guard !groups.isEmpty, p.entryRate > 0 else { return }
+        for r in 0..<p.regions {
+            let home = (0..<councils.count).filter { councils.region[$0] == r }
+            guard !home.isEmpty else { continue }
+            for k in 0..<Tier.allCases.count {
+                let rt = regionTier(r, k)
+                let rate = p.entryRate * (max(0, priceIndex[rt] - p.entryMargin) / 0.1 + shortage[rt])
+                let n = rng.poisson(rate)
+                guard n > 0 else { continue }
+                let weights = groups.map { Double($0.count) * $0.tierShares[k] }
+                guard weights.reduce(0, +) > 0 else { continue }
+                for _ in 0..<n {
+                    let g = pick(weights)
+                    let c = home[pick(home.map { councils.children[$0] })]
+                    let id = addProvider(group: g, home: c, tier: k)
+                    tally.entries[providers.kind[id].rawValue] += 1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// The terms of one tendered lot.
+struct Lot {
+    var council: Int
+    var tier: Int
+    var volume: Int
+    var months: Int
+    var extensionMonths: Int
+    var form: PaymentForm
+    var outcomeSpec: Bool
+    var priceWeight: Double
+    var collaborative: Bool
+    var incumbent: Int?
+    var incumbentContract: Int?
+}
+
+/// Mechanism 3b — Tendering: who bids, at what price, and who wins.
+///
+/// A provider that can reach the council and deliver the tier considers the lot (always when it is
+/// local or the incumbent, otherwise with probability min(1, 10 / pool size)), needs capacity
+/// free + capacity × scale_up ≥ volume, and — if a charity — refuses mission drift
+/// d = max(0, w_price − 0.5) + 0.25·[input specification] > mission_tolerance. It bids with
+/// probability 1 / (1 + exp(−bid_sensitivity × (τ_pc − 0.35))) and pays bid_cost. Its price is
+///   unit cost × (1 + m),  m = target_margin + shortage_markup × shortage + 0.1 (1 − τ_pc)
+///                              − collaborative_discount·[collaborative] + 0.05·[outcome-based, private],
+/// floored at required_margin ≥ 0 for private providers (never below cost), and lowered by up to
+/// cross_subsidy for charities with more than three months of reserves. The council scores each
+/// bid w_price × (lowest price / price) + (1 − w_price) × (quality + monitoring noise)
+/// + incumbency_weight × τ_cp for the incumbent, and awards the best score.
+extension Market {
+    /// Runs a tender for `lot`; returns the contract id awarded, or nil when nobody bid.
+    @discardableResult
+    func tender(_ lot: Lot, initial: Bool = false) -> Int? {
+        let c = lot.council, k = lot.tier
+        if !initial {
+            let staffMonths = p.tenderStaffMonths * (lot.collaborative ? 0.5 : 1)
+            councils.staffUsed[c] += staffMonths
+            tally.tenderCost += staffMonths * p.staffCost
+            tally.tenders += 1
+        }
+        let pool = councils.reachable[c][k]
+        let consider = min(1.0, 10.0 / Double(max(1, pool.count)))
+        let noise = p.observationNoise * (p.referenceStaff / councils.staff[c]).squareRoot()
+        var bidders: [Int] = [], prices: [Double] = [], qualities: [Double] = []
+        for i in pool where providers.alive[i] {
+            let isIncumbent = i == lot.incumbent
+            if !isIncumbent && providers.homeCouncil[i] != c && !rng.bernoulli(consider) { continue }
+            let released = isIncumbent && lot.incumbentContract != nil ? contracts.volume[lot.incumbentContract!] : 0
+            let free = providers.spotFree(i) + released
+            if free + Int(Double(providers.capacity[i]) * providers.scaleUp[i]) < lot.volume { continue }
+            if providers.kind[i].isCharity {
+                let drift = max(0, lot.priceWeight - 0.5) + (lot.outcomeSpec ? 0 : 0.25)
+                if drift > providers.missionTolerance[i] { continue }
+            }
+            let trust = Double(providers.providerTrust[pair(i, c)])
+            if !initial && !rng.bernoulli(1 / (1 + exp(-p.bidSensitivity * (trust - 0.35)))) { continue }
+            if !initial {
+                providers.bidCosts[i] += p.bidCost
+                tally.bidCosts += p.bidCost
+            }
+            bidders.append(i)
+            prices.append(bidPrice(provider: i, lot: lot, trust: trust))
+            qualities.append(providers.quality[i] + rng.gaussian(sd: noise))
+        }
+        if !initial { tally.bids += bidders.count }
+        guard let lowest = prices.min() else {
+            if !initial { tally.unfilledTenders += 1 }
+            return nil
+        }
+        var best = -1, bestScore = -Double.infinity
+        for (j, i) in bidders.enumerated() {
+            var score = lot.priceWeight * lowest / prices[j] + (1 - lot.priceWeight) * qualities[j]
+            if i == lot.incumbent { score += p.incumbencyWeight * Double(providers.councilTrust[pair(i, c)]) }
+            if score > bestScore { bestScore = score; best = j }
+        }
+        return award(lot, provider: bidders[best], price: prices[best], initial: initial)
+    }
+
+    /// The monthly price per place provider `i` bids for `lot`.
+    func bidPrice(provider i: Int, lot: Lot, trust: Double) -> Double {
+        let kind = providers.kind[i]
+        var m = providers.targetMargin[i] + p.shortageMarkup * shortage[regionTier(providers.region[i], lot.tier)] + 0.1 * (1 - trust)
+        if lot.collaborative { m -= activeDiscount(lot.council) }
+        if lot.form == .outcome && kind.isPrivate { m += 0.05 }
+        if kind.isPrivate { m = max(m, max(0, providers.requiredMargin[i])) }
+        if kind.isCharity, providers.reserves[i] > 3 * providers.lastCost[i] { m -= providers.crossSubsidy[i] }
+        return unitCost(i) * (1 + m)
+    }
+
+    private func activeDiscount(_ c: Int) -> Double { config.councils[councils.group[c]].policy.collaborativeDiscount }
+
+    /// Creates (or, for a winning incumbent, renews) the contract for `lot`.
+    private func award(_ lot: Lot, provider i: Int, price: Double, initial: Bool) -> Int {
+        let c = lot.council
+        let rt = regionTier(councils.region[c], lot.tier)
+        priceIndex[rt] += 0.1 * (price / (p.monthlyBaseCost[lot.tier] * inflationIndex) - 1 - priceIndex[rt])
+        let financed = lot.form == .outcome && investor.enabled && investor.available > 0
+        if let old = lot.incumbentContract, contracts.provider[old] == i {
+            // The incumbent won again: the same contract continues on the new terms.
+            setForm(old, lot.form)
+            setCommitment(old, to: lot.volume)
+            contracts.price[old] = price
+            contracts.start[old] = month
+            contracts.end[old] = month + lot.months
+            contracts.extensionLeft[old] = lot.extensionMonths
+            contracts.collaborative[old] = lot.collaborative
+            contracts.financed[old] = financed
+            contracts.reviewCost[old] = unitCost(i)
+            conduct(.renewal, council: c, provider: i)
+            return old
+        }
+        if let old = lot.incumbentContract { endContract(old, early: false) }
+        let start = initial ? month - rng.uniformInt(lot.months) : month
+        let k = contracts.append(council: c, provider: i, tier: lot.tier, volume: 0, price: price, form: lot.form,
+                                 outcomeSpec: lot.outcomeSpec, start: start, end: start + lot.months, extension: lot.extensionMonths,
+                                 codesign: false, collaborative: lot.collaborative, financed: financed, reviewCost: unitCost(i))
+        councils.contracts[c].append(k)
+        providers.contracts[i].append(k)
+        setCommitment(k, to: lot.volume)
+        return k
+    }
+
+    /// Sets contract `k`'s volume, reserving places at its provider (growing capacity if needed).
+    func setCommitment(_ k: Int, to volume: Int) {
+        let i = contracts.provider[k]
+        if contracts.reservesPlaces(k) { providers.committed[i] -= contracts.volume[k] }
+        contracts.volume[k] = volume
+        if contracts.reservesPlaces(k) {
+            providers.committed[i] += volume
+            let spotOccupied = providers.occupied[i] - providers.blockOccupied[i]
+            providers.capacity[i] = max(providers.capacity[i], providers.committed[i] + spotOccupied)
+        }
+    }
+
+    /// Changes contract `k`'s payment form, moving its places between reserved and framework.
+    func setForm(_ k: Int, _ form: PaymentForm) {
+        let before = contracts.reservesPlaces(k)
+        let after = form != .spot
+        if before != after {
+            let i = contracts.provider[k]
+            let sign = after ? 1 : -1
+            providers.committed[i] += sign * contracts.volume[k]
+            providers.blockOccupied[i] += sign * contracts.occupied[k]
+        }
+        contracts.form[k] = form
+    }
+
+    /// Ends contract `k`. Children on it stay with the provider as spot placements at the
+    /// contract price ("existing placements continue").
+    func endContract(_ k: Int, early: Bool) {
+        guard contracts.active[k] else { return }
+        let c = contracts.council[k], i = contracts.provider[k]
+        contracts.active[k] = false
+        if contracts.reservesPlaces(k) {
+            providers.committed[i] -= contracts.volume[k]
+            providers.blockOccupied[i] -= contracts.occupied[k]
+        }
+        for child in contracts.members[k] {
+            let ch = Int(child)
+            children.contract[ch] = -1
+            children.price[ch] = contracts.price[k]
+            children.spot[ch] = true
+        }
+        contracts.members[k].removeAll()
+        contracts.occupied[k] = 0
+        if let at = councils.contracts[c].firstIndex(of: k) { councils.contracts[c].remove(at: at) }
+        if let at = providers.contracts[i].firstIndex(of: k) { providers.contracts[i].remove(at: at) }
+        if early && providers.alive[i] {
+            tally.terminations += 1
+            conduct(.termination, council: c, provider: i)
+        }
+    }
+}

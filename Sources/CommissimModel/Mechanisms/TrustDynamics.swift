@@ -1,0 +1,89 @@
+/// Mechanism 6 — Trust, in both directions.
+///
+/// Trust τ ∈ [0, 1] moves towards a signal s ∈ [0, 1]:
+///   τ ← τ + r (s − τ)        if s ≥ τ (gain)
+///   τ ← τ + min(1, λ r)(s − τ) if s < τ (loss, λ = loss_multiplier > 1),
+/// so it is lost faster than it is gained. Monthly, a council observes each contracted
+/// provider's quality with noise σ = observation_noise × √(reference_staff / staff) (more
+/// commissioning capacity, better observation) and uses the observation as the signal; a
+/// provider receives s = 1 from a council that pays on time and s = 0 from one that pays late.
+/// One-off events use rate event_rate: fee cuts, early termination and re-tendering a good
+/// incumbent send s = 0 (a share reputation_spill reaches other providers of the region);
+/// extensions, variations and shared savings send s = 1. Staff turnover regresses trust towards
+/// trust.initial by turnover_erosion. Trust lowers monitoring cost, allows extension and variation
+/// instead of re-tendering, raises the incumbent's tender score, providers' willingness to bid and
+/// to invest, and gates co-design.
+public enum TrustDynamics {
+    /// One asymmetric trust update.
+    @inline(__always)
+    public static func update(_ trust: Float, signal: Double, rate: Double, lossMultiplier: Double) -> Float {
+        let t = Double(trust)
+        let r = signal >= t ? rate : min(1, rate * lossMultiplier)
+        return Float(min(1, max(0, t + r * (signal - t))))
+    }
+}
+
+/// Events that change a provider's trust in a council.
+enum CouncilConduct {
+    case feeCut, lateFee, termination, retenderedGoodIncumbent, renewal, sharedSavings
+    var signal: Double {
+        switch self {
+        case .feeCut, .lateFee, .termination, .retenderedGoodIncumbent: return 0
+        case .renewal, .sharedSavings: return 1
+        }
+    }
+}
+
+extension Market {
+    /// Provider `i` experiences `event` from council `c`; breaches spill over to the region.
+    func conduct(_ event: CouncilConduct, council c: Int, provider i: Int) {
+        let ix = pair(i, c)
+        providers.providerTrust[ix] = TrustDynamics.update(providers.providerTrust[ix], signal: event.signal,
+                                                           rate: p.trustEventRate, lossMultiplier: p.trustLossMultiplier)
+        guard event.signal == 0, event != .lateFee, p.reputationSpill > 0 else { return }
+        let spillRate = p.trustEventRate * p.reputationSpill
+        for j in councils.reachable[c][providers.tier[i]] where j != i {
+            let jx = pair(j, c)
+            providers.providerTrust[jx] = TrustDynamics.update(providers.providerTrust[jx], signal: 0, rate: spillRate,
+                                                               lossMultiplier: p.trustLossMultiplier)
+        }
+    }
+
+    /// Monthly trust updates: monitoring, payment conduct and staff turnover.
+    func runTrust() {
+        let nc = councils.count
+        for k in 0..<contracts.count where contracts.active[k] {
+            let c = contracts.council[k], i = contracts.provider[k]
+            let ix = pair(i, c)
+            // The council's monitoring: a noisy observation of quality.
+            let noise = p.observationNoise * (p.referenceStaff / councils.staff[c]).squareRoot()
+            let observed = min(1, max(0, providers.quality[i] + rng.gaussian(sd: noise)))
+            providers.councilTrust[ix] = TrustDynamics.update(providers.councilTrust[ix], signal: observed,
+                                                              rate: p.trustGain, lossMultiplier: p.trustLossMultiplier)
+            // The council's conduct as the provider sees it: paying on time, or late under pressure.
+            let late = councils.pressure[c] > 0 && rng.bernoulli(p.latePaymentProb * min(1, councils.pressure[c] * 5))
+            if late {
+                tally.latePayments += 1
+                conduct(.lateFee, council: c, provider: i)
+            } else {
+                let rate = p.trustGain * (contracts.codesign[k] ? 2 : 1) * (contracts.collaborative[k] ? 1.25 : 1)
+                providers.providerTrust[ix] = TrustDynamics.update(providers.providerTrust[ix], signal: 1, rate: rate,
+                                                                   lossMultiplier: p.trustLossMultiplier)
+            }
+        }
+        // Staff turnover erodes personal trust (000: those who built it "are unlikely to still be in post").
+        let initial = Float(p.trustInitial), erosion = Float(p.turnoverErosion)
+        for c in 0..<nc where rng.bernoulli(p.staffTurnover) {
+            for i in 0..<providers.count where providers.alive[i] {
+                let ix = pair(i, c)
+                providers.councilTrust[ix] += erosion * (initial - providers.councilTrust[ix])
+            }
+        }
+        for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse && rng.bernoulli(p.staffTurnover) {
+            for c in 0..<nc {
+                let ix = pair(i, c)
+                providers.providerTrust[ix] += erosion * (initial - providers.providerTrust[ix])
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+/// Cost-cutting strategies a council may apply under budget pressure (DOMAIN mechanism 2).
+public struct Strategies: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    public static let priceSqueeze = Strategies(rawValue: 1 << 0)
+    public static let lowestPrice = Strategies(rawValue: 1 << 1)
+    public static let consolidation = Strategies(rawValue: 1 << 2)
+    public static let collaborative = Strategies(rawValue: 1 << 3)
+    public static let outcomePayment = Strategies(rawValue: 1 << 4)
+    public static let decommission = Strategies(rawValue: 1 << 5)
+    public static let inHouse = Strategies(rawValue: 1 << 6)
+    public static let codesign = Strategies(rawValue: 1 << 7)
+
+    /// Parses the scenario names (see ``ParameterCatalog/strategies``).
+    public init(names: [String]) {
+        var s: Strategies = []
+        for n in names {
+            if let i = ParameterCatalog.strategies.firstIndex(of: n) { s.insert(Strategies(rawValue: 1 << i)) }
+        }
+        self = s
+    }
+}
+
+/// Contract payment forms (DOMAIN mechanism 3).
+public enum PaymentForm: Int, Sendable { case block, spot, grant, outcome }
+
+/// The typed parameters of a run, read from a ``ResolvedScenario``.
+public struct ModelConfig: Sendable {
+    /// A council group's policy.
+    public struct Policy: Sendable {
+        public var contractMonths: Int
+        public var extensionMonths: Int
+        public var payment: PaymentForm
+        public var outcomeSpecification: Bool
+        public var priceWeight: Double
+        public var uplift: Bool
+        public var lotSize: Int
+        public var contractedShare: Double
+        public var strategies: Strategies
+        public var trigger: Double
+        public var squeezeRate: Double
+        public var lowestPriceWeight: Double
+        public var consolidationFactor: Double
+        public var collaborativeDiscount: Double
+        public var decommissionCut: Double
+        public var outcomeUpfrontShare: Double
+        public var retenderGoodIncumbents: Bool
+    }
+
+    /// A group of councils drawn from common distributions.
+    public struct CouncilGroup: Sendable {
+        public var name: String
+        public var count: Int
+        public var type: Int
+        public var children: Distribution
+        public var demandFactor: Distribution
+        public var staff: Distribution
+        public var budget: Distribution
+        public var inHouseShare: [Double]
+        public var policy: Policy
+    }
+
+    /// A group of providers drawn from common distributions.
+    public struct ProviderGroup: Sendable {
+        public var name: String
+        public var count: Int
+        public var kind: ProviderKind
+        public var reach: Int
+        public var capacity: Distribution
+        public var tierShares: [Double]
+        public var reservesMonths: Distribution
+        public var quality: Distribution
+        public var costFactor: Distribution
+        public var voluntaryIncome: Double
+        public var targetMargin: Double
+        public var requiredMargin: Double
+        public var leverage: Double
+        public var scaleUp: Double
+        public var missionTolerance: Double
+        public var crossSubsidy: Double
+    }
+
+    public let scenario: ResolvedScenario
+    public var months: Int
+    public var seed: UInt64
+    public var generator: String
+    public var scale: Double
+    public var detail: Bool
+    public var councils: [CouncilGroup]
+    public var providers: [ProviderGroup]
+
+    private let g: [String: ParamValue]
+
+    /// Reads every parameter of `scenario`.
+    public init(_ scenario: ResolvedScenario) {
+        self.scenario = scenario
+        g = scenario.global
+        months = Self.int(g, "simulation.months")
+        seed = UInt64(Self.int(g, "simulation.seed"))
+        generator = Self.text(g, "simulation.rng")
+        scale = Self.real(g, "simulation.scale")
+        detail = Self.flag(g, "simulation.detail")
+        councils = scenario.councilGroups.map { v in
+            CouncilGroup(
+                name: Self.text(v, "councils.name"),
+                count: Self.int(v, "councils.count"),
+                type: ParameterCatalog.councilTypes.firstIndex(of: Self.text(v, "councils.type")) ?? 0,
+                children: Self.dist(v, "councils.children"),
+                demandFactor: Self.dist(v, "councils.demand_factor"),
+                staff: Self.dist(v, "councils.commissioning_staff"),
+                budget: Self.dist(v, "councils.budget"),
+                inHouseShare: ParameterCatalog.tiers.map { Self.real(v, "councils.in_house_\($0)") },
+                policy: Policy(
+                    contractMonths: Self.int(v, "councils.policy.contract_months"),
+                    extensionMonths: Self.int(v, "councils.policy.extension_months"),
+                    payment: PaymentForm(rawValue: ParameterCatalog.paymentForms.firstIndex(of: Self.text(v, "councils.policy.payment")) ?? 0)!,
+                    outcomeSpecification: Self.text(v, "councils.policy.specification") == "outcome",
+                    priceWeight: Self.real(v, "councils.policy.price_weight"),
+                    uplift: Self.flag(v, "councils.policy.uplift"),
+                    lotSize: Self.int(v, "councils.policy.lot_size"),
+                    contractedShare: Self.real(v, "councils.policy.contracted_share"),
+                    strategies: Strategies(names: Self.list(v, "councils.policy.strategies")),
+                    trigger: Self.real(v, "councils.policy.trigger"),
+                    squeezeRate: Self.real(v, "councils.policy.squeeze_rate"),
+                    lowestPriceWeight: Self.real(v, "councils.policy.lowest_price_weight"),
+                    consolidationFactor: Self.real(v, "councils.policy.consolidation_factor"),
+                    collaborativeDiscount: Self.real(v, "councils.policy.collaborative_discount"),
+                    decommissionCut: Self.real(v, "councils.policy.decommission_cut"),
+                    outcomeUpfrontShare: Self.real(v, "councils.policy.outcome_upfront_share"),
+                    retenderGoodIncumbents: Self.flag(v, "councils.policy.retender_good_incumbents")))
+        }
+        providers = scenario.providerGroups.map { v in
+            ProviderGroup(
+                name: Self.text(v, "providers.name"),
+                count: Self.int(v, "providers.count"),
+                kind: ProviderKind(rawValue: ParameterCatalog.providerKinds.firstIndex(of: Self.text(v, "providers.kind")) ?? 0)!,
+                reach: ParameterCatalog.reaches.firstIndex(of: Self.text(v, "providers.reach")) ?? 1,
+                capacity: Self.dist(v, "providers.capacity"),
+                tierShares: ParameterCatalog.tiers.map { Self.real(v, "providers.share_\($0)") },
+                reservesMonths: Self.dist(v, "providers.reserves_months"),
+                quality: Self.dist(v, "providers.quality"),
+                costFactor: Self.dist(v, "providers.cost_factor"),
+                voluntaryIncome: Self.real(v, "providers.voluntary_income"),
+                targetMargin: Self.real(v, "providers.target_margin"),
+                requiredMargin: Self.real(v, "providers.required_margin"),
+                leverage: Self.real(v, "providers.leverage"),
+                scaleUp: Self.real(v, "providers.scale_up"),
+                missionTolerance: Self.real(v, "providers.mission_tolerance"),
+                crossSubsidy: Self.real(v, "providers.cross_subsidy"))
+        }
+    }
+
+    /// A top-level real parameter, e.g. `real("demand.trend")`.
+    public func real(_ path: String) -> Double { Self.real(g, path) }
+    /// A top-level whole-number parameter.
+    public func int(_ path: String) -> Int { Self.int(g, path) }
+    /// A top-level flag.
+    public func flag(_ path: String) -> Bool { Self.flag(g, path) }
+
+    static func real(_ v: [String: ParamValue], _ p: String) -> Double {
+        switch v[p] {
+        case .real(let x): return x
+        case .integer(let i): return Double(i)
+        default: preconditionFailure("parameter \(p) missing or not a number")
+        }
+    }
+    static func int(_ v: [String: ParamValue], _ p: String) -> Int {
+        if case .integer(let i) = v[p] { return i }
+        preconditionFailure("parameter \(p) missing or not a whole number")
+    }
+    static func flag(_ v: [String: ParamValue], _ p: String) -> Bool {
+        if case .flag(let b) = v[p] { return b }
+        preconditionFailure("parameter \(p) missing or not a flag")
+    }
+    static func text(_ v: [String: ParamValue], _ p: String) -> String {
+        if case .text(let s) = v[p] { return s }
+        preconditionFailure("parameter \(p) missing or not text")
+    }
+    static func list(_ v: [String: ParamValue], _ p: String) -> [String] {
+        if case .list(let l) = v[p] { return l }
+        preconditionFailure("parameter \(p) missing or not a list")
+    }
+    static func dist(_ v: [String: ParamValue], _ p: String) -> Distribution {
+        switch v[p] {
+        case .distribution(let d): return d
+        case .real(let x): return .fixed(x)
+        case .integer(let i): return .fixed(Double(i))
+        default: preconditionFailure("parameter \(p) missing or not a distribution")
+        }
+    }
+}

@@ -1,0 +1,188 @@
+/// Every scenario parameter with its default, unit, valid range and meaning.
+///
+/// The parser accepts exactly these keys, `commissim params` prints them, the manifest records
+/// their resolved values, and ``ModelConfig`` reads them: one list, so they cannot drift apart.
+/// The evidence behind each default is given in `docs/MODEL.md`.
+public enum ParameterCatalog {
+    /// Service tiers, from early help to residential care.
+    public static let tiers = ["family_support", "fostering", "residential"]
+    public static let councilTypes = ["county", "metropolitan", "unitary", "london_borough"]
+    public static let providerKinds = ["small_charity", "large_charity", "small_private", "investor_private"]
+    public static let reaches = ["local", "regional", "national"]
+    public static let paymentForms = ["block", "spot", "grant", "outcome"]
+    public static let specifications = ["input", "outcome"]
+    public static let strategies = ["price_squeeze", "lowest_price", "consolidation", "collaborative",
+                                    "outcome_payment", "decommission", "in_house", "codesign"]
+    public static let generators = ["mt19937", "taus2", "ranlxd1", "ranlxs0", "gfsr4"]
+
+    /// Top-level sections (tables) other than the agent groups.
+    public static let sections = ["simulation", "demand", "budget", "market", "trust", "investment",
+                                  "delivery", "external", "investor"]
+    /// Arrays of tables, one element per agent group.
+    public static let groupSections = ["councils", "providers"]
+
+    private static let p01: ClosedRange<Double> = 0...1
+
+    /// Parameters of the top-level sections.
+    public static let global: [ParameterSpec] = [
+        // simulation
+        .init("simulation.months", .integer, .integer(240), unit: "months", range: 1...1200, "horizon of a run (monthly ticks)"),
+        .init("simulation.seed", .integer, .integer(1), range: 0...9_007_199_254_740_991, "scenario seed; every random stream is derived from it"),
+        .init("simulation.rng", .choice(generators), .text("mt19937"), "GSL generator algorithm"),
+        .init("simulation.scale", .real, .real(1.0), range: 0.001...10, "multiplies every group's count (0.1 = a tenth-size market)"),
+        .init("simulation.detail", .flag, .flag(false), "also write per-council and per-provider CSVs (large)"),
+        // demand
+        .init("demand.referrals_per_10k", .real, .real(3.97), unit: "children/10k/month", range: 0...1000, "referrals needing a service per 10,000 children per month"),
+        .init("demand.share_family_support", .real, .real(0.566), range: p01, "share of referrals needing family support / early help"),
+        .init("demand.share_fostering", .real, .real(0.349), range: p01, "share of referrals needing foster care"),
+        .init("demand.share_residential", .real, .real(0.085), range: p01, "share of referrals needing residential care"),
+        .init("demand.duration_family_support", .real, .real(9), unit: "months", range: 1...240, "mean time in family support"),
+        .init("demand.duration_fostering", .real, .real(30), unit: "months", range: 1...240, "mean time in foster care"),
+        .init("demand.duration_residential", .real, .real(20), unit: "months", range: 1...240, "mean time in residential care"),
+        .init("demand.trend", .real, .real(0.02), unit: "per year", range: -0.5...1, "growth of the referral rate per year"),
+        .init("demand.shock_month", .integer, .integer(0), unit: "month", range: 0...1200, "month a demand shock starts (0 = none)"),
+        .init("demand.shock_size", .real, .real(0), range: -0.9...5, "relative change of referrals during the shock"),
+        .init("demand.shock_months", .integer, .integer(12), unit: "months", range: 1...1200, "duration of the demand shock"),
+        .init("demand.random_shock_prob", .real, .real(0), unit: "per council-month", range: p01, "probability a council is hit by a random demand shock"),
+        .init("demand.random_shock_size", .real, .real(0.2), range: 0...5, "relative size of a random demand shock (lasts 6 months)"),
+        // budget
+        .init("budget.headroom", .real, .real(0.02), range: -0.5...1, "first-year budget relative to the council's initial spend"),
+        .init("budget.growth", .real, .real(0.02), unit: "per year", range: -0.5...0.5, "nominal budget growth per year"),
+        .init("budget.austerity_cut", .real, .real(0), range: 0...0.9, "total real cut of the budget over the austerity period (0.28 = 28%)"),
+        .init("budget.austerity_years", .integer, .integer(4), unit: "years", range: 1...50, "length of the austerity period"),
+        .init("budget.austerity_start_year", .integer, .integer(1), unit: "year", range: 0...100, "year the cuts start (0 = first year)"),
+        .init("budget.front_loading", .real, .real(0.6), range: p01, "0 = equal cuts each year, 1 = linearly front-loaded"),
+        .init("budget.inflation", .real, .real(0.02), unit: "per year", range: 0...0.5, "cost inflation of providers' inputs"),
+        .init("budget.late_payment_prob", .real, .real(0.1), unit: "per month", range: p01, "chance a council over budget pays a provider late, per unit of pressure"),
+        // market
+        .init("market.weekly_cost_family_support", .real, .real(250), unit: "£/week", range: 1...100_000, "base unit cost of a family-support case"),
+        .init("market.weekly_cost_fostering", .real, .real(690), unit: "£/week", range: 1...100_000, "base unit cost of a fostering placement (CMA: £820 at 19% margin)"),
+        .init("market.weekly_cost_residential", .real, .real(2950), unit: "£/week", range: 1...100_000, "base unit cost of a children's home place (CMA: £3,830 at 23% margin)"),
+        .init("market.in_house_cost_factor", .real, .real(0.85), range: 0.1...5, "in-house unit cost relative to the independent base cost"),
+        .init("market.in_house_quality", .real, .real(0.55), range: p01, "quality of in-house services"),
+        .init("market.spot_premium", .real, .real(0.15), range: 0...5, "mark-up of spot purchases over a provider's contract price"),
+        .init("market.shortage_markup", .real, .real(0.35), range: 0...5, "extra mark-up providers add when regional capacity is fully used"),
+        .init("market.fixed_cost_share", .real, .real(0.6), range: p01, "share of a place's cost incurred whether or not it is filled"),
+        .init("market.bid_cost", .real, .real(4000), unit: "£", range: 0...10_000_000, "cost to a provider of preparing one bid"),
+        .init("market.tender_staff_months", .real, .real(2), unit: "staff-months", range: 0...120, "council commissioning time one tender takes"),
+        .init("market.staff_cost", .real, .real(4500), unit: "£/staff-month", range: 0...1_000_000, "cost of a month of commissioning staff time"),
+        .init("market.monitoring_cost", .real, .real(900), unit: "£/contract/month", range: 0...1_000_000, "monitoring cost of a contract with zero trust"),
+        .init("market.regions", .integer, .integer(9), range: 1...1000, "number of regions councils are spread over"),
+        .init("market.entry_rate", .real, .real(0.3), unit: "entrants/region-tier/month", range: 0...100, "entry intensity at 10 points of margin above the entry threshold"),
+        .init("market.entry_margin", .real, .real(0.12), range: -1...5, "expected margin above which new providers enter"),
+        .init("market.exit_patience", .integer, .integer(12), unit: "months", range: 1...240, "months of persistent loss before a provider exits"),
+        .init("market.interest_rate", .real, .real(0.07), unit: "per year", range: 0...1, "interest on private providers' debt"),
+        .init("market.dividend_share", .real, .real(0.5), range: p01, "share of private profit extracted by owners when reserves are above target"),
+        .init("market.reserve_target_months", .real, .real(3), unit: "months", range: 0...120, "reserves private owners keep before extracting profit"),
+        .init("market.spot_candidates", .integer, .integer(6), range: 1...1000, "providers a council contacts to find a spot placement"),
+        // trust
+        .init("trust.initial", .real, .real(0.5), range: p01, "trust between parties who have not yet dealt with each other"),
+        .init("trust.gain_rate", .real, .real(0.04), unit: "per month", range: p01, "rate at which trust moves towards a good signal"),
+        .init("trust.loss_multiplier", .real, .real(3), range: 1...50, "how many times faster trust is lost than gained"),
+        .init("trust.event_rate", .real, .real(0.12), range: p01, "rate of a one-off event (fee cut, renewal, re-tender) before the loss multiplier"),
+        .init("trust.observation_noise", .real, .real(0.15), range: 0...5, "noise of a council's monitoring of quality at reference staffing"),
+        .init("trust.reference_staff", .real, .real(10), unit: "FTE", range: 0.1...1000, "commissioning staff at which monitoring noise is the reference"),
+        .init("trust.staff_turnover", .real, .real(0.02), unit: "per month", range: p01, "chance per month that people who held a relationship leave"),
+        .init("trust.turnover_erosion", .real, .real(0.3), range: p01, "share of personal trust lost when they leave"),
+        .init("trust.extend_threshold", .real, .real(0.6), range: p01, "council trust needed to extend or vary instead of re-tendering"),
+        .init("trust.codesign_threshold", .real, .real(0.6), range: p01, "mutual trust needed for a co-design partnership"),
+        .init("trust.good_incumbent", .real, .real(0.6), range: p01, "council trust above which an incumbent counts as good"),
+        .init("trust.incumbency_weight", .real, .real(0.15), range: 0...5, "tender score bonus per unit of trust in the incumbent"),
+        .init("trust.bid_sensitivity", .real, .real(6), range: 0...100, "slope of a provider's willingness to bid in its trust of the council"),
+        .init("trust.reputation_spill", .real, .real(0.3), range: p01, "share of a breach felt by other providers in the region"),
+        .init("trust.monitoring_discount", .real, .real(0.6), range: p01, "share of monitoring cost saved at full trust"),
+        // investment
+        .init("investment.payback_months", .real, .real(48), unit: "months", range: 1...600, "horizon an investment in staff and innovation needs to pay back"),
+        .init("investment.max_share", .real, .real(0.06), range: 0...1, "largest share of monthly revenue a provider invests"),
+        .init("investment.depreciation", .real, .real(0.015), unit: "per month", range: p01, "decay of accumulated investment (staff leave, methods age)"),
+        .init("investment.half_saturation", .real, .real(4000), unit: "£/place", range: 1...10_000_000, "investment per place giving half the maximum effect"),
+        .init("investment.quality_gain", .real, .real(0.35), range: p01, "largest rise in quality from accumulated investment"),
+        .init("investment.cost_reduction", .real, .real(0.15), range: p01, "largest fall in unit cost from accumulated investment (innovation)"),
+        .init("investment.experience_gain", .real, .real(0.05), range: p01, "quality gained from ten years of continuous delivery"),
+        .init("investment.min_reserve_months", .real, .real(1), unit: "months", range: 0...120, "reserves a provider keeps before it invests"),
+        .init("investment.shared_savings", .real, .real(0.5), range: p01, "share of innovation savings passed to the council under co-design"),
+        // delivery
+        .init("delivery.breakdown_rate", .real, .real(0.022), unit: "per month", range: p01, "placement breakdown hazard at quality 0.5"),
+        .init("delivery.quality_sensitivity", .real, .real(2.5), range: 0...20, "how strongly quality lowers the breakdown hazard"),
+        .init("delivery.spot_breakdown_factor", .real, .real(1.4), range: 0...20, "hazard multiplier of emergency spot placements"),
+        .init("delivery.breakdown_penalty", .real, .real(0.08), range: p01, "outcome lost per placement breakdown"),
+        .init("delivery.waiting_penalty", .real, .real(0.03), unit: "per month", range: p01, "outcome lost per month waiting for a service"),
+        .init("delivery.outcome_noise", .real, .real(0.1), range: 0...5, "noise of a child's outcome around its expectation"),
+        .init("delivery.good_outcome", .real, .real(0.5), range: p01, "outcome score counted as a good outcome"),
+        .init("delivery.unserved_outcome", .real, .real(0.25), range: p01, "expected outcome of a child screened out or never served"),
+        .init("delivery.eligibility_screen", .real, .real(0.3), range: p01, "share of family-support referrals screened out when eligibility is tightened"),
+        .init("delivery.outcome_lag_months", .integer, .integer(12), unit: "months", range: 0...240, "delay before an outcome is measured and paid for"),
+        // external (silo) costs
+        .init("external.justice_cost", .real, .real(87_178), unit: "£/year", range: 0...10_000_000, "yearly justice cost of a care leaver in the justice system (004)"),
+        .init("external.justice_prob", .real, .real(0.25), range: p01, "chance of justice involvement for a leaver with outcome 0"),
+        .init("external.welfare_cost", .real, .real(19_800), unit: "£/year", range: 0...10_000_000, "yearly welfare cost of a leaver out of work (004)"),
+        .init("external.welfare_prob", .real, .real(0.4), range: p01, "chance of welfare dependence for a leaver with outcome 0"),
+        .init("external.years", .integer, .integer(10), unit: "years", range: 0...60, "years over which external costs fall"),
+        // social investor
+        .init("investor.enabled", .flag, .flag(false), "a social investor pre-finances outcome-based contracts"),
+        .init("investor.capital", .real, .real(50_000_000), unit: "£", range: 0...1e12, "capital the investor can commit"),
+        .init("investor.required_return", .real, .real(0.06), unit: "per year", range: 0...1, "return the investor charges on capital advanced"),
+        .init("investor.outcome_target", .real, .real(0.55), range: p01, "outcome score at which the full outcome payment is due"),
+    ]
+
+    /// Keys of each `[[councils]]` group (prefix `councils.`).
+    public static let council: [ParameterSpec] = [
+        .init("councils.name", .text, .text("councils"), "label of the group"),
+        .init("councils.count", .integer, .integer(1), range: 1...100_000, "number of councils in the group"),
+        .init("councils.type", .choice(councilTypes), .text("unitary"), "type of council (001 samples these four)"),
+        .init("councils.children", .distribution, .distribution(.lognormal(mean: 45_000, sd: 15_000)), unit: "children", range: 100...5_000_000, "population aged 0-17"),
+        .init("councils.demand_factor", .distribution, .distribution(.fixed(1)), range: 0.05...20, "local multiplier of the referral rate (deprivation)"),
+        .init("councils.budget", .distribution, .distribution(.fixed(0)), unit: "£/year", range: 0...1e12, "first-year budget for placements and commissioning; 0 = initial spend × (1 + budget.headroom)"),
+        .init("councils.commissioning_staff", .distribution, .distribution(.gamma(mean: 8, sd: 3)), unit: "FTE", range: 0.2...1000, "commissioning capacity (staff time)"),
+        .init("councils.in_house_family_support", .real, .real(0.5), range: p01, "share of family-support demand the council's own service covers"),
+        .init("councils.in_house_fostering", .real, .real(0.6), range: p01, "share of fostering demand covered in-house (004: 40% of spend independent)"),
+        .init("councils.in_house_residential", .real, .real(0.3), range: p01, "share of residential demand covered in-house (004: 56% of spend independent)"),
+        .init("councils.policy.contract_months", .integer, .integer(36), unit: "months", range: 1...600, "length of new contracts"),
+        .init("councils.policy.extension_months", .integer, .integer(0), unit: "months", range: 0...600, "optional extension (60 + 24 = \"5+2\")"),
+        .init("councils.policy.payment", .choice(paymentForms), .text("block"), "payment form of new contracts"),
+        .init("councils.policy.specification", .choice(specifications), .text("input"), "input-prescriptive or outcome-based specification (004)"),
+        .init("councils.policy.price_weight", .real, .real(0.5), range: p01, "weight of price (vs quality) in tender evaluation"),
+        .init("councils.policy.uplift", .flag, .flag(true), "contract prices rise with inflation each year"),
+        .init("councils.policy.lot_size", .integer, .integer(12), unit: "places", range: 1...100_000, "places per tendered lot"),
+        .init("councils.policy.contracted_share", .real, .real(0.75), range: p01, "share of expected independent demand bought on contracts (the rest spot)"),
+        .init("councils.policy.strategies", .choices(strategies), .list([]), "cost-cutting strategies applied under budget pressure"),
+        .init("councils.policy.trigger", .real, .real(0), range: -1...10, "budget pressure (spend/budget - 1) above which strategies apply; -1 = always"),
+        .init("councils.policy.squeeze_rate", .real, .real(0.05), unit: "per year", range: 0...0.9, "price squeeze: fee cut imposed on existing contracts each year"),
+        .init("councils.policy.lowest_price_weight", .real, .real(0.85), range: p01, "lowest-price tendering: price weight used instead"),
+        .init("councils.policy.consolidation_factor", .real, .real(4), range: 1...1000, "consolidation: lots are this many times larger"),
+        .init("councils.policy.collaborative_discount", .real, .real(0.08), range: 0...0.9, "collaborative commissioning: bargaining cut in providers' mark-up"),
+        .init("councils.policy.decommission_cut", .real, .real(0.15), range: 0...0.9, "decommissioning: share of contracted volume dropped"),
+        .init("councils.policy.outcome_upfront_share", .real, .real(0.5), range: p01, "outcome-based payment: share of the price paid up front"),
+        .init("councils.policy.retender_good_incumbents", .flag, .flag(false), "re-tender at expiry even when the incumbent is trusted"),
+    ]
+
+    /// Keys of each `[[providers]]` group (prefix `providers.`).
+    public static let provider: [ParameterSpec] = [
+        .init("providers.name", .text, .text("providers"), "label of the group"),
+        .init("providers.count", .integer, .integer(1), range: 1...1_000_000, "number of providers in the group"),
+        .init("providers.kind", .choice(providerKinds), .text("small_charity"), "kind of provider"),
+        .init("providers.reach", .choice(reaches), .text("regional"), "councils served: home council, home region, or all"),
+        .init("providers.capacity", .distribution, .distribution(.lognormal(mean: 12, sd: 6)), unit: "places", range: 1...100_000, "places or caseload"),
+        .init("providers.share_family_support", .real, .real(0.34), range: p01, "chance a provider of the group delivers family support"),
+        .init("providers.share_fostering", .real, .real(0.33), range: p01, "chance it delivers fostering"),
+        .init("providers.share_residential", .real, .real(0.33), range: p01, "chance it runs children's homes"),
+        .init("providers.reserves_months", .distribution, .distribution(.lognormal(mean: 4, sd: 2)), unit: "months of cost", range: 0...240, "initial reserves"),
+        .init("providers.quality", .distribution, .distribution(.beta(mean: 0.55, sd: 0.1)), range: p01, "initial quality of care"),
+        .init("providers.cost_factor", .distribution, .distribution(.normal(mean: 1, sd: 0.08)), range: 0.3...3, "unit cost relative to the market base cost"),
+        .init("providers.voluntary_income", .real, .real(0), unit: "share of cost", range: 0...2, "fundraised income (charities) as a share of running cost"),
+        .init("providers.target_margin", .real, .real(0.03), range: -0.5...2, "mark-up over cost a provider aims for when bidding"),
+        .init("providers.required_margin", .real, .real(0), range: -1...2, "margin below which the owners exit (private) after exit_patience months"),
+        .init("providers.leverage", .real, .real(0), unit: "× annual revenue", range: 0...20, "debt carried (investor-backed providers)"),
+        .init("providers.scale_up", .real, .real(0.5), range: 0...100, "largest growth of capacity to take on a new lot"),
+        .init("providers.mission_tolerance", .real, .real(1), range: p01, "charities: tolerance of mission drift (price-led, prescriptive tenders); 1 = never refuses"),
+        .init("providers.cross_subsidy", .real, .real(0), range: 0...0.9, "charities: largest share below cost they bid, subsidised from reserves"),
+    ]
+
+    /// All specifications.
+    public static var all: [ParameterSpec] { global + council + provider }
+
+    /// The specification with the dotted path `path`, if any.
+    public static func spec(_ path: String) -> ParameterSpec? { index[path] }
+
+    private static let index: [String: ParameterSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.path, $0) })
+}

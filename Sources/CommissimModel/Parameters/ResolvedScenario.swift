@@ -1,0 +1,56 @@
+/// A scenario with every parameter resolved: the values the user wrote, and the catalogue's
+/// defaults for everything else. It is what the manifest records and what ``ModelConfig`` reads.
+public struct ResolvedScenario: Sendable, Equatable {
+    /// Values of the top-level sections, keyed by dotted path (`demand.trend`).
+    public var global: [String: ParamValue]
+    /// One dictionary per `[[councils]]` group, keyed by catalogue path (`councils.policy.payment`).
+    public var councilGroups: [[String: ParamValue]]
+    /// One dictionary per `[[providers]]` group.
+    public var providerGroups: [[String: ParamValue]]
+
+    /// A scenario of defaults only, with the given groups.
+    public init(global: [String: ParamValue] = [:], councilGroups: [[String: ParamValue]] = [], providerGroups: [[String: ParamValue]] = []) {
+        var g: [String: ParamValue] = [:]
+        for s in ParameterCatalog.global { g[s.path] = global[s.path] ?? s.defaultValue }
+        self.global = g
+        self.councilGroups = councilGroups.map { Self.filled($0, ParameterCatalog.council) }
+        self.providerGroups = providerGroups.map { Self.filled($0, ParameterCatalog.provider) }
+    }
+
+    /// `values` with every missing key of `specs` set to its default.
+    public static func filled(_ values: [String: ParamValue], _ specs: [ParameterSpec]) -> [String: ParamValue] {
+        var out = values
+        for s in specs where out[s.path] == nil { out[s.path] = s.defaultValue }
+        return out
+    }
+
+    /// Sets a top-level value (used by command-line overrides and sweeps).
+    public mutating func set(_ path: String, _ value: ParamValue) { global[path] = value }
+
+    /// The scenario as a complete, commented TOML file that reproduces it exactly.
+    public func tomlText(header: String = "") -> String {
+        var out = header
+        for section in ParameterCatalog.sections {
+            out += "\n[\(section)]\n"
+            for s in ParameterCatalog.global where s.path.hasPrefix(section + ".") {
+                out += "\(s.key) = \(global[s.path]!.tomlText)\n"
+            }
+        }
+        func group(_ name: String, _ groups: [[String: ParamValue]], _ specs: [ParameterSpec]) {
+            for g in groups {
+                out += "\n[[\(name)]]\n"
+                for s in specs where !s.path.hasPrefix(name + ".policy.") {
+                    out += "\(s.key) = \(g[s.path]!.tomlText)\n"
+                }
+                let policy = specs.filter { $0.path.hasPrefix(name + ".policy.") }
+                if !policy.isEmpty {
+                    out += "[\(name).policy]\n"
+                    for s in policy { out += "\(s.key) = \(g[s.path]!.tomlText)\n" }
+                }
+            }
+        }
+        group("councils", councilGroups, ParameterCatalog.council)
+        group("providers", providerGroups, ParameterCatalog.provider)
+        return out
+    }
+}

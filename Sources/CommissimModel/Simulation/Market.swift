@@ -1,0 +1,92 @@
+import CommissimEngine
+
+/// The whole state of one simulated market: councils, providers, contracts, children, the
+/// optional social investor, and the month's running totals. Each mechanism is an extension of
+/// this type in `Mechanisms/`; ``Simulation`` calls them in a fixed monthly order.
+public final class Market {
+    let config: ModelConfig
+    let p: MarketParameters
+    let rng: RandomStream
+
+    public internal(set) var councils = Councils()
+    public internal(set) var providers = Providers()
+    public internal(set) var contracts = Contracts()
+    public internal(set) var children = Children()
+    public internal(set) var investor = SocialInvestor()
+
+    /// Current month (0-based).
+    public internal(set) var month = 0
+    /// Price level of providers' inputs relative to month 0.
+    var inflationIndex = 1.0
+    /// Strategies each council applies this month (empty when not under pressure).
+    var activeStrategies: [Strategies] = []
+    /// Eligibility tightened (decommissioning) per council.
+    var tightened: [Bool] = []
+    /// Smoothed winning price relative to base cost, per region and tier (drives entry).
+    var priceIndex: [Double] = []
+    /// Shortage of independent places in [0, 1], per region and tier.
+    var shortage: [Double] = []
+    /// External (silo) cost streams: difference array of monthly amounts, and the running level.
+    var externalDelta: [Double] = []
+    var externalLevel = 0.0
+    /// Outcome payments due: (month due, contract, amount).
+    var pendingOutcomePayments: [(due: Int, contract: Int, amount: Double)] = []
+    var pendingHead = 0
+    /// Providers that exit at the end of this month.
+    var exiting: [Int] = []
+    /// Whether the reachable-provider lists must be rebuilt.
+    var reachDirty = true
+    /// Looked-after children served this calendar year, by placements (1, 2, 3+), from leavers.
+    var yearLeaverPlacements = [0, 0, 0]
+    /// Running totals of the current month.
+    var tally = MonthTally()
+    /// This month's spend per council (payments to providers, in-house, transaction costs).
+    var councilSpend: [Double] = []
+
+    /// Builds the initial market of `config` with random stream `rng` (see ``Setup``).
+    public init(config: ModelConfig, rng: RandomStream) {
+        self.config = config
+        self.p = MarketParameters(config)
+        self.rng = rng
+        setUp()
+    }
+
+    /// Unit cost per place-month of provider `i` today.
+    @inline(__always) func unitCost(_ i: Int) -> Double {
+        let base = p.monthlyBaseCost[providers.tier[i]] * providers.costFactor[i] * inflationIndex
+        if providers.kind[i] == .inHouse { return base }
+        let w = providers.capital[i] / (providers.capital[i] + p.halfSaturation)
+        return base * (1 - p.costReduction * w)
+    }
+
+    /// Index into region × tier tables.
+    @inline(__always) func regionTier(_ region: Int, _ tier: Int) -> Int { region * Tier.allCases.count + tier }
+
+    /// Index into the provider × council trust matrices.
+    @inline(__always) func pair(_ provider: Int, _ council: Int) -> Int { provider * councils.count + council }
+
+    /// Expected children in service of tier `k` for council `c` at this month's referral rate.
+    func expectedStock(_ c: Int, _ k: Int) -> Double { referralRate(c, k) * p.duration[k] }
+}
+
+/// Running totals of one month, turned into a CSV row by ``MetricsRecorder``.
+struct MonthTally {
+    var referrals = 0, screenedOut = 0, accepted = 0, leavers = 0, goodOutcomes = 0, unservedLeavers = 0
+    var outcomeSum = 0.0
+    var breakdowns = 0, displaced = 0, newPlacements = 0, newSpot = 0
+    var spendContracts = 0.0, spendSpot = 0.0, spendInHouse = 0.0, spendOutcome = 0.0
+    var tenderCost = 0.0, monitoringCost = 0.0, bidCosts = 0.0
+    var paidToProviders = 0.0
+    var tenders = 0, bids = 0, unfilledTenders = 0, extensions = 0, variations = 0, retenders = 0, terminations = 0
+    var entries = [0, 0, 0, 0], exits = [0, 0, 0, 0]
+    var outcomeToInvestor = 0.0
+    var investment = 0.0, externalCommitted = 0.0, investorAdvance = 0.0, dividends = 0.0
+    var feeCuts = 0, latePayments = 0
+}
+
+extension Market {
+    /// Whether council `c` applies cost-cutting strategies this month.
+    public func councilIsCutting(_ c: Int) -> Bool { !activeStrategies[c].isEmpty }
+    /// Provider `i`'s unit cost per week.
+    public func weeklyUnitCost(_ i: Int) -> Double { unitCost(i) * 12 / 52 }
+}

@@ -1,0 +1,98 @@
+/// One output column: its CSV name, unit and meaning (the column reference in docs/COLUMNS.md is
+/// generated from this list by `commissim columns`).
+public struct MetricColumn: Sendable {
+    public let name: String
+    public let unit: String
+    public let meaning: String
+}
+
+/// The columns of the monthly CSV, in order.
+public enum MetricColumns {
+    static func col(_ n: String, _ u: String, _ m: String) -> MetricColumn { MetricColumn(name: n, unit: u, meaning: m) }
+
+    public static let all: [MetricColumn] = {
+        var c: [MetricColumn] = [
+            col("month", "month", "month of the run, 1-based"),
+            col("year", "year", "year of the run, 1-based"),
+            col("budget", "£/month", "councils' budgets, all councils, per month"),
+            col("spend", "£/month", "councils' total spend: contracts, spot, outcome payments, in-house, transaction costs"),
+            col("spend_contracts", "£/month", "block and grant contract payments"),
+            col("spend_spot", "£/month", "spot and framework fees"),
+            col("spend_outcome", "£/month", "outcome-based contract payments (up-front and on outcomes)"),
+            col("spend_in_house", "£/month", "cost of councils' in-house services"),
+            col("transaction_costs", "£/month", "tendering staff time plus contract monitoring"),
+            col("tender_costs", "£/month", "commissioning staff time spent on tenders, extensions and variations"),
+            col("monitoring_costs", "£/month", "contract monitoring (lower with trust)"),
+            col("bid_costs", "£/month", "providers' costs of bidding"),
+            col("budget_pressure", "ratio", "mean over councils of projected spend / budget − 1"),
+            col("councils_cutting", "share", "share of councils applying cost-cutting strategies"),
+        ]
+        for t in ParameterCatalog.tiers {
+            c.append(col("price_\(t)", "£/week", "mean weekly price paid per independent \(t) place"))
+        }
+        c += [
+            col("unit_cost_mean", "£/week", "mean unit cost of independent providers (places-weighted)"),
+            col("provider_margin", "ratio", "mean smoothed operating margin of independent providers"),
+            col("referrals", "children", "referrals this month"),
+            col("screened_out", "children", "referrals screened out by tightened eligibility"),
+            col("children_served", "children", "children in a placement at month end"),
+            col("children_waiting", "children", "children waiting for a placement at month end"),
+            col("children_in_house", "children", "children placed with in-house services"),
+            col("children_spot", "children", "children on spot or framework placements"),
+            col("unmet_need", "children", "children waiting plus referrals screened out this month"),
+            col("new_spot_placements", "children", "spot purchases made this month"),
+            col("breakdowns", "placements", "placement breakdowns this month, including moves forced by provider exit"),
+            col("moves_from_exits", "placements", "placements ended because the provider exited"),
+            col("two_placements_share", "share", "looked-after children this year (to date) with exactly two placements (004: 22%)"),
+            col("three_plus_placements_share", "share", "looked-after children this year (to date) with three or more placements (004: 11%)"),
+            col("leavers", "children", "children leaving services this month"),
+            col("outcome_mean", "score 0-1", "mean outcome of leavers"),
+            col("good_outcome_share", "share", "share of leavers with a good outcome"),
+            col("external_costs", "£/month", "costs falling on other public budgets this month (justice, welfare)"),
+            col("external_costs_committed", "£", "future external costs created by this month's leavers"),
+            col("providers", "providers", "independent providers trading"),
+        ]
+        for k in ProviderKind.independent {
+            let n = k.name
+            c += [
+                col("n_\(n)", "providers", "\(n) providers trading"),
+                col("share_\(n)", "share", "\(n) share of independent places filled"),
+                col("entries_\(n)", "providers", "\(n) entries this month"),
+                col("exits_\(n)", "providers", "\(n) exits this month"),
+                col("reserves_\(n)", "months of cost", "median reserves of \(n) providers"),
+            ]
+        }
+        c += [
+            col("hhi_local", "0-10000", "mean over councils of the Herfindahl index of independent places"),
+            col("hhi_national", "0-10000", "Herfindahl index of independent places, England-wide"),
+            col("quality_mean", "score 0-1", "mean quality of care received (all placed children)"),
+            col("independent_quality_mean", "score 0-1", "mean quality of independent providers (places-weighted)"),
+            col("capital_per_place", "£/place", "mean accumulated investment of independent providers (places-weighted)"),
+            col("investment", "£/month", "providers' investment in workforce and innovation"),
+            col("trust_council", "score 0-1", "mean council trust in contracted providers"),
+            col("trust_provider", "score 0-1", "mean contracted provider trust in councils"),
+            col("trust_provider_all", "score 0-1", "mean trust of all independent providers in the councils they can serve"),
+            col("contracts_active", "contracts", "contracts in force"),
+            col("contract_months_left", "months", "mean months left on contracts in force"),
+            col("tenders", "tenders", "tenders run this month"),
+            col("bids_per_tender", "bids", "mean bids per tender this month"),
+            col("unfilled_tenders", "tenders", "tenders that attracted no bid"),
+            col("extensions", "contracts", "contracts extended this month"),
+            col("variations", "contracts", "contracts varied (co-design) instead of re-tendered"),
+            col("retenders", "contracts", "contracts re-tendered at expiry"),
+            col("terminations", "contracts", "contracts terminated early"),
+            col("fee_cuts", "contracts", "contracts whose fee was cut"),
+            col("late_payments", "contracts", "contract payments made late"),
+            col("council_payments", "£/month", "councils' payments to providers (contracts, spot, outcome)"),
+            col("provider_council_revenue", "£/month", "providers' revenue from councils, summed over providers"),
+            col("investor_outstanding", "£", "social investor capital advanced and not yet repaid"),
+            col("dividends", "£/month", "profit extracted by private owners"),
+        ]
+        return c
+    }()
+
+    /// Column names in order.
+    public static let names: [String] = all.map(\.name)
+    /// Column index by name.
+    public static let index: [String: Int] = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+}

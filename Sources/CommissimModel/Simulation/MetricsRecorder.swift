@@ -1,0 +1,193 @@
+/// Turns the market's state at the end of a month into one row of ``MetricColumns``.
+struct MetricsRecorder {
+    private(set) var rows: [[Double]] = []
+    /// Scratch: independent children per (council, provider) for the local HHI.
+    private var pairCounts: [Int32] = []
+    private var touched: [Int] = []
+
+    init(months: Int) { rows.reserveCapacity(months) }
+
+    mutating func record(_ m: Market) {
+        var row = Array(repeating: 0.0, count: MetricColumns.names.count)
+        func set(_ name: String, _ v: Double) { row[MetricColumns.index[name]!] = v.isFinite ? v : 0 }
+        let t = m.tally, nc = m.councils.count, np = m.providers.count
+        let weekly = 12.0 / 52.0
+        set("month", Double(m.month + 1))
+        set("year", Double(m.month / 12 + 1))
+        set("budget", m.councils.budget.reduce(0, +) / 12)
+        set("spend", m.councilSpend.reduce(0, +))
+        set("spend_contracts", t.spendContracts)
+        set("spend_spot", t.spendSpot)
+        set("spend_outcome", t.spendOutcome)
+        set("spend_in_house", t.spendInHouse)
+        set("transaction_costs", t.tenderCost + t.monitoringCost)
+        set("tender_costs", t.tenderCost)
+        set("monitoring_costs", t.monitoringCost)
+        set("bid_costs", t.bidCosts)
+        set("budget_pressure", m.councils.pressure.reduce(0, +) / Double(max(1, nc)))
+        set("councils_cutting", Double(m.activeStrategies.filter { !$0.isEmpty }.count) / Double(max(1, nc)))
+
+        // One pass over children: placements, prices, quality received, concentration.
+        let tiers = Tier.allCases.count
+        var priceSum = Array(repeating: 0.0, count: tiers), priceN = Array(repeating: 0.0, count: tiers)
+        var served = 0, waiting = 0, inHouse = 0, spot = 0, qualitySum = 0.0
+        var kindPlaces = Array(repeating: 0.0, count: ProviderKind.allCases.count)
+        var lookedAfter = 0, two = 0, threePlus = 0
+        if pairCounts.count < nc * np { pairCounts = Array(repeating: 0, count: nc * np) }
+        var providerPlaces = Array(repeating: 0, count: np)
+        let ch = m.children
+        for i in 0..<ch.alive.count where ch.alive[i] {
+            let k = Int(ch.tier[i])
+            if k != Tier.familySupport.rawValue {
+                lookedAfter += 1
+                let n = ch.placementsThisYear[i]
+                if n == 2 { two += 1 } else if n >= 3 { threePlus += 1 }
+            }
+            let j = Int(ch.provider[i])
+            if j < 0 { waiting += 1; continue }
+            served += 1
+            qualitySum += m.providers.quality[j]
+            let kind = m.providers.kind[j]
+            if kind == .inHouse { inHouse += 1; continue }
+            if ch.price[i] > 0 { spot += 1 }
+            let ct = Int(ch.contract[i])
+            priceSum[k] += ch.price[i] > 0 ? ch.price[i] : (ct >= 0 ? m.contracts.price[ct] : 0)
+            priceN[k] += 1
+            kindPlaces[kind.rawValue] += 1
+            providerPlaces[j] += 1
+            let ix = Int(ch.council[i]) * np + j
+            if pairCounts[ix] == 0 { touched.append(ix) }
+            pairCounts[ix] += 1
+        }
+        for (k, name) in ParameterCatalog.tiers.enumerated() {
+            set("price_\(name)", priceN[k] > 0 ? priceSum[k] / priceN[k] * weekly : 0)
+        }
+        // Looked-after children this year to date: those still in care plus this year's leavers.
+        let yl = m.yearLeaverPlacements
+        let laTotal = Double(lookedAfter + yl.reduce(0, +))
+        set("two_placements_share", laTotal > 0 ? Double(two + yl[1]) / laTotal : 0)
+        set("three_plus_placements_share", laTotal > 0 ? Double(threePlus + yl[2]) / laTotal : 0)
+        if m.month % 12 == 11 {
+            m.yearLeaverPlacements = [0, 0, 0]
+            for i in 0..<ch.alive.count where ch.alive[i] { m.children.placementsThisYear[i] = ch.provider[i] >= 0 ? 1 : 0 }
+        }
+        // Local HHI: per council over its independent placements.
+        var councilTotal = Array(repeating: 0.0, count: nc), councilSq = Array(repeating: 0.0, count: nc)
+        for ix in touched {
+            let c = ix / np, n = Double(pairCounts[ix])
+            councilTotal[c] += n
+            councilSq[c] += n * n
+            pairCounts[ix] = 0
+        }
+        touched.removeAll(keepingCapacity: true)
+        var hhiSum = 0.0, hhiN = 0.0
+        for c in 0..<nc where councilTotal[c] > 0 {
+            hhiSum += 10_000 * councilSq[c] / (councilTotal[c] * councilTotal[c])
+            hhiN += 1
+        }
+        set("hhi_local", hhiN > 0 ? hhiSum / hhiN : 0)
+        let independentPlaced = Double(providerPlaces.reduce(0, +))
+        var national = 0.0
+        for n in providerPlaces where n > 0 { national += Double(n) * Double(n) }
+        set("hhi_national", independentPlaced > 0 ? 10_000 * national / (independentPlaced * independentPlaced) : 0)
+
+        set("referrals", Double(t.referrals))
+        set("screened_out", Double(t.screenedOut))
+        set("children_served", Double(served))
+        set("children_waiting", Double(waiting))
+        set("children_in_house", Double(inHouse))
+        set("children_spot", Double(spot))
+        set("unmet_need", Double(waiting + t.screenedOut))
+        set("new_spot_placements", Double(t.newSpot))
+        set("breakdowns", Double(t.breakdowns))
+        set("moves_from_exits", Double(t.displaced))
+        set("leavers", Double(t.leavers))
+        set("outcome_mean", t.leavers > 0 ? t.outcomeSum / Double(t.leavers) : 0)
+        set("good_outcome_share", t.leavers > 0 ? Double(t.goodOutcomes) / Double(t.leavers) : 0)
+        set("external_costs", m.externalCostsThisMonth())
+        set("external_costs_committed", t.externalCommitted)
+        set("quality_mean", served > 0 ? qualitySum / Double(served) : 0)
+
+        // Providers by kind.
+        let kinds = ProviderKind.independent
+        var count = Array(repeating: 0, count: 5)
+        var reserves: [[Double]] = Array(repeating: [], count: 5)
+        var qW = 0.0, capW = 0.0, costW = 0.0, w = 0.0, marginSum = 0.0, alive = 0
+        for i in 0..<np where m.providers.alive[i] && m.providers.kind[i] != .inHouse {
+            let k = m.providers.kind[i].rawValue
+            count[k] += 1
+            alive += 1
+            let cost = m.providers.lastCost[i]
+            reserves[k].append(cost > 0 ? m.providers.reserves[i] / cost : 0)
+            let places = Double(max(1, m.providers.occupied[i]))
+            qW += places * m.providers.quality[i]
+            capW += places * m.providers.capital[i]
+            costW += places * m.unitCost(i)
+            w += places
+            marginSum += m.providers.marginTrend[i]
+        }
+        set("providers", Double(alive))
+        let independentTotal = kindPlaces.reduce(0, +)
+        for k in kinds {
+            let n = k.name, r = k.rawValue
+            set("n_\(n)", Double(count[r]))
+            set("share_\(n)", independentTotal > 0 ? kindPlaces[r] / independentTotal : 0)
+            set("entries_\(n)", Double(t.entries[r]))
+            set("exits_\(n)", Double(t.exits[r]))
+            set("reserves_\(n)", median(&reserves[r]))
+        }
+        set("independent_quality_mean", w > 0 ? qW / w : 0)
+        set("capital_per_place", w > 0 ? capW / w : 0)
+        set("unit_cost_mean", w > 0 ? costW / w * weekly : 0)
+        set("provider_margin", alive > 0 ? marginSum / Double(alive) : 0)
+        set("investment", t.investment)
+
+        // Contracts and trust.
+        var tc = 0.0, tp = 0.0, active = 0.0, left = 0.0
+        for k in 0..<m.contracts.count where m.contracts.active[k] {
+            let ix = m.pair(m.contracts.provider[k], m.contracts.council[k])
+            tc += Double(m.providers.councilTrust[ix])
+            tp += Double(m.providers.providerTrust[ix])
+            left += Double(max(0, m.contracts.end[k] - m.month))
+            active += 1
+        }
+        set("trust_council", active > 0 ? tc / active : 0)
+        set("trust_provider", active > 0 ? tp / active : 0)
+        set("contracts_active", active)
+        set("contract_months_left", active > 0 ? left / active : 0)
+        var ta = 0.0, tn = 0.0
+        for c in 0..<nc {
+            for k in 0..<tiers {
+                for i in m.councils.reachable[c][k] where m.providers.alive[i] {
+                    ta += Double(m.providers.providerTrust[m.pair(i, c)])
+                    tn += 1
+                }
+            }
+        }
+        set("trust_provider_all", tn > 0 ? ta / tn : 0)
+        set("tenders", Double(t.tenders))
+        set("bids_per_tender", t.tenders > 0 ? Double(t.bids) / Double(t.tenders) : 0)
+        set("unfilled_tenders", Double(t.unfilledTenders))
+        set("extensions", Double(t.extensions))
+        set("variations", Double(t.variations))
+        set("retenders", Double(t.retenders))
+        set("terminations", Double(t.terminations))
+        set("fee_cuts", Double(t.feeCuts))
+        set("late_payments", Double(t.latePayments))
+        set("council_payments", t.spendContracts + t.spendSpot + t.spendOutcome - investorRepayments(m))
+        set("provider_council_revenue", m.providers.councilRevenue.reduce(0, +))
+        set("investor_outstanding", m.investor.outstanding)
+        set("dividends", t.dividends)
+        rows.append(row)
+    }
+
+    /// Outcome payments that went to the social investor rather than to providers this month.
+    private func investorRepayments(_ m: Market) -> Double { m.tally.outcomeToInvestor }
+
+    private func median(_ v: inout [Double]) -> Double {
+        guard !v.isEmpty else { return 0 }
+        v.sort()
+        let n = v.count
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
+    }
+}

@@ -1,0 +1,129 @@
+import CommissimEngine
+
+/// Initialisation: draws the councils and providers of each group, the councils' in-house
+/// services, the contracts already running at month 0 (with staggered expiry), the children
+/// already in service (the stationary stock), and the first-year budgets.
+extension Market {
+    func setUp() {
+        let scale = config.scale
+        func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * scale).rounded())) }
+        // Councils, spread over regions in turn.
+        for (gi, g) in config.councils.enumerated() {
+            for _ in 0..<scaled(g.count) {
+                let region = councils.count % p.regions
+                councils.append(type: g.type, region: region, group: gi,
+                                children: g.children.sample(rng, clampedTo: ParameterCatalog.spec("councils.children")!.range),
+                                demandFactor: g.demandFactor.sample(rng, clampedTo: ParameterCatalog.spec("councils.demand_factor")!.range),
+                                staff: g.staff.sample(rng, clampedTo: ParameterCatalog.spec("councils.commissioning_staff")!.range))
+            }
+        }
+        let nc = councils.count
+        activeStrategies = Array(repeating: [], count: nc)
+        councilSpend = Array(repeating: 0, count: nc)
+        tightened = Array(repeating: false, count: nc)
+        priceIndex = Array(repeating: 0, count: p.regions * Tier.allCases.count)
+        shortage = Array(repeating: 0, count: p.regions * Tier.allCases.count)
+        externalDelta = Array(repeating: 0, count: config.months + 12 * p.externalYears + 2)
+        for rt in 0..<priceIndex.count { priceIndex[rt] = 0.15 }
+        // In-house services: capacity for the council's in-house share of expected demand.
+        for c in 0..<nc {
+            let g = config.councils[councils.group[c]]
+            for k in Tier.allCases.map(\.rawValue) {
+                let cap = Int((g.inHouseShare[k] * expectedStock(c, k)).rounded())
+                let id = providers.count
+                providers.append(kind: .inHouse, group: -1, tier: k, reach: 0, home: c, region: councils.region[c], month: 0,
+                                 capacity: cap, reserves: 0, quality: p.inHouseQuality, costFactor: p.inHouseCostFactor,
+                                 voluntaryIncome: 0, targetMargin: 0, requiredMargin: -1, debt: 0, scaleUp: 0,
+                                 missionTolerance: 1, crossSubsidy: 0, councils: nc, initialTrust: Float(p.trustInitial))
+                councils.inHouse[c].append(id)
+            }
+        }
+        // Independent providers, homed in councils in proportion to their children.
+        for (gi, g) in config.providers.enumerated() {
+            for _ in 0..<scaled(g.count) { addProvider(group: gi, home: pick(councils.children), tier: nil) }
+        }
+        // The social investor.
+        investor.enabled = p.investorEnabled
+        investor.available = p.investorCapital
+        investor.requiredReturn = p.investorReturn
+        rebuildReach()
+        // Contracts already running: let by a tender "in the past", expiring evenly over their term.
+        for c in 0..<nc {
+            updateActiveStrategies(c)
+            for k in Tier.allCases.map(\.rawValue) { planContracts(council: c, tier: k, initial: true) }
+        }
+        // Children already in service: the stationary stock at today's referral rate.
+        for c in 0..<nc {
+            for k in Tier.allCases.map(\.rawValue) {
+                let n = rng.poisson(expectedStock(c, k))
+                for _ in 0..<n {
+                    let i = children.add(council: c, tier: k, month: 0)
+                    children.placements[i] = UInt16(1 + min(2, rng.poisson(0.3)))
+                    _ = place(i)
+                    if children.provider[i] < 0 { councils.waiting[c].append(Int32(i)) }
+                }
+            }
+        }
+        // First-year budgets from initial spend.
+        var spot = Array(repeating: 0.0, count: nc)
+        for i in 0..<children.alive.count where children.alive[i] { spot[Int(children.council[i])] += children.price[i] }
+        for c in 0..<nc {
+            let monthly = initialMonthlySpend(c, spot: spot[c])
+            let given = config.councils[councils.group[c]].budget.sample(rng, clampedTo: ParameterCatalog.spec("councils.budget")!.range)
+            councils.budgetBase[c] = given > 0 ? given : 12 * monthly * (1 + p.headroom)
+            councils.budget[c] = councils.budgetBase[c]
+            councils.spendTrend[c] = monthly
+        }
+    }
+
+    /// Adds one independent provider drawn from group `gi` (set-up and market entry).
+    @discardableResult
+    func addProvider(group gi: Int, home: Int, tier forcedTier: Int?) -> Int {
+        let g = config.providers[gi]
+        let tier = forcedTier ?? pick(g.tierShares)
+        let spec = { (name: String) in ParameterCatalog.spec("providers." + name)!.range }
+        let cap = max(1, Int(g.capacity.sample(rng, clampedTo: spec("capacity")).rounded()))
+        let cf = g.costFactor.sample(rng, clampedTo: spec("cost_factor"))
+        let monthlyCost = p.monthlyBaseCost[tier] * cf * inflationIndex * Double(cap)
+        let res = g.reservesMonths.sample(rng, clampedTo: spec("reserves_months")) * monthlyCost
+        let q = g.quality.sample(rng, clampedTo: spec("quality"))
+        let id = providers.count
+        providers.append(kind: g.kind, group: gi, tier: tier, reach: g.reach, home: home, region: councils.region[home],
+                         month: month, capacity: cap, reserves: res, quality: q, costFactor: cf,
+                         voluntaryIncome: g.kind.isCharity ? g.voluntaryIncome : 0, targetMargin: g.targetMargin,
+                         requiredMargin: g.requiredMargin, debt: g.leverage * monthlyCost * 12, scaleUp: g.scaleUp,
+                         missionTolerance: g.kind.isCharity ? g.missionTolerance : 1,
+                         crossSubsidy: g.kind.isCharity ? g.crossSubsidy : 0, councils: councils.count,
+                         initialTrust: Float(p.trustInitial))
+        reachDirty = true
+        return id
+    }
+
+    /// An index drawn with probability proportional to `weights` (uniform if they sum to 0).
+    func pick(_ weights: [Double]) -> Int {
+        let s = weights.reduce(0, +)
+        guard s > 0 else { return rng.uniformInt(weights.count) }
+        var u = rng.uniform() * s
+        for (i, w) in weights.enumerated() {
+            if u < w { return i }
+            u -= w
+        }
+        return weights.count - 1
+    }
+
+    /// Rebuilds each council's list of reachable independent providers per tier.
+    func rebuildReach() {
+        for c in 0..<councils.count { for k in 0..<Tier.allCases.count { councils.reachable[c][k].removeAll(keepingCapacity: true) } }
+        for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
+            let k = providers.tier[i]
+            switch providers.reach[i] {
+            case 0: councils.reachable[providers.homeCouncil[i]][k].append(i)
+            case 1:
+                for c in 0..<councils.count where councils.region[c] == providers.region[i] { councils.reachable[c][k].append(i) }
+            default:
+                for c in 0..<councils.count { councils.reachable[c][k].append(i) }
+            }
+        }
+        reachDirty = false
+    }
+}

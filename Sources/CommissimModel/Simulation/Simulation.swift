@@ -1,0 +1,80 @@
+import CommissimEngine
+import Foundation
+
+/// One run of the model: builds the market and steps it month by month in a fixed order.
+///
+/// The schedule of a month (ODD "process overview and scheduling"):
+/// 1. budgets (each January) and which cost-cutting strategies apply, the yearly price review;
+/// 2. demand: new referrals join waiting lists;
+/// 3. commissioning: expiring contracts are extended, varied, decommissioned or re-tendered;
+///    every third month councils plan and tender new lots;
+/// 4. delivery: a month of care, exits with outcomes, placement breakdowns;
+/// 5. placement of waiting children (contracts, in-house, spot);
+/// 6. contract, outcome and in-house payments; providers' finance, investment and quality;
+/// 7. trust updates; 8. provider exit and entry; 9. metrics.
+public struct Simulation {
+    public let config: ModelConfig
+    public let seed: UInt64
+
+    /// A run of `config` with the stream seeded by `seed` (default: the scenario seed).
+    public init(config: ModelConfig, seed: UInt64? = nil) {
+        self.config = config
+        self.seed = seed ?? config.seed
+    }
+
+    /// Runs the whole horizon; `observe` sees the market at the end of each month (detail output).
+    public func run(observe: ((Market) -> Void)? = nil) -> RunResult {
+        let kind = GeneratorKind(rawValue: config.generator) ?? .mt19937
+        let rng = RandomStream(seed: seed, kind: kind)
+        let market = Market(config: config, rng: rng)
+        var recorder = MetricsRecorder(months: config.months)
+        for _ in 0..<config.months {
+            market.step()
+            recorder.record(market)
+            observe?(market)
+            market.month += 1
+        }
+        return RunResult(seed: seed, generator: rng.generatorName, rows: recorder.rows)
+    }
+}
+
+extension Market {
+    /// Advances the market by one month.
+    func step() {
+        resetMonthTotals()
+        inflationIndex = pow(1 + p.inflation, Double(month) / 12)
+        runBudgets()
+        runCostCutting()
+        runDemand()
+        if reachDirty { rebuildReach() }
+        runCommissioning()
+        runDelivery()
+        runPlacement()
+        runContractPayments()
+        runProviderFinance()
+        for c in 0..<councils.count {
+            councilSpend[c] += councils.staffUsed[c] * p.staffCost
+            recordSpend(c, councilSpend[c])
+        }
+        runTrust()
+        runExits()
+        if reachDirty { rebuildReach() }
+        runEntry()
+        if reachDirty { rebuildReach() }
+        updateShortage()
+    }
+}
+
+/// The output of one run: one row of ``MetricColumns`` per month.
+public struct RunResult: Sendable {
+    public let seed: UInt64
+    /// GSL's name of the generator used.
+    public let generator: String
+    public let rows: [[Double]]
+
+    /// The series of column `name`.
+    public func series(_ name: String) -> [Double] {
+        guard let j = MetricColumns.index[name] else { preconditionFailure("unknown metric \(name)") }
+        return rows.map { $0[j] }
+    }
+}

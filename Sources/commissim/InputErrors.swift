@@ -1,0 +1,23 @@
+import ArgumentParser
+import CommissimIO
+import CommissimModel
+import Foundation
+
+/// Prints input problems to standard error, one line each, and exits with status 2.
+func failWithInputErrors(_ error: Error) -> Never {
+    let text: String
+    if let e = error as? ScenarioErrors { text = e.description } else if let e = error as? ScenarioError { text = e.description } else { text = "error: \(error)" }
+    FileHandle.standardError.write(Data(("error: " + text.replacingOccurrences(of: "\n", with: "\nerror: ") + "\n").utf8))
+    exit(2)
+}
+
+/// Reads and parses a scenario, exiting with status 2 on any problem.
+func loadScenario(_ path: String) -> (scenario: ResolvedScenario, text: String) {
+    do {
+        let s = try ScenarioParser.parse(file: path)
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return (s, text)
+    } catch {
+        failWithInputErrors(error)
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import CommissimIO
+import CommissimModel
+import Foundation
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one scenario and write its monthly time series and manifest.",
+        discussion: "Writes timeseries.csv, scenario.resolved.toml and manifest.json (and councils.csv, providers.csv with --detail) into --out."
+    )
+
+    @Argument(help: "Scenario file (TOML).") var scenario: String
+    @Option(name: .shortAndLong, help: "Output folder.") var out: String
+    @Option(help: "Override simulation.seed.") var seed: Int?
+    @Option(help: "Override simulation.months.") var months: Int?
+    @Flag(help: "Also write per-council and per-provider CSVs.") var detail = false
+    @Flag(name: .shortAndLong, help: "Print nothing on success.") var quiet = false
+
+    func run() throws {
+        var (s, text) = loadScenario(scenario)
+        if let v = seed {
+            guard v >= 0 else { failWithInputErrors(ScenarioError(file: scenario, line: nil, key: "--seed", message: "must not be negative", fix: "use 0 or more")) }
+            s.set("simulation.seed", .integer(v))
+        }
+        if let m = months {
+            guard (1...1200).contains(m) else { failWithInputErrors(ScenarioError(file: scenario, line: nil, key: "--months", message: "\(m) is out of range 1…1200", fix: "use 1 to 1200 months")) }
+            s.set("simulation.months", .integer(m))
+        }
+        if detail { s.set("simulation.detail", .flag(true)) }
+        let clock = ContinuousClock.now
+        do {
+            let writer = RunWriter(scenario: s, scenarioFile: scenario, scenarioText: text, command: CommandLine.arguments)
+            try writer.run(out: out)
+        } catch {
+            failWithInputErrors(error)
+        }
+        if !quiet {
+            let elapsed = ContinuousClock.now - clock
+            print("wrote \(out)/timeseries.csv (\(ModelConfig(s).months) months) in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2))))")
+        }
+    }
+}
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check scenario files; print every problem (file:line: key: …) or \"ok\"."
+    )
+
+    @Argument(help: "Scenario files.") var scenarios: [String]
+
+    func run() throws {
+        var failed = false
+        for f in scenarios {
+            do {
+                _ = try ScenarioParser.parse(file: f)
+                print("\(f): ok")
+            } catch let e as ScenarioErrors {
+                failed = true
+                for line in e.errors { FileHandle.standardError.write(Data(("error: " + line.description + "\n").utf8)) }
+            }
+        }
+        if failed { throw ExitCode(2) }
+    }
+}
+
+struct ParamsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "params",
+        abstract: "List every scenario parameter with its default, unit, range and meaning."
+    )
+
+    @Flag(help: "Print a Markdown table (as in docs/PARAMETERS.md).") var markdown = false
+
+    func run() {
+        print(ParameterReference.text(markdown: markdown), terminator: "")
+    }
+}
+
+struct ColumnsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "columns",
+        abstract: "List the columns of timeseries.csv with unit and meaning."
+    )
+
+    @Flag(help: "Print a Markdown table (as in docs/COLUMNS.md).") var markdown = false
+
+    func run() {
+        print(ParameterReference.columns(markdown: markdown), terminator: "")
+    }
+}
