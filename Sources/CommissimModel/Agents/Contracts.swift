@@ -40,7 +40,4 @@ public struct Contracts: Sendable {
         count += 1
         return count - 1
     }
-
-    /// Whether the contract reserves places and is paid whether or not they are filled.
-    @inline(__always) func reservesPlaces(_ k: Int) -> Bool { form[k] != .spot }
 }

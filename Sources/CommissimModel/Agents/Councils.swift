@@ -33,6 +33,9 @@ public struct Councils: Sendable {
     public var staffUsed: [Double] = []
     /// Providers this council can reach, per tier (rebuilt when providers enter or exit).
     public var reachable: [[[Int]]] = []
+    /// How many of `reachable[c][k]` (at the front) are local, and local or regional.
+    public var localCount: [[Int]] = []
+    public var nearbyCount: [[Int]] = []
 
     mutating func append(type t: Int, region r: Int, group g: Int, children ch: Double, demandFactor d: Double, staff s: Double) {
         count += 1
@@ -41,5 +44,7 @@ public struct Councils: Sendable {
         contracts.append([]); inHouse.append([]); waiting.append([])
         shockSize.append(0); shockUntil.append(-1); staffUsed.append(0)
         reachable.append(Array(repeating: [], count: Tier.allCases.count))
+        nearbyCount.append(Array(repeating: 0, count: Tier.allCases.count))
+        localCount.append(Array(repeating: 0, count: Tier.allCases.count))
     }
 }

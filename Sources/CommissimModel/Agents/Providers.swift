@@ -76,9 +76,4 @@ public struct Providers: Sendable {
         providerTrust.append(contentsOf: repeatElement(initialTrust, count: councils))
         contracts.append([])
     }
-
-    /// Free places not reserved by contracts and not occupied by spot placements.
-    @inline(__always) func spotFree(_ p: Int) -> Int {
-        capacity[p] - committed[p] - (occupied[p] - blockOccupied[p])
-    }
 }

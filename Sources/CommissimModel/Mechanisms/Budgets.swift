@@ -43,7 +43,7 @@ extension Market {
     /// A council's expected monthly spend at set-up (contracts, in-house and spot at current use).
     func initialMonthlySpend(_ c: Int, spot: Double) -> Double {
         var s = 0.0
-        for k in councils.contracts[c] where contracts.reservesPlaces(k) { s += contracts.price[k] * Double(contracts.volume[k]) }
+        for k in councils.contracts[c] where reservesPlaces(k) { s += contracts.price[k] * Double(contracts.volume[k]) }
         for h in councils.inHouse[c] { s += inHouseCost(h) }
         return s + spot
     }

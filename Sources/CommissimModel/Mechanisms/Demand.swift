@@ -30,7 +30,7 @@ extension Market {
                 for _ in 0..<n {
                     if tightened[c] && k == Tier.familySupport.rawValue && rng.bernoulli(p.eligibilityScreen) {
                         tally.screenedOut += 1
-                        bookExternalCosts(outcome: p.unservedOutcome)
+                        bookExternalCosts(outcome: p.unservedOutcome, tier: k)
                         continue
                     }
                     tally.accepted += 1

@@ -31,16 +31,16 @@ extension Market {
     /// Removes the providers that decided to exit this month.
     func runExits() {
         guard !exiting.isEmpty else { return }
-        var leaving = Set<Int>()
+        var leaving = Array(repeating: false, count: providers.count)
         for i in exiting {
             providers.alive[i] = false
             providers.exitMonth[i] = month
             tally.exits[providers.kind[i].rawValue] += 1
-            leaving.insert(i)
+            leaving[i] = true
             for k in providers.contracts[i] { endContract(k, early: false) }
         }
         // Every child with an exiting provider moves: a placement breakdown.
-        for ch in 0..<children.alive.count where children.alive[ch] && children.provider[ch] >= 0 && leaving.contains(Int(children.provider[ch])) {
+        for ch in 0..<children.alive.count where children.alive[ch] && children.provider[ch] >= 0 && leaving[Int(children.provider[ch])] {
             detach(ch)
             children.breakdowns[ch] &+= 1
             tally.breakdowns += 1

@@ -4,8 +4,9 @@ import Foundation
 ///
 /// A waiting child of council c and tier k goes, in order, to a free place on one of c's block,
 /// grant or outcome contracts for k; to a framework (spot-form) contract whose provider has room,
-/// at the contract price; to c's in-house service; or to a spot purchase: the council contacts
-/// spot_candidates providers it can reach and buys from the one with room that offers the best
+/// at the contract price; to c's in-house service; or to a spot purchase: the council rings round (up to 3 × spot_candidates
+/// calls, a third local, a third regional) until it has found spot_candidates providers with a
+/// vacancy, and buys from the one that offers the best
 /// quality per price, at unit cost × (1 + target margin + shortage mark-up + spot_premium)
 /// (private providers never below cost plus required margin). Otherwise the child waits. Each
 /// waiting child's need resolves elsewhere with probability 1/duration per month (it leaves unserved).
@@ -36,12 +37,12 @@ extension Market {
         let c = Int(children.council[i]), k = Int(children.tier[i])
         for ct in councils.contracts[c] where contracts.tier[ct] == k && contracts.active[ct] {
             let pr = contracts.provider[ct]
-            if contracts.reservesPlaces(ct) {
+            if reservesPlaces(ct) {
                 if contracts.occupied[ct] < contracts.volume[ct] {
                     assign(i, provider: pr, contract: ct, price: 0, spot: false)
                     return true
                 }
-            } else if providers.spotFree(pr) > 0 {
+            } else if spotFree(pr) > 0 {
                 assign(i, provider: pr, contract: ct, price: contracts.price[ct], spot: false)
                 return true
             }
@@ -53,10 +54,20 @@ extension Market {
         }
         let pool = councils.reachable[c][k]
         guard !pool.isEmpty else { return false }
+        let local = councils.localCount[c][k], nearby = councils.nearbyCount[c][k]
         var best = -1, bestValue = -Double.infinity, bestPrice = 0.0
-        for _ in 0..<min(p.spotCandidates, pool.count) {
-            let j = pool[rng.uniformInt(pool.count)]
-            guard providers.alive[j], providers.spotFree(j) > 0 else { continue }
+        var found = 0
+        for attempt in 0..<(3 * p.spotCandidates) where found < p.spotCandidates {
+            // Councils ring round for a vacancy, their own area first: a third of the calls go to
+            // local providers, a third to regional ones, a third to anyone they can reach.
+            let j: Int
+            switch attempt % 3 {
+            case 0 where local > 0: j = pool[rng.uniformInt(local)]
+            case 1 where nearby > local: j = pool[local + rng.uniformInt(nearby - local)]
+            default: j = pool[rng.uniformInt(pool.count)]
+            }
+            guard providers.alive[j], spotFree(j) > 0 else { continue }
+            found += 1
             let price = spotPrice(j)
             let value = providers.quality[j] / (price / (p.monthlyBaseCost[k] * inflationIndex))
             if value > bestValue { best = j; bestValue = value; bestPrice = price }
@@ -77,9 +88,9 @@ extension Market {
     }
 
     /// Monthly breakdown hazard of a placement with provider `j`.
-    @inline(__always) func breakdownHazard(_ j: Int, spot: Bool) -> Double {
+    @inline(__always) func breakdownHazard(_ j: Int, child i: Int, spot: Bool) -> Double {
         let h = p.breakdownRate * exp(-p.qualitySensitivity * (providers.quality[j] - 0.5)) * (spot ? p.spotBreakdownFactor : 1)
-        return min(1, h)
+        return min(1, h * (1 + p.instability * Double(min(children.breakdowns[i], 4))))
     }
 
     /// Starts child `i`'s placement with provider `j`.
@@ -94,13 +105,13 @@ extension Market {
         if children.exitMonth[i] == Int32.max {
             children.exitMonth[i] = Int32(month + rng.geometric(1 / p.duration[Int(children.tier[i])]))
         }
-        let b = month + rng.geometric(breakdownHazard(j, spot: spot))
+        let b = month + rng.geometric(breakdownHazard(j, child: i, spot: spot))
         children.breakdownMonth[i] = Int32(min(b, Int(Int32.max)))
         providers.occupied[j] += 1
         if ct >= 0 {
             contracts.occupied[ct] += 1
             contracts.members[ct].append(Int32(i))
-            if contracts.reservesPlaces(ct) { providers.blockOccupied[j] += 1 }
+            if reservesPlaces(ct) { providers.blockOccupied[j] += 1 }
         }
         tally.newPlacements += 1
     }
@@ -114,7 +125,7 @@ extension Market {
         if ct >= 0 {
             contracts.occupied[ct] -= 1
             if let at = contracts.members[ct].firstIndex(of: Int32(i)) { contracts.members[ct].remove(at: at) }
-            if contracts.reservesPlaces(ct) { providers.blockOccupied[j] -= 1 }
+            if reservesPlaces(ct) { providers.blockOccupied[j] -= 1 }
         }
         children.provider[i] = -1
         children.contract[i] = -1

@@ -7,13 +7,14 @@
 /// plus interest on debt, bid costs and its investment. Profit goes to reserves; private owners
 /// take dividend_share of profit while reserves exceed reserve_target_months of cost. A provider
 /// exits when reserves fall below zero (insolvency) or when its smoothed operating margin stays
-/// below required_margin for exit_patience months (persistent loss); its children must move.
-/// Every six months capacity adapts: a provider under 60% use sheds 10% of its uncommitted places,
-/// one over 95% use with margin above target adds 10%.
+/// below required_margin for exit_patience months (persistent loss; a charity only once its reserves
+/// are below six months of cost); its children must move.
+/// Staffed capacity follows use: each month a provider sheds an eighth of its idle places beyond a
+/// buffer of 10% of capacity; every six months a full provider with margin above target adds 10%.
 extension Market {
     /// Contract payments, outcome payments, in-house costs and monitoring costs of the month.
     func runContractPayments() {
-        for k in 0..<contracts.count where contracts.active[k] && contracts.reservesPlaces(k) {
+        for k in 0..<contracts.count where contracts.active[k] && reservesPlaces(k) {
             let c = contracts.council[k], i = contracts.provider[k]
             let full = contracts.price[k] * Double(contracts.volume[k])
             let upfront = contracts.form[k] == .outcome ? policy(c).outcomeUpfrontShare : 1
@@ -73,20 +74,25 @@ extension Market {
             providers.marginTrend[i] += (margin - providers.marginTrend[i]) / 12
             providers.lossMonths[i] = providers.marginTrend[i] < providers.requiredMargin[i] ? providers.lossMonths[i] + 1 : 0
             updateQuality(provider: i, invest: invest)
-            if providers.reserves[i] < 0 || providers.lossMonths[i] >= p.exitPatience {
+            // Charities keep going on their reserves (cross-subsidy) until these fall below six months of cost.
+            let patienceOver = providers.lossMonths[i] >= p.exitPatience && (providers.kind[i].isPrivate || providers.reserves[i] < 6 * cost)
+            if providers.reserves[i] < 0 || patienceOver {
                 exiting.append(i)
-            } else if reviewCapacity {
-                adaptCapacity(i)
+            } else {
+                adaptCapacity(i, grow: reviewCapacity)
             }
         }
     }
 
-    private func adaptCapacity(_ i: Int) {
-        let cap = providers.capacity[i], occ = providers.occupied[i]
-        if Double(occ) < 0.6 * Double(cap) {
-            let floor = max(1, providers.committed[i] + occ - providers.blockOccupied[i])
-            providers.capacity[i] = max(floor, cap - max(1, cap / 10))
-        } else if Double(occ) > 0.95 * Double(cap) && providers.marginTrend[i] > providers.targetMargin[i] && providers.reserves[i] > 0 {
+    /// Staffing follows use: an eighth of the idle places beyond a 10% buffer are shed each month;
+    /// a full provider with margin above target grows by 10% at each half-yearly review.
+    private func adaptCapacity(_ i: Int, grow: Bool) {
+        let cap = providers.capacity[i]
+        let idle = spotFree(i)
+        let buffer = max(1, cap / 10)
+        if idle > buffer {
+            providers.capacity[i] = cap - max(1, (idle - buffer) / 8)
+        } else if grow && idle <= 0 && providers.marginTrend[i] > providers.targetMargin[i] && providers.reserves[i] > 0 {
             providers.capacity[i] = cap + max(1, cap / 10)
         }
     }

@@ -3,7 +3,8 @@
 /// Each month every placed child receives a month of care of quality q_j (0.9 q_j in an emergency
 /// spot placement) and the council pays spot and framework fees. A placement breaks down after a
 /// geometric time with monthly hazard h = breakdown_rate × exp(−quality_sensitivity (q_j − 0.5)) ×
-/// spot_breakdown_factor·[spot], drawn when the placement starts; the child then waits to be placed
+/// spot_breakdown_factor·[spot] × (1 + instability × min(previous breakdowns, 4)), drawn when the
+/// placement starts (instability begets instability); the child then waits to be placed
 /// again (004: 22% of looked-after children had two placements in a year, 11% three or more). A child
 /// leaves after a geometric time with mean duration_tier from its first placement, with outcome
 ///   o = clamp(mean quality received − breakdown_penalty × breakdowns − waiting_penalty × months waited + ε, 0, 1),
@@ -16,27 +17,40 @@ extension Market {
         var broke: [Int] = []
         var leaving: [Int] = []
         let t = Int32(month)
-        for i in 0..<n where children.alive[i] {
-            let j = Int(children.provider[i])
-            if j < 0 {
-                children.waitMonths[i] &+= 1
-                continue
+        var spotPaid = 0.0
+        // Hot loop: work on unsafe buffers of the child arrays (no copy, no per-access checks).
+        children.waitMonths.withUnsafeMutableBufferPointer { wait in
+        children.servedMonths.withUnsafeMutableBufferPointer { served in
+        children.qualitySum.withUnsafeMutableBufferPointer { qsum in
+        providers.quality.withUnsafeBufferPointer { quality in
+        providers.revenue.withUnsafeMutableBufferPointer { revenue in
+        providers.councilRevenue.withUnsafeMutableBufferPointer { fromCouncils in
+        councilSpend.withUnsafeMutableBufferPointer { spend in
+            let alive = children.alive, provider = children.provider, spot = children.spot, price = children.price
+            let council = children.council, exitMonth = children.exitMonth, breakdownMonth = children.breakdownMonth
+            for i in 0..<n where alive[i] {
+                let j = Int(provider[i])
+                if j < 0 {
+                    wait[i] &+= 1
+                    continue
+                }
+                served[i] &+= 1
+                qsum[i] += Float(quality[j] * (spot[i] ? 0.9 : 1))
+                let fee = price[i]
+                if fee > 0 {
+                    spotPaid += fee
+                    spend[Int(council[i])] += fee
+                    revenue[j] += fee
+                    fromCouncils[j] += fee
+                }
+                if exitMonth[i] <= t {
+                    leaving.append(i)
+                } else if breakdownMonth[i] <= t {
+                    broke.append(i)
+                }
             }
-            children.servedMonths[i] &+= 1
-            children.qualitySum[i] += Float(providers.quality[j] * (children.spot[i] ? 0.9 : 1))
-            let price = children.price[i]
-            if price > 0 {
-                tally.spendSpot += price
-                councilSpend[Int(children.council[i])] += price
-                providers.revenue[j] += price
-                providers.councilRevenue[j] += price
-            }
-            if children.exitMonth[i] <= t {
-                leaving.append(i)
-            } else if children.breakdownMonth[i] <= t {
-                broke.append(i)
-            }
-        }
+        } } } } } } }
+        tally.spendSpot += spotPaid
         for i in leaving { leave(i) }
         for i in broke {
             detach(i)
@@ -69,7 +83,7 @@ extension Market {
         tally.leavers += 1
         tally.outcomeSum += o
         if o >= p.goodOutcome { tally.goodOutcomes += 1 }
-        bookExternalCosts(outcome: o)
+        bookExternalCosts(outcome: o, tier: Int(children.tier[i]))
         children.remove(i)
     }
 }

@@ -47,7 +47,7 @@ extension Market {
             let isIncumbent = i == lot.incumbent
             if !isIncumbent && providers.homeCouncil[i] != c && !rng.bernoulli(consider) { continue }
             let released = isIncumbent && lot.incumbentContract != nil ? contracts.volume[lot.incumbentContract!] : 0
-            let free = providers.spotFree(i) + released
+            let free = spotFree(i) + released
             if free + Int(Double(providers.capacity[i]) * providers.scaleUp[i]) < lot.volume { continue }
             if providers.kind[i].isCharity {
                 let drift = max(0, lot.priceWeight - 0.5) + (lot.outcomeSpec ? 0 : 0.25)
@@ -124,9 +124,9 @@ extension Market {
     /// Sets contract `k`'s volume, reserving places at its provider (growing capacity if needed).
     func setCommitment(_ k: Int, to volume: Int) {
         let i = contracts.provider[k]
-        if contracts.reservesPlaces(k) { providers.committed[i] -= contracts.volume[k] }
+        if reservesPlaces(k) { providers.committed[i] -= contracts.volume[k] }
         contracts.volume[k] = volume
-        if contracts.reservesPlaces(k) {
+        if reservesPlaces(k) {
             providers.committed[i] += volume
             let spotOccupied = providers.occupied[i] - providers.blockOccupied[i]
             providers.capacity[i] = max(providers.capacity[i], providers.committed[i] + spotOccupied)
@@ -135,7 +135,7 @@ extension Market {
 
     /// Changes contract `k`'s payment form, moving its places between reserved and framework.
     func setForm(_ k: Int, _ form: PaymentForm) {
-        let before = contracts.reservesPlaces(k)
+        let before = reservesPlaces(k)
         let after = form != .spot
         if before != after {
             let i = contracts.provider[k]
@@ -152,7 +152,7 @@ extension Market {
         guard contracts.active[k] else { return }
         let c = contracts.council[k], i = contracts.provider[k]
         contracts.active[k] = false
-        if contracts.reservesPlaces(k) {
+        if reservesPlaces(k) {
             providers.committed[i] -= contracts.volume[k]
             providers.blockOccupied[i] -= contracts.occupied[k]
         }

@@ -85,8 +85,8 @@ public enum DefaultPopulation {
     share_residential = 0.25
     reserves_months = { dist = "lognormal", mean = 3, sd = 1.5 }
     quality = { dist = "beta", mean = 0.52, sd = 0.1 }
-    target_margin = 0.12
-    required_margin = 0.04
+    target_margin = 0.08
+    required_margin = 0.0
     scale_up = 0.5
 
     [[providers]]
@@ -101,8 +101,8 @@ public enum DefaultPopulation {
     reserves_months = { dist = "lognormal", mean = 4, sd = 2 }
     quality = { dist = "beta", mean = 0.55, sd = 0.08 }
     cost_factor = { dist = "normal", mean = 0.95, sd = 0.05 }
-    target_margin = 0.18
-    required_margin = 0.08
+    target_margin = 0.12
+    required_margin = 0.04
     leverage = 1.5
     scale_up = 3.0
     """

@@ -34,6 +34,8 @@ public final class Market {
     var pendingHead = 0
     /// Providers that exit at the end of this month.
     var exiting: [Int] = []
+    /// Councils of each region.
+    var regionCouncils: [[Int]] = []
     /// Whether the reachable-provider lists must be rebuilt.
     var reachDirty = true
     /// Looked-after children served this calendar year, by placements (1, 2, 3+), from leavers.
@@ -57,6 +59,14 @@ public final class Market {
         if providers.kind[i] == .inHouse { return base }
         let w = providers.capital[i] / (providers.capital[i] + p.halfSaturation)
         return base * (1 - p.costReduction * w)
+    }
+
+    /// Whether contract `k` reserves places and is paid whether or not they are filled.
+    @inline(__always) func reservesPlaces(_ k: Int) -> Bool { contracts.form[k] != .spot }
+
+    /// Free places of provider `i` not reserved by contracts and not occupied by spot placements.
+    @inline(__always) func spotFree(_ i: Int) -> Int {
+        providers.capacity[i] - providers.committed[i] - (providers.occupied[i] - providers.blockOccupied[i])
     }
 
     /// Index into region × tier tables.

@@ -21,11 +21,11 @@ struct MarketParameters: Sendable {
     var paybackMonths: Double, investMaxShare: Double, depreciation: Double, halfSaturation: Double
     var qualityGain: Double, costReduction: Double, experienceGain: Double, minReserveMonths: Double, sharedSavings: Double
     // delivery
-    var breakdownRate: Double, qualitySensitivity: Double, spotBreakdownFactor: Double, breakdownPenalty: Double
+    var breakdownRate: Double, instability: Double, qualitySensitivity: Double, spotBreakdownFactor: Double, breakdownPenalty: Double
     var waitingPenalty: Double, outcomeNoise: Double, goodOutcome: Double, unservedOutcome: Double
     var eligibilityScreen: Double, outcomeLag: Int
     // external
-    var justiceCost: Double, justiceProb: Double, welfareCost: Double, welfareProb: Double, externalYears: Int
+    var justiceCost: Double, justiceProb: Double, welfareCost: Double, welfareProb: Double, familySupportFactor: Double, externalYears: Int
     // investor
     var investorEnabled: Bool, investorCapital: Double, investorReturn: Double, outcomeTarget: Double
 
@@ -63,13 +63,13 @@ struct MarketParameters: Sendable {
         qualityGain = c.real("investment.quality_gain"); costReduction = c.real("investment.cost_reduction")
         experienceGain = c.real("investment.experience_gain"); minReserveMonths = c.real("investment.min_reserve_months")
         sharedSavings = c.real("investment.shared_savings")
-        breakdownRate = c.real("delivery.breakdown_rate"); qualitySensitivity = c.real("delivery.quality_sensitivity")
+        breakdownRate = c.real("delivery.breakdown_rate"); instability = c.real("delivery.instability"); qualitySensitivity = c.real("delivery.quality_sensitivity")
         spotBreakdownFactor = c.real("delivery.spot_breakdown_factor"); breakdownPenalty = c.real("delivery.breakdown_penalty")
         waitingPenalty = c.real("delivery.waiting_penalty"); outcomeNoise = c.real("delivery.outcome_noise")
         goodOutcome = c.real("delivery.good_outcome"); unservedOutcome = c.real("delivery.unserved_outcome")
         eligibilityScreen = c.real("delivery.eligibility_screen"); outcomeLag = c.int("delivery.outcome_lag_months")
         justiceCost = c.real("external.justice_cost"); justiceProb = c.real("external.justice_prob")
-        welfareCost = c.real("external.welfare_cost"); welfareProb = c.real("external.welfare_prob"); externalYears = c.int("external.years")
+        welfareCost = c.real("external.welfare_cost"); welfareProb = c.real("external.welfare_prob"); externalYears = c.int("external.years"); familySupportFactor = c.real("external.family_support_factor")
         investorEnabled = c.flag("investor.enabled"); investorCapital = c.real("investor.capital")
         investorReturn = c.real("investor.required_return"); outcomeTarget = c.real("investor.outcome_target")
     }

@@ -32,7 +32,7 @@ public enum MetricColumns {
         }
         c += [
             col("unit_cost_mean", "£/week", "mean unit cost of independent providers (places-weighted)"),
-            col("provider_margin", "ratio", "mean smoothed operating margin of independent providers"),
+            col("provider_margin", "ratio", "independent providers' operating surplus / revenue this month (all providers together)"),
             col("referrals", "children", "referrals this month"),
             col("screened_out", "children", "referrals screened out by tightened eligibility"),
             col("children_served", "children", "children in a placement at month end"),
@@ -71,7 +71,7 @@ public enum MetricColumns {
             col("investment", "£/month", "providers' investment in workforce and innovation"),
             col("trust_council", "score 0-1", "mean council trust in contracted providers"),
             col("trust_provider", "score 0-1", "mean contracted provider trust in councils"),
-            col("trust_provider_all", "score 0-1", "mean trust of all independent providers in the councils they can serve"),
+            col("trust_provider_all", "score 0-1", "mean trust of all independent providers in their home council"),
             col("contracts_active", "contracts", "contracts in force"),
             col("contract_months_left", "months", "mean months left on contracts in force"),
             col("tenders", "tenders", "tenders run this month"),

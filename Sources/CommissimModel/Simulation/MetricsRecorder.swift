@@ -33,7 +33,7 @@ struct MetricsRecorder {
         var served = 0, waiting = 0, inHouse = 0, spot = 0, qualitySum = 0.0
         var kindPlaces = Array(repeating: 0.0, count: ProviderKind.allCases.count)
         var lookedAfter = 0, two = 0, threePlus = 0
-        if pairCounts.count < nc * np { pairCounts = Array(repeating: 0, count: nc * np) }
+        if pairCounts.count < nc * np { pairCounts = Array(repeating: 0, count: nc * (np + np / 2)) }
         var providerPlaces = Array(repeating: 0, count: np)
         let ch = m.children
         for i in 0..<ch.alive.count where ch.alive[i] {
@@ -112,7 +112,7 @@ struct MetricsRecorder {
         let kinds = ProviderKind.independent
         var count = Array(repeating: 0, count: 5)
         var reserves: [[Double]] = Array(repeating: [], count: 5)
-        var qW = 0.0, capW = 0.0, costW = 0.0, w = 0.0, marginSum = 0.0, alive = 0
+        var qW = 0.0, capW = 0.0, costW = 0.0, w = 0.0, operating = 0.0, revenue = 0.0, alive = 0
         for i in 0..<np where m.providers.alive[i] && m.providers.kind[i] != .inHouse {
             let k = m.providers.kind[i].rawValue
             count[k] += 1
@@ -124,7 +124,8 @@ struct MetricsRecorder {
             capW += places * m.providers.capital[i]
             costW += places * m.unitCost(i)
             w += places
-            marginSum += m.providers.marginTrend[i]
+            revenue += m.providers.revenue[i]
+            operating += m.providers.revenue[i] - cost
         }
         set("providers", Double(alive))
         let independentTotal = kindPlaces.reduce(0, +)
@@ -139,7 +140,7 @@ struct MetricsRecorder {
         set("independent_quality_mean", w > 0 ? qW / w : 0)
         set("capital_per_place", w > 0 ? capW / w : 0)
         set("unit_cost_mean", w > 0 ? costW / w * weekly : 0)
-        set("provider_margin", alive > 0 ? marginSum / Double(alive) : 0)
+        set("provider_margin", revenue > 0 ? operating / revenue : 0)
         set("investment", t.investment)
 
         // Contracts and trust.
@@ -156,13 +157,9 @@ struct MetricsRecorder {
         set("contracts_active", active)
         set("contract_months_left", active > 0 ? left / active : 0)
         var ta = 0.0, tn = 0.0
-        for c in 0..<nc {
-            for k in 0..<tiers {
-                for i in m.councils.reachable[c][k] where m.providers.alive[i] {
-                    ta += Double(m.providers.providerTrust[m.pair(i, c)])
-                    tn += 1
-                }
-            }
+        for i in 0..<np where m.providers.alive[i] && m.providers.kind[i] != .inHouse {
+            ta += Double(m.providers.providerTrust[m.pair(i, m.providers.homeCouncil[i])])
+            tn += 1
         }
         set("trust_provider_all", tn > 0 ? ta / tn : 0)
         set("tenders", Double(t.tenders))

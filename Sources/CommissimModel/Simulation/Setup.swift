@@ -40,7 +40,15 @@ extension Market {
         }
         // Independent providers, homed in councils in proportion to their children.
         for (gi, g) in config.providers.enumerated() {
-            for _ in 0..<scaled(g.count) { addProvider(group: gi, home: pick(councils.children), tier: nil) }
+            for _ in 0..<scaled(g.count) {
+                let i = addProvider(group: gi, home: pick(councils.children), tier: nil)
+                // Established providers: some years of experience and some accumulated investment.
+                providers.entryMonth[i] = -rng.uniformInt(121)
+                providers.capital[i] = p.halfSaturation * 0.5
+                let w = providers.capital[i] / (providers.capital[i] + p.halfSaturation)
+                let experience = min(1, Double(-providers.entryMonth[i]) / 120)
+                providers.baseQuality[i] = max(0, providers.quality[i] - p.qualityGain * w - p.experienceGain * experience)
+            }
         }
         // The social investor.
         investor.enabled = p.investorEnabled
@@ -63,6 +71,11 @@ extension Market {
                     if children.provider[i] < 0 { councils.waiting[c].append(Int32(i)) }
                 }
             }
+        }
+        // Established providers staff what they have: capacity matches their work plus a 10% margin.
+        for i in 0..<providers.count where providers.kind[i] != .inHouse {
+            let used = providers.committed[i] + providers.occupied[i] - providers.blockOccupied[i]
+            providers.capacity[i] = max(1, used + max(1, used / 10))
         }
         // First-year budgets from initial spend.
         var spot = Array(repeating: 0.0, count: nc)
@@ -111,17 +124,32 @@ extension Market {
         return weights.count - 1
     }
 
-    /// Rebuilds each council's list of reachable independent providers per tier.
+    /// Rebuilds each council's list of reachable independent providers per tier: local and
+    /// then regional, then national providers.
     func rebuildReach() {
-        for c in 0..<councils.count { for k in 0..<Tier.allCases.count { councils.reachable[c][k].removeAll(keepingCapacity: true) } }
+        let nc = councils.count
+        if regionCouncils.isEmpty {
+            regionCouncils = Array(repeating: [], count: p.regions)
+            for c in 0..<nc { regionCouncils[councils.region[c]].append(c) }
+        }
+        for c in 0..<nc { for k in 0..<Tier.allCases.count { councils.reachable[c][k].removeAll(keepingCapacity: true) } }
+        let tiers = Tier.allCases.count
+        var regional: [[Int]] = Array(repeating: [], count: p.regions * tiers)
+        var national: [[Int]] = Array(repeating: [], count: tiers)
         for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
             let k = providers.tier[i]
             switch providers.reach[i] {
             case 0: councils.reachable[providers.homeCouncil[i]][k].append(i)
-            case 1:
-                for c in 0..<councils.count where councils.region[c] == providers.region[i] { councils.reachable[c][k].append(i) }
-            default:
-                for c in 0..<councils.count { councils.reachable[c][k].append(i) }
+            case 1: regional[regionTier(providers.region[i], k)].append(i)
+            default: national[k].append(i)
+            }
+        }
+        for c in 0..<nc {
+            for k in 0..<tiers {
+                councils.localCount[c][k] = councils.reachable[c][k].count
+                councils.reachable[c][k].append(contentsOf: regional[regionTier(councils.region[c], k)])
+                councils.nearbyCount[c][k] = councils.reachable[c][k].count
+                councils.reachable[c][k].append(contentsOf: national[k])
             }
         }
         reachDirty = false
