@@ -36,7 +36,7 @@ public struct ScenarioErrors: Error, CustomStringConvertible {
     public var description: String { errors.map(\.description).joined(separator: "\n") }
 }
 
-private struct Reader {
+struct Reader {
     let file: String
     let text: String
     let locator: SourceLocator
@@ -52,52 +52,72 @@ private struct Reader {
         errors.append(ScenarioError(file: file, line: locator.line(where_), key: key, message: message, fix: fix))
     }
 
+    /// The keys as written, before defaults: top level, groups (nil when absent) and [policy].
+    struct Raw {
+        var global: [String: ParamValue] = [:]
+        var councilGroups: [[String: ParamValue]]?
+        var providerGroups: [[String: ParamValue]]?
+        var policy: [String: ParamValue] = [:]
+    }
+
     mutating func read() -> ResolvedScenario {
+        let raw = readRaw()
+        guard errors.isEmpty || raw.councilGroups != nil || raw.providerGroups != nil || !raw.global.isEmpty else { return ResolvedScenario() }
+        let defaults = raw.councilGroups == nil || raw.providerGroups == nil ? Self.defaultPopulation() : nil
+        // A group's own policy keys win over [policy], which wins over the catalogue defaults.
+        let councils = (raw.councilGroups ?? defaults!.councilGroups!).map { g in g.merging(raw.policy) { own, _ in own } }
+        let scenario = ResolvedScenario(global: raw.global, councilGroups: councils,
+                                        providerGroups: raw.providerGroups ?? defaults!.providerGroups!)
+        crossCheck(scenario)
+        return scenario
+    }
+
+    mutating func readRaw() -> Raw {
+        var raw = Raw()
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
         } catch let e as TOMLParseError {
             errors.append(ScenarioError(file: file, line: e.source.begin.line, key: nil,
                                         message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line"))
-            return ResolvedScenario()
+            return raw
         } catch {
             errors.append(ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)"))
-            return ResolvedScenario()
+            return raw
         }
-        var global: [String: ParamValue] = [:]
-        var councilGroups: [[String: ParamValue]]?
-        var providerGroups: [[String: ParamValue]]?
-        let known = ParameterCatalog.sections + ParameterCatalog.groupSections
+        let known = ParameterCatalog.sections + ["policy"] + ParameterCatalog.groupSections
         for name in table.keys {
             let value = table[name]!
-            if ParameterCatalog.sections.contains(name) {
+            if name == "policy" {
+                // [policy]: the policy of every council group that does not set a key itself.
+                guard let sub = value.table else {
+                    fail(name, key: name, "must be a table", fix: "write it as [policy] followed by its keys")
+                    continue
+                }
+                readKeys(sub, prefix: "councils.policy", at: name, specs: ParameterCatalog.council, into: &raw.policy)
+            } else if ParameterCatalog.sections.contains(name) {
                 guard let sub = value.table else {
                     fail(name, key: name, "must be a table", fix: "write it as [\(name)] followed by its keys")
                     continue
                 }
-                readKeys(sub, prefix: name, at: name, specs: ParameterCatalog.global, into: &global)
+                readKeys(sub, prefix: name, at: name, specs: ParameterCatalog.global, into: &raw.global)
             } else if ParameterCatalog.groupSections.contains(name) {
                 let groups = readGroups(name, value)
-                if name == "councils" { councilGroups = groups } else { providerGroups = groups }
+                if name == "councils" { raw.councilGroups = groups } else { raw.providerGroups = groups }
             } else {
                 let hint = Suggest.nearest(name, in: known).map { "did you mean [\($0)]?" } ?? "valid sections: " + known.joined(separator: ", ")
                 fail(name, key: name, "unknown section or key", fix: hint)
             }
         }
-        let defaults = councilGroups == nil || providerGroups == nil ? Self.defaultPopulation() : nil
-        let scenario = ResolvedScenario(global: global,
-                                        councilGroups: councilGroups ?? defaults!.councilGroups,
-                                        providerGroups: providerGroups ?? defaults!.providerGroups)
-        crossCheck(scenario)
-        return scenario
+        return raw
     }
 
-    static func defaultPopulation() -> ResolvedScenario {
-        // The built-in population is parsed with the same reader; it is part of the program.
+    /// The built-in England-like population, parsed with the same reader (keys as written).
+    static func defaultPopulation() -> Raw {
         var r = Reader(file: "<default population>", text: DefaultPopulation.councils + "\n" + DefaultPopulation.providers)
-        let s = r.read()
-        precondition(r.errors.isEmpty, "built-in default population is invalid: \(r.errors)")
-        return s
+        let raw = r.readRaw()
+        precondition(r.errors.isEmpty && raw.councilGroups != nil && raw.providerGroups != nil, "built-in default population is invalid: \(r.errors)")
+        return raw
     }
 
     mutating func readGroups(_ name: String, _ value: TOMLValueConvertible) -> [[String: ParamValue]] {
@@ -290,6 +310,37 @@ private struct Reader {
         case .table: return "a table"
         case .array: return "a list"
         default: return "a date/time"
+        }
+    }
+}
+
+extension ScenarioParser {
+    /// Applies a command-line override `path=value` (value in TOML syntax) to `scenario`:
+    /// a top-level key (`demand.trend=0.03`) or `policy.KEY`, which sets KEY for every council group.
+    public static func applyOverride(_ assignment: String, to scenario: inout ResolvedScenario) throws {
+        let origin = "--set \(assignment)"
+        guard let eq = assignment.firstIndex(of: "=") else {
+            throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: nil, message: "expected PATH=VALUE", fix: "e.g. --set demand.trend=0.03")])
+        }
+        let path = assignment[..<eq].trimmingCharacters(in: .whitespaces)
+        let value = String(assignment[assignment.index(after: eq)...])
+        let specPath = path.hasPrefix("policy.") ? "councils." + path : path
+        guard let spec = ParameterCatalog.spec(specPath), !specPath.hasPrefix("providers."),
+              specPath.hasPrefix("councils.policy.") || !specPath.hasPrefix("councils.") else {
+            let candidates = ParameterCatalog.global.map(\.path) + ParameterCatalog.council.filter { $0.path.hasPrefix("councils.policy.") }.map { String($0.path.dropFirst("councils.".count)) }
+            let hint = Suggest.nearest(path, in: candidates).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
+            throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "unknown parameter", fix: hint)])
+        }
+        var reader = Reader(file: origin, text: "")
+        let table: TOMLTable
+        do { table = try TOMLTable(string: "v = " + value) } catch {
+            throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "value is not valid TOML", fix: "quote text, e.g. \(path)=\"block\"")])
+        }
+        guard let converted = reader.convert(table["v"]!, spec: spec, location: "v") else { throw ScenarioErrors(reader.errors) }
+        if specPath.hasPrefix("councils.policy.") {
+            for i in scenario.councilGroups.indices { scenario.councilGroups[i][specPath] = converted }
+        } else {
+            scenario.set(specPath, converted)
         }
     }
 }

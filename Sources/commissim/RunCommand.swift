@@ -14,6 +14,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder.") var out: String
     @Option(help: "Override simulation.seed.") var seed: Int?
     @Option(help: "Override simulation.months.") var months: Int?
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter, e.g. --set demand.trend=0.03 or --set policy.contract_months=120 (repeatable).", valueName: "path=value"))
+    var overrides: [String] = []
     @Flag(help: "Also write per-council and per-provider CSVs.") var detail = false
     @Flag(name: .shortAndLong, help: "Print nothing on success.") var quiet = false
 
@@ -28,6 +30,11 @@ struct RunCommand: ParsableCommand {
             s.set("simulation.months", .integer(m))
         }
         if detail { s.set("simulation.detail", .flag(true)) }
+        do {
+            for o in overrides { try ScenarioParser.applyOverride(o, to: &s) }
+        } catch {
+            failWithInputErrors(error)
+        }
         let clock = ContinuousClock.now
         do {
             let writer = RunWriter(scenario: s, scenarioFile: scenario, scenarioText: text, command: CommandLine.arguments)

@@ -7,7 +7,7 @@ import Foundation
 /// at the contract price; to c's in-house service; or to a spot purchase: the council rings round (up to 3 × spot_candidates
 /// calls, a third local, a third regional) until it has found spot_candidates providers with a
 /// vacancy, and buys from the one that offers the best
-/// quality per price, at unit cost × (1 + target margin + shortage mark-up + spot_premium)
+/// quality per price, at unit cost × (1 + target margin + shortage mark-up + risk premium + spot_premium)
 /// (private providers never below cost plus required margin). Otherwise the child waits. Each
 /// waiting child's need resolves elsewhere with probability 1/duration per month (it leaves unserved).
 extension Market {
@@ -68,7 +68,7 @@ extension Market {
             }
             guard providers.alive[j], spotFree(j) > 0 else { continue }
             found += 1
-            let price = spotPrice(j)
+            let price = spotPrice(j, council: c)
             let value = providers.quality[j] / (price / (p.monthlyBaseCost[k] * inflationIndex))
             if value > bestValue { best = j; bestValue = value; bestPrice = price }
         }
@@ -81,8 +81,9 @@ extension Market {
     }
 
     /// Spot price per month of provider `j`.
-    func spotPrice(_ j: Int) -> Double {
+    func spotPrice(_ j: Int, council c: Int) -> Double {
         var m = providers.targetMargin[j] + p.shortageMarkup * shortage[regionTier(providers.region[j], providers.tier[j])]
+        m += p.riskPremium * (1 - Double(providers.providerTrust[pair(j, c)]))
         if providers.kind[j].isPrivate { m = max(m, max(0, providers.requiredMargin[j])) }
         return unitCost(j) * (1 + m + p.spotPremium)
     }

@@ -18,38 +18,38 @@ extension Market {
         var leaving: [Int] = []
         let t = Int32(month)
         var spotPaid = 0.0
-        // Hot loop: work on unsafe buffers of the child arrays (no copy, no per-access checks).
-        children.waitMonths.withUnsafeMutableBufferPointer { wait in
-        children.servedMonths.withUnsafeMutableBufferPointer { served in
-        children.qualitySum.withUnsafeMutableBufferPointer { qsum in
-        providers.quality.withUnsafeBufferPointer { quality in
-        providers.revenue.withUnsafeMutableBufferPointer { revenue in
-        providers.councilRevenue.withUnsafeMutableBufferPointer { fromCouncils in
-        councilSpend.withUnsafeMutableBufferPointer { spend in
-            let alive = children.alive, provider = children.provider, spot = children.spot, price = children.price
-            let council = children.council, exitMonth = children.exitMonth, breakdownMonth = children.breakdownMonth
-            for i in 0..<n where alive[i] {
-                let j = Int(provider[i])
-                if j < 0 {
-                    wait[i] &+= 1
-                    continue
-                }
-                served[i] &+= 1
-                qsum[i] += Float(quality[j] * (spot[i] ? 0.9 : 1))
-                let fee = price[i]
-                if fee > 0 {
-                    spotPaid += fee
-                    spend[Int(council[i])] += fee
-                    revenue[j] += fee
-                    fromCouncils[j] += fee
-                }
-                if exitMonth[i] <= t {
-                    leaving.append(i)
-                } else if breakdownMonth[i] <= t {
-                    broke.append(i)
-                }
+        // Hot loop: move the arrays it writes out of the market (so they are uniquely owned and
+        // never copied), work on locals, and put them back.
+        var wait = children.waitMonths, served = children.servedMonths, qsum = children.qualitySum
+        var revenue = providers.revenue, fromCouncils = providers.councilRevenue, spend = councilSpend
+        children.waitMonths = []; children.servedMonths = []; children.qualitySum = []
+        providers.revenue = []; providers.councilRevenue = []; councilSpend = []
+        let alive = children.alive, provider = children.provider, spot = children.spot, price = children.price
+        let council = children.council, exitMonth = children.exitMonth, breakdownMonth = children.breakdownMonth
+        let quality = providers.quality
+        for i in 0..<n where alive[i] {
+            let j = Int(provider[i])
+            if j < 0 {
+                wait[i] &+= 1
+                continue
             }
-        } } } } } } }
+            served[i] &+= 1
+            qsum[i] += Float(quality[j] * (spot[i] ? 0.9 : 1))
+            let fee = price[i]
+            if fee > 0 {
+                spotPaid += fee
+                spend[Int(council[i])] += fee
+                revenue[j] += fee
+                fromCouncils[j] += fee
+            }
+            if exitMonth[i] <= t {
+                leaving.append(i)
+            } else if breakdownMonth[i] <= t {
+                broke.append(i)
+            }
+        }
+        children.waitMonths = wait; children.servedMonths = served; children.qualitySum = qsum
+        providers.revenue = revenue; providers.councilRevenue = fromCouncils; councilSpend = spend
         tally.spendSpot += spotPaid
         for i in leaving { leave(i) }
         for i in broke {

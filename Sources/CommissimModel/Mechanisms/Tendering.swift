@@ -22,7 +22,7 @@ struct Lot {
 /// free + capacity × scale_up ≥ volume, and — if a charity — refuses mission drift
 /// d = max(0, w_price − 0.5) + 0.25·[input specification] > mission_tolerance. It bids with
 /// probability 1 / (1 + exp(−bid_sensitivity × (τ_pc − 0.35))) and pays bid_cost. Its price is
-///   unit cost × (1 + m),  m = target_margin + shortage_markup × shortage + 0.1 (1 − τ_pc)
+///   unit cost × (1 + m),  m = target_margin + shortage_markup × shortage + risk_premium × (1 − τ_pc)
 ///                              − collaborative_discount·[collaborative] + 0.05·[outcome-based, private],
 /// floored at required_margin ≥ 0 for private providers (never below cost), and lowered by up to
 /// cross_subsidy for charities with more than three months of reserves. The council scores each
@@ -80,7 +80,7 @@ extension Market {
     /// The monthly price per place provider `i` bids for `lot`.
     func bidPrice(provider i: Int, lot: Lot, trust: Double) -> Double {
         let kind = providers.kind[i]
-        var m = providers.targetMargin[i] + p.shortageMarkup * shortage[regionTier(providers.region[i], lot.tier)] + 0.1 * (1 - trust)
+        var m = providers.targetMargin[i] + p.shortageMarkup * shortage[regionTier(providers.region[i], lot.tier)] + p.riskPremium * (1 - trust)
         if lot.collaborative { m -= activeDiscount(lot.council) }
         if lot.form == .outcome && kind.isPrivate { m += 0.05 }
         if kind.isPrivate { m = max(m, max(0, providers.requiredMargin[i])) }

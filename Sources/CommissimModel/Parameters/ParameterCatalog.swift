@@ -64,7 +64,7 @@ public enum ParameterCatalog {
         .init("market.shortage_markup", .real, .real(0.35), range: 0...5, "extra mark-up providers add when regional capacity is fully used"),
         .init("market.fixed_cost_share", .real, .real(0.6), range: p01, "share of a place's cost incurred whether or not it is filled"),
         .init("market.bid_cost", .real, .real(4000), unit: "£", range: 0...10_000_000, "cost to a provider of preparing one bid"),
-        .init("market.tender_staff_months", .real, .real(2), unit: "staff-months", range: 0...120, "council commissioning time one tender takes"),
+        .init("market.tender_staff_months", .real, .real(4), unit: "staff-months", range: 0...120, "council commissioning time one tender takes"),
         .init("market.staff_cost", .real, .real(4500), unit: "£/staff-month", range: 0...1_000_000, "cost of a month of commissioning staff time"),
         .init("market.monitoring_cost", .real, .real(900), unit: "£/contract/month", range: 0...1_000_000, "monitoring cost of a contract with zero trust"),
         .init("market.regions", .integer, .integer(9), range: 1...1000, "number of regions councils are spread over"),
@@ -88,7 +88,8 @@ public enum ParameterCatalog {
         .init("trust.codesign_threshold", .real, .real(0.6), range: p01, "mutual trust needed for a co-design partnership"),
         .init("trust.good_incumbent", .real, .real(0.6), range: p01, "council trust above which an incumbent counts as good"),
         .init("trust.incumbency_weight", .real, .real(0.15), range: 0...5, "tender score bonus per unit of trust in the incumbent"),
-        .init("trust.bid_sensitivity", .real, .real(6), range: 0...100, "slope of a provider's willingness to bid in its trust of the council"),
+        .init("trust.bid_sensitivity", .real, .real(8), range: 0...100, "slope of a provider's willingness to bid in its trust of the council"),
+        .init("trust.risk_premium", .real, .real(0.25), range: 0...5, "mark-up a provider adds when it has no trust in the council (prices in expected fee cuts)"),
         .init("trust.reputation_spill", .real, .real(0.3), range: p01, "share of a breach felt by other providers in the region"),
         .init("trust.monitoring_discount", .real, .real(0.6), range: p01, "share of monitoring cost saved at full trust"),
         // investment

@@ -16,7 +16,7 @@ struct MarketParameters: Sendable {
     var trustInitial: Double, trustGain: Double, trustLossMultiplier: Double, trustEventRate: Double
     var observationNoise: Double, referenceStaff: Double, staffTurnover: Double, turnoverErosion: Double
     var extendThreshold: Double, codesignThreshold: Double, goodIncumbent: Double, incumbencyWeight: Double
-    var bidSensitivity: Double, reputationSpill: Double, monitoringDiscount: Double
+    var bidSensitivity: Double, riskPremium: Double, reputationSpill: Double, monitoringDiscount: Double
     // investment
     var paybackMonths: Double, investMaxShare: Double, depreciation: Double, halfSaturation: Double
     var qualityGain: Double, costReduction: Double, experienceGain: Double, minReserveMonths: Double, sharedSavings: Double
@@ -56,7 +56,7 @@ struct MarketParameters: Sendable {
         referenceStaff = c.real("trust.reference_staff"); staffTurnover = c.real("trust.staff_turnover")
         turnoverErosion = c.real("trust.turnover_erosion"); extendThreshold = c.real("trust.extend_threshold")
         codesignThreshold = c.real("trust.codesign_threshold"); goodIncumbent = c.real("trust.good_incumbent")
-        incumbencyWeight = c.real("trust.incumbency_weight"); bidSensitivity = c.real("trust.bid_sensitivity")
+        incumbencyWeight = c.real("trust.incumbency_weight"); bidSensitivity = c.real("trust.bid_sensitivity"); riskPremium = c.real("trust.risk_premium")
         reputationSpill = c.real("trust.reputation_spill"); monitoringDiscount = c.real("trust.monitoring_discount")
         paybackMonths = c.real("investment.payback_months"); investMaxShare = c.real("investment.max_share")
         depreciation = c.real("investment.depreciation"); halfSaturation = c.real("investment.half_saturation")
