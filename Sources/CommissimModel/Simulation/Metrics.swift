@@ -60,6 +60,7 @@ public enum MetricColumns {
                 col("entries_\(n)", "providers", "\(n) entries this month"),
                 col("exits_\(n)", "providers", "\(n) exits this month"),
                 col("reserves_\(n)", "months of cost", "median reserves of \(n) providers"),
+                col("capital_\(n)", "£/place", "mean accumulated investment per place of \(n) providers"),
             ]
         }
         c += [

@@ -112,6 +112,7 @@ struct MetricsRecorder {
         let kinds = ProviderKind.independent
         var count = Array(repeating: 0, count: 5)
         var reserves: [[Double]] = Array(repeating: [], count: 5)
+        var kindCapital = Array(repeating: 0.0, count: 5)
         var qW = 0.0, capW = 0.0, costW = 0.0, w = 0.0, operating = 0.0, revenue = 0.0, alive = 0
         for i in 0..<np where m.providers.alive[i] && m.providers.kind[i] != .inHouse {
             let k = m.providers.kind[i].rawValue
@@ -119,6 +120,7 @@ struct MetricsRecorder {
             alive += 1
             let cost = m.providers.lastCost[i]
             reserves[k].append(cost > 0 ? m.providers.reserves[i] / cost : 0)
+            kindCapital[k] += m.providers.capital[i]
             let places = Double(max(1, m.providers.occupied[i]))
             qW += places * m.providers.quality[i]
             capW += places * m.providers.capital[i]
@@ -136,6 +138,7 @@ struct MetricsRecorder {
             set("entries_\(n)", Double(t.entries[r]))
             set("exits_\(n)", Double(t.exits[r]))
             set("reserves_\(n)", median(&reserves[r]))
+            set("capital_\(n)", count[r] > 0 ? kindCapital[r] / Double(count[r]) : 0)
         }
         set("independent_quality_mean", w > 0 ? qW / w : 0)
         set("capital_per_place", w > 0 ? capW / w : 0)

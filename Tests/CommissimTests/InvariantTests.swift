@@ -1,0 +1,112 @@
+import CommissimEngine
+@testable import CommissimIO
+@testable import CommissimModel
+import XCTest
+
+/// Properties that must hold month by month over whole runs.
+final class InvariantTests: XCTestCase {
+    /// Steps a market month by month, checking invariants after each month.
+    private func checkEveryMonth(_ s: ResolvedScenario, seed: UInt64) {
+        let config = ModelConfig(s)
+        let market = Market(config: config, rng: RandomStream(seed: seed))
+        var recorder = MetricsRecorder(months: config.months)
+        var living = market.children.living
+        for _ in 0..<config.months {
+            market.step()
+            let t = market.tally
+            // Children are conserved: last month's + accepted referrals − leavers.
+            XCTAssertEqual(market.children.living, living + t.accepted - t.leavers, "month \(market.month)")
+            living = market.children.living
+            let placed = (0..<market.children.alive.count).filter { market.children.alive[$0] && market.children.provider[$0] >= 0 }.count
+            let waiting = market.councils.waiting.reduce(0) { $0 + $1.count }
+            XCTAssertEqual(placed + waiting, living, "every living child is placed or waiting (month \(market.month))")
+            // Council payments equal providers' revenue from councils (contracts, spot, outcome payments).
+            let paid = t.spendContracts + t.spendSpot + t.spendOutcome - t.outcomeToInvestor
+            let received = market.providers.councilRevenue.reduce(0, +)
+            XCTAssertEqual(paid, received, accuracy: 1e-6 * max(1, paid), "month \(market.month)")
+            // No negative capacity, occupancy or reserves for a provider still trading.
+            for i in 0..<market.providers.count where market.providers.alive[i] {
+                XCTAssertGreaterThanOrEqual(market.providers.capacity[i], 0)
+                XCTAssertGreaterThanOrEqual(market.providers.occupied[i], 0)
+                XCTAssertLessThanOrEqual(market.providers.occupied[i], market.providers.capacity[i] + market.providers.committed[i], "occupancy within places")
+                if market.providers.kind[i] != .inHouse { XCTAssertGreaterThanOrEqual(market.providers.reserves[i], 0, "provider \(i) trading with negative reserves") }
+            }
+            // Contract occupancy never exceeds reserved volume.
+            for k in 0..<market.contracts.count where market.contracts.active[k] && market.reservesPlaces(k) {
+                XCTAssertLessThanOrEqual(market.contracts.occupied[k], market.contracts.volume[k])
+                XCTAssertEqual(market.contracts.occupied[k], market.contracts.members[k].count)
+            }
+            recorder.record(market)
+            market.month += 1
+        }
+        // Recorded columns agree with the same invariant.
+        for row in recorder.rows {
+            XCTAssertEqual(row[MetricColumns.index["council_payments"]!], row[MetricColumns.index["provider_council_revenue"]!],
+                           accuracy: 1e-6 * max(1, row[MetricColumns.index["council_payments"]!]))
+        }
+    }
+
+    func testInvariantsBaselineRegime() throws { checkEveryMonth(try Support.small(months: 48), seed: 1) }
+
+    func testInvariantsUnderSqueezeDecommissioningAndOutcomePayment() throws {
+        let s = try Support.scenario("austerity", ["simulation.scale=0.1", "simulation.months=48",
+                                                   "policy.strategies=[\"price_squeeze\",\"decommission\",\"outcome_payment\",\"consolidation\",\"in_house\",\"codesign\",\"collaborative\"]",
+                                                   "investor.enabled=true", "investor.capital=5000000"])
+        checkEveryMonth(s, seed: 2)
+    }
+
+    func testSameSeedGivesByteIdenticalFilesAndDifferentSeedDiffers() throws {
+        let s = try Support.small(months: 36, ["simulation.detail=true"])
+        let text = try String(contentsOfFile: Support.scenarioPath("three_year"), encoding: .utf8)
+        func write(_ scenario: ResolvedScenario) throws -> String {
+            let out = Support.tempDir() + "/run"
+            try RunWriter(scenario: scenario, scenarioFile: "three_year.toml", scenarioText: text, command: ["test"]).run(out: out)
+            return out
+        }
+        let a = try write(s), b = try write(s)
+        var other = s
+        other.set("simulation.seed", .integer(12345))
+        let c = try write(other)
+        for f in ["timeseries.csv", "councils.csv", "providers.csv", "scenario.resolved.toml"] {
+            let da = FileManager.default.contents(atPath: a + "/" + f), db = FileManager.default.contents(atPath: b + "/" + f)
+            XCTAssertNotNil(da)
+            XCTAssertEqual(da, db, "\(f) differs between identical runs")
+        }
+        XCTAssertNotEqual(FileManager.default.contents(atPath: a + "/timeseries.csv"), FileManager.default.contents(atPath: c + "/timeseries.csv"))
+    }
+
+    func testResolvedScenarioReproducesTheRun() throws {
+        // The manifest's resolved scenario, run again, gives byte-identical time series.
+        let s = try Support.small(months: 24)
+        let out1 = Support.tempDir() + "/a", out2 = Support.tempDir() + "/b"
+        try RunWriter(scenario: s, scenarioFile: "x.toml", scenarioText: "", command: ["test"]).run(out: out1)
+        let resolvedPath = out1 + "/scenario.resolved.toml"
+        let again = try ScenarioParser.parse(file: resolvedPath)
+        XCTAssertEqual(again, s)
+        try RunWriter(scenario: again, scenarioFile: resolvedPath, scenarioText: "", command: ["test"]).run(out: out2)
+        XCTAssertEqual(FileManager.default.contents(atPath: out1 + "/timeseries.csv"), FileManager.default.contents(atPath: out2 + "/timeseries.csv"))
+        let manifest = try String(contentsOfFile: out1 + "/manifest.json", encoding: .utf8)
+        for key in ["\"version\"", "\"seed\"", "\"run_seeds\"", "\"generator\": \"mt19937\"", "\"command\"", "\"scenario\"", "\"created\""] {
+            XCTAssertTrue(manifest.contains(key), "manifest lacks \(key)")
+        }
+        let data = try XCTUnwrap(manifest.data(using: .utf8))
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: data))
+    }
+
+    func testGeneratorChoiceChangesTheStream() throws {
+        let a = Simulation(config: ModelConfig(try Support.small(months: 12))).run()
+        let b = Simulation(config: ModelConfig(try Support.small(months: 12, ["simulation.rng=\"taus2\""]))).run()
+        XCTAssertEqual(b.generator, "taus2")
+        XCTAssertNotEqual(a.rows, b.rows)
+    }
+
+    func testCalibrationToTheSeedsFigures() throws {
+        // Baseline stock and placement instability near the seeds' figures (004, 003), averaged over years 2-3.
+        let r = Simulation(config: ModelConfig(try Support.small(months: 36, scale: 0.3))).run()
+        let served = Stats.mean(Array(r.series("children_served")[12...])) / 0.3
+        XCTAssertEqual(served, 80_000, accuracy: 10_000, "about 80,000 children in service in England")
+        let two = r.series("two_placements_share")[23], three = r.series("three_plus_placements_share")[23]
+        XCTAssertEqual(two, 0.22, accuracy: 0.05, "004: 22% had two placements in a year")
+        XCTAssertEqual(three, 0.11, accuracy: 0.05, "004: 11% had three or more")
+    }
+}

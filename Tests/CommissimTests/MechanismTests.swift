@@ -1,0 +1,169 @@
+import CommissimEngine
+@testable import CommissimIO
+@testable import CommissimModel
+import XCTest
+
+/// Each mechanism on its own.
+final class MechanismTests: XCTestCase {
+    func testTrustIsLostFasterThanGained() {
+        // Equal and opposite signals: the loss is loss_multiplier times the gain.
+        let start: Float = 0.5
+        let up = TrustDynamics.update(start, signal: 1, rate: 0.1, lossMultiplier: 3)
+        let down = TrustDynamics.update(start, signal: 0, rate: 0.1, lossMultiplier: 3)
+        XCTAssertEqual(Double(up - start), 0.05, accuracy: 1e-6)
+        XCTAssertEqual(Double(start - down), 0.15, accuracy: 1e-6)
+        // Months of good conduct are undone by a few months of bad conduct.
+        var t: Float = 0.5
+        for _ in 0..<12 { t = TrustDynamics.update(t, signal: 1, rate: 0.05, lossMultiplier: 3) }
+        let built = t - 0.5
+        for _ in 0..<4 { t = TrustDynamics.update(t, signal: 0, rate: 0.05, lossMultiplier: 3) }
+        XCTAssertLessThan(t, 0.5, "four bad months should undo twelve good ones (built \(built))")
+        // Bounded in [0, 1].
+        XCTAssertEqual(TrustDynamics.update(0.9, signal: 1, rate: 1, lossMultiplier: 3), 1)
+        XCTAssertEqual(TrustDynamics.update(0.1, signal: 0, rate: 1, lossMultiplier: 3), 0)
+    }
+
+    func testAusterityPathCutsTheTotalFrontLoaded() {
+        let cut = { (y: Int) in Market.austerityCut(year: y, total: 0.28, years: 4, start: 1, frontLoading: 0.6) }
+        XCTAssertEqual(cut(0), 0)
+        XCTAssertEqual(cut(4), 0.28, accuracy: 1e-12)
+        XCTAssertEqual(cut(10), 0.28, accuracy: 1e-12)
+        let steps = (1...4).map { cut($0) - cut($0 - 1) }
+        for i in 1..<4 { XCTAssertGreaterThan(steps[i - 1], steps[i], "front-loaded: each year's cut smaller than the last") }
+        // Even cuts when front_loading = 0.
+        let even = (1...4).map { Market.austerityCut(year: $0, total: 0.2, years: 4, start: 1, frontLoading: 0) }
+        XCTAssertEqual(even[0], 0.05, accuracy: 1e-12)
+        XCTAssertEqual(even[3], 0.2, accuracy: 1e-12)
+    }
+
+    func testBudgetsFollowTheirPath() throws {
+        let s = try Support.small(months: 60, ["budget.austerity_cut=0.28", "budget.growth=0.0", "budget.austerity_start_year=1"])
+        let r = Simulation(config: ModelConfig(s)).run()
+        let budget = r.series("budget")
+        XCTAssertEqual(budget[11], budget[0], accuracy: 1e-6 * budget[0], "flat in year 1")
+        XCTAssertEqual(budget[59] / budget[0], 0.72, accuracy: 1e-9, "28% lower after the four austerity years")
+        XCTAssertLessThan(budget[12], budget[11])
+    }
+
+    func testDemandMatchesTheReferralRate() throws {
+        // Poisson referrals: the mean over months equals the configured rate within 4 standard errors.
+        let s = try Support.small(months: 120, ["demand.trend=0.0"])
+        let config = ModelConfig(s)
+        let market = Market(config: config, rng: RandomStream(seed: 7))
+        var expected = 0.0
+        for c in 0..<market.councils.count { for k in 0..<3 { expected += market.referralRate(c, k) } }
+        let r = Simulation(config: config, seed: 7).run()
+        let referrals = r.series("referrals")
+        let m = Stats.mean(referrals)
+        XCTAssertEqual(m, expected, accuracy: 4 * (expected / Double(referrals.count)).squareRoot())
+    }
+
+    func testPrivateBidsAreNeverBelowCost() throws {
+        let s = try Support.small(months: 1)
+        let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 3))
+        var checked = 0
+        for i in 0..<market.providers.count where market.providers.kind[i].isPrivate {
+            for trust in [0.0, 0.5, 1.0] {
+                for collaborative in [false, true] {
+                    // The harshest terms: lowest price, collaborative bargaining, no shortage.
+                    market.shortage = market.shortage.map { _ in 0 }
+                    var lot = market.lotTerms(market.providers.homeCouncil[i], tier: market.providers.tier[i], volume: 1)
+                    lot.collaborative = collaborative
+                    lot.priceWeight = 1
+                    let price = market.bidPrice(provider: i, lot: lot, trust: trust)
+                    XCTAssertGreaterThanOrEqual(price, market.unitCost(i) * (1 + max(0, market.providers.requiredMargin[i])) - 1e-9)
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+    }
+
+    func testCharitiesMayBidBelowCostFromReserves() throws {
+        let s = try Support.small(months: 1)
+        let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 3))
+        guard let i = (0..<market.providers.count).first(where: { market.providers.kind[$0] == .smallCharity && market.providers.crossSubsidy[$0] > 0 }) else {
+            return XCTFail("no cross-subsidising charity in the baseline")
+        }
+        market.shortage = market.shortage.map { _ in 0 }
+        market.providers.lastCost[i] = 1
+        market.providers.reserves[i] = 1e9
+        let lot = market.lotTerms(market.providers.homeCouncil[i], tier: market.providers.tier[i], volume: 1)
+        XCTAssertLessThan(market.bidPrice(provider: i, lot: lot, trust: 1), market.unitCost(i))
+    }
+
+    func testInsolvencyMovesEveryChild() throws {
+        let s = try Support.small(months: 24)
+        let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 11))
+        for _ in 0..<6 { market.step(); market.month += 1 }
+        // The independent provider with most children goes insolvent.
+        let i = (0..<market.providers.count).filter { market.providers.kind[$0] != .inHouse && market.providers.alive[$0] }
+            .max { market.providers.occupied[$0] < market.providers.occupied[$1] }!
+        let placed = market.providers.occupied[i]
+        XCTAssertGreaterThan(placed, 0)
+        let before = market.children.living
+        market.providers.reserves[i] = -1
+        market.tally = MonthTally()
+        market.exiting.append(i)
+        market.runExits()
+        XCTAssertFalse(market.providers.alive[i])
+        XCTAssertEqual(market.providers.occupied[i], 0)
+        let stillThere = (0..<market.children.alive.count).filter { market.children.alive[$0] && market.children.provider[$0] == Int32(i) }
+        XCTAssertTrue(stillThere.isEmpty, "every child moved")
+        XCTAssertEqual(market.tally.displaced, placed, "each move counted as a breakdown")
+        XCTAssertEqual(market.children.living, before, "no child lost")
+        XCTAssertTrue(market.providers.contracts[i].allSatisfy { !market.contracts.active[$0] })
+        let waiting = market.councils.waiting.reduce(0) { $0 + $1.count }
+        XCTAssertGreaterThanOrEqual(waiting, placed)
+    }
+
+    func testMoreCommissioningStaffMeansBetterObservation() throws {
+        // Monitoring noise σ = observation_noise × sqrt(reference_staff / staff): trust tracks quality
+        // more closely with more staff. Measured as the spread of council trust across equal-quality providers.
+        func spread(staff: Double) throws -> Double {
+            let s = try Support.small(months: 36, ["trust.staff_turnover=0"])
+            var sc = s
+            for g in sc.councilGroups.indices { sc.councilGroups[g]["councils.commissioning_staff"] = .distribution(.fixed(staff)) }
+            let market = Market(config: ModelConfig(sc), rng: RandomStream(seed: 5))
+            for _ in 0..<36 { market.step(); market.month += 1 }
+            var err: [Double] = []
+            for k in 0..<market.contracts.count where market.contracts.active[k] {
+                let i = market.contracts.provider[k], c = market.contracts.council[k]
+                err.append(abs(Double(market.providers.councilTrust[market.pair(i, c)]) - market.providers.quality[i]))
+            }
+            return Stats.mean(err)
+        }
+        XCTAssertLessThan(try spread(staff: 40), try spread(staff: 1))
+    }
+
+    func testSeedDerivationIsStableAndDistinct() {
+        XCTAssertEqual(SeedDerivation.derive(42, [1, 2]), SeedDerivation.derive(42, [1, 2]))
+        XCTAssertNotEqual(SeedDerivation.derive(42, [1, 2]), SeedDerivation.derive(42, [2, 1]))
+        XCTAssertNotEqual(SeedDerivation.derive(42, [1]), SeedDerivation.derive(43, [1]))
+        let seeds = Set((0..<10_000).map { SeedDerivation.runSeed(scenarioSeed: 1, replication: $0) })
+        XCTAssertEqual(seeds.count, 10_000)
+    }
+
+    func testDistributionsHaveTheirMeans() {
+        let rng = RandomStream(seed: 99)
+        let cases: [Distribution] = [.lognormal(mean: 4, sd: 2), .gamma(mean: 8, sd: 3), .beta(mean: 0.55, sd: 0.1), .normal(mean: 1, sd: 0.1), .uniform(min: 2, max: 6)]
+        for d in cases {
+            let n = 20_000
+            let xs = (0..<n).map { _ in d.sample(rng, clampedTo: nil) }
+            XCTAssertEqual(Stats.mean(xs), d.mean, accuracy: 5 * Stats.sd(xs) / Double(n).squareRoot(), "\(d)")
+        }
+        XCTAssertEqual(Distribution.normal(mean: 0.5, sd: 1).sample(rng, clampedTo: 0...1) <= 1, true)
+    }
+
+    func testParallelRunnerIsIndependentOfThreadCount() {
+        let job: @Sendable (Int) -> UInt64 = { i in
+            let r = RandomStream(seed: SeedDerivation.derive(5, [UInt64(i)]))
+            var x: UInt64 = 0
+            for _ in 0..<(100 * (i % 7 + 1)) { x = x &* 31 &+ UInt64(r.uniformInt(1000)) }
+            return x
+        }
+        let one = ParallelRunner(threads: 1).map(50, job: job)
+        let four = ParallelRunner(threads: 4).map(50, job: job)
+        XCTAssertEqual(one, four)
+    }
+}

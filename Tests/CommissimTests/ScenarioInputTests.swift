@@ -1,0 +1,190 @@
+@testable import CommissimIO
+@testable import CommissimModel
+import XCTest
+
+/// Bad input: every case gives a one-line error naming file, line and key, and the fix.
+final class ScenarioInputTests: XCTestCase {
+    private func errors(_ text: String) -> [ScenarioError] {
+        do {
+            _ = try ScenarioParser.parse(text: text, file: "bad.toml")
+            XCTFail("expected an error for:\n\(text)")
+            return []
+        } catch let e as ScenarioErrors {
+            for line in e.errors { XCTAssertFalse(line.description.contains("\n")) }
+            return e.errors
+        } catch {
+            XCTFail("unexpected error \(error)")
+            return []
+        }
+    }
+
+    func testFiveLineScenarioRunsOnDefaults() throws {
+        let s = try ScenarioParser.parse(text: "# tiny\n[simulation]\nmonths = 12\nscale = 0.05\n", file: "tiny.toml")
+        XCTAssertEqual(s.councilGroups.count, 4)
+        XCTAssertEqual(s.providerGroups.count, 4)
+        let r = Simulation(config: ModelConfig(s)).run()
+        XCTAssertEqual(r.rows.count, 12)
+    }
+
+    func testUnknownKeySuggestsTheNearest() {
+        let e = errors("[demand]\ntrend = 0.01\nrefferals_per_10k = 4\n")
+        XCTAssertEqual(e.first?.line, 3)
+        XCTAssertEqual(e.first?.key, "demand.refferals_per_10k")
+        XCTAssertTrue(e.first?.description.contains("did you mean 'referrals_per_10k'") ?? false, e.first?.description ?? "")
+        let s = errors("[demnd]\ntrend = 0.01\n")
+        XCTAssertEqual(s.first?.line, 1)
+        XCTAssertTrue(s.first?.description.contains("[demand]") ?? false)
+        let g = errors("[[councils]]\nname = \"x\"\n[councils.policy]\ncontract_month = 36\n")
+        XCTAssertEqual(g.first?.line, 4)
+        XCTAssertTrue(g.first?.description.contains("contract_months") ?? false)
+    }
+
+    func testWrongType() {
+        let e = errors("[simulation]\nmonths = \"twenty\"\n")
+        XCTAssertEqual(e.first?.line, 2)
+        XCTAssertEqual(e.first?.key, "simulation.months")
+        XCTAssertTrue(e.first!.description.contains("expected a whole number"))
+        XCTAssertTrue(errors("[investor]\nenabled = 1\n").first!.description.contains("true or false"))
+    }
+
+    func testOutOfRangeValues() {
+        let p = errors("[budget]\nlate_payment_prob = 1.3\n").first!
+        XCTAssertEqual(p.line, 2)
+        XCTAssertTrue(p.description.contains("out of range 0…1"), p.description)
+        let b = errors("[[councils]]\nname = \"a\"\nbudget = -5000000\n").first!
+        XCTAssertEqual(b.line, 3)
+        XCTAssertEqual(b.key, "councils.budget")
+        let z = errors("[[councils]]\ncount = 0\n").first!
+        XCTAssertEqual(z.key, "councils.count")
+        XCTAssertEqual(z.line, 2)
+        let none = errors("councils = []\n").first!
+        XCTAssertTrue(none.description.contains("zero councils"), none.description)
+        let d = errors("[[providers]]\nreserves_months = { dist = \"lognormal\", mean = -4, sd = 2 }\n").first!
+        XCTAssertEqual(d.line, 2)
+        let beta = errors("[[providers]]\nquality = { dist = \"beta\", mean = 0.5, sd = 0.9 }\n").first!
+        XCTAssertTrue(beta.description.contains("beta sd"), beta.description)
+        let u = errors("[[providers]]\ncapacity = { dist = \"uniform\", min = 9, max = 3 }\n").first!
+        XCTAssertTrue(u.description.contains("greater than max"))
+    }
+
+    func testContractLengthMustBeWholeMonths() {
+        let e = errors("[policy]\ncontract_months = 37.5\n").first!
+        XCTAssertEqual(e.line, 2)
+        XCTAssertEqual(e.key, "councils.policy.contract_months")
+        XCTAssertTrue(e.description.contains("whole number of months"), e.description)
+        XCTAssertNoThrow(try ScenarioParser.parse(text: "[policy]\ncontract_months = 36.0\n", file: "ok.toml"))
+    }
+
+    func testBadChoicesAndDistributions() {
+        XCTAssertTrue(errors("[policy]\npayment = \"blok\"\n").first!.description.contains("did you mean \"block\""))
+        XCTAssertTrue(errors("[policy]\nstrategies = [\"price_squeze\"]\n").first!.description.contains("price_squeeze"))
+        XCTAssertTrue(errors("[[providers]]\ncapacity = { dist = \"lognormall\", mean = 4, sd = 1 }\n").first!.description.contains("\"lognormal\""))
+        XCTAssertTrue(errors("[[providers]]\ncapacity = { dist = \"lognormal\", mean = 4 }\n").first!.description.contains("missing 'sd'"))
+    }
+
+    func testSyntaxErrorNamesTheLine() {
+        let e = errors("[simulation]\nmonths = 12\nseed = \n").first!
+        XCTAssertEqual(e.line, 3)
+        XCTAssertTrue(e.description.hasPrefix("bad.toml:3:"))
+    }
+
+    func testEveryShippedScenarioIsValidAndCommented() throws {
+        let dir = Support.root.appendingPathComponent("scenarios").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") }
+        XCTAssertGreaterThanOrEqual(files.count, 11)
+        for f in files {
+            XCTAssertNoThrow(try ScenarioParser.parse(file: dir + "/" + f), f)
+            let text = try String(contentsOfFile: dir + "/" + f, encoding: .utf8)
+            XCTAssertTrue(text.hasPrefix("#"), "\(f) starts with a comment saying what it is")
+        }
+    }
+
+    func testPolicySectionAppliesToEveryGroupUnlessOverridden() throws {
+        let s = try ScenarioParser.parse(text: """
+        [policy]
+        contract_months = 120
+        [[councils]]
+        name = "a"
+        [[councils]]
+        name = "b"
+        [councils.policy]
+        contract_months = 12
+        """, file: "p.toml")
+        XCTAssertEqual(s.councilGroups[0]["councils.policy.contract_months"], .integer(120))
+        XCTAssertEqual(s.councilGroups[1]["councils.policy.contract_months"], .integer(12))
+    }
+
+    func testParameterReferenceCoversTheCatalogueAndDocsAreCurrent() throws {
+        let text = ParameterReference.text(markdown: false)
+        for s in ParameterCatalog.all {
+            XCTAssertTrue(text.contains(s.path + " = "), s.path)
+            XCTAssertFalse(s.summary.isEmpty)
+            if let r = s.range, case .real(let v) = s.defaultValue { XCTAssertTrue(r.contains(v), s.path) }
+            if let r = s.range, case .integer(let v) = s.defaultValue { XCTAssertTrue(r.contains(Double(v)), s.path) }
+        }
+        let docs = try String(contentsOfFile: Support.root.appendingPathComponent("docs/PARAMETERS.md").path, encoding: .utf8)
+        XCTAssertEqual(docs, ParameterReference.text(markdown: true), "docs/PARAMETERS.md is stale: regenerate with `commissim params --markdown > docs/PARAMETERS.md`")
+        let columns = try String(contentsOfFile: Support.root.appendingPathComponent("docs/COLUMNS.md").path, encoding: .utf8)
+        XCTAssertEqual(columns, ParameterReference.columns(markdown: true), "docs/COLUMNS.md is stale: regenerate with `commissim columns --markdown > docs/COLUMNS.md`")
+    }
+}
+
+/// The command line: exit status 2 and one line per problem; nothing half-written.
+final class CommandLineTests: XCTestCase {
+    func testValidateOkAndErrors() throws {
+        let ok = try Support.cli(["validate", "scenarios/baseline.toml"])
+        XCTAssertEqual(ok.status, 0)
+        XCTAssertTrue(ok.out.contains("ok"))
+        let dir = Support.tempDir()
+        let bad = dir + "/bad.toml"
+        try "[budget]\nlate_payment_prob = 1.3\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let r = try Support.cli(["validate", bad])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("bad.toml:2: key 'budget.late_payment_prob'"), r.err)
+    }
+
+    func testMissingFileAndUnwritableOutput() throws {
+        let missing = try Support.cli(["run", "no/such/file.toml", "--out", Support.tempDir() + "/x"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.err.contains("no/such/file.toml: no such file"), missing.err)
+        // An output folder inside a regular file cannot be created.
+        let dir = Support.tempDir()
+        try "x".write(toFile: dir + "/afile", atomically: true, encoding: .utf8)
+        let r = try Support.cli(["run", "scenarios/three_year.toml", "--out", dir + "/afile/out", "--months", "2", "--set", "simulation.scale=0.02"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("key '--out'"), r.err)
+        // A directory given as the scenario.
+        let d = try Support.cli(["validate", dir])
+        XCTAssertEqual(d.status, 2)
+    }
+
+    func testRunWritesAllFilesAndLeavesNoStaging() throws {
+        let dir = Support.tempDir()
+        let r = try Support.cli(["run", "scenarios/three_year.toml", "--out", dir + "/out", "--months", "6", "--set", "simulation.scale=0.02", "--detail"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted()
+        XCTAssertEqual(files, ["councils.csv", "manifest.json", "providers.csv", "scenario.resolved.toml", "timeseries.csv"])
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("partial") }
+        XCTAssertTrue(leftovers.isEmpty)
+        let csv = try String(contentsOfFile: dir + "/out/timeseries.csv", encoding: .utf8)
+        XCTAssertEqual(csv.split(separator: "\n").count, 7)
+        XCTAssertTrue(csv.hasPrefix(MetricColumns.names.joined(separator: ",")))
+    }
+
+    func testBadOverrideIsAnInputError() throws {
+        let r = try Support.cli(["run", "scenarios/three_year.toml", "--out", Support.tempDir() + "/o", "--set", "budget.late_payment_prob=1.3"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("out of range"), r.err)
+        let empty = Support.tempDir() + "/empty.toml"
+        try "".write(toFile: empty, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Support.cli(["validate", empty]).status, 0, "an empty file is a valid scenario of defaults")
+    }
+
+    func testParamsAndColumnsPrintEverything() throws {
+        let p = try Support.cli(["params"])
+        XCTAssertEqual(p.status, 0)
+        XCTAssertEqual(p.out, ParameterReference.text(markdown: false))
+        let c = try Support.cli(["columns"])
+        XCTAssertEqual(c.out, ParameterReference.columns(markdown: false))
+    }
+}
