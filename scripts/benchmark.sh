@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Benchmark of one England-scale baseline run on one thread (issue: simulation core).
+# Builds in release mode and prints wall time and peak memory (median of N runs), plus the
+# market size actually simulated. Timings on shared machines are noisy: quote the median.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${N:-5}"
+command -v pkg-config >/dev/null && pkg-config --exists gsl || { echo "GSL missing: run scripts/install-deps.sh" >&2; exit 1; }
+swift build -c release --product commissim >/dev/null
+BIN=.build/release/commissim
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+times=(); mems=()
+for i in $(seq 1 "$N"); do
+  /usr/bin/time -f "%e %M" -o "$OUT/t" "$BIN" run scenarios/baseline.toml --out "$OUT/run" -q
+  read -r t m < "$OUT/t"
+  times+=("$t"); mems+=("$m")
+done
+python3 - "$OUT/run/timeseries.csv" "${times[*]}" "${mems[*]}" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+times = [float(x) for x in sys.argv[2].split()]
+mems = [int(x) / 1024 for x in sys.argv[3].split()]
+served = statistics.mean(float(r["children_served"]) for r in rows)
+print(f"baseline run: {len(rows)} months, mean {served:,.0f} children in service, "
+      f"{rows[0]['providers']} independent providers at start")
+print(f"wall time   : median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f}, n={len(times)})")
+print(f"peak memory : median {statistics.median(mems):.0f} MB (max {max(mems):.0f})")
+print(f"targets     : < 1.5 s and < 300 MB")
+PY
