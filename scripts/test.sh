@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-swift build -c release --product commissim
+swift build -c release -Xswiftc -enable-testing
 swift test -c release -Xswiftc -enable-testing "$@"
