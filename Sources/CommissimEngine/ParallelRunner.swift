@@ -72,3 +72,74 @@ private final class ResultBox<T>: @unchecked Sendable {
         return slots.map { $0! }
     }
 }
+
+extension ParallelRunner {
+    /// Runs `job(i)` for `i` in `start..<count` on the worker threads and hands each result to
+    /// `consume` strictly in index order (a reorder buffer holds results that finish early), so
+    /// anything `consume` computes is independent of thread count and scheduling. Stops taking new
+    /// jobs once `shouldStop()` returns true; jobs already running finish and are consumed if every
+    /// earlier job has been. Returns the number of leading jobs consumed (from `start`).
+    @discardableResult
+    public func forEachOrdered<T>(
+        from start: Int = 0,
+        count: Int,
+        job: @escaping @Sendable (Int) -> T,
+        shouldStop: @escaping @Sendable () -> Bool = { false },
+        consume: @escaping (Int, T) -> Void
+    ) -> Int {
+        guard start < count else { return count }
+        let state = OrderedState<T>(next: start, count: count)
+        let consumeBox = UncheckedBox(consume)
+        let work: @Sendable () -> Void = {
+            while let i = state.take(stop: shouldStop()) {
+                let r = job(i)
+                state.finish(i, r, consumeBox.value)
+            }
+        }
+        if threads == 1 {
+            work()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: min(threads, count - start)) { _ in work() }
+        }
+        return state.consumedUpTo
+    }
+}
+
+/// Shared state of `forEachOrdered`.
+private final class OrderedState<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next: Int
+    private let count: Int
+    private var waiting: [Int: T] = [:]
+    private(set) var consumedUpTo: Int
+    private var stopped = false
+
+    init(next: Int, count: Int) {
+        self.next = next
+        self.count = count
+        consumedUpTo = next
+    }
+
+    func take(stop: Bool) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        if stop { stopped = true }
+        guard !stopped, next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func finish(_ i: Int, _ value: T, _ consume: (Int, T) -> Void) {
+        lock.lock(); defer { lock.unlock() }
+        waiting[i] = value
+        while let v = waiting.removeValue(forKey: consumedUpTo) {
+            consume(consumedUpTo, v)
+            consumedUpTo += 1
+        }
+    }
+}
+
+/// Carries a non-Sendable closure that is only ever called under `OrderedState`'s lock.
+private struct UncheckedBox<V>: @unchecked Sendable {
+    let value: V
+    init(_ v: V) { value = v }
+}

@@ -315,6 +315,28 @@ struct Reader {
 }
 
 extension ScenarioParser {
+    /// The catalogue path a user-facing parameter path names: top-level keys as they are,
+    /// `policy.KEY` for every council group's policy; nil for anything else.
+    static func specPath(_ path: String) -> String? {
+        let p = path.hasPrefix("policy.") ? "councils." + path : path
+        guard ParameterCatalog.spec(p) != nil, !p.hasPrefix("providers."), p.hasPrefix("councils.policy.") || !p.hasPrefix("councils.") else { return nil }
+        return p
+    }
+
+    /// Every path `specPath` accepts, for suggestions.
+    static var overridablePaths: [String] {
+        ParameterCatalog.global.map(\.path) + ParameterCatalog.council.filter { $0.path.hasPrefix("councils.policy.") }.map { String($0.path.dropFirst("councils.".count)) }
+    }
+
+    /// Sets `value` at catalogue path `specPath` (all council groups for policy keys).
+    static func apply(_ specPath: String, _ value: ParamValue, to scenario: inout ResolvedScenario) {
+        if specPath.hasPrefix("councils.policy.") {
+            for i in scenario.councilGroups.indices { scenario.councilGroups[i][specPath] = value }
+        } else {
+            scenario.set(specPath, value)
+        }
+    }
+
     /// Applies a command-line override `path=value` (value in TOML syntax) to `scenario`:
     /// a top-level key (`demand.trend=0.03`) or `policy.KEY`, which sets KEY for every council group.
     public static func applyOverride(_ assignment: String, to scenario: inout ResolvedScenario) throws {
@@ -324,11 +346,8 @@ extension ScenarioParser {
         }
         let path = assignment[..<eq].trimmingCharacters(in: .whitespaces)
         let value = String(assignment[assignment.index(after: eq)...])
-        let specPath = path.hasPrefix("policy.") ? "councils." + path : path
-        guard let spec = ParameterCatalog.spec(specPath), !specPath.hasPrefix("providers."),
-              specPath.hasPrefix("councils.policy.") || !specPath.hasPrefix("councils.") else {
-            let candidates = ParameterCatalog.global.map(\.path) + ParameterCatalog.council.filter { $0.path.hasPrefix("councils.policy.") }.map { String($0.path.dropFirst("councils.".count)) }
-            let hint = Suggest.nearest(path, in: candidates).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
+        guard let sp = specPath(path), let spec = ParameterCatalog.spec(sp) else {
+            let hint = Suggest.nearest(path, in: overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
             throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "unknown parameter", fix: hint)])
         }
         var reader = Reader(file: origin, text: "")
@@ -337,10 +356,6 @@ extension ScenarioParser {
             throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "value is not valid TOML", fix: "quote text, e.g. \(path)=\"block\"")])
         }
         guard let converted = reader.convert(table["v"]!, spec: spec, location: "v") else { throw ScenarioErrors(reader.errors) }
-        if specPath.hasPrefix("councils.policy.") {
-            for i in scenario.councilGroups.indices { scenario.councilGroups[i][specPath] = converted }
-        } else {
-            scenario.set(specPath, converted)
-        }
+        apply(sp, converted, to: &scenario)
     }
 }

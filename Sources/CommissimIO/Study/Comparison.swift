@@ -1,0 +1,131 @@
+import CommissimEngine
+import CommissimModel
+import Foundation
+
+/// Paired comparison of two scenarios (A = reference, B = alternative) under common random
+/// numbers: replication r of both arms uses the same seed. For every metric it reports the mean of
+/// each arm and the mean paired difference B − A with its 95% confidence interval, on the
+/// end-of-horizon level (mean of the last 12 months) and on the cumulative total, plus the monthly
+/// paired differences.
+public struct Comparison {
+    public let a: ResolvedScenario, b: ResolvedScenario
+    public let nameA: String, nameB: String
+    public let replications: Int
+    public let seed: UInt64
+
+    public init(a: ResolvedScenario, b: ResolvedScenario, nameA: String, nameB: String, replications: Int, seed: UInt64) {
+        self.a = a; self.b = b; self.nameA = nameA; self.nameB = nameB
+        self.replications = replications; self.seed = seed
+    }
+
+    public func runSeed(_ r: Int) -> UInt64 { SeedDerivation.derive(seed, [UInt64(r)]) }
+
+    /// One row of `comparison.csv`.
+    public struct Row: Sendable {
+        public let metric: String, measure: String, unit: String
+        public let meanA: Double, meanB: Double, diff: Double, low: Double, high: Double, n: Int
+        public var relative: Double { meanA != 0 ? diff / abs(meanA) : .nan }
+        public var relLow: Double { meanA != 0 ? low / abs(meanA) : .nan }
+        public var relHigh: Double { meanA != 0 ? high / abs(meanA) : .nan }
+        /// Whether the 95% CI excludes zero.
+        public var clear: Bool { low > 0 || high < 0 }
+    }
+
+    public struct Result {
+        public let rows: [Row]
+        public let monthly: String
+        public let runs: String
+    }
+
+    /// Runs both arms on `threads` threads; results are independent of the thread count.
+    public func run(threads: Int, progress: ProgressReporter? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }) -> Result? {
+        let ca = ModelConfig(a), cb = ModelConfig(b)
+        let R = replications
+        let cols = MetricColumns.names.count
+        let months = min(ca.months, cb.months)
+        let summaryCount = RunSummary.columns.count
+        var ma = Array(repeating: RunningMoments(), count: summaryCount)
+        var mb = ma, md = ma
+        var monthly = Array(repeating: RunningMoments(), count: months * cols)
+        var monthlyA = monthly, monthlyB = monthly
+        var held: [[Double]]?
+        var runs = (["replication", "arm", "seed"] + RunSummary.columns).joined(separator: ",") + "\n"
+        progress?.start(total: 2 * R, done: 0)
+        let seeds = (0..<R).map(runSeed)
+        let done = ParallelRunner(threads: threads).forEachOrdered(count: 2 * R, job: { k in
+            Simulation(config: k % 2 == 0 ? ca : cb, seed: seeds[k / 2]).run().rows
+        }, shouldStop: shouldStop, consume: { (k: Int, rows: [[Double]]) in
+            let values = RunSummary.values(rows)
+            runs += ([String(k / 2), k % 2 == 0 ? "A" : "B", String(seeds[k / 2])] + values.map(CSVFormat.number)).joined(separator: ",") + "\n"
+            if k % 2 == 0 {
+                held = rows
+            } else if let rowsA = held {
+                let va = RunSummary.values(rowsA)
+                for j in 0..<summaryCount { ma[j].add(va[j]); mb[j].add(values[j]); md[j].add(values[j] - va[j]) }
+                for m in 0..<months {
+                    for j in 0..<cols {
+                        monthly[m * cols + j].add(rows[m][j] - rowsA[m][j])
+                        monthlyA[m * cols + j].add(rowsA[m][j])
+                        monthlyB[m * cols + j].add(rows[m][j])
+                    }
+                }
+                held = nil
+            }
+            progress?.update(done: k + 1)
+        })
+        progress?.finish()
+        guard done == 2 * R else { return nil }
+        var out: [Row] = []
+        let names = MetricColumns.all
+        for (j, name) in RunSummary.columns.enumerated() {
+            let column = names[j % cols]
+            let half = R > 1 ? Confidence.t95(R - 1) * md[j].sd / Double(R).squareRoot() : 0
+            out.append(Row(metric: column.name, measure: j < cols ? "end" : "total", unit: column.unit,
+                           meanA: ma[j].mean, meanB: mb[j].mean, diff: md[j].mean, low: md[j].mean - half, high: md[j].mean + half, n: R))
+        }
+        var m = "month,metric,mean_a,mean_b,diff,ci95_low,ci95_high\n"
+        for month in 0..<months {
+            for j in 0..<cols {
+                let d = monthly[month * cols + j]
+                let half = R > 1 ? Confidence.t95(R - 1) * d.sd / Double(R).squareRoot() : 0
+                m += "\(month + 1),\(MetricColumns.names[j]),"
+                m += [monthlyA[month * cols + j].mean, monthlyB[month * cols + j].mean, d.mean, d.mean - half, d.mean + half].map(CSVFormat.number).joined(separator: ",") + "\n"
+            }
+        }
+        return Result(rows: out, monthly: m, runs: runs)
+    }
+
+    /// `comparison.csv`.
+    public static func csv(_ rows: [Row]) -> String {
+        var s = "metric,measure,unit,mean_a,mean_b,diff,diff_ci95_low,diff_ci95_high,rel_diff,rel_ci95_low,rel_ci95_high,n\n"
+        for r in rows {
+            s += [CSVFormat.field(r.metric), r.measure, CSVFormat.field(r.unit)].joined(separator: ",") + ","
+            s += [r.meanA, r.meanB, r.diff, r.low, r.high, r.relative, r.relLow, r.relHigh].map(CSVFormat.number).joined(separator: ",")
+            s += ",\(r.n)\n"
+        }
+        return s
+    }
+
+    /// The metric's headline measure: totals for flows, end-of-horizon levels for stocks.
+    public static func headline(_ rows: [Row]) -> [Row] {
+        let byName = Dictionary(grouping: rows, by: \.metric)
+        return MetricColumns.all.compactMap { c in
+            byName[c.name]?.first { $0.measure == (RunSummary.isFlow(c) ? "total" : "end") }
+        }.filter { !["month", "year"].contains($0.metric) }
+    }
+
+    /// A readable table of the largest clear effects, in plain words.
+    public static func table(_ rows: [Row], nameA: String, nameB: String, top: Int = 15) -> String {
+        let effects = headline(rows).filter { $0.clear && $0.relative.isFinite }.sorted { abs($0.relative) > abs($1.relative) }
+        var s = "\(nameB) against \(nameA): paired differences, 95% confidence intervals, \(rows.first?.n ?? 0) replications each\n"
+        s += "(totals over the run for flows, means of the last 12 months for levels)\n\n"
+        for r in effects.prefix(top) {
+            let pct = { (x: Double) in String(format: "%+.0f%%", 100 * x) }
+            let label = r.metric.replacingOccurrences(of: "_", with: " ")
+            s += "  \(label) (\(r.measure)): \(pct(r.relative)) (95% CI \(pct(r.relLow)) to \(pct(r.relHigh)))\n"
+        }
+        let unclear = headline(rows).filter { !$0.clear }.count
+        s += "\n\(effects.count) metrics differ clearly; \(unclear) do not (CI includes zero). Full table: comparison.csv\n"
+        return s
+    }
+}

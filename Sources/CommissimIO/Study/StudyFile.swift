@@ -1,0 +1,237 @@
+import CGSL
+import CommissimEngine
+import CommissimModel
+import Foundation
+import TOMLKit
+
+/// A sweep: a base scenario, a design of parameter points and a number of replications per point.
+///
+/// ```toml
+/// [study]
+/// scenario = "three_year.toml"   # relative to the study file
+/// replications = 20
+/// seed = 7                       # study seed (replaces the scenario's)
+/// design = "grid"                # grid | lhs | sobol | halton
+/// points = 16                    # lhs, sobol, halton only
+///
+/// [vary]                         # grid: lists or ranges
+/// "policy.contract_months" = [36, 60, 120]
+/// "budget.austerity_cut" = { from = 0.0, to = 0.28, steps = 3 }
+/// # lhs/sobol/halton: bounds
+/// # "demand.trend" = { min = 0.0, max = 0.05 }
+/// ```
+public struct Study: Sendable {
+    /// How the points are chosen.
+    public enum Design: String, Sendable, CaseIterable { case grid, lhs, sobol, halton }
+
+    public let file: String
+    public let text: String
+    public let scenarioFile: String
+    public let scenarioText: String
+    public let base: ResolvedScenario
+    public let replications: Int
+    public let seed: UInt64
+    public let design: Design
+    /// The varied parameters (user-facing paths) in column order.
+    public let parameters: [String]
+    /// Each point's values, in `parameters` order.
+    public let points: [[ParamValue]]
+
+    /// The scenario of point `i`, with the study seed.
+    public func scenario(point i: Int) -> ResolvedScenario {
+        var s = base
+        for (path, v) in zip(parameters, points[i]) { ScenarioParser.apply(ScenarioParser.specPath(path)!, v, to: &s) }
+        s.set("simulation.seed", .integer(Int(seed & 0x1F_FFFF_FFFF_FFFF)))
+        return s
+    }
+
+    /// The seed of replication `r`: the same at every point (common random numbers), so a point's
+    /// differences from another reflect its parameters, not the luck of the draw.
+    public func runSeed(replication r: Int) -> UInt64 { SeedDerivation.derive(seed, [UInt64(r)]) }
+
+    public var runCount: Int { points.count * replications }
+
+    /// Identifies the study: its file, the base scenario's text and the tool version. A resumed
+    /// or merged sweep must carry the same fingerprint.
+    public var fingerprint: String { Fingerprint.of(text + "\u{0}" + scenarioText + "\u{0}" + CommissimVersion.string) }
+}
+
+extension Study {
+    /// Reads a study file; throws ``ScenarioErrors`` naming file, line and key.
+    public static func load(_ path: String) throws -> Study {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil, message: exists ? "cannot read the file" : "no such file",
+                                                fix: exists ? "check its permissions" : "check the path (scenarios/ holds examples)")])
+        }
+        return try parse(text: text, file: path)
+    }
+
+    public static func parse(text: String, file: String) throws -> Study {
+        var r = Reader(file: file, text: text)
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ScenarioErrors([ScenarioError(file: file, line: e.source.begin.line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
+        }
+        for k in table.keys where !["study", "vary"].contains(k) {
+            r.fail(k, key: k, "unknown section in a study file", fix: Suggest.nearest(k, in: ["study", "vary"]).map { "did you mean [\($0)]?" } ?? "a study has [study] and [vary]")
+        }
+        guard let st = table["study"]?.table else {
+            throw ScenarioErrors([ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with scenario = \"…\" and replications = …")])
+        }
+        let known = ["scenario", "replications", "seed", "design", "points"]
+        for k in st.keys where !known.contains(k) {
+            r.fail("study." + k, key: "study." + k, "unknown key", fix: Suggest.nearest(k, in: known).map { "did you mean '\($0)'?" } ?? "valid: " + known.joined(separator: ", "))
+        }
+        func int(_ k: String, _ def: Int?, _ range: ClosedRange<Int>) -> Int? {
+            guard let v = st[k] else {
+                if def == nil { r.fail("study", key: "study." + k, "missing", fix: "add \(k) = …") }
+                return def
+            }
+            guard let x = Reader.number(v), x == x.rounded(), range.contains(Int(exactly: x) ?? -1) else {
+                r.fail("study." + k, key: "study." + k, "must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+                return nil
+            }
+            return Int(x)
+        }
+        let replications = int("replications", nil, 1...1_000_000)
+        let seed = int("seed", 1, 0...Int(Int32.max))
+        var design = Design.grid
+        if let d = st["design"] {
+            if let name = d.string, let dd = Design(rawValue: name) { design = dd } else {
+                r.fail("study.design", key: "study.design", "must be one of \(Design.allCases.map(\.rawValue).joined(separator: ", "))",
+                       fix: (d.string.flatMap { Suggest.nearest($0, in: Design.allCases.map(\.rawValue)) }).map { "did you mean \"\($0)\"?" })
+            }
+        }
+        let npoints = design == .grid ? 0 : int("points", nil, 1...100_000)
+        // The base scenario, relative to the study file.
+        var base = ResolvedScenario()
+        var scenarioFile = "", scenarioText = ""
+        if let sf = st["scenario"]?.string {
+            let dir = URL(fileURLWithPath: file).deletingLastPathComponent()
+            scenarioFile = sf.hasPrefix("/") ? sf : dir.appendingPathComponent(sf).path
+            scenarioText = (try? String(contentsOfFile: scenarioFile, encoding: .utf8)) ?? ""
+            do { base = try ScenarioParser.parse(file: scenarioFile) } catch let e as ScenarioErrors {
+                r.errors.append(contentsOf: e.errors)
+            }
+        } else {
+            r.fail("study", key: "study.scenario", "missing", fix: "add scenario = \"baseline.toml\" (a path relative to the study file)")
+        }
+        // The varied parameters.
+        var parameters: [String] = [], axes: [[ParamValue]] = [], bounds: [(Double, Double, Bool)] = []
+        if let vary = table["vary"]?.table {
+            for path in vary.keys {
+                let loc = "vary." + path
+                guard let sp = ScenarioParser.specPath(path), let spec = ParameterCatalog.spec(sp) else {
+                    r.fail(loc, key: path, "unknown parameter path", fix: Suggest.nearest(path, in: ScenarioParser.overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params`")
+                    continue
+                }
+                let v = vary[path]!
+                if design == .grid {
+                    guard let values = gridValues(v, spec: spec, loc: loc, reader: &r) else { continue }
+                    parameters.append(path); axes.append(values)
+                } else {
+                    guard let t = v.table, let lo = t["min"].flatMap(Reader.number), let hi = t["max"].flatMap(Reader.number) else {
+                        r.fail(loc, key: path, "a \(design.rawValue) design needs bounds", fix: "write \"\(path)\" = { min = …, max = … }")
+                        continue
+                    }
+                    if lo > hi { r.fail(loc, key: path, "bounds reversed: min \(Format.number(lo)) > max \(Format.number(hi))", fix: "swap min and max"); continue }
+                    if let range = spec.range, !range.contains(lo) || !range.contains(hi) {
+                        r.fail(loc, key: path, "bounds outside the valid range \(Format.range(range))", fix: "keep min and max within it"); continue
+                    }
+                    guard spec.kind == .real || spec.kind == .integer else {
+                        r.fail(loc, key: path, "only numeric parameters can be sampled", fix: "use design = \"grid\" with a list"); continue
+                    }
+                    parameters.append(path); bounds.append((lo, hi, spec.kind == .integer))
+                }
+            }
+        }
+        if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
+        let points: [[ParamValue]]
+        switch design {
+        case .grid: points = cartesian(axes)
+        default: points = sample(design, n: npoints!, bounds: bounds, seed: UInt64(seed!))
+        }
+        return Study(file: file, text: text, scenarioFile: scenarioFile, scenarioText: scenarioText, base: base,
+                     replications: replications!, seed: UInt64(seed!), design: design, parameters: parameters, points: points)
+    }
+
+    private static func gridValues(_ v: TOMLValueConvertible, spec: ParameterSpec, loc: String, reader r: inout Reader) -> [ParamValue]? {
+        if let a = v.array {
+            if a.isEmpty { r.fail(loc, key: spec.path, "empty list of values", fix: "give at least one value"); return nil }
+            var out: [ParamValue] = []
+            for item in a { guard let c = r.convert(item, spec: spec, location: loc) else { return nil }; out.append(c) }
+            return out
+        }
+        if let t = v.table, let from = t["from"].flatMap(Reader.number), let to = t["to"].flatMap(Reader.number) {
+            var xs: [Double] = []
+            if let steps = t["steps"].flatMap(Reader.number) {
+                guard steps >= 1, steps == steps.rounded() else { r.fail(loc, key: spec.path, "empty range: steps must be a whole number ≥ 1", fix: "e.g. steps = 3"); return nil }
+                let n = Int(steps)
+                xs = n == 1 ? [from] : (0..<n).map { from + (to - from) * Double($0) / Double(n - 1) }
+            } else if let by = t["by"].flatMap(Reader.number) {
+                guard by != 0, (to - from) / by >= 0 else { r.fail(loc, key: spec.path, "empty range: from \(Format.number(from)) to \(Format.number(to)) by \(Format.number(by)) gives no values", fix: "check the sign of by"); return nil }
+                var x = from
+                while (by > 0 ? x <= to + 1e-12 : x >= to - 1e-12) && xs.count < 100_000 { xs.append(x); x += by }
+            } else {
+                r.fail(loc, key: spec.path, "a range needs steps or by", fix: "{ from = …, to = …, steps = … }"); return nil
+            }
+            if from > to && t["steps"] != nil { r.fail(loc, key: spec.path, "range reversed: from > to", fix: "swap from and to"); return nil }
+            var out: [ParamValue] = []
+            for x in xs {
+                let rounded = (x * 1e12).rounded() / 1e12
+                guard let c = r.convert(rounded, spec: spec, location: loc) else { return nil }
+                out.append(c)
+            }
+            return out
+        }
+        if let c = r.convert(v, spec: spec, location: loc) { return [c] }
+        return nil
+    }
+
+    private static func cartesian(_ axes: [[ParamValue]]) -> [[ParamValue]] {
+        var out: [[ParamValue]] = [[]]
+        for axis in axes { out = out.flatMap { prefix in axis.map { prefix + [$0] } } }
+        return out
+    }
+
+    /// Latin hypercube (GSL random stream) or quasi-random (GSL `gsl_qrng`) points within bounds.
+    static func sample(_ design: Design, n: Int, bounds: [(Double, Double, Bool)], seed: UInt64) -> [[ParamValue]] {
+        let d = bounds.count
+        guard d > 0 else { return Array(repeating: [], count: n) }
+        var unit = Array(repeating: Array(repeating: 0.0, count: d), count: n)
+        switch design {
+        case .lhs:
+            let rng = RandomStream(seed: SeedDerivation.derive(seed, [0x4C48_5300]))
+            for j in 0..<d {
+                var perm = Array(0..<n)
+                for i in stride(from: n - 1, to: 0, by: -1) { perm.swapAt(i, rng.uniformInt(i + 1)) }
+                for i in 0..<n { unit[i][j] = (Double(perm[i]) + rng.uniform()) / Double(n) }
+            }
+        default:
+            let type = design == .sobol ? commissim_qrng_sobol() : commissim_qrng_halton()
+            guard let q = gsl_qrng_alloc(type, UInt32(d)) else { break }
+            defer { gsl_qrng_free(q) }
+            var x = Array(repeating: 0.0, count: d)
+            for i in 0..<n {
+                _ = x.withUnsafeMutableBufferPointer { gsl_qrng_get(q, $0.baseAddress) }
+                unit[i] = x
+            }
+        }
+        return unit.map { u in
+            zip(u, bounds).map { x, b in
+                let v = b.0 + x * (b.1 - b.0)
+                return b.2 ? .integer(Int(v.rounded())) : .real(v)
+            }
+        }
+    }
+}
+
+extension Reader {
+    /// Converts a plain number for a parameter (ranges in study files).
+    mutating func convert(_ x: Double, spec: ParameterSpec, location: String) -> ParamValue? {
+        let text = spec.kind == .integer && x == x.rounded() ? String(Int(x)) : "\(x)"
+        guard let t = try? TOMLTable(string: "v = " + text) else { return nil }
+        return convert(t["v"]!, spec: spec, location: location)
+    }
+}

@@ -1,0 +1,265 @@
+import CommissimEngine
+import CommissimModel
+import Foundation
+
+/// Runs a ``Study`` on all cores with resumable, streaming aggregation.
+///
+/// Runs are numbered point-major (run k = point k / R, replication k % R) and consumed strictly
+/// in that order, so every output is independent of the thread count. While a sweep runs,
+/// `OUT/.partial/` holds: `state` (the study fingerprint), `point-P.journal` (the monthly series of
+/// the runs of the point in progress) and, for finished points, `summary-P.part` and `runs-P.part`.
+/// An interrupted sweep resumes from there; a finished one assembles `summary.csv`, `runs.csv`,
+/// `points.csv` and `manifest.json` atomically and removes `.partial/`.
+public final class SweepRunner {
+    public let study: Study
+    public let out: String
+    public let threads: Int
+    public let keepRuns: Bool
+    public var progress: ProgressReporter?
+    /// Stops taking new runs when it returns true (signals).
+    public var shouldStop: @Sendable () -> Bool = { false }
+    /// Only runs whose index satisfies this are run (sharding); nil = all.
+    public var shard: (index: Int, count: Int)?
+
+    private var partial: String { out + "/.partial" }
+    /// Months of each point (a study may vary `simulation.months`).
+    private let months: [Int]
+    private let cols = MetricColumns.names.count
+
+    public init(study: Study, out: String, threads: Int, keepRuns: Bool) {
+        self.study = study
+        self.out = out
+        self.threads = threads
+        self.keepRuns = keepRuns
+        months = (0..<study.points.count).map { ModelConfig(study.scenario(point: $0)).months }
+    }
+
+    /// The outcome of `run()`.
+    public enum Outcome: Equatable { case finished, interrupted(done: Int, total: Int) }
+
+    public func run(command: [String] = CommandLine.arguments) throws -> Outcome {
+        let fm = FileManager.default
+        try prepare()
+        let R = study.replications, total = study.runCount
+        // Which points are finished, and how far the point in progress has got.
+        var firstUnfinished = 0
+        while firstUnfinished < study.points.count && fm.fileExists(atPath: summaryPart(firstUnfinished)) { firstUnfinished += 1 }
+        var agg = PointAggregation(months: firstUnfinished < months.count ? months[firstUnfinished] : 0, cols: cols)
+        var start = firstUnfinished * R
+        if firstUnfinished < study.points.count {
+            let replayed = try replay(point: firstUnfinished, into: &agg)
+            start += replayed
+        }
+        progress?.start(total: total, done: start)
+        var journal: FileHandle? = try openJournal(firstUnfinished)
+        var currentPoint = firstUnfinished
+        let study = self.study
+        let configs = (0..<study.points.count).map { ModelConfig(study.scenario(point: $0)) }
+        var failure: Error?
+        let consumed = ParallelRunner(threads: threads).forEachOrdered(from: start, count: total, job: { k in
+            let p = k / R, r = k % R
+            return Simulation(config: configs[p], seed: study.runSeed(replication: r)).run().rows
+        }, shouldStop: shouldStop, consume: { (k: Int, rows: [[Double]]) in
+            guard failure == nil else { return }
+            do {
+                let p = k / R
+                if p != currentPoint { currentPoint = p; journal = try self.openJournal(p) }
+                try self.append(rows, to: journal!)
+                agg.add(rows)
+                if self.keepRuns { try self.writeRun(point: p, replication: k % R, rows: rows) }
+                if k % R == R - 1 {
+                    try journal?.close()
+                    journal = nil
+                    try self.finishPoint(p, agg)
+                    agg = PointAggregation(months: p + 1 < self.months.count ? self.months[p + 1] : 0, cols: self.cols)
+                }
+                self.progress?.update(done: k + 1)
+            } catch { failure = error }
+        })
+        try journal?.close()
+        if let f = failure { throw f }
+        progress?.finish()
+        if consumed < total { return .interrupted(done: consumed, total: total) }
+        try assemble(command: command)
+        return .finished
+    }
+
+    // MARK: partial state
+
+    private func summaryPart(_ p: Int) -> String { partial + "/summary-\(p).part" }
+    private func runsPart(_ p: Int) -> String { partial + "/runs-\(p).part" }
+    private func journalPath(_ p: Int) -> String { partial + "/point-\(p).journal" }
+    private func recordBytes(_ p: Int) -> Int { months[p] * cols * 8 }
+
+    private func prepare() throws {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        } catch {
+            throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot write the output folder", fix: "choose a folder you can write")])
+        }
+        let statePath = partial + "/state"
+        let state = "commissim sweep\nfingerprint \(study.fingerprint)\n"
+        if let old = fm.contents(atPath: statePath).map({ String(decoding: $0, as: UTF8.self) }) {
+            if old != state {
+                throw ScenarioErrors([ScenarioError(file: study.file, line: nil, key: "--out",
+                    message: "\(out) holds an unfinished sweep of a different study file, scenario or version; it will not be mixed with this one",
+                    fix: "to start fresh, delete \(partial) (or run with --fresh), or choose another --out")])
+            }
+        } else {
+            try Data(state.utf8).write(to: URL(fileURLWithPath: statePath), options: .atomic)
+        }
+    }
+
+    /// Replays the journal of point `p`; returns the number of complete runs in it.
+    private func replay(point p: Int, into agg: inout PointAggregation) throws -> Int {
+        let path = journalPath(p)
+        guard let data = FileManager.default.contents(atPath: path) else { return 0 }
+        let recordBytes = self.recordBytes(p), months = self.months[p]
+        let complete = min(data.count / recordBytes, study.replications)
+        if complete * recordBytes != data.count {
+            // A run cut short by a crash: drop the partial record.
+            let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try h.truncate(atOffset: UInt64(complete * recordBytes))
+            try h.close()
+        }
+        data.withUnsafeBytes { raw in
+            for k in 0..<complete {
+                var rows: [[Double]] = []
+                rows.reserveCapacity(months)
+                for m in 0..<months {
+                    var row = [Double](repeating: 0, count: cols)
+                    for j in 0..<cols { row[j] = raw.loadUnaligned(fromByteOffset: k * recordBytes + (m * cols + j) * 8, as: Double.self) }
+                    rows.append(row)
+                }
+                agg.add(rows)
+            }
+        }
+        if complete == study.replications {
+            try finishPoint(p, agg)
+            agg = PointAggregation(months: p + 1 < self.months.count ? self.months[p + 1] : 0, cols: cols)
+        }
+        return complete
+    }
+
+    private func openJournal(_ p: Int) throws -> FileHandle? {
+        guard p < study.points.count else { return nil }
+        let path = journalPath(p)
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try h.seekToEnd()
+        return h
+    }
+
+    private func append(_ rows: [[Double]], to h: FileHandle) throws {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(rows.count * cols * 8)
+        for row in rows { for v in row { withUnsafeBytes(of: v) { bytes.append(contentsOf: $0) } } }
+        try h.write(contentsOf: bytes)
+    }
+
+    private func writeRun(point p: Int, replication r: Int, rows: [[Double]]) throws {
+        let dir = partial + "/runs"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let csv = CSVFormat.table(header: MetricColumns.names, rows: rows)
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: dir + "/point-\(p)-rep-\(r).csv"), options: .atomic)
+    }
+
+    /// Writes the finished point's summary and run rows (atomically), then drops its journal.
+    private func finishPoint(_ p: Int, _ agg: PointAggregation) throws {
+        let R = study.replications
+        var runs = ""
+        let params = study.points[p].map { CSVFormat.field(Self.text($0)) }
+        for (r, values) in agg.runRows.enumerated() {
+            runs += ([String(p), String(r), String(study.runSeed(replication: r))] + params + values.map(CSVFormat.number)).joined(separator: ",") + "\n"
+        }
+        precondition(agg.runRows.count == R)
+        try Data(runs.utf8).write(to: URL(fileURLWithPath: runsPart(p)), options: .atomic)
+        try Data(agg.summaryRows(point: p).utf8).write(to: URL(fileURLWithPath: summaryPart(p)), options: .atomic)
+        try? FileManager.default.removeItem(atPath: journalPath(p))
+    }
+
+    /// Assembles the final files from the parts, atomically, and removes `.partial/`.
+    private func assemble(command: [String]) throws {
+        let fm = FileManager.default
+        let folder = try OutputFolder(out)
+        let summaryPath = folder.stagedPath("summary.csv"), runsPath = folder.stagedPath("runs.csv")
+        let header = (["point", "month", "metric"] + Accumulator.header).joined(separator: ",") + "\n"
+        let runsHeader = (["point", "replication", "seed"] + study.parameters + RunSummary.columns).map(CSVFormat.field).joined(separator: ",") + "\n"
+        for (path, head, part) in [(summaryPath, header, summaryPart), (runsPath, runsHeader, runsPart)] {
+            fm.createFile(atPath: path, contents: Data(head.utf8))
+            let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try h.seekToEnd()
+            for p in 0..<study.points.count { try h.write(contentsOf: fm.contents(atPath: part(p)) ?? Data()) }
+            try h.close()
+        }
+        var points = (["point"] + study.parameters).map(CSVFormat.field).joined(separator: ",") + "\n"
+        for (i, values) in study.points.enumerated() { points += ([String(i)] + values.map { CSVFormat.field(Self.text($0)) }).joined(separator: ",") + "\n" }
+        try folder.write("points.csv", points)
+        if keepRuns {
+            try fm.createDirectory(atPath: folder.stagedPath("runs"), withIntermediateDirectories: true)
+            for f in (try? fm.contentsOfDirectory(atPath: partial + "/runs")) ?? [] {
+                try fm.moveItem(atPath: partial + "/runs/" + f, toPath: folder.stagedPath("runs/" + f))
+            }
+        }
+        let resolved = study.base.tomlText(header: "# Base scenario of the sweep, resolved; each point overrides the parameters in points.csv.\n")
+        try folder.write("scenario.resolved.toml", resolved)
+        try folder.write("study.toml", study.text)
+        var manifest = Manifest(command: command, scenarioFile: study.scenarioFile, scenarioText: study.scenarioText, scenario: study.base,
+                                seed: study.seed, runSeeds: (0..<study.replications).map { study.runSeed(replication: $0) },
+                                generator: RandomStream(seed: 1, kind: GeneratorKind(rawValue: ModelConfig(study.base).generator) ?? .mt19937).generatorName,
+                                outputs: [("summary.csv", "per point, month and metric: n, mean, sd, 95% CI, p05, p50, p95"),
+                                          ("runs.csv", "one row per run: end-of-horizon (mean of last 12 months) and cumulative metrics"),
+                                          ("points.csv", "the parameter values of each point")])
+        manifest.extra = [("study_file", .string(study.file)), ("study_fingerprint", .string(study.fingerprint)),
+                          ("design", .string(study.design.rawValue)), ("replications", .int(study.replications)),
+                          ("points", .int(study.points.count)), ("varied", .array(study.parameters.map { .string($0) })),
+                          ("seeding", .string("run seed = SplitMix64 derivation of (study seed, replication): the same at every point (common random numbers)"))]
+        try folder.write("manifest.json", manifest.json())
+        if fm.fileExists(atPath: out + "/runs") && keepRuns { try? fm.removeItem(atPath: out + "/runs") }
+        try folder.commit()
+        try fm.removeItem(atPath: partial)
+    }
+
+    static func text(_ v: ParamValue) -> String {
+        switch v {
+        case .real(let x): return CSVFormat.number(x)
+        case .integer(let i): return String(i)
+        case .flag(let b): return b ? "true" : "false"
+        case .text(let s): return s
+        case .list(let l): return l.joined(separator: " ")
+        case .distribution(let d): return d.tomlText
+        }
+    }
+}
+
+/// The statistics of one point: per month and metric, and one summary row per run.
+struct PointAggregation {
+    let months: Int, cols: Int
+    var cells: [Accumulator]
+    var runRows: [[Double]] = []
+
+    init(months: Int, cols: Int) {
+        self.months = months
+        self.cols = cols
+        cells = Array(repeating: Accumulator(), count: months * cols)
+    }
+
+    mutating func add(_ rows: [[Double]]) {
+        for (m, row) in rows.enumerated() { for j in 0..<cols { cells[m * cols + j].add(row[j]) } }
+        runRows.append(RunSummary.values(rows))
+    }
+
+    func summaryRows(point p: Int) -> String {
+        var s = ""
+        let names = MetricColumns.names
+        for m in 0..<months {
+            for j in 0..<cols {
+                s += "\(p),\(m + 1),\(names[j]),"
+                s += cells[m * cols + j].fields.map(CSVFormat.number).joined(separator: ",")
+                s += "\n"
+            }
+        }
+        return s
+    }
+}

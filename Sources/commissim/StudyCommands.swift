@@ -1,0 +1,122 @@
+import ArgumentParser
+import CommissimEngine
+import CommissimIO
+import CommissimModel
+import Dispatch
+import Foundation
+
+/// Ctrl-C and SIGTERM: stop taking new runs, finish and save those in flight.
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    private(set) var signalNumber: Int32 = 0
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { [weak self] in
+                guard let self else { return }
+                self.lock.lock()
+                if self.flag { exit(128 + sig) } // a second Ctrl-C: stop at once
+                self.flag = true
+                self.signalNumber = sig
+                self.lock.unlock()
+                FileHandle.standardError.write(Data("\nstopping: finishing the runs in flight (Ctrl-C again to abandon them)…\n".utf8))
+            }
+            s.resume()
+            sources.append(s)
+        }
+    }
+
+    var stopped: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+}
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run every point of a study design with replications, on all cores.",
+        discussion: "Writes summary.csv (per point, month and metric: n, mean, sd, 95% CI, p05/p50/p95), runs.csv (one row per run), points.csv and manifest.json. Interrupted sweeps resume when the same command is run again."
+    )
+
+    @Argument(help: "Study file (TOML; see scenarios/contract_length_study.toml).") var study: String
+    @Option(name: .shortAndLong, help: "Output folder.") var out: String
+    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Flag(help: "Also keep every run's monthly series under runs/.") var keepRuns = false
+    @Flag(help: "Discard an unfinished sweep in --out and start again.") var fresh = false
+    @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
+
+    func run() throws {
+        let s: Study
+        do { s = try Study.load(study) } catch { failWithInputErrors(error) }
+        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: study, line: nil, key: "--threads", message: "must be at least 1")) }
+        if fresh { try? FileManager.default.removeItem(atPath: out + "/.partial") }
+        let stop = StopSignal()
+        let runner = SweepRunner(study: s, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepRuns: keepRuns)
+        runner.progress = ProgressReporter(label: "sweep", quiet: quiet)
+        runner.shouldStop = { stop.stopped }
+        let outcome: SweepRunner.Outcome
+        do { outcome = try runner.run() } catch { failWithInputErrors(error) }
+        switch outcome {
+        case .finished:
+            if !quiet { print("wrote \(out)/summary.csv, runs.csv, points.csv (\(s.points.count) points × \(s.replications) replications)") }
+        case .interrupted(let done, let total):
+            FileHandle.standardError.write(Data("interrupted: \(done) of \(total) runs saved in \(out)/.partial; run the same command again to resume\n".utf8))
+            throw ExitCode(128 + (stop.signalNumber == 0 ? SIGINT : stop.signalNumber))
+        }
+    }
+}
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare two scenarios with paired replications (common random numbers).",
+        discussion: "Example: commissim compare scenarios/three_year.toml scenarios/ten_year.toml --replications 30 --out results/3v10"
+    )
+
+    @Argument(help: "Reference scenario (A).") var a: String
+    @Argument(help: "Alternative scenario (B).") var b: String
+    @Option(name: .shortAndLong, help: "Output folder.") var out: String
+    @Option(help: "Replications (pairs of runs).") var replications = 20
+    @Option(help: "Seed of the comparison (default: A's simulation.seed).") var seed: Int?
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter in both arms (repeatable).", valueName: "path=value")) var overrides: [String] = []
+    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
+
+    func run() throws {
+        var (sa, ta) = loadScenario(a)
+        var (sb, tb) = loadScenario(b)
+        guard replications >= 2 else { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "needs at least 2 for a confidence interval")) }
+        do { for o in overrides { try ScenarioParser.applyOverride(o, to: &sa); try ScenarioParser.applyOverride(o, to: &sb) } } catch { failWithInputErrors(error) }
+        let folder: OutputFolder
+        do { folder = try OutputFolder(out) } catch { failWithInputErrors(error) }
+        let base = UInt64(seed ?? ModelConfig(sa).int("simulation.seed"))
+        let name = { (p: String) in URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent }
+        let cmp = Comparison(a: sa, b: sb, nameA: name(a), nameB: name(b), replications: replications, seed: base)
+        let stop = StopSignal()
+        guard let result = cmp.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                   progress: ProgressReporter(label: "compare", quiet: quiet), shouldStop: { stop.stopped }) else {
+            folder.abort()
+            FileHandle.standardError.write(Data("interrupted: nothing written (a comparison is short; run it again)\n".utf8))
+            throw ExitCode(130)
+        }
+        let table = Comparison.table(result.rows, nameA: cmp.nameA, nameB: cmp.nameB)
+        try folder.write("comparison.csv", Comparison.csv(result.rows))
+        try folder.write("comparison_monthly.csv", result.monthly)
+        try folder.write("runs.csv", result.runs)
+        try folder.write("summary.txt", table)
+        try folder.write("a.resolved.toml", sa.tomlText(header: "# Arm A (\(a)), resolved\n"))
+        try folder.write("b.resolved.toml", sb.tomlText(header: "# Arm B (\(b)), resolved\n"))
+        var manifest = Manifest(command: CommandLine.arguments, scenarioFile: a, scenarioText: ta, scenario: sa, seed: base,
+                                runSeeds: (0..<replications).map(cmp.runSeed), generator: "mt19937",
+                                outputs: [("comparison.csv", "paired differences B − A per metric, end and total, 95% CI"),
+                                          ("comparison_monthly.csv", "monthly paired differences"), ("runs.csv", "one row per run")])
+        manifest.extra = [("scenario_b_file", .string(b)), ("scenario_b_fingerprint", .string(Fingerprint.of(tb))),
+                          ("replications", .int(replications)),
+                          ("seeding", .string("replication r of both arms uses seed SplitMix64(seed, r) (common random numbers)"))]
+        try folder.write("manifest.json", manifest.json())
+        try folder.commit()
+        if !quiet { print(table, terminator: "") }
+    }
+}
