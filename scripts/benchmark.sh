@@ -28,3 +28,42 @@ print(f"wall time   : median {statistics.median(times):.2f} s (min {min(times):.
 print(f"peak memory : median {statistics.median(mems):.0f} MB (max {max(mems):.0f})")
 print(f"targets     : < 1.5 s and < 300 MB")
 PY
+
+# ---- Sweep throughput and memory (issue: sweeps on every core) ----
+if [ "${SKIP_SWEEP:-0}" != "1" ]; then
+  CORES=$(nproc)
+  REPS="${SWEEP_REPS:-4}"
+  cat > "$OUT/speed.toml" <<TOML
+[study]
+scenario = "$PWD/scenarios/baseline.toml"
+replications = $REPS
+seed = 1
+TOML
+  for t in 1 "$CORES"; do
+    s=$(date +%s.%N)
+    "$BIN" sweep "$OUT/speed.toml" --out "$OUT/speed-$t" --threads "$t" -q
+    e=$(date +%s.%N)
+    python3 -c "print(f'sweep of $REPS England-scale baseline runs on $t thread(s): {$REPS/($e-$s):.3f} runs/s ({$e-$s:.1f} s)')"
+    echo "$REPS $e $s" > "$OUT/rate-$t"
+  done
+  python3 - "$OUT/rate-1" "$OUT/rate-$CORES" "$CORES" <<'PY'
+import sys
+r = []
+for f in sys.argv[1:3]:
+    n, e, s = open(f).read().split(); r.append(float(n) / (float(e) - float(s)))
+print(f"speed-up at {sys.argv[3]} threads: {r[1] / r[0]:.2f}x (target >= 1.8x on 2 cores)")
+PY
+  for reps in 100 1000; do
+    cat > "$OUT/mem.toml" <<TOML
+[study]
+scenario = "$PWD/scenarios/baseline.toml"
+replications = $reps
+seed = 1
+[vary]
+"simulation.scale" = 0.05
+"simulation.months" = 120
+TOML
+    /usr/bin/time -f "%M" -o "$OUT/mem" "$BIN" sweep "$OUT/mem.toml" --out "$OUT/mem-$reps" -q
+    echo "peak memory of a sweep with $reps replications (5% scale, 120 months): $(( $(cat "$OUT/mem") / 1024 )) MB"
+  done
+fi

@@ -146,6 +146,9 @@ extension Study {
                 }
             }
         }
+        if design == .sobol && parameters.count > 40 || design == .halton && parameters.count > 1229 {
+            r.fail("vary", key: "vary", "\(design.rawValue) supports at most \(design == .sobol ? 40 : 1229) parameters", fix: "use design = \"lhs\"")
+        }
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
         let points: [[ParamValue]]
         switch design {

@@ -1,0 +1,219 @@
+import CommissimEngine
+@testable import CommissimIO
+@testable import CommissimModel
+import Foundation
+import XCTest
+
+/// Sweeps and comparisons: thread-count invariance, resume, common random numbers, statistics.
+final class StudyTests: XCTestCase {
+    /// A small study file next to the shipped scenarios (written to a temporary folder).
+    private func studyFile(_ body: String, replications: Int = 4) throws -> String {
+        let dir = Support.tempDir()
+        let path = dir + "/study.toml"
+        let text = """
+        [study]
+        scenario = "\(Support.scenarioPath("three_year"))"
+        replications = \(replications)
+        seed = 11
+        \(body)
+        """
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private let smallVary = """
+    [vary]
+    "policy.contract_months" = [36, 120]
+    "simulation.scale" = 0.04
+    "simulation.months" = 36
+    """
+
+    private func files(_ dir: String) -> [String: Data] {
+        var out: [String: Data] = [:]
+        for f in ["summary.csv", "runs.csv", "points.csv"] { out[f] = FileManager.default.contents(atPath: dir + "/" + f) }
+        return out
+    }
+
+    func testOutputsDoNotDependOnThreadCount() throws {
+        let study = try Study.load(try studyFile(smallVary))
+        let a = Support.tempDir() + "/one", b = Support.tempDir() + "/four"
+        XCTAssertEqual(try SweepRunner(study: study, out: a, threads: 1, keepRuns: false).run(command: ["t"]), .finished)
+        XCTAssertEqual(try SweepRunner(study: study, out: b, threads: 4, keepRuns: false).run(command: ["t"]), .finished)
+        let fa = files(a), fb = files(b)
+        XCTAssertNotNil(fa["summary.csv"] ?? nil)
+        XCTAssertEqual(fa, fb)
+    }
+
+    func testResumeEqualsUninterruptedAndRefusesAChangedStudy() throws {
+        let path = try studyFile(smallVary, replications: 5)
+        let study = try Study.load(path)
+        let whole = Support.tempDir() + "/whole", parts = Support.tempDir() + "/parts"
+        XCTAssertEqual(try SweepRunner(study: study, out: whole, threads: 2, keepRuns: false).run(command: ["t"]), .finished)
+        // Interrupt after a few runs have been taken, twice, then finish.
+        for stopAfter in [3, 4] {
+            let taken = Counter()
+            let runner = SweepRunner(study: study, out: parts, threads: 2, keepRuns: false)
+            runner.shouldStop = { taken.increment() > stopAfter }
+            guard case .interrupted(let done, let total) = try runner.run(command: ["t"]) else { return XCTFail("should have been interrupted") }
+            XCTAssertLessThan(done, total)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: parts + "/.partial/state"))
+            XCTAssertFalse(FileManager.default.fileExists(atPath: parts + "/summary.csv"), "no final file before the sweep is complete")
+        }
+        // A changed study file is refused while the partial sweep exists.
+        let other = try Study.load(try studyFile(smallVary.replacingOccurrences(of: "[36, 120]", with: "[36, 60]"), replications: 5))
+        XCTAssertThrowsError(try SweepRunner(study: other, out: parts, threads: 2, keepRuns: false).run(command: ["t"])) { e in
+            XCTAssertTrue("\(e)".contains("different study"), "\(e)")
+        }
+        XCTAssertEqual(try SweepRunner(study: study, out: parts, threads: 2, keepRuns: false).run(command: ["t"]), .finished)
+        XCTAssertEqual(files(whole), files(parts))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: parts + "/.partial"))
+    }
+
+    func testCommonRandomNumbersAcrossPoints() throws {
+        // Two points with identical parameters see identical runs; seeds depend on the replication only.
+        let study = try Study.load(try studyFile("""
+        [vary]
+        "policy.contract_months" = [36, 36]
+        "simulation.scale" = 0.04
+        "simulation.months" = 24
+        """, replications: 3))
+        XCTAssertEqual(study.points.count, 2)
+        let out = Support.tempDir() + "/crn"
+        _ = try SweepRunner(study: study, out: out, threads: 2, keepRuns: false).run(command: ["t"])
+        let rows = try String(contentsOfFile: out + "/runs.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let byPoint = Dictionary(grouping: rows) { $0.split(separator: ",")[0] }
+        let strip = { (l: Substring) in l.split(separator: ",").dropFirst().joined(separator: ",") }
+        XCTAssertEqual(byPoint["0"]!.map(strip), byPoint["1"]!.map(strip))
+        XCTAssertNotEqual(study.runSeed(replication: 0), study.runSeed(replication: 1))
+    }
+
+    func testSummaryMatchesADirectComputation() throws {
+        let study = try Study.load(try studyFile("""
+        [vary]
+        "simulation.scale" = 0.04
+        "simulation.months" = 24
+        """, replications: 5))
+        let out = Support.tempDir() + "/stats"
+        _ = try SweepRunner(study: study, out: out, threads: 2, keepRuns: true).run(command: ["t"])
+        let runs = try (0..<5).map { r in
+            try String(contentsOfFile: out + "/runs/point-0-rep-\(r).csv", encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { Double($0)! } }
+        }
+        let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        var checked = 0
+        for metric in ["spend", "children_served", "outcome_mean", "hhi_local"] {
+            let j = MetricColumns.index[metric]!
+            for month in [1, 12, 24] {
+                let xs = runs.map { $0[month - 1][j] }
+                let line = summary.first { $0[0] == "0" && $0[1] == Substring(String(month)) && $0[2] == Substring(metric) }!
+                let v = line.dropFirst(3).map { Double($0)! }
+                let tol = { (x: Double) in 1e-6 * max(1, abs(x)) }
+                XCTAssertEqual(v[0], 5)
+                XCTAssertEqual(v[1], Stats.mean(xs), accuracy: tol(Stats.mean(xs)))
+                XCTAssertEqual(v[2], Stats.sd(xs), accuracy: tol(Stats.sd(xs)))
+                let half = 2.7764451051977987 * Stats.sd(xs) / 5.0.squareRoot() // t(0.975, 4)
+                XCTAssertEqual(v[3], Stats.mean(xs) - half, accuracy: tol(half) + tol(Stats.mean(xs)))
+                let sorted = xs.sorted()
+                XCTAssertEqual(v[6], sorted[2], accuracy: tol(sorted[2]), "median of five")
+                checked += 1
+            }
+        }
+        XCTAssertEqual(checked, 12)
+        // runs.csv: end = mean of the last 12 months, total = sum.
+        let runRows = try String(contentsOfFile: out + "/runs.csv", encoding: .utf8).split(separator: "\n")
+        let header = runRows[0].split(separator: ",").map(String.init)
+        let first = runRows[1].split(separator: ",").map(String.init)
+        let j = MetricColumns.index["spend"]!
+        let total = runs[0].map { $0[j] }.reduce(0, +)
+        XCTAssertEqual(Double(first[header.firstIndex(of: "spend_total")!])!, total, accuracy: 1e-6 * total)
+        let end = Stats.mean(runs[0].suffix(12).map { $0[j] })
+        XCTAssertEqual(Double(first[header.firstIndex(of: "spend_end")!])!, end, accuracy: 1e-6 * end)
+    }
+
+    func testP2QuantilesApproachExactQuantiles() {
+        let rng = RandomStream(seed: 4)
+        var est = [P2Quantile(0.05), P2Quantile(0.5), P2Quantile(0.95)]
+        var xs: [Double] = []
+        for _ in 0..<20_000 { let x = rng.gaussian(sd: 1); xs.append(x); for i in 0..<3 { est[i].add(x) } }
+        xs.sort()
+        for (i, p) in [0.05, 0.5, 0.95].enumerated() {
+            XCTAssertEqual(est[i].value, xs[Int(p * Double(xs.count - 1))], accuracy: 0.03)
+        }
+        var m = RunningMoments()
+        for x in [1.0, 2, 3, 4] { m.add(x) }
+        XCTAssertEqual(m.mean, 2.5)
+        XCTAssertEqual(m.variance, 5.0 / 3.0, accuracy: 1e-12)
+    }
+
+    func testDesigns() throws {
+        let lhs = try Study.load(try studyFile("""
+        design = "lhs"
+        points = 10
+        [vary]
+        "demand.trend" = { min = 0.0, max = 0.05 }
+        "policy.contract_months" = { min = 12, max = 120 }
+        """))
+        XCTAssertEqual(lhs.points.count, 10)
+        // Latin hypercube: exactly one point in each tenth of each range.
+        let strata = lhs.points.map { p -> Int in
+            guard case .real(let x) = p[0] else { return -1 }
+            return min(9, Int(x / 0.005))
+        }
+        XCTAssertEqual(Set(strata).count, 10)
+        for p in lhs.points { guard case .integer(let m) = p[1] else { return XCTFail("contract_months stays a whole number") }; XCTAssertTrue((12...120).contains(m)) }
+        let sobol = try Study.load(try studyFile("""
+        design = "sobol"
+        points = 8
+        [vary]
+        "demand.trend" = { min = 0.0, max = 0.04 }
+        "budget.growth" = { min = 0.0, max = 0.04 }
+        """))
+        XCTAssertEqual(sobol.points.count, 8)
+        XCTAssertEqual(Set(sobol.points.map { "\($0)" }).count, 8, "quasi-random points are distinct")
+        let grid = try Study.load(try studyFile("""
+        [vary]
+        "policy.contract_months" = { from = 12, to = 120, steps = 4 }
+        "policy.payment" = ["block", "spot"]
+        """))
+        XCTAssertEqual(grid.points.count, 8)
+        XCTAssertEqual(grid.parameters, ["policy.contract_months", "policy.payment"], "keys in sorted order")
+        XCTAssertEqual(grid.points[1], [.integer(12), .text("spot")], "the last key varies fastest")
+    }
+
+    func testStudyFileErrors() throws {
+        func error(_ body: String) throws -> String {
+            let path = try studyFile(body)
+            do { _ = try Study.load(path); XCTFail("expected an error"); return "" } catch { return "\(error)" }
+        }
+        let unknown = try error("[vary]\n\"policy.contract_mnths\" = [36]\n")
+        XCTAssertTrue(unknown.contains(":6: key 'policy.contract_mnths': unknown parameter path"), unknown)
+        XCTAssertTrue(unknown.contains("did you mean 'policy.contract_months'"), unknown)
+        XCTAssertTrue(try error("[vary]\n\"demand.trend\" = []\n").contains("empty list"))
+        XCTAssertTrue(try error("[vary]\n\"demand.trend\" = { from = 0.1, to = 0.0, by = 0.01 }\n").contains("empty range"))
+        let reversed = try error("design = \"lhs\"\npoints = 4\n[vary]\n\"demand.trend\" = { min = 0.05, max = 0.0 }\n")
+        XCTAssertTrue(reversed.contains("bounds reversed"), reversed)
+        XCTAssertTrue(reversed.contains(":8:"), reversed)
+        XCTAssertTrue(try error("design = \"latin\"\n").contains("must be one of grid, lhs, sobol, halton"))
+        XCTAssertTrue(try error("design = \"sobl\"\n").contains("did you mean \"sobol\""))
+        XCTAssertTrue(try error("[vary]\n\"policy.contract_months\" = [36.5]\n").contains("whole number of months"))
+    }
+
+    func testCompareIsPairedAndExactlyZeroAgainstItself() throws {
+        let s = try Support.small(months: 24, scale: 0.04)
+        let same = Comparison(a: s, b: s, nameA: "a", nameB: "a", replications: 3, seed: 9).run(threads: 2)!
+        for r in same.rows { XCTAssertEqual(r.diff, 0); XCTAssertEqual(r.low, 0); XCTAssertEqual(r.high, 0) }
+        let ten = try Support.small(months: 24, scale: 0.04, ["policy.contract_months=120"])
+        let c1 = Comparison(a: s, b: ten, nameA: "3", nameB: "10", replications: 3, seed: 9)
+        let one = c1.run(threads: 1)!, two = c1.run(threads: 2)!
+        XCTAssertEqual(Comparison.csv(one.rows), Comparison.csv(two.rows))
+        XCTAssertEqual(one.monthly, two.monthly)
+        let table = Comparison.table(one.rows, nameA: "3", nameB: "10")
+        XCTAssertTrue(table.contains("95% CI"))
+    }
+}
+
+/// A thread-safe counter for interrupting sweeps in tests.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+}
