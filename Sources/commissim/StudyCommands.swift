@@ -81,6 +81,8 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Replications (pairs of runs).") var replications = 20
     @Option(help: "Seed of the comparison (default: A's simulation.seed).") var seed: Int?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter in both arms (repeatable).", valueName: "path=value")) var overrides: [String] = []
+    @Option(name: .customLong("set-a"), help: ArgumentHelp("Override a parameter in arm A only.", valueName: "path=value")) var overridesA: [String] = []
+    @Option(name: .customLong("set-b"), help: ArgumentHelp("Override a parameter in arm B only.", valueName: "path=value")) var overridesB: [String] = []
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
@@ -88,7 +90,11 @@ struct CompareCommand: ParsableCommand {
         var (sa, ta) = loadScenario(a)
         var (sb, tb) = loadScenario(b)
         guard replications >= 2 else { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "needs at least 2 for a confidence interval")) }
-        do { for o in overrides { try ScenarioParser.applyOverride(o, to: &sa); try ScenarioParser.applyOverride(o, to: &sb) } } catch { failWithInputErrors(error) }
+        do {
+            for o in overrides { try ScenarioParser.applyOverride(o, to: &sa); try ScenarioParser.applyOverride(o, to: &sb) }
+            for o in overridesA { try ScenarioParser.applyOverride(o, to: &sa) }
+            for o in overridesB { try ScenarioParser.applyOverride(o, to: &sb) }
+        } catch { failWithInputErrors(error) }
         let folder: OutputFolder
         do { folder = try OutputFolder(out) } catch { failWithInputErrors(error) }
         let base = UInt64(seed ?? ModelConfig(sa).int("simulation.seed"))

@@ -93,7 +93,11 @@ final class ScenarioInputTests: XCTestCase {
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") }
         XCTAssertGreaterThanOrEqual(files.count, 11)
         for f in files {
-            XCTAssertNoThrow(try ScenarioParser.parse(file: dir + "/" + f), f)
+            if f.hasSuffix("_study.toml") {
+                XCTAssertNoThrow(try Study.load(dir + "/" + f), f)
+            } else {
+                XCTAssertNoThrow(try ScenarioParser.parse(file: dir + "/" + f), f)
+            }
             let text = try String(contentsOfFile: dir + "/" + f, encoding: .utf8)
             XCTAssertTrue(text.hasPrefix("#"), "\(f) starts with a comment saying what it is")
         }

@@ -66,9 +66,16 @@ extension Market {
                 let n = rng.poisson(expectedStock(c, k))
                 for _ in 0..<n {
                     let i = children.add(council: c, tier: k, month: 0)
-                    children.placements[i] = UInt16(1 + min(2, rng.poisson(0.3)))
+                    children.placements[i] = UInt16(min(2, rng.poisson(0.3)))
                     _ = place(i)
-                    if children.provider[i] < 0 { councils.waiting[c].append(Int32(i)) }
+                    if children.provider[i] < 0 {
+                        councils.waiting[c].append(Int32(i))
+                    } else {
+                        // Time already served (memoryless stay), at the quality of the current placement.
+                        let served = min(240, rng.geometric(1 / p.duration[k]))
+                        children.servedMonths[i] = UInt16(served)
+                        children.qualitySum[i] = Float(Double(served) * providers.quality[Int(children.provider[i])])
+                    }
                 }
             }
         }

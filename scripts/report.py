@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Generates results/contract_length/REPORT.md and its plots from the comparison folders written by
+`commissim compare` (run by scripts/run-study.sh). Regenerated with the results; never hand-edited."""
+import csv
+import json
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else "results/contract_length"
+CONDITIONS = [("baseline", "Baseline"), ("austerity", "Austerity (28% over four years)")]
+
+# (metric, measure, label, group, better-when) — measure: "end" = mean of the last 12 months, "total" = over the run.
+KEY = [
+    ("outcome_mean", "end", "Outcome score of leavers", "children", "up"),
+    ("good_outcome_share", "end", "Share of leavers with a good outcome", "children", "up"),
+    ("breakdowns", "total", "Placement breakdowns", "children", "down"),
+    ("unmet_need", "end", "Unmet need (children waiting or screened out)", "children", "down"),
+    ("spend", "total", "Council spend", "councils", "down"),
+    ("transaction_costs", "total", "Transaction costs (tendering, monitoring)", "councils", "down"),
+    ("exits_small_charity", "total", "Small-charity exits", "market", "down"),
+    ("hhi_local", "end", "Local concentration (HHI)", "market", "down"),
+    ("price_fostering", "end", "Fostering price per week", "market", "down"),
+    ("trust_provider_all", "end", "Providers' trust in councils", "market", "up"),
+    ("investment", "total", "Providers' investment", "market", "up"),
+    ("external_costs_committed", "total", "Costs falling outside the council (justice, welfare)", "public purse", "down"),
+]
+PLOTS = ["outcome_mean", "breakdowns", "spend", "external_costs", "investment", "n_small_charity", "hhi_local", "trust_provider_all"]
+
+
+def read(path):
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def fmt_pct(x):
+    return f"{100 * x:+.1f}%"
+
+
+def fmt_num(x):
+    a = abs(x)
+    if a >= 1e9:
+        return f"{x / 1e9:,.2f} bn"
+    if a >= 1e6:
+        return f"{x / 1e6:,.1f} m"
+    if a >= 1e3:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+def main():
+    data = {}
+    for key, _ in CONDITIONS:
+        folder = os.path.join(OUT, key)
+        rows = read(os.path.join(folder, "comparison.csv"))
+        data[key] = {
+            "rows": {(r["metric"], r["measure"]): r for r in rows},
+            "monthly": read(os.path.join(folder, "comparison_monthly.csv")),
+            "manifest": json.load(open(os.path.join(folder, "manifest.json"))),
+        }
+    figs = os.path.join(OUT, "figures")
+    os.makedirs(figs, exist_ok=True)
+
+    # Time series: levels of both regimes, and the paired difference with its 95% CI band.
+    for metric in PLOTS:
+        fig, axes = plt.subplots(len(CONDITIONS), 2, figsize=(11, 3.2 * len(CONDITIONS)), squeeze=False)
+        for i, (key, title) in enumerate(CONDITIONS):
+            m = [r for r in data[key]["monthly"] if r["metric"] == metric]
+            t = [int(r["month"]) / 12 for r in m]
+            ax = axes[i][0]
+            ax.plot(t, [float(r["mean_a"]) for r in m], label="3-year contracts", color="#c0504d")
+            ax.plot(t, [float(r["mean_b"]) for r in m], label="10-year contracts", color="#1f77b4")
+            ax.set_title(f"{title}: {metric}", fontsize=9)
+            ax.set_xlabel("year")
+            ax.legend(fontsize=8)
+            ax = axes[i][1]
+            d = [float(r["diff"]) for r in m]
+            ax.fill_between(t, [float(r["ci95_low"]) for r in m], [float(r["ci95_high"]) for r in m], color="#1f77b4", alpha=0.25, label="95% CI")
+            ax.plot(t, d, color="#1f77b4", label="10-year minus 3-year")
+            ax.axhline(0, color="black", lw=0.6)
+            ax.set_title(f"{title}: paired difference", fontsize=9)
+            ax.set_xlabel("year")
+            ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(os.path.join(figs, f"{metric}.png"), dpi=90)
+        plt.close(fig)
+
+    # Bars: relative paired differences with CIs for the key metrics.
+    fig, ax = plt.subplots(figsize=(9, 6))
+    labels = [k[2] for k in KEY]
+    for j, (key, title) in enumerate(CONDITIONS):
+        vals, lo, hi = [], [], []
+        for metric, measure, *_ in KEY:
+            r = data[key]["rows"][(metric, measure)]
+            v = float(r["rel_diff"] or 0)
+            vals.append(100 * v)
+            lo.append(100 * (v - float(r["rel_ci95_low"] or 0)))
+            hi.append(100 * (float(r["rel_ci95_high"] or 0) - v))
+        y = [i + 0.38 * j for i in range(len(KEY))]
+        ax.barh(y, vals, height=0.36, xerr=[lo, hi], label=title, color=["#1f77b4", "#ff7f0e"][j], capsize=2)
+    ax.set_yticks([i + 0.19 for i in range(len(KEY))])
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", lw=0.6)
+    ax.set_xlabel("10-year minus 3-year, % of the 3-year value (95% CI)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(figs, "paired_differences.png"), dpi=90)
+    plt.close(fig)
+
+    # The report.
+    man = data["baseline"]["manifest"]
+    lines = [
+        "# Three-year versus ten-year contracts",
+        "",
+        "*Generated by `scripts/report.py` from the results beside it; regenerate with `bash scripts/run-study.sh`.*",
+        "",
+        "## What was run",
+        "",
+        f"- Model: commissim {man['version']}; {man['replications']} paired replications per comparison; "
+        f"random streams: GSL {man['generator']}, replication *r* of both regimes uses the same seed (common random numbers), "
+        f"derived from seed {man['seed']}.",
+        "- Baseline: [`scenarios/three_year.toml`](../../scenarios/three_year.toml) against "
+        "[`scenarios/ten_year.toml`](../../scenarios/ten_year.toml) (England-like market, 20 years).",
+        "- Austerity: [`scenarios/austerity.toml`](../../scenarios/austerity.toml) (28% cut over four years, front-loaded, "
+        "with price squeeze, lowest-price tendering and decommissioning under pressure) with `policy.contract_months` 36 against 120.",
+        "- Each folder holds `comparison.csv` (every metric), `comparison_monthly.csv`, `runs.csv`, the resolved scenarios and `manifest.json`.",
+        "",
+        "## Findings",
+        "",
+        "Paired differences, ten-year minus three-year, with 95% confidence intervals; totals are over 20 years, "
+        "levels are means over the last 12 months. A difference whose interval includes zero is not distinguishable from chance.",
+        "",
+    ]
+    for key, title in CONDITIONS:
+        lines += [f"### {title}", "", "| for | measure | 3-year | 10-year | difference (95% CI) |", "|---|---|---|---|---|"]
+        for metric, measure, label, group, _ in KEY:
+            r = data[key]["rows"][(metric, measure)]
+            rel, lo, hi = float(r["rel_diff"] or 0), float(r["rel_ci95_low"] or 0), float(r["rel_ci95_high"] or 0)
+            clear = "" if (lo > 0 or hi < 0) else " (not clear)"
+            lines.append(f"| {group} | {label} | {fmt_num(float(r['mean_a']))} | {fmt_num(float(r['mean_b']))} | "
+                         f"{fmt_pct(rel)} ({fmt_pct(lo)} to {fmt_pct(hi)}){clear} |")
+        lines.append("")
+        # Plain words.
+        words = []
+        for metric, measure, label, group, better in KEY:
+            r = data[key]["rows"][(metric, measure)]
+            lo, hi = float(r["rel_ci95_low"] or 0), float(r["rel_ci95_high"] or 0)
+            if lo > 0 or hi < 0:
+                up = lo > 0
+                words.append(f"{label.lower()} {'higher' if up else 'lower'} ({fmt_pct(float(r['rel_diff']))})")
+        lines += ["In plain words: with ten-year contracts, " + ("; ".join(words) if words else "no clear difference") + ".", ""]
+    lines += ["## Pictures", "", "![paired differences](figures/paired_differences.png)", ""]
+    for metric in PLOTS:
+        lines += [f"![{metric}](figures/{metric}.png)", ""]
+    lines += [
+        "## Limits of the model",
+        "",
+        "- The model is calibrated to the seeds' national figures (children in care, placement moves, CMA prices and margins), "
+        "not fitted to local data; effect sizes are indicative, directions are what the tests hold.",
+        "- Investment pays back over `investment.payback_months` (48 by default); the advantage of long contracts scales with it. "
+        "A robustness analysis over uncertain parameters is still to come.",
+        "- Even the baseline market consolidates over 20 years; see `docs/MODEL.md`, section 4.",
+        "- External (silo) costs are undiscounted and stylised from 004's justice and welfare figures.",
+        "",
+    ]
+    with open(os.path.join(OUT, "REPORT.md"), "w") as f:
+        f.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
