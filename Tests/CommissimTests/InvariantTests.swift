@@ -31,6 +31,14 @@ final class InvariantTests: XCTestCase {
                 XCTAssertLessThanOrEqual(market.providers.occupied[i], market.providers.capacity[i] + market.providers.committed[i], "occupancy within places")
                 if market.providers.kind[i] != .inHouse { XCTAssertGreaterThanOrEqual(market.providers.reserves[i], 0, "provider \(i) trading with negative reserves") }
             }
+            // The placement shortcut's counts of free reserved places and framework contracts are exact.
+            var free = Array(repeating: 0, count: market.freePlaces.count), frames = free
+            for k in 0..<market.contracts.count where market.contracts.active[k] {
+                let ck = market.councilTier(market.contracts.council[k], market.contracts.tier[k])
+                if market.reservesPlaces(k) { free[ck] += market.contracts.volume[k] - market.contracts.occupied[k] } else { frames[ck] += 1 }
+            }
+            XCTAssertEqual(free, market.freePlaces, "month \(market.month)")
+            XCTAssertEqual(frames, market.frameworks, "month \(market.month)")
             // Contract occupancy never exceeds reserved volume.
             for k in 0..<market.contracts.count where market.contracts.active[k] && market.reservesPlaces(k) {
                 XCTAssertLessThanOrEqual(market.contracts.occupied[k], market.contracts.volume[k])

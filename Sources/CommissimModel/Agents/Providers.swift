@@ -51,10 +51,13 @@ public struct Providers: Sendable {
     public var lastInvestment: [Double] = []
     public var lastCost: [Double] = []
     public var lowUseMonths: [Int] = []
-    /// `councilTrust[p * councils + c]`: council c's trust in provider p.
+    /// `councilTrust[c * trustStride + p]`: council c's trust in provider p. Council-major, so a
+    /// council's tender and spot search read one contiguous row.
     public var councilTrust: [Float] = []
-    /// `providerTrust[p * councils + c]`: provider p's trust in council c.
+    /// `providerTrust[c * trustStride + p]`: provider p's trust in council c.
     public var providerTrust: [Float] = []
+    /// Row length of the trust matrices (≥ count; doubled and re-laid out when providers outgrow it).
+    public var trustStride = 0
     /// Contract ids held by each provider.
     public var contracts: [[Int]] = []
 
@@ -72,8 +75,19 @@ public struct Providers: Sendable {
         scaleUp.append(su); missionTolerance.append(mt); crossSubsidy.append(cs)
         marginTrend.append(tm); lossMonths.append(0); investorBacked.append(false)
         revenue.append(0); councilRevenue.append(0); bidCosts.append(0); lastInvestment.append(0); lastCost.append(0); lowUseMonths.append(0)
-        councilTrust.append(contentsOf: repeatElement(initialTrust, count: councils))
-        providerTrust.append(contentsOf: repeatElement(initialTrust, count: councils))
+        if count > trustStride {
+            let stride = max(64, 2 * trustStride)
+            func relaid(_ m: [Float]) -> [Float] {
+                var out = [Float](repeating: initialTrust, count: stride * councils)
+                for c in 0..<councils where trustStride > 0 {
+                    for i in 0..<trustStride { out[c * stride + i] = m[c * trustStride + i] }
+                }
+                return out
+            }
+            councilTrust = relaid(councilTrust)
+            providerTrust = relaid(providerTrust)
+            trustStride = stride
+        }
         contracts.append([])
     }
 }

@@ -35,6 +35,8 @@ extension Market {
     /// Tries to place child `i`; returns whether it was placed.
     func place(_ i: Int) -> Bool {
         let c = Int(children.council[i]), k = Int(children.tier[i])
+        let ck = councilTier(c, k)
+        if freePlaces[ck] > 0 || frameworks[ck] > 0 {
         for ct in councils.contracts[c] where contracts.tier[ct] == k && contracts.active[ct] {
             let pr = contracts.provider[ct]
             if reservesPlaces(ct) {
@@ -46,6 +48,7 @@ extension Market {
                 assign(i, provider: pr, contract: ct, price: contracts.price[ct], spot: false)
                 return true
             }
+        }
         }
         let h = councils.inHouse[c][k]
         if providers.occupied[h] < providers.capacity[h] {
@@ -112,7 +115,10 @@ extension Market {
         if ct >= 0 {
             contracts.occupied[ct] += 1
             contracts.members[ct].append(Int32(i))
-            if reservesPlaces(ct) { providers.blockOccupied[j] += 1 }
+            if reservesPlaces(ct) {
+                providers.blockOccupied[j] += 1
+                freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] -= 1
+            }
         }
         tally.newPlacements += 1
     }
@@ -126,7 +132,10 @@ extension Market {
         if ct >= 0 {
             contracts.occupied[ct] -= 1
             if let at = contracts.members[ct].firstIndex(of: Int32(i)) { contracts.members[ct].remove(at: at) }
-            if reservesPlaces(ct) { providers.blockOccupied[j] -= 1 }
+            if reservesPlaces(ct) {
+                providers.blockOccupied[j] -= 1
+                freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] += 1
+            }
         }
         children.provider[i] = -1
         children.contract[i] = -1

@@ -117,6 +117,7 @@ extension Market {
                                  codesign: false, collaborative: lot.collaborative, financed: financed, reviewCost: unitCost(i))
         councils.contracts[c].append(k)
         providers.contracts[i].append(k)
+        if lot.form == .spot { frameworks[councilTier(c, lot.tier)] += 1 }
         setCommitment(k, to: lot.volume)
         return k
     }
@@ -124,7 +125,10 @@ extension Market {
     /// Sets contract `k`'s volume, reserving places at its provider (growing capacity if needed).
     func setCommitment(_ k: Int, to volume: Int) {
         let i = contracts.provider[k]
-        if reservesPlaces(k) { providers.committed[i] -= contracts.volume[k] }
+        if reservesPlaces(k) {
+            providers.committed[i] -= contracts.volume[k]
+            freePlaces[councilTier(contracts.council[k], contracts.tier[k])] += volume - contracts.volume[k]
+        }
         contracts.volume[k] = volume
         if reservesPlaces(k) {
             providers.committed[i] += volume
@@ -142,6 +146,9 @@ extension Market {
             let sign = after ? 1 : -1
             providers.committed[i] += sign * contracts.volume[k]
             providers.blockOccupied[i] += sign * contracts.occupied[k]
+            let ck = councilTier(contracts.council[k], contracts.tier[k])
+            freePlaces[ck] += sign * (contracts.volume[k] - contracts.occupied[k])
+            frameworks[ck] -= sign
         }
         contracts.form[k] = form
     }
@@ -152,9 +159,13 @@ extension Market {
         guard contracts.active[k] else { return }
         let c = contracts.council[k], i = contracts.provider[k]
         contracts.active[k] = false
+        let ck = councilTier(c, contracts.tier[k])
         if reservesPlaces(k) {
             providers.committed[i] -= contracts.volume[k]
             providers.blockOccupied[i] -= contracts.occupied[k]
+            freePlaces[ck] -= contracts.volume[k] - contracts.occupied[k]
+        } else {
+            frameworks[ck] -= 1
         }
         for child in contracts.members[k] {
             let ch = Int(child)

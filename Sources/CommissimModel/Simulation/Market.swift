@@ -34,6 +34,13 @@ public final class Market {
     var pendingHead = 0
     /// Providers that exit at the end of this month.
     var exiting: [Int] = []
+    /// Free reserved places on each council's contracts, per council and tier (`c * 3 + k`), and
+    /// the number of framework (spot-form) contracts: placement skips the contract search when
+    /// neither can take a child.
+    var freePlaces: [Int] = []
+    var frameworks: [Int] = []
+    @inline(__always) func councilTier(_ c: Int, _ k: Int) -> Int { c * Tier.allCases.count + k }
+
     /// Councils of each region.
     var regionCouncils: [[Int]] = []
     /// Whether the reachable-provider lists must be rebuilt.
@@ -73,7 +80,7 @@ public final class Market {
     @inline(__always) func regionTier(_ region: Int, _ tier: Int) -> Int { region * Tier.allCases.count + tier }
 
     /// Index into the provider × council trust matrices.
-    @inline(__always) func pair(_ provider: Int, _ council: Int) -> Int { provider * councils.count + council }
+    @inline(__always) func pair(_ provider: Int, _ council: Int) -> Int { council * providers.trustStride + provider }
 
     /// Expected children in service of tier `k` for council `c` at this month's referral rate.
     func expectedStock(_ c: Int, _ k: Int) -> Double { referralRate(c, k) * p.duration[k] }

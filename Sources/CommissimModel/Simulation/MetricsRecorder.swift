@@ -2,7 +2,7 @@
 struct MetricsRecorder {
     private(set) var rows: [[Double]] = []
     /// Scratch: independent children per (council, provider) for the local HHI.
-    private var pairCounts: [Int32] = []
+    private var pairCounts: [UInt16] = []
     private var touched: [Int] = []
 
     init(months: Int) { rows.reserveCapacity(months) }
@@ -36,6 +36,7 @@ struct MetricsRecorder {
         if pairCounts.count < nc * np { pairCounts = Array(repeating: 0, count: nc * (np + np / 2)) }
         var providerPlaces = Array(repeating: 0, count: np)
         let ch = m.children
+        let quality = m.providers.quality, providerKind = m.providers.kind, contractPrice = m.contracts.price
         for i in 0..<ch.alive.count where ch.alive[i] {
             let k = Int(ch.tier[i])
             if k != Tier.familySupport.rawValue {
@@ -46,12 +47,12 @@ struct MetricsRecorder {
             let j = Int(ch.provider[i])
             if j < 0 { waiting += 1; continue }
             served += 1
-            qualitySum += m.providers.quality[j]
-            let kind = m.providers.kind[j]
+            qualitySum += quality[j]
+            let kind = providerKind[j]
             if kind == .inHouse { inHouse += 1; continue }
             if ch.price[i] > 0 { spot += 1 }
             let ct = Int(ch.contract[i])
-            priceSum[k] += ch.price[i] > 0 ? ch.price[i] : (ct >= 0 ? m.contracts.price[ct] : 0)
+            priceSum[k] += ch.price[i] > 0 ? ch.price[i] : (ct >= 0 ? contractPrice[ct] : 0)
             priceN[k] += 1
             kindPlaces[kind.rawValue] += 1
             providerPlaces[j] += 1

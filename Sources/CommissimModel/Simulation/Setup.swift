@@ -20,6 +20,8 @@ extension Market {
         let nc = councils.count
         activeStrategies = Array(repeating: [], count: nc)
         councilSpend = Array(repeating: 0, count: nc)
+        freePlaces = Array(repeating: 0, count: nc * Tier.allCases.count)
+        frameworks = freePlaces
         tightened = Array(repeating: false, count: nc)
         priceIndex = Array(repeating: 0, count: p.regions * Tier.allCases.count)
         shortage = Array(repeating: 0, count: p.regions * Tier.allCases.count)

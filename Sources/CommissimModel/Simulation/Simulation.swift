@@ -46,6 +46,8 @@ extension Market {
         runBudgets()
         runCostCutting()
         runDemand()
+        // Providers that entered or exited last month: rebuild who can reach whom (once a month;
+        // in between, exited providers are skipped by their `alive` flag).
         if reachDirty { rebuildReach() }
         runCommissioning()
         runDelivery()
@@ -58,9 +60,7 @@ extension Market {
         }
         runTrust()
         runExits()
-        if reachDirty { rebuildReach() }
         runEntry()
-        if reachDirty { rebuildReach() }
         updateShortage()
     }
 }
