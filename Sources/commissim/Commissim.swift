@@ -8,6 +8,6 @@ struct Commissim: ParsableCommand {
         abstract: "Agent-based simulation of commissioner–provider markets for children's services.",
         discussion: "Write a scenario (scenarios/ has examples), check it with `validate`, run it with `run`.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, SweepCommand.self, CompareCommand.self, ValidateCommand.self, ParamsCommand.self, ColumnsCommand.self]
+        subcommands: [RunCommand.self, SweepCommand.self, CompareCommand.self, MergeCommand.self, ValidateCommand.self, ParamsCommand.self, ColumnsCommand.self]
     )
 }

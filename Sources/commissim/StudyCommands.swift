@@ -45,6 +45,8 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(help: "Also keep every run's monthly series under runs/.") var keepRuns = false
     @Flag(help: "Discard an unfinished sweep in --out and start again.") var fresh = false
+    @Option(help: ArgumentHelp("Run only shard I of N (runs k with k mod N = I) into --out, for `commissim merge`.", valueName: "I/N"))
+    var shard: String?
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
@@ -56,11 +58,22 @@ struct SweepCommand: ParsableCommand {
         let runner = SweepRunner(study: s, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepRuns: keepRuns)
         runner.progress = ProgressReporter(label: "sweep", quiet: quiet)
         runner.shouldStop = { stop.stopped }
+        if let text = shard {
+            guard let sh = Shards.parse(text) else {
+                failWithInputErrors(ScenarioError(file: study, line: nil, key: "--shard", message: "\"\(text)\" is not I/N with 0 ≤ I < N", fix: "e.g. --shard 0/64"))
+            }
+            runner.shard = sh
+        }
         let outcome: SweepRunner.Outcome
         do { outcome = try runner.run() } catch { failWithInputErrors(error) }
         switch outcome {
         case .finished:
-            if !quiet { print("wrote \(out)/summary.csv, runs.csv, points.csv (\(s.points.count) points × \(s.replications) replications)") }
+            if quiet { break }
+            if let sh = runner.shard {
+                print("wrote shard \(sh.index)/\(sh.count) to \(out)/shard.bin (\(Shards.runs(total: s.runCount, index: sh.index, count: sh.count).count) runs)")
+            } else {
+                print("wrote \(out)/summary.csv, runs.csv, points.csv (\(s.points.count) points × \(s.replications) replications)")
+            }
         case .interrupted(let done, let total):
             FileHandle.standardError.write(Data("interrupted: \(done) of \(total) runs saved in \(out)/.partial; run the same command again to resume\n".utf8))
             throw ExitCode(128 + (stop.signalNumber == 0 ? SIGINT : stop.signalNumber))
@@ -124,5 +137,28 @@ struct CompareCommand: ParsableCommand {
         try folder.write("manifest.json", manifest.json())
         try folder.commit()
         if !quiet { print(table, terminator: "") }
+    }
+}
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge shard outputs of `commissim sweep --shard I/N` into the single-machine files.",
+        discussion: "Refuses shards of another study file or version, and lists missing or incomplete shards by number."
+    )
+
+    @Argument(help: "Study file the shards were run from.") var study: String
+    @Argument(help: "Shard folders (each holding shard.json and shard.bin).") var shards: [String]
+    @Option(name: .shortAndLong, help: "Output folder for the merged files.") var out: String
+    @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
+
+    func run() throws {
+        let s: Study
+        do { s = try Study.load(study) } catch { failWithInputErrors(error) }
+        try? FileManager.default.removeItem(atPath: out + "/.partial")
+        let runner = SweepRunner(study: s, out: out, threads: 1, keepRuns: false)
+        runner.progress = ProgressReporter(label: "merge", quiet: quiet)
+        do { try runner.merge(shards: shards, command: CommandLine.arguments) } catch { failWithInputErrors(error) }
+        if !quiet { print("merged \(shards.count) shards into \(out)/summary.csv, runs.csv, points.csv") }
     }
 }

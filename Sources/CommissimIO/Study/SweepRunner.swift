@@ -21,7 +21,8 @@ public final class SweepRunner {
     /// Only runs whose index satisfies this are run (sharding); nil = all.
     public var shard: (index: Int, count: Int)?
 
-    private var partial: String { out + "/.partial" }
+    var partial: String { out + "/.partial" }
+    var partialPath: String { partial }
     /// Months of each point (a study may vary `simulation.months`).
     private let months: [Int]
     private let cols = MetricColumns.names.count
@@ -38,6 +39,18 @@ public final class SweepRunner {
     public enum Outcome: Equatable { case finished, interrupted(done: Int, total: Int) }
 
     public func run(command: [String] = CommandLine.arguments) throws -> Outcome {
+        if let s = shard { return try runShard(s) }
+        return try run(command: command, source: nil)
+    }
+
+    /// The configuration of every point.
+    func pointConfigs() -> [ModelConfig] { (0..<study.points.count).map { ModelConfig(study.scenario(point: $0)) } }
+
+    /// Months of point `p`.
+    func monthsOf(_ p: Int) -> Int { months[p] }
+
+    /// Runs (or, with `source`, reads in global run order) every run and aggregates.
+    func run(command: [String], source: ((Int) -> [[Double]])?) throws -> Outcome {
         let fm = FileManager.default
         try prepare()
         let R = study.replications, total = study.runCount
@@ -54,12 +67,20 @@ public final class SweepRunner {
         var journal: FileHandle? = try openJournal(firstUnfinished)
         var currentPoint = firstUnfinished
         let study = self.study
-        let configs = (0..<study.points.count).map { ModelConfig(study.scenario(point: $0)) }
+        let configs = pointConfigs()
         var failure: Error?
-        let consumed = ParallelRunner(threads: threads).forEachOrdered(from: start, count: total, job: { k in
-            let p = k / R, r = k % R
-            return Simulation(config: configs[p], seed: study.runSeed(replication: r)).run().rows
-        }, shouldStop: shouldStop, consume: { (k: Int, rows: [[Double]]) in
+        let compute: @Sendable (Int) -> [[Double]] = { k in
+            Simulation(config: configs[k / R], seed: study.runSeed(replication: k % R)).run().rows
+        }
+        // A source (merging shards) is read sequentially: one thread, in order.
+        let job: @Sendable (Int) -> [[Double]]
+        if let src = source {
+            let box = SourceBox(src)
+            job = { k in box.read(k) }
+        } else {
+            job = compute
+        }
+        let consumed = ParallelRunner(threads: source == nil ? threads : 1).forEachOrdered(from: start, count: total, job: job, shouldStop: shouldStop, consume: { (k: Int, rows: [[Double]]) in
             guard failure == nil else { return }
             do {
                 let p = k / R
@@ -89,9 +110,9 @@ public final class SweepRunner {
     private func summaryPart(_ p: Int) -> String { partial + "/summary-\(p).part" }
     private func runsPart(_ p: Int) -> String { partial + "/runs-\(p).part" }
     private func journalPath(_ p: Int) -> String { partial + "/point-\(p).journal" }
-    private func recordBytes(_ p: Int) -> Int { months[p] * cols * 8 }
+    func recordBytes(_ p: Int) -> Int { months[p] * cols * 8 }
 
-    private func prepare() throws {
+    func prepare() throws {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
@@ -151,7 +172,7 @@ public final class SweepRunner {
         return h
     }
 
-    private func append(_ rows: [[Double]], to h: FileHandle) throws {
+    func append(_ rows: [[Double]], to h: FileHandle) throws {
         var bytes = [UInt8]()
         bytes.reserveCapacity(rows.count * cols * 8)
         for row in rows { for v in row { withUnsafeBytes(of: v) { bytes.append(contentsOf: $0) } } }
@@ -231,6 +252,12 @@ public final class SweepRunner {
         case .distribution(let d): return d.tomlText
         }
     }
+}
+
+/// Carries the merge source into the (single-threaded, in-order) job closure.
+private final class SourceBox: @unchecked Sendable {
+    let read: (Int) -> [[Double]]
+    init(_ r: @escaping (Int) -> [[Double]]) { read = r }
 }
 
 /// The statistics of one point: per month and metric, and one summary row per run.

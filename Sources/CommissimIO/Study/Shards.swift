@@ -1,0 +1,154 @@
+import CommissimEngine
+import CommissimModel
+import Foundation
+
+/// Sharded sweeps for clusters: `commissim sweep --shard I/N` runs runs k ≡ I (mod N) — balanced
+/// across points even when runs differ in length — and writes their monthly series to
+/// `shard.bin` with `shard.json` (study fingerprint, shard, count). `commissim merge` replays all
+/// shards' runs in global run order through the same streaming aggregation, so the merged files
+/// are byte-identical to an unsharded sweep.
+public enum Shards {
+    /// Parses "I/N" (0 ≤ I < N).
+    public static func parse(_ text: String) -> (index: Int, count: Int)? {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else { return nil }
+        return (i, n)
+    }
+
+    /// The global run indices of shard `index` of `count`.
+    public static func runs(total: Int, index: Int, count: Int) -> [Int] { Array(stride(from: index, to: total, by: count)) }
+
+    struct Info: Equatable {
+        var fingerprint: String, index: Int, count: Int, runs: Int, version: String
+    }
+
+    static func write(_ info: Info, to dir: String) throws {
+        let json = JSON.object([("tool", .string("commissim")), ("version", .string(info.version)),
+                                ("study_fingerprint", .string(info.fingerprint)), ("shard", .int(info.index)),
+                                ("shards", .int(info.count)), ("runs", .int(info.runs))]).text() + "\n"
+        try Data(json.utf8).write(to: URL(fileURLWithPath: dir + "/shard.json"), options: .atomic)
+    }
+
+    static func read(_ dir: String) -> Info? {
+        guard let data = FileManager.default.contents(atPath: dir + "/shard.json"),
+              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let f = o["study_fingerprint"] as? String, let i = o["shard"] as? Int, let n = o["shards"] as? Int,
+              let r = o["runs"] as? Int, let v = o["version"] as? String else { return nil }
+        return Info(fingerprint: f, index: i, count: n, runs: r, version: v)
+    }
+}
+
+extension SweepRunner {
+    /// Runs this runner's shard into `out` (resumable), then publishes `shard.bin` and `shard.json`.
+    func runShard(_ shard: (index: Int, count: Int)) throws -> Outcome {
+        let fm = FileManager.default
+        try prepare()
+        let mine = Shards.runs(total: study.runCount, index: shard.index, count: shard.count)
+        let journalPath = partialPath + "/shard.journal"
+        if let info = Shards.read(out), info.fingerprint == study.fingerprint, info.index == shard.index, info.count == shard.count,
+           fm.fileExists(atPath: out + "/shard.bin") {
+            progress?.start(total: mine.count, done: mine.count)
+            return .finished // already complete
+        }
+        // Resume: count the complete records (record sizes depend on the point's months).
+        let data = fm.contents(atPath: journalPath) ?? Data()
+        var done = 0, offset = 0
+        while done < mine.count {
+            let size = recordBytes(mine[done] / study.replications)
+            if offset + size > data.count { break }
+            offset += size
+            done += 1
+        }
+        if !fm.fileExists(atPath: journalPath) { fm.createFile(atPath: journalPath, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: journalPath))
+        try handle.truncate(atOffset: UInt64(offset))
+        try handle.seekToEnd()
+        progress?.start(total: mine.count, done: done)
+        let configs = pointConfigs()
+        let study = self.study
+        let R = study.replications
+        var failure: Error?
+        let consumed = ParallelRunner(threads: threads).forEachOrdered(from: done, count: mine.count, job: { l in
+            let k = mine[l]
+            return Simulation(config: configs[k / R], seed: study.runSeed(replication: k % R)).run().rows
+        }, shouldStop: shouldStop, consume: { (l: Int, rows: [[Double]]) in
+            guard failure == nil else { return }
+            do {
+                try self.append(rows, to: handle)
+                self.progress?.update(done: l + 1)
+            } catch { failure = error }
+        })
+        try handle.close()
+        progress?.finish()
+        if let f = failure { throw f }
+        guard consumed == mine.count else { return .interrupted(done: consumed, total: mine.count) }
+        if rename(journalPath, out + "/shard.bin") != 0 {
+            throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot publish shard.bin: \(String(cString: strerror(errno)))")])
+        }
+        try Shards.write(.init(fingerprint: study.fingerprint, index: shard.index, count: shard.count, runs: mine.count, version: CommissimVersion.string), to: out)
+        try fm.removeItem(atPath: partialPath)
+        return .finished
+    }
+
+    /// Merges shard folders into `out`: checks every shard, then replays their runs in global order.
+    public func merge(shards dirs: [String], command: [String]) throws {
+        var infos: [Int: (String, Shards.Info)] = [:]
+        var problems: [String] = []
+        var count: Int?
+        for d in dirs {
+            guard let info = Shards.read(d) else { problems.append("\(d): no shard.json (the shard has not finished)"); continue }
+            if info.fingerprint != study.fingerprint {
+                throw ScenarioErrors([ScenarioError(file: d, line: nil, key: "shard.json",
+                    message: "shard of a different study file, scenario or commissim version (\(info.version))",
+                    fix: "merge only shards produced from \(study.file) with commissim \(CommissimVersion.string)")])
+            }
+            if let n = count, n != info.count { problems.append("\(d): shard of a \(info.count)-way split, others are \(n)-way") }
+            count = count ?? info.count
+            infos[info.index] = (d, info)
+        }
+        let n = count ?? 0
+        let missing = (0..<n).filter { infos[$0] == nil }
+        let incomplete = infos.values.filter { d, info in
+            let size = (try? FileManager.default.attributesOfItem(atPath: d + "/shard.bin")[.size] as? Int) ?? nil
+            return size != Shards.runs(total: study.runCount, index: info.index, count: info.count).reduce(0) { $0 + recordBytes($1 / study.replications) }
+        }.map(\.1.index).sorted()
+        if n == 0 || !missing.isEmpty || !incomplete.isEmpty || !problems.isEmpty {
+            var msg = problems
+            if n == 0 { msg.append("no finished shard found") }
+            if !missing.isEmpty { msg.append("missing shards: \(missing.map(String.init).joined(separator: " "))") }
+            if !incomplete.isEmpty { msg.append("incomplete shards: \(incomplete.map(String.init).joined(separator: " "))") }
+            throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "merge", message: msg.joined(separator: "; "),
+                                                fix: "resubmit those shards (same command with --shard I/\(max(n, 1))), then merge again")])
+        }
+        let readers = try (0..<n).map { try ShardReader(path: infos[$0]!.0 + "/shard.bin") }
+        let R = study.replications
+        let source: (Int) -> [[Double]] = { k in readers[k % n].next(months: self.monthsOf(k / R), cols: MetricColumns.names.count) }
+        _ = try run(command: command, source: source)
+    }
+}
+
+/// Sequential reader of a shard's binary records.
+final class ShardReader {
+    private let data: Data
+    private var offset = 0
+
+    init(path: String) throws {
+        guard let d = FileManager.default.contents(atPath: path) else {
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil, message: "cannot read the shard")])
+        }
+        data = d
+    }
+
+    func next(months: Int, cols: Int) -> [[Double]] {
+        var rows: [[Double]] = []
+        data.withUnsafeBytes { raw in
+            for m in 0..<months {
+                var row = [Double](repeating: 0, count: cols)
+                for j in 0..<cols { row[j] = raw.loadUnaligned(fromByteOffset: offset + (m * cols + j) * 8, as: Double.self) }
+                rows.append(row)
+            }
+        }
+        offset += months * cols * 8
+        return rows
+    }
+}
