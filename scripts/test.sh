@@ -1,8 +1,29 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, then runs `swift test` with optimisation
-# (the statistical tests run hundreds of simulated years) and testing enabled.
-set -euo pipefail
+# The whole test suite: installs what is missing, runs `swift test` with optimisation (the
+# statistical tests simulate hundreds of market-years) and testing enabled, then the SLURM cluster
+# test (a real single-node cluster; skip with SKIP_SLURM=1). Ends with one line "tests: N passed, N failed".
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
-swift build -c release -Xswiftc -enable-testing
-swift test -c release -Xswiftc -enable-testing "$@"
+bash scripts/install-deps.sh || exit 1
+swift build -c release -Xswiftc -enable-testing || exit 1
+log=$(mktemp)
+swift test -c release -Xswiftc -enable-testing --disable-swift-testing "$@" 2>&1 | tee "$log"
+unit_status=${PIPESTATUS[0]}
+line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1)
+unit_run=$(echo "$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); unit_run=${unit_run:-0}
+unit_failed=$(echo "$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); unit_failed=${unit_failed:-0}
+slurm_passed=0; slurm_failed=0; slurm_status=0
+if [ "${SKIP_SLURM:-0}" != 1 ] && [ $# -eq 0 ]; then
+  bash scripts/slurm/test-cluster.sh 2>&1 | tee "$log"
+  slurm_status=${PIPESTATUS[0]}
+  s=$(grep -E "^slurm: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+  slurm_passed=$(echo "$s" | sed -E 's/slurm: ([0-9]+) passed.*/\1/'); slurm_passed=${slurm_passed:-0}
+  slurm_failed=$(echo "$s" | sed -E 's/.*passed, ([0-9]+) failed/\1/'); slurm_failed=${slurm_failed:-1}
+  [ -n "$s" ] || slurm_failed=1
+fi
+rm -f "$log"
+passed=$(( unit_run - unit_failed + slurm_passed ))
+failed=$(( unit_failed + slurm_failed ))
+[ "$unit_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "tests: $passed passed, $failed failed"
+[ "$unit_status" -eq 0 ] && [ "$slurm_status" -eq 0 ] && [ "$failed" -eq 0 ]
