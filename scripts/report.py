@@ -13,6 +13,23 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "results/contract_length"
 CONDITIONS = [("baseline", "Baseline"), ("austerity", "Austerity (28% over four years)")]
+MIDDLE = [("baseline_5plus2", "Baseline: five-plus-two against three-year"),
+          ("austerity_5plus2", "Austerity: five-plus-two against three-year")]
+STRATEGIES = [("price_squeeze", "Under a price squeeze"), ("codesign", "Under a co-design partnership")]
+FACTS = [
+    ("fact1_contract_length", "1. Longer contracts raise investment, quality and outcomes", "ten-year vs three-year",
+     [("investment", "total"), ("capital_small_charity", "end"), ("quality_mean", "end"), ("outcome_mean", "end")]),
+    ("fact2_price_squeeze", "2. A price squeeze saves early, then raises exits and costs elsewhere", "squeeze vs none",
+     [("spend", "total"), ("exits_small_charity", "total"), ("spend_spot", "total"), ("external_costs_committed", "total"), ("trust_provider_all", "end"), ("hhi_local", "end"), ("price_fostering", "end")]),
+    ("fact3_retendering", "3. Re-tendering good incumbents destroys trust and bidders", "always re-tender vs extend when trusted",
+     [("trust_provider_all", "end"), ("bids_per_tender", "end"), ("transaction_costs", "total"), ("tenders", "total")]),
+    ("fact4_consolidation", "4. Consolidation shifts share from small charities", "consolidated lots vs standard",
+     [("share_small_charity", "end"), ("share_large_charity", "end"), ("share_investor_private", "end"), ("hhi_local", "end")]),
+    ("fact5_outcome_finance", "5. Outcome payment needs up-front finance", "with investor vs without",
+     [("exits_small_charity", "total"), ("exits_small_private", "total"), ("providers", "end"), ("outcome_mean", "end")]),
+    ("fact6_rising_demand", "6. Rising demand against a flat budget", "5% demand growth, flat budget vs baseline",
+     [("unmet_need", "end"), ("new_spot_placements", "total"), ("price_fostering", "end"), ("budget_pressure", "end")]),
+]
 
 # (metric, measure, label, group, better-when) — measure: "end" = mean of the last 12 months, "total" = over the run.
 KEY = [
@@ -54,7 +71,7 @@ def fmt_num(x):
 
 def main():
     data = {}
-    for key, _ in CONDITIONS:
+    for key, _ in CONDITIONS + MIDDLE + STRATEGIES:
         folder = os.path.join(OUT, key)
         rows = read(os.path.join(folder, "comparison.csv"))
         data[key] = {
@@ -154,6 +171,18 @@ def main():
                 up = lo > 0
                 words.append(f"{label.lower()} {'higher' if up else 'lower'} ({fmt_pct(float(r['rel_diff']))})")
         lines += ["In plain words: with ten-year contracts, " + ("; ".join(words) if words else "no clear difference") + ".", ""]
+    # The middle path and the strategies: the headline measures only.
+    for group_title, group in [("## Five-plus-two as a middle path", MIDDLE), ("## Under cost-cutting strategies: ten-year against three-year", STRATEGIES)]:
+        lines += [group_title, "", "| measure | " + " | ".join(t for _, t in group) + " |", "|---|" + "---|" * len(group)]
+        for metric, measure, label, group_name, _ in KEY:
+            cells = []
+            for key, _ in group:
+                r = data[key]["rows"][(metric, measure)]
+                lo, hi = float(r["rel_ci95_low"] or 0), float(r["rel_ci95_high"] or 0)
+                cells.append(f"{fmt_pct(float(r['rel_diff'] or 0))} ({fmt_pct(lo)} to {fmt_pct(hi)})" + ("" if lo > 0 or hi < 0 else " ·"))
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        lines += ["", "(· = the 95% interval includes zero.)", ""]
+    robustness(lines)
     lines += ["## Pictures", "", "![paired differences](figures/paired_differences.png)", ""]
     for metric in PLOTS:
         lines += [f"![{metric}](figures/{metric}.png)", ""]
@@ -163,7 +192,7 @@ def main():
         "- The model is calibrated to the seeds' national figures (children in care, placement moves, CMA prices and margins), "
         "not fitted to local data; effect sizes are indicative, directions are what the tests hold.",
         "- Investment pays back over `investment.payback_months` (48 by default); the advantage of long contracts scales with it. "
-        "A robustness analysis over uncertain parameters is still to come.",
+        "The robustness section shows how much the answer depends on it.",
         "- Even the baseline market consolidates over 20 years; see `docs/MODEL.md`, section 4.",
         "- External (silo) costs are undiscounted and stylised from 004's justice and welfare figures.",
         "",
@@ -172,5 +201,75 @@ def main():
         f.write("\n".join(lines))
 
 
+def robustness(lines):
+    path = os.path.join(OUT, "robustness", "samples.csv")
+    if not os.path.exists(path):
+        return
+    rows = read(path)
+    params = [k for k in rows[0] if k not in ("sample", "outcome_diff", "public_cost_diff", "spend_diff", "external_diff")]
+    n = len(rows)
+    better_outcome = sum(float(r["outcome_diff"]) > 0 for r in rows)
+    cheaper = sum(float(r["public_cost_diff"]) < 0 for r in rows)
+
+    def ranks(xs):
+        order = sorted(range(len(xs)), key=lambda i: xs[i])
+        r = [0.0] * len(xs)
+        for rank, i in enumerate(order):
+            r[i] = rank
+        return r
+
+    def spearman(xs, ys):
+        rx, ry = ranks(xs), ranks(ys)
+        mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+        cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+        vx = sum((a - mx) ** 2 for a in rx) ** 0.5
+        vy = sum((b - my) ** 2 for b in ry) ** 0.5
+        return cov / (vx * vy) if vx and vy else 0.0
+
+    lines += ["## Robustness", "",
+              f"{n} Latin-hypercube samples of the uncertain parameters below (ranges in `scripts/robustness.py`), "
+              "each a paired comparison of ten-year against three-year contracts (4 replications, 20% scale, 20 years).", "",
+              f"- Ten-year contracts give better children's outcomes in **{better_outcome} of {n}** samples "
+              f"({100 * better_outcome / n:.0f}%).",
+              f"- Ten-year contracts give a lower total public cost (council spend plus costs outside the council) in "
+              f"**{cheaper} of {n}** samples ({100 * cheaper / n:.0f}%).", "",
+              "What the answer depends on most (Spearman rank correlation of each parameter with the paired difference):", "",
+              "| parameter | with outcome gain | with public cost difference |", "|---|---|---|"]
+    out_d = [float(r["outcome_diff"]) for r in rows]
+    cost_d = [float(r["public_cost_diff"]) for r in rows]
+    corr = [(p, spearman([float(r[p]) for r in rows], out_d), spearman([float(r[p]) for r in rows], cost_d)) for p in params]
+    for p, a, b in sorted(corr, key=lambda t: -max(abs(t[1]), abs(t[2]))):
+        lines.append(f"| `{p}` | {a:+.2f} | {b:+.2f} |")
+    lines.append("")
+
+
+def facts():
+    root = os.path.join(os.path.dirname(OUT.rstrip("/")), "stylised_facts")
+    if not os.path.isdir(root):
+        return
+    lines = ["# The six stylised facts", "",
+             "*Generated by `scripts/report.py`; each is also held by a test in `Tests/CommissimTests/StylisedFactTests.swift`.*", "",
+             "Paired comparisons with common random numbers, 15% of England's size, 15 years; B − A as % of A with 95% CI.", ""]
+    for name, title, pair, metrics in FACTS:
+        path = os.path.join(root, name, "comparison.csv")
+        if not os.path.exists(path):
+            continue
+        rows = {(r["metric"], r["measure"]): r for r in read(path)}
+        n = next(iter(rows.values()))["n"]
+        lines += [f"## {title}", "", f"{pair}, {n} replications", "", "| metric | A | B | B − A (95% CI) |", "|---|---|---|---|"]
+        for metric, measure in metrics:
+            r = rows[(metric, measure)]
+            lo, hi = float(r["rel_ci95_low"] or 0), float(r["rel_ci95_high"] or 0)
+            clear = "" if (lo > 0 or hi < 0) else " (not clear)"
+            lines.append(f"| {metric} ({measure}) | {fmt_num(float(r['mean_a']))} | {fmt_num(float(r['mean_b']))} | "
+                         f"{fmt_pct(float(r['rel_diff'] or 0))} ({fmt_pct(lo)} to {fmt_pct(hi)}){clear} |")
+        lines.append("")
+    lines += ["Fact 2 in this calibration: the squeeze saves council money early and raises exits, spot purchasing, lost trust "
+              "and costs outside the council, but it does not raise local concentration or unit prices (see docs/MODEL.md §4).", ""]
+    with open(os.path.join(root, "FACTS.md"), "w") as f:
+        f.write("\n".join(lines))
+
+
 if __name__ == "__main__":
     main()
+    facts()

@@ -5,7 +5,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh || exit 1
-swift build -c release -Xswiftc -enable-testing || exit 1
+swift build -c release -Xswiftc -enable-testing --build-tests || exit 1
 log=$(mktemp)
 swift test -c release -Xswiftc -enable-testing --disable-swift-testing "$@" 2>&1 | tee "$log"
 unit_status=${PIPESTATUS[0]}
