@@ -76,7 +76,7 @@ def main():
         rows = read(os.path.join(folder, "comparison.csv"))
         data[key] = {
             "rows": {(r["metric"], r["measure"]): r for r in rows},
-            "monthly": read(os.path.join(folder, "comparison_monthly.csv")),
+            "monthly": read(os.path.join(folder, "comparison_monthly.csv")) if os.path.exists(os.path.join(folder, "comparison_monthly.csv")) else [],
             "manifest": json.load(open(os.path.join(folder, "manifest.json"))),
         }
     figs = os.path.join(OUT, "figures")

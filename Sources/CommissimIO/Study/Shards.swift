@@ -140,14 +140,7 @@ final class ShardReader {
     }
 
     func next(months: Int, cols: Int) -> [[Double]] {
-        var rows: [[Double]] = []
-        data.withUnsafeBytes { raw in
-            for m in 0..<months {
-                var row = [Double](repeating: 0, count: cols)
-                for j in 0..<cols { row[j] = raw.loadUnaligned(fromByteOffset: offset + (m * cols + j) * 8, as: Double.self) }
-                rows.append(row)
-            }
-        }
+        let rows = SweepRunner.decode(data, offset: offset, months: months, cols: cols)
         offset += months * cols * 8
         return rows
     }

@@ -144,18 +144,7 @@ public final class SweepRunner {
             try h.truncate(atOffset: UInt64(complete * recordBytes))
             try h.close()
         }
-        data.withUnsafeBytes { raw in
-            for k in 0..<complete {
-                var rows: [[Double]] = []
-                rows.reserveCapacity(months)
-                for m in 0..<months {
-                    var row = [Double](repeating: 0, count: cols)
-                    for j in 0..<cols { row[j] = raw.loadUnaligned(fromByteOffset: k * recordBytes + (m * cols + j) * 8, as: Double.self) }
-                    rows.append(row)
-                }
-                agg.add(rows)
-            }
-        }
+        for k in 0..<complete { agg.add(Self.decode(data, offset: k * recordBytes, months: months, cols: cols)) }
         if complete == study.replications {
             try finishPoint(p, agg)
             agg = PointAggregation(months: p + 1 < self.months.count ? self.months[p + 1] : 0, cols: cols)
@@ -170,6 +159,15 @@ public final class SweepRunner {
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try h.seekToEnd()
         return h
+    }
+
+    /// One run's monthly series from a journal or shard record (months × cols little-endian doubles).
+    static func decode(_ data: Data, offset: Int, months: Int, cols: Int) -> [[Double]] {
+        data.withUnsafeBytes { raw in
+            (0..<months).map { m in
+                (0..<cols).map { j in raw.loadUnaligned(fromByteOffset: offset + (m * cols + j) * 8, as: Double.self) }
+            }
+        }
     }
 
     func append(_ rows: [[Double]], to h: FileHandle) throws {
