@@ -32,7 +32,7 @@ PY
 # ---- Sweep throughput and memory (issue: sweeps on every core) ----
 if [ "${SKIP_SWEEP:-0}" != "1" ]; then
   CORES=$(nproc)
-  REPS="${SWEEP_REPS:-4}"
+  REPS="${SWEEP_REPS:-8}"
   cat > "$OUT/speed.toml" <<TOML
 [study]
 scenario = "$PWD/scenarios/baseline.toml"

@@ -1,3 +1,4 @@
+import CommissimEngine
 @testable import CommissimIO
 @testable import CommissimModel
 import XCTest
@@ -190,5 +191,47 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(p.out, ParameterReference.text(markdown: false))
         let c = try Support.cli(["columns"])
         XCTAssertEqual(c.out, ParameterReference.columns(markdown: false))
+    }
+}
+
+/// No input may crash the program: random values of every kind for random keys either parse into
+/// a runnable scenario or give input errors.
+final class FuzzTests: XCTestCase {
+    func testRandomValuesNeverCrash() throws {
+        let rng = RandomStream(seed: 2026)
+        let values = ["-1", "0", "1", "0.5", "1.3", "37.5", "1e9", "-1e9", "nan", "inf", "-inf", "\"x\"", "\"block\"", "true",
+                      "[]", "[\"price_squeeze\", \"codesign\"]", "[1, 2]", "{ dist = \"lognormal\", mean = 1, sd = 100 }",
+                      "{ dist = \"uniform\", min = 0, max = 1e6 }", "{ dist = \"beta\", mean = 0.9, sd = 0.2 }",
+                      "{ dist = \"gamma\", mean = 0, sd = 1 }", "{ dist = \"normal\", mean = 1e12, sd = 1e12 }", "{ }", "1979-05-27"]
+        let specs = ParameterCatalog.all.filter { !$0.path.hasSuffix(".count") && $0.path != "simulation.months" && $0.path != "simulation.scale" }
+        var parsed = 0, rejected = 0
+        for _ in 0..<300 {
+            let spec = specs[rng.uniformInt(specs.count)]
+            let value = values[rng.uniformInt(values.count)]
+            let parts = spec.path.split(separator: ".").map(String.init)
+            var text = "[simulation]\nmonths = 3\nscale = 0.02\n"
+            switch parts[0] {
+            case "councils":
+                text += parts.count == 3 ? "[policy]\n\(parts[2]) = \(value)\n" : "[[councils]]\ncount = 2\n\(parts[1]) = \(value)\n"
+            case "providers":
+                text += "[[providers]]\ncount = 30\n\(parts[1]) = \(value)\n"
+            case "simulation":
+                text += "\(parts[1]) = \(value)\n"
+            default:
+                text += "[\(parts[0])]\n\(parts[1]) = \(value)\n"
+            }
+            do {
+                let s = try ScenarioParser.parse(text: text, file: "fuzz.toml")
+                let r = Simulation(config: ModelConfig(s)).run()
+                XCTAssertEqual(r.rows.count, 3, text)
+                XCTAssertTrue(r.rows.allSatisfy { $0.allSatisfy(\.isFinite) }, "non-finite output for:\n\(text)")
+                parsed += 1
+            } catch let e as ScenarioErrors {
+                XCTAssertFalse(e.errors.isEmpty)
+                rejected += 1
+            }
+        }
+        XCTAssertGreaterThan(parsed, 30)
+        XCTAssertGreaterThan(rejected, 30)
     }
 }

@@ -206,7 +206,9 @@ public final class SweepRunner {
         let header = (["point", "month", "metric"] + Accumulator.header).joined(separator: ",") + "\n"
         let runsHeader = (["point", "replication", "seed"] + study.parameters + RunSummary.columns).map(CSVFormat.field).joined(separator: ",") + "\n"
         for (path, head, part) in [(summaryPath, header, summaryPart), (runsPath, runsHeader, runsPart)] {
-            fm.createFile(atPath: path, contents: Data(head.utf8))
+            guard fm.createFile(atPath: path, contents: Data(head.utf8)) else {
+                throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot write \(path)")])
+            }
             let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try h.seekToEnd()
             for p in 0..<study.points.count { try h.write(contentsOf: fm.contents(atPath: part(p)) ?? Data()) }
