@@ -123,7 +123,8 @@ def main():
     ax.set_yticklabels(labels, fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.6)
-    ax.set_xlabel("10-year minus 3-year, % of the 3-year value (95% CI)")
+    ax.set_xscale("symlog", linthresh=20)  # investment changes by hundreds of per cent, the rest by a few
+    ax.set_xlabel("10-year minus 3-year, % of 3-year value, 95% CI (log scale beyond ±20%)")
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(os.path.join(figs, "paired_differences.png"), dpi=90)

@@ -77,7 +77,7 @@ public struct Comparison {
         guard done == 2 * R else { return nil }
         var out: [Row] = []
         let names = MetricColumns.all
-        for (j, name) in RunSummary.columns.enumerated() {
+        for j in RunSummary.columns.indices {
             let column = names[j % cols]
             let half = R > 1 ? Confidence.t95(R - 1) * md[j].sd / Double(R).squareRoot() : 0
             out.append(Row(metric: column.name, measure: j < cols ? "end" : "total", unit: column.unit,

@@ -59,7 +59,7 @@ extension SweepRunner {
             offset += size
             done += 1
         }
-        if !fm.fileExists(atPath: journalPath) { fm.createFile(atPath: journalPath, contents: nil) }
+        if !fm.fileExists(atPath: journalPath) { _ = fm.createFile(atPath: journalPath, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: journalPath))
         try handle.truncate(atOffset: UInt64(offset))
         try handle.seekToEnd()

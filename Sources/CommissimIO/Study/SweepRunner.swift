@@ -155,7 +155,7 @@ public final class SweepRunner {
     private func openJournal(_ p: Int) throws -> FileHandle? {
         guard p < study.points.count else { return nil }
         let path = journalPath(p)
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try h.seekToEnd()
         return h
