@@ -39,6 +39,16 @@ final class InvariantTests: XCTestCase {
             }
             XCTAssertEqual(free, market.freePlaces, "month \(market.month)")
             XCTAssertEqual(frames, market.frameworks, "month \(market.month)")
+            // The concentration counts kept by placement match a recount from the children.
+            var pairs: [Int: Int] = [:]
+            for ch in 0..<market.children.alive.count where market.children.alive[ch] && market.children.provider[ch] >= 0 {
+                let j = Int(market.children.provider[ch])
+                if market.providers.kind[j] != .inHouse { pairs[Int(market.children.council[ch]) * 100_000 + j, default: 0] += 1 }
+            }
+            var perCouncil = Array(repeating: 0, count: market.councils.count), squares = perCouncil
+            for (key, n) in pairs { perCouncil[key / 100_000] += n; squares[key / 100_000] += n * n }
+            XCTAssertEqual(perCouncil, market.councilPlaced)
+            XCTAssertEqual(squares, market.councilPlacedSquares)
             // Contract occupancy never exceeds reserved volume.
             for k in 0..<market.contracts.count where market.contracts.active[k] && market.reservesPlaces(k) {
                 XCTAssertLessThanOrEqual(market.contracts.occupied[k], market.contracts.volume[k])

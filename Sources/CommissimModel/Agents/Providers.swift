@@ -56,6 +56,9 @@ public struct Providers: Sendable {
     public var councilTrust: [Float] = []
     /// `providerTrust[c * trustStride + p]`: provider p's trust in council c.
     public var providerTrust: [Float] = []
+    /// `placedPairs[c * trustStride + p]`: children of council c placed with independent provider p
+    /// (kept up to date on every placement, for the local concentration index).
+    public var placedPairs: [UInt16] = []
     /// Row length of the trust matrices (≥ count; doubled and re-laid out when providers outgrow it).
     public var trustStride = 0
     /// Contract ids held by each provider.
@@ -77,15 +80,16 @@ public struct Providers: Sendable {
         revenue.append(0); councilRevenue.append(0); bidCosts.append(0); lastInvestment.append(0); lastCost.append(0); lowUseMonths.append(0)
         if count > trustStride {
             let stride = max(64, 2 * trustStride)
-            func relaid(_ m: [Float]) -> [Float] {
-                var out = [Float](repeating: initialTrust, count: stride * councils)
+            func relaid<T>(_ m: [T], fill: T) -> [T] {
+                var out = [T](repeating: fill, count: stride * councils)
                 for c in 0..<councils where trustStride > 0 {
                     for i in 0..<trustStride { out[c * stride + i] = m[c * trustStride + i] }
                 }
                 return out
             }
-            councilTrust = relaid(councilTrust)
-            providerTrust = relaid(providerTrust)
+            councilTrust = relaid(councilTrust, fill: initialTrust)
+            providerTrust = relaid(providerTrust, fill: initialTrust)
+            placedPairs = relaid(placedPairs, fill: 0)
             trustStride = stride
         }
         contracts.append([])

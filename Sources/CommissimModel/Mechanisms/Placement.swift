@@ -112,6 +112,13 @@ extension Market {
         let b = month + rng.geometric(breakdownHazard(j, child: i, spot: spot))
         children.breakdownMonth[i] = Int32(min(b, Int(Int32.max)))
         providers.occupied[j] += 1
+        if providers.kind[j] != .inHouse {
+            let c = Int(children.council[i]), ix = pair(j, c)
+            let n = Int(providers.placedPairs[ix])
+            councilPlacedSquares[c] += 2 * n + 1
+            councilPlaced[c] += 1
+            providers.placedPairs[ix] = UInt16(n + 1)
+        }
         if ct >= 0 {
             contracts.occupied[ct] += 1
             contracts.members[ct].append(Int32(i))
@@ -128,6 +135,13 @@ extension Market {
         let j = Int(children.provider[i])
         guard j >= 0 else { return }
         providers.occupied[j] -= 1
+        if providers.kind[j] != .inHouse {
+            let c = Int(children.council[i]), ix = pair(j, c)
+            let n = Int(providers.placedPairs[ix])
+            councilPlacedSquares[c] -= 2 * n - 1
+            councilPlaced[c] -= 1
+            providers.placedPairs[ix] = UInt16(n - 1)
+        }
         let ct = Int(children.contract[i])
         if ct >= 0 {
             contracts.occupied[ct] -= 1

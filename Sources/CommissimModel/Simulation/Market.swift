@@ -41,6 +41,11 @@ public final class Market {
     var frameworks: [Int] = []
     @inline(__always) func councilTier(_ c: Int, _ k: Int) -> Int { c * Tier.allCases.count + k }
 
+    /// Per council: children placed with independent providers, and the sum over providers of the
+    /// squared counts (for the Herfindahl index), kept up to date on every placement.
+    var councilPlaced: [Int] = []
+    var councilPlacedSquares: [Int] = []
+
     /// Councils of each region.
     var regionCouncils: [[Int]] = []
     /// Whether the reachable-provider lists must be rebuilt.

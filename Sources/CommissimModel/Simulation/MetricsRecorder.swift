@@ -1,9 +1,6 @@
 /// Turns the market's state at the end of a month into one row of ``MetricColumns``.
 struct MetricsRecorder {
     private(set) var rows: [[Double]] = []
-    /// Scratch: independent children per (council, provider) for the local HHI.
-    private var pairCounts: [UInt16] = []
-    private var touched: [Int] = []
 
     init(months: Int) { rows.reserveCapacity(months) }
 
@@ -33,8 +30,6 @@ struct MetricsRecorder {
         var served = 0, waiting = 0, inHouse = 0, spot = 0, qualitySum = 0.0
         var kindPlaces = Array(repeating: 0.0, count: ProviderKind.allCases.count)
         var lookedAfter = 0, two = 0, threePlus = 0
-        if pairCounts.count < nc * np { pairCounts = Array(repeating: 0, count: nc * (np + np / 2)) }
-        var providerPlaces = Array(repeating: 0, count: np)
         let ch = m.children
         let quality = m.providers.quality, providerKind = m.providers.kind, contractPrice = m.contracts.price
         for i in 0..<ch.alive.count where ch.alive[i] {
@@ -55,10 +50,6 @@ struct MetricsRecorder {
             priceSum[k] += ch.price[i] > 0 ? ch.price[i] : (ct >= 0 ? contractPrice[ct] : 0)
             priceN[k] += 1
             kindPlaces[kind.rawValue] += 1
-            providerPlaces[j] += 1
-            let ix = Int(ch.council[i]) * np + j
-            if pairCounts[ix] == 0 { touched.append(ix) }
-            pairCounts[ix] += 1
         }
         for (k, name) in ParameterCatalog.tiers.enumerated() {
             set("price_\(name)", priceN[k] > 0 ? priceSum[k] / priceN[k] * weekly : 0)
@@ -72,24 +63,20 @@ struct MetricsRecorder {
             m.yearLeaverPlacements = [0, 0, 0]
             for i in 0..<ch.alive.count where ch.alive[i] { m.children.placementsThisYear[i] = ch.provider[i] >= 0 ? 1 : 0 }
         }
-        // Local HHI: per council over its independent placements.
-        var councilTotal = Array(repeating: 0.0, count: nc), councilSq = Array(repeating: 0.0, count: nc)
-        for ix in touched {
-            let c = ix / np, n = Double(pairCounts[ix])
-            councilTotal[c] += n
-            councilSq[c] += n * n
-            pairCounts[ix] = 0
-        }
-        touched.removeAll(keepingCapacity: true)
+        // Local HHI: per council over its independent placements (counts kept by placement).
         var hhiSum = 0.0, hhiN = 0.0
-        for c in 0..<nc where councilTotal[c] > 0 {
-            hhiSum += 10_000 * councilSq[c] / (councilTotal[c] * councilTotal[c])
+        for c in 0..<nc where m.councilPlaced[c] > 0 {
+            let total = Double(m.councilPlaced[c])
+            hhiSum += 10_000 * Double(m.councilPlacedSquares[c]) / (total * total)
             hhiN += 1
         }
         set("hhi_local", hhiN > 0 ? hhiSum / hhiN : 0)
-        let independentPlaced = Double(providerPlaces.reduce(0, +))
-        var national = 0.0
-        for n in providerPlaces where n > 0 { national += Double(n) * Double(n) }
+        var independentPlaced = 0.0, national = 0.0
+        for j in 0..<np where providerKind[j] != .inHouse && m.providers.occupied[j] > 0 {
+            let n = Double(m.providers.occupied[j])
+            independentPlaced += n
+            national += n * n
+        }
         set("hhi_national", independentPlaced > 0 ? 10_000 * national / (independentPlaced * independentPlaced) : 0)
 
         set("referrals", Double(t.referrals))

@@ -22,6 +22,8 @@ extension Market {
         councilSpend = Array(repeating: 0, count: nc)
         freePlaces = Array(repeating: 0, count: nc * Tier.allCases.count)
         frameworks = freePlaces
+        councilPlaced = Array(repeating: 0, count: nc)
+        councilPlacedSquares = councilPlaced
         tightened = Array(repeating: false, count: nc)
         priceIndex = Array(repeating: 0, count: p.regions * Tier.allCases.count)
         shortage = Array(repeating: 0, count: p.regions * Tier.allCases.count)
