@@ -14,7 +14,7 @@
 extension Market {
     /// Contract payments, outcome payments, in-house costs and monitoring costs of the month.
     func runContractPayments() {
-        for k in 0..<contracts.count where contracts.active[k] && reservesPlaces(k) {
+        for k in activeContracts where reservesPlaces(k) {
             let c = contracts.council[k], i = contracts.provider[k]
             let full = contracts.price[k] * Double(contracts.volume[k])
             let upfront = contracts.form[k] == .outcome ? policy(c).outcomeUpfrontShare : 1
@@ -29,7 +29,7 @@ extension Market {
             providers.councilRevenue[i] += pay
             if contracts.form[k] == .outcome && contracts.financed[k] { advanceFromInvestor(provider: i, amount: full - pay) }
         }
-        for k in 0..<contracts.count where contracts.active[k] {
+        for k in activeContracts {
             let c = contracts.council[k], i = contracts.provider[k]
             let trust = Double(providers.councilTrust[pair(i, c)])
             let cost = p.monitoringCost * (1 - p.monitoringDiscount * trust) * (contracts.form[k] == .grant ? 0.5 : 1)

@@ -52,7 +52,7 @@ extension Market {
     /// Monthly trust updates: monitoring, payment conduct and staff turnover.
     func runTrust() {
         let nc = councils.count
-        for k in 0..<contracts.count where contracts.active[k] {
+        for k in activeContracts {
             let c = contracts.council[k], i = contracts.provider[k]
             let ix = pair(i, c)
             // The council's monitoring: a noisy observation of quality.

@@ -46,6 +46,9 @@ public final class Market {
     var councilPlaced: [Int] = []
     var councilPlacedSquares: [Int] = []
 
+    /// Ids of contracts in force, ascending (monthly loops visit them in id order, as a scan would).
+    var activeContracts: [Int] = []
+
     /// Councils of each region.
     var regionCouncils: [[Int]] = []
     /// Whether the reachable-provider lists must be rebuilt.
