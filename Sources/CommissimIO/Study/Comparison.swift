@@ -110,7 +110,7 @@ public struct Comparison {
     public static func headline(_ rows: [Row]) -> [Row] {
         let byName = Dictionary(grouping: rows, by: \.metric)
         return MetricColumns.all.compactMap { c in
-            byName[c.name]?.first { $0.measure == (RunSummary.isFlow(c) ? "total" : "end") }
+            byName[c.name]?.first { $0.measure == (c.isFlow ? "total" : "end") }
         }.filter { !["month", "year"].contains($0.metric) }
     }
 

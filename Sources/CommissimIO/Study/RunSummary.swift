@@ -21,12 +21,6 @@ public enum RunSummary {
         }
         return end + total
     }
-
-    /// Whether a metric is a flow (compare totals) rather than a level (compare end values).
-    public static func isFlow(_ column: MetricColumn) -> Bool {
-        column.unit.contains("/month") || ["providers", "children", "placements", "tenders", "contracts", "£"].contains(column.unit) && !column.name.hasPrefix("n_")
-            && !["children_served", "children_waiting", "children_in_house", "children_spot", "unmet_need", "providers", "contracts_active", "investor_outstanding"].contains(column.name)
-    }
 }
 
 /// Statistics of one quantity across replications: streaming moments and P² quantiles.

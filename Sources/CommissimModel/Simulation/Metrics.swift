@@ -4,6 +4,10 @@ public struct MetricColumn: Sendable {
     public let name: String
     public let unit: String
     public let meaning: String
+
+    /// An amount per month (summed over a run when runs are compared), as opposed to a level at
+    /// month end (compared by its mean over the last year).
+    public var isFlow: Bool { unit.hasSuffix("/month") || meaning.contains("this month") }
 }
 
 /// The columns of the monthly CSV, in order.
@@ -39,7 +43,7 @@ public enum MetricColumns {
             col("children_waiting", "children", "children waiting for a placement at month end"),
             col("children_in_house", "children", "children placed with in-house services"),
             col("children_spot", "children", "children on spot or framework placements"),
-            col("unmet_need", "children", "children waiting plus referrals screened out this month"),
+            col("unmet_need", "children", "children waiting at month end plus referrals screened out in the month"),
             col("new_spot_placements", "children", "spot purchases made this month"),
             col("breakdowns", "placements", "placement breakdowns this month, including moves forced by provider exit"),
             col("moves_from_exits", "placements", "placements ended because the provider exited"),
