@@ -206,6 +206,7 @@ final class StudyTests: XCTestCase {
         let one = c1.run(threads: 1)!, two = c1.run(threads: 2)!
         XCTAssertEqual(Comparison.csv(one.rows), Comparison.csv(two.rows))
         XCTAssertEqual(one.monthly, two.monthly)
+        XCTAssertTrue(one.monthly.hasPrefix("month,metric,mean_a,a_ci95_low,a_ci95_high,mean_b,b_ci95_low,b_ci95_high,diff,ci95_low,ci95_high\n"))
         let table = Comparison.table(one.rows, nameA: "3", nameB: "10")
         XCTAssertTrue(table.contains("95% CI"))
     }

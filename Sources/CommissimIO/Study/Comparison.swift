@@ -83,13 +83,15 @@ public struct Comparison {
             out.append(Row(metric: column.name, measure: j < cols ? "end" : "total", unit: column.unit,
                            meanA: ma[j].mean, meanB: mb[j].mean, diff: md[j].mean, low: md[j].mean - half, high: md[j].mean + half, n: R))
         }
-        var m = "month,metric,mean_a,mean_b,diff,ci95_low,ci95_high\n"
+        var m = "month,metric,mean_a,a_ci95_low,a_ci95_high,mean_b,b_ci95_low,b_ci95_high,diff,ci95_low,ci95_high\n"
+        let t = R > 1 ? Confidence.t95(R - 1) / Double(R).squareRoot() : 0
         for month in 0..<months {
             for j in 0..<cols {
-                let d = monthly[month * cols + j]
-                let half = R > 1 ? Confidence.t95(R - 1) * d.sd / Double(R).squareRoot() : 0
+                let ix = month * cols + j
+                let d = monthly[ix], ea = monthlyA[ix], eb = monthlyB[ix]
                 m += "\(month + 1),\(MetricColumns.names[j]),"
-                m += [monthlyA[month * cols + j].mean, monthlyB[month * cols + j].mean, d.mean, d.mean - half, d.mean + half].map(CSVFormat.number).joined(separator: ",") + "\n"
+                m += [ea.mean, ea.mean - t * ea.sd, ea.mean + t * ea.sd, eb.mean, eb.mean - t * eb.sd, eb.mean + t * eb.sd,
+                      d.mean, d.mean - t * d.sd, d.mean + t * d.sd].map(CSVFormat.number).joined(separator: ",") + "\n"
             }
         }
         return Result(rows: out, monthly: m, runs: runs)
