@@ -4,6 +4,9 @@ import CGSL
 public enum GeneratorKind: String, CaseIterable, Sendable {
     case mt19937, taus2, ranlxd1, ranlxs0, gfsr4
 
+    /// GSL's name of the generator (as written into manifests).
+    public var gslName: String { String(cString: gslType.pointee.name) }
+
     var gslType: UnsafePointer<gsl_rng_type> {
         switch self {
         case .mt19937: return commissim_rng_mt19937()

@@ -129,7 +129,7 @@ struct CompareCommand: ParsableCommand {
         try folder.write("b.resolved.toml", sb.tomlText(header: "# Arm B (\(b)), resolved\n"))
         var manifest = Manifest(command: CommandLine.arguments, scenarioFile: a, scenarioText: ta, scenario: sa, seed: base,
                                 runSeeds: (0..<replications).map(cmp.runSeed),
-                                generator: RandomStream(seed: 1, kind: GeneratorKind(rawValue: ModelConfig(sa).generator) ?? .mt19937).generatorName,
+                                generator: (GeneratorKind(rawValue: ModelConfig(sa).generator) ?? .mt19937).gslName,
                                 outputs: [("comparison.csv", "paired differences B − A per metric, end and total, 95% CI"),
                                           ("comparison_monthly.csv", "monthly paired differences"), ("runs.csv", "one row per run")])
         manifest.extra = [("scenario_b_file", .string(b)), ("scenario_b_fingerprint", .string(Fingerprint.of(tb))),
