@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "results/contract_length"
+TRIM = "--trim" in sys.argv
 CONDITIONS = [("baseline", "Baseline"), ("austerity", "Austerity (28% over four years)")]
 MIDDLE = [("baseline_5plus2", "Baseline: five-plus-two against three-year"),
           ("austerity_5plus2", "Austerity: five-plus-two against three-year")]
@@ -46,6 +47,7 @@ KEY = [
     ("investment", "total", "Providers' investment", "market", "up"),
     ("external_costs_committed", "total", "Costs falling outside the council (justice, welfare)", "public purse", "down"),
 ]
+LABELS = {"baseline_5plus2": ("3-year", "5+2"), "austerity_5plus2": ("3-year", "5+2")}
 PLOTS = ["outcome_mean", "breakdowns", "spend", "external_costs", "investment", "n_small_charity", "hhi_local", "trust_provider_all"]
 
 
@@ -79,17 +81,32 @@ def main():
             "monthly": read(os.path.join(folder, "comparison_monthly.csv")) if os.path.exists(os.path.join(folder, "comparison_monthly.csv")) else [],
             "manifest": json.load(open(os.path.join(folder, "manifest.json"))),
         }
+    if TRIM:  # keep only the plotted metrics' monthly rows (small committed results)
+        for key in data:
+            path = os.path.join(OUT, key, "comparison_monthly.csv")
+            if os.path.exists(path):
+                rows = [r for r in data[key]["monthly"] if r["metric"] in PLOTS]
+                with open(path, "w", newline="") as f:
+                    w = csv.DictWriter(f, fieldnames=list(data[key]["monthly"][0].keys()))
+                    w.writeheader()
+                    w.writerows(rows)
+                data[key]["monthly"] = rows
     figs = os.path.join(OUT, "figures")
     os.makedirs(figs, exist_ok=True)
 
-    # Time series: levels of both regimes, and the paired difference with its 95% CI band.
-    for metric in PLOTS:
-        fig, axes = plt.subplots(len(CONDITIONS), 2, figsize=(11, 3.2 * len(CONDITIONS)), squeeze=False)
-        for i, (key, title) in enumerate(CONDITIONS):
-            m = [r for r in data[key]["monthly"] if r["metric"] == metric]
+    # Time series: levels of both regimes with 95% CI bands, and the paired difference with its band.
+    def series_figure(metric, groups, filename):
+        groups = [(k, t) for k, t in groups if data[k]["monthly"]]
+        if not groups:
+            return
+        fig, axes = plt.subplots(len(groups), 2, figsize=(11, 3.2 * len(groups)), squeeze=False)
+        for i, (key, title) in enumerate(groups):
+            # From the second month: the first month's leavers are a handful of unserved children.
+            m = [r for r in data[key]["monthly"] if r["metric"] == metric][1:]
             t = [int(r["month"]) / 12 for r in m]
+            names = LABELS.get(key, ("3-year contracts", "10-year contracts"))
             ax = axes[i][0]
-            for arm, label, color in (("a", "3-year contracts", "#c0504d"), ("b", "10-year contracts", "#1f77b4")):
+            for arm, label, color in (("a", names[0], "#c0504d"), ("b", names[1], "#1f77b4")):
                 ax.plot(t, [float(r[f"mean_{arm}"]) for r in m], label=label, color=color)
                 if f"{arm}_ci95_low" in m[0]:
                     ax.fill_between(t, [float(r[f"{arm}_ci95_low"]) for r in m], [float(r[f"{arm}_ci95_high"]) for r in m],
@@ -100,14 +117,18 @@ def main():
             ax = axes[i][1]
             d = [float(r["diff"]) for r in m]
             ax.fill_between(t, [float(r["ci95_low"]) for r in m], [float(r["ci95_high"]) for r in m], color="#1f77b4", alpha=0.25, label="95% CI")
-            ax.plot(t, d, color="#1f77b4", label="10-year minus 3-year")
+            ax.plot(t, d, color="#1f77b4", label=f"{names[1]} minus {names[0]}")
             ax.axhline(0, color="black", lw=0.6)
             ax.set_title(f"{title}: paired difference", fontsize=9)
             ax.set_xlabel("year")
             ax.legend(fontsize=8)
         fig.tight_layout()
-        fig.savefig(os.path.join(figs, f"{metric}.png"), dpi=90)
+        fig.savefig(os.path.join(figs, filename), dpi=90)
         plt.close(fig)
+
+    for metric in PLOTS:
+        series_figure(metric, CONDITIONS, f"{metric}.png")
+        series_figure(metric, MIDDLE + STRATEGIES, f"{metric}_middle_and_strategies.png")
 
     # Bars: relative paired differences with CIs for the key metrics.
     fig, ax = plt.subplots(figsize=(9, 6))
@@ -149,7 +170,8 @@ def main():
         "[`scenarios/ten_year.toml`](../../scenarios/ten_year.toml) (England-like market, 20 years).",
         "- Austerity: [`scenarios/austerity.toml`](../../scenarios/austerity.toml) (28% cut over four years, front-loaded, "
         "with price squeeze, lowest-price tendering and decommissioning under pressure) with `policy.contract_months` 36 against 120.",
-        "- Each folder holds `comparison.csv` (every metric), `comparison_monthly.csv`, `runs.csv`, the resolved scenarios and `manifest.json`.",
+        "- Each folder holds `comparison.csv` (every metric), `comparison_monthly.csv` (the plotted metrics, by month), `runs.csv`, "
+        "the resolved scenarios and `manifest.json`; `commissim compare` with the command line in the manifest regenerates every file.",
         "",
         "## Findings",
         "",
@@ -190,6 +212,10 @@ def main():
     lines += ["## Pictures", "", "![paired differences](figures/paired_differences.png)", ""]
     for metric in PLOTS:
         lines += [f"![{metric}](figures/{metric}.png)", ""]
+    lines += ["### Five-plus-two and the strategies", ""]
+    for metric in PLOTS:
+        if os.path.exists(os.path.join(figs, f"{metric}_middle_and_strategies.png")):
+            lines += [f"![{metric}, five-plus-two and strategies](figures/{metric}_middle_and_strategies.png)", ""]
     lines += [
         "## Limits of the model",
         "",

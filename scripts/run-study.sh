@@ -48,7 +48,7 @@ fact fact6_rising_demand scenarios/three_year.toml scenarios/rising_demand.toml
 echo "robustness ($ROBUST Latin-hypercube samples of uncertain parameters):" >&2
 .venv/bin/python scripts/robustness.py "$BIN" "$OUT/robustness" "$ROBUST"
 
-# Keep the committed results small: monthly differences only where the report plots them.
-find "$OUT" results/stylised_facts -name comparison_monthly.csv ! -path "$OUT/baseline/*" ! -path "$OUT/austerity/*" -delete
-.venv/bin/python scripts/report.py "$OUT"
+# Keep the committed results small: monthly series only for the metrics the report plots.
+find results/stylised_facts -name comparison_monthly.csv -delete
+.venv/bin/python scripts/report.py "$OUT" --trim
 echo "wrote $OUT/REPORT.md and results/stylised_facts/FACTS.md" >&2
