@@ -8,6 +8,12 @@ import TOMLKit
 public enum ScenarioParser {
     /// Parses the scenario at `path`; throws every problem found, first by line.
     public static func parse(file path: String) throws -> ResolvedScenario {
+        try parse(text: readText(path), file: path)
+    }
+
+    /// The UTF-8 text of an input file (scenario or study); a missing, unreadable or non-text file is
+    /// an input error naming the file.
+    public static func readText(_ path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil,
@@ -17,7 +23,7 @@ public enum ScenarioParser {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil, message: "the file is not UTF-8 text", fix: "save it as UTF-8")])
         }
-        return try parse(text: text, file: path)
+        return text
     }
 
     /// Parses scenario `text`; `file` names it in messages.

@@ -14,9 +14,8 @@ func failWithInputErrors(_ error: Error) -> Never {
 /// Reads and parses a scenario, exiting with status 2 on any problem.
 func loadScenario(_ path: String) -> (scenario: ResolvedScenario, text: String) {
     do {
-        let s = try ScenarioParser.parse(file: path)
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return (s, text)
+        let text = try ScenarioParser.readText(path)
+        return (try ScenarioParser.parse(text: text, file: path), text)
     } catch {
         failWithInputErrors(error)
     }

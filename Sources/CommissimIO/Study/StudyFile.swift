@@ -59,12 +59,7 @@ public struct Study: Sendable {
 extension Study {
     /// Reads a study file; throws ``ScenarioErrors`` naming file, line and key.
     public static func load(_ path: String) throws -> Study {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil, message: exists ? "cannot read the file" : "no such file",
-                                                fix: exists ? "check its permissions" : "check the path (scenarios/ holds examples)")])
-        }
-        return try parse(text: text, file: path)
+        try parse(text: ScenarioParser.readText(path), file: path)
     }
 
     public static func parse(text: String, file: String) throws -> Study {
@@ -110,9 +105,13 @@ extension Study {
         if let sf = st["scenario"]?.string {
             let dir = URL(fileURLWithPath: file).deletingLastPathComponent()
             scenarioFile = sf.hasPrefix("/") ? sf : dir.appendingPathComponent(sf).path
-            scenarioText = (try? String(contentsOfFile: scenarioFile, encoding: .utf8)) ?? ""
-            do { base = try ScenarioParser.parse(file: scenarioFile) } catch let e as ScenarioErrors {
+            do {
+                scenarioText = try ScenarioParser.readText(scenarioFile)
+                base = try ScenarioParser.parse(text: scenarioText, file: scenarioFile)
+            } catch let e as ScenarioErrors {
                 r.errors.append(contentsOf: e.errors)
+            } catch {
+                r.errors.append(ScenarioError(file: scenarioFile, line: nil, key: nil, message: "\(error)"))
             }
         } else {
             r.fail("study", key: "study.scenario", "missing", fix: "add scenario = \"baseline.toml\" (a path relative to the study file)")
