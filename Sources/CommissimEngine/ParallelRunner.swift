@@ -16,60 +16,11 @@ public struct ParallelRunner: Sendable {
     }
 
     /// Runs `job(i)` for every `i` in `0..<count` and returns the results indexed by `i`.
-    /// `onFinish(i, result)` is called under a lock as each job finishes (in completion order).
-    public func map<T: Sendable>(
-        _ count: Int,
-        job: @escaping @Sendable (Int) -> T,
-        onFinish: (@Sendable (Int, T) -> Void)? = nil
-    ) -> [T] {
-        guard count > 0 else { return [] }
-        let box = ResultBox<T>(count: count)
-        let workers = min(threads, count)
-        if workers == 1 {
-            for i in 0..<count {
-                let r = job(i)
-                box.store(i, r, onFinish)
-            }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while let i = box.nextIndex() {
-                    let r = job(i)
-                    box.store(i, r, onFinish)
-                }
-            }
-        }
-        return box.results()
-    }
-}
-
-/// Shared state of one `ParallelRunner.map` call, guarded by a lock.
-private final class ResultBox<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private let count: Int
-    private var slots: [T?]
-
-    init(count: Int) {
-        self.count = count
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func nextIndex() -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func store(_ i: Int, _ value: T, _ onFinish: ((Int, T) -> Void)?) {
-        lock.lock(); defer { lock.unlock() }
-        slots[i] = value
-        onFinish?(i, value)
-    }
-
-    func results() -> [T] {
-        lock.lock(); defer { lock.unlock() }
-        return slots.map { $0! }
+    public func map<T>(_ count: Int, job: @escaping @Sendable (Int) -> T) -> [T] {
+        var results: [T] = []
+        results.reserveCapacity(count)
+        forEachOrdered(count: count, job: job) { _, r in results.append(r) }
+        return results
     }
 }
 

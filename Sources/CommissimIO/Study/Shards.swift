@@ -44,7 +44,7 @@ extension SweepRunner {
         let fm = FileManager.default
         try prepare()
         let mine = Shards.runs(total: study.runCount, index: shard.index, count: shard.count)
-        let journalPath = partialPath + "/shard.journal"
+        let journalPath = partial + "/shard.journal"
         if let info = Shards.read(out), info.fingerprint == study.fingerprint, info.index == shard.index, info.count == shard.count,
            fm.fileExists(atPath: out + "/shard.bin") {
             progress?.start(total: mine.count, done: mine.count)
@@ -86,7 +86,7 @@ extension SweepRunner {
             throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot publish shard.bin: \(String(cString: strerror(errno)))")])
         }
         try Shards.write(.init(fingerprint: study.fingerprint, index: shard.index, count: shard.count, runs: mine.count, version: CommissimVersion.string), to: out)
-        try fm.removeItem(atPath: partialPath)
+        try fm.removeItem(atPath: partial)
         return .finished
     }
 

@@ -22,7 +22,6 @@ public final class SweepRunner {
     public var shard: (index: Int, count: Int)?
 
     var partial: String { out + "/.partial" }
-    var partialPath: String { partial }
     /// Months of each point (a study may vary `simulation.months`).
     private let months: [Int]
     private let cols = MetricColumns.names.count
