@@ -17,7 +17,7 @@ final class InvariantTests: XCTestCase {
             // Children are conserved: last month's + accepted referrals − leavers.
             XCTAssertEqual(market.children.living, living + t.accepted - t.leavers, "month \(market.month)")
             living = market.children.living
-            let placed = (0..<market.children.alive.count).filter { market.children.alive[$0] && market.children.provider[$0] >= 0 }.count
+            let placed = (0..<market.children.count).filter { market.children[$0].alive && market.children[$0].provider >= 0 }.count
             let waiting = market.councils.waiting.reduce(0) { $0 + $1.count }
             XCTAssertEqual(placed + waiting, living, "every living child is placed or waiting (month \(market.month))")
             // Council payments equal providers' revenue from councils (contracts, spot, outcome payments).
@@ -41,9 +41,9 @@ final class InvariantTests: XCTestCase {
             XCTAssertEqual(frames, market.frameworks, "month \(market.month)")
             // The concentration counts kept by placement match a recount from the children.
             var pairs: [Int: Int] = [:]
-            for ch in 0..<market.children.alive.count where market.children.alive[ch] && market.children.provider[ch] >= 0 {
-                let j = Int(market.children.provider[ch])
-                if market.providers.kind[j] != .inHouse { pairs[Int(market.children.council[ch]) * 100_000 + j, default: 0] += 1 }
+            for ch in 0..<market.children.count where market.children[ch].alive && market.children[ch].provider >= 0 {
+                let j = Int(market.children[ch].provider)
+                if market.providers.kind[j] != .inHouse { pairs[Int(market.children[ch].council) * 100_000 + j, default: 0] += 1 }
             }
             var perCouncil = Array(repeating: 0, count: market.councils.count), squares = perCouncil
             for (key, n) in pairs { perCouncil[key / 100_000] += n; squares[key / 100_000] += n * n }
@@ -52,7 +52,27 @@ final class InvariantTests: XCTestCase {
             // Contract occupancy never exceeds reserved volume.
             for k in 0..<market.contracts.count where market.contracts.active[k] && market.reservesPlaces(k) {
                 XCTAssertLessThanOrEqual(market.contracts.occupied[k], market.contracts.volume[k])
-                XCTAssertEqual(market.contracts.occupied[k], market.contracts.members[k].count)
+                XCTAssertEqual(market.contracts.occupied[k], market.members(of: k).count)
+            }
+            // The census kept by placement (read by the metrics) matches a recount from the children,
+            // and each provider's list of children holds exactly the children placed with it.
+            var byPlacements = [0, 0, 0, 0], feePaying = 0, feeSum = [0.0, 0.0, 0.0]
+            var feeFree = Array(repeating: 0, count: market.contracts.count), withProvider = Array(repeating: 0, count: market.providers.count)
+            for child in market.children.records where child.alive {
+                if child.tier != UInt8(Tier.familySupport.rawValue) { byPlacements[min(3, Int(child.placementsThisYear))] += 1 }
+                guard child.provider >= 0 else { continue }
+                withProvider[Int(child.provider)] += 1
+                if child.price > 0 { feePaying += 1; feeSum[Int(child.tier)] += child.price } else if child.contract >= 0 { feeFree[Int(child.contract)] += 1 }
+            }
+            XCTAssertEqual(byPlacements, market.census.lookedAfterByPlacements, "month \(market.month)")
+            XCTAssertEqual(feePaying, market.census.feePaying, "month \(market.month)")
+            for k in 0..<3 { XCTAssertEqual(feeSum[k], market.census.feeSum[k], accuracy: 1e-9 * max(1, feeSum[k])) }
+            XCTAssertEqual(feeFree, market.contracts.feeFree, "month \(market.month)")
+            XCTAssertEqual(withProvider, market.providers.occupied, "month \(market.month)")
+            for j in 0..<market.providers.count where market.providers.occupied[j] > 0 {
+                let listed = market.children(of: j)
+                XCTAssertEqual(listed.count, market.providers.occupied[j])
+                XCTAssertTrue(listed.allSatisfy { market.children[$0].provider == Int32(j) })
             }
             recorder.record(market)
             market.month += 1

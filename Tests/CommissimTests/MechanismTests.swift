@@ -108,7 +108,7 @@ final class MechanismTests: XCTestCase {
         market.runExits()
         XCTAssertFalse(market.providers.alive[i])
         XCTAssertEqual(market.providers.occupied[i], 0)
-        let stillThere = (0..<market.children.alive.count).filter { market.children.alive[$0] && market.children.provider[$0] == Int32(i) }
+        let stillThere = (0..<market.children.count).filter { market.children[$0].alive && market.children[$0].provider == Int32(i) }
         XCTAssertTrue(stillThere.isEmpty, "every child moved")
         XCTAssertEqual(market.tally.displaced, placed, "each move counted as a breakdown")
         XCTAssertEqual(market.children.living, before, "no child lost")

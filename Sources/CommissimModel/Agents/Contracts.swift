@@ -27,8 +27,11 @@ public struct Contracts: Sendable {
     public var financed: [Bool] = []
     /// Provider unit cost at the last price review (for shared savings).
     public var reviewCost: [Double] = []
-    /// Children placed on it.
-    public var members: [[Int32]] = []
+    /// First and last child (−1 when none) of its roster of children (see ``Market/members(of:)``).
+    public var firstOnRoster: [Int32] = []
+    public var lastOnRoster: [Int32] = []
+    /// Children placed on it without a fee of their own (paid through the contract price).
+    public var feeFree: [Int] = []
 
     mutating func append(council c: Int, provider p: Int, tier t: Int, volume v: Int, price pr: Double, form f: PaymentForm,
                          outcomeSpec os: Bool, start s: Int, end e: Int, extension x: Int, codesign cd: Bool,
@@ -36,7 +39,8 @@ public struct Contracts: Sendable {
         council.append(c); provider.append(p); tier.append(t); volume.append(v); price.append(pr); form.append(f)
         outcomeSpec.append(os); start.append(s); end.append(e); extensionLeft.append(x); active.append(true)
         occupied.append(0); codesign.append(cd); collaborative.append(col); financed.append(fin); reviewCost.append(rc)
-        members.append([])
+        feeFree.append(0)
+        firstOnRoster.append(-1); lastOnRoster.append(-1)
         count += 1
         return count - 1
     }

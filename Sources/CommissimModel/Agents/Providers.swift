@@ -63,6 +63,10 @@ public struct Providers: Sendable {
     public var trustStride = 0
     /// Contract ids held by each provider.
     public var contracts: [[Int]] = []
+    /// First and last child (−1 when none) of each provider's roster of children placed off
+    /// contract (see ``Market/members(of:)``).
+    public var firstOffContract: [Int32] = []
+    public var lastOffContract: [Int32] = []
 
     mutating func append(kind k: ProviderKind, group g: Int, tier t: Int, reach r: Int, home: Int, region reg: Int,
                          month: Int, capacity cap: Int, reserves res: Double, quality q: Double, costFactor cf: Double,
@@ -93,5 +97,6 @@ public struct Providers: Sendable {
             trustStride = stride
         }
         contracts.append([])
+        firstOffContract.append(-1); lastOffContract.append(-1)
     }
 }

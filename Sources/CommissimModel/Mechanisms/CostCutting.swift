@@ -59,10 +59,11 @@ extension Market {
             if s.contains(.decommission) { terminateLeastTrusted(c) }
         }
         // Spot and framework fees: cut under a squeeze, otherwise uplifted with inflation.
-        for i in 0..<children.alive.count where children.alive[i] && children.price[i] > 0 {
-            let c = Int(children.council[i])
-            children.price[i] *= spotFactor[c] < 1 ? spotFactor[c] : (policy(c).uplift ? uplift : 1)
+        for i in 0..<children.count where children[i].alive && children[i].price > 0 {
+            let c = Int(children[i].council)
+            children[i].price *= spotFactor[c] < 1 ? spotFactor[c] : (policy(c).uplift ? uplift : 1)
         }
+        recountFees()
     }
 
     private func terminateLeastTrusted(_ c: Int) {

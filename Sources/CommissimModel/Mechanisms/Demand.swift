@@ -34,7 +34,7 @@ extension Market {
                         continue
                     }
                     tally.accepted += 1
-                    let i = children.add(council: c, tier: k, month: month)
+                    let i = admit(council: c, tier: k)
                     councils.waiting[c].append(Int32(i))
                 }
             }

@@ -20,7 +20,7 @@ extension Market {
             occ[rt] += Double(providers.occupied[i])
         }
         for c in 0..<councils.count {
-            for child in councils.waiting[c] { wait[regionTier(councils.region[c], Int(children.tier[Int(child)]))] += 1 }
+            for child in councils.waiting[c] { wait[regionTier(councils.region[c], Int(children[Int(child)].tier))] += 1 }
         }
         for rt in 0..<n {
             let u = cap[rt] > 0 ? occ[rt] / cap[rt] : 1
@@ -31,21 +31,21 @@ extension Market {
     /// Removes the providers that decided to exit this month.
     func runExits() {
         guard !exiting.isEmpty else { return }
-        var leaving = Array(repeating: false, count: providers.count)
         for i in exiting {
             providers.alive[i] = false
             providers.exitMonth[i] = month
             tally.exits[providers.kind[i].rawValue] += 1
-            leaving[i] = true
             for k in providers.contracts[i] { endContract(k, early: false) }
         }
-        // Every child with an exiting provider moves: a placement breakdown.
-        for ch in 0..<children.alive.count where children.alive[ch] && children.provider[ch] >= 0 && leaving[Int(children.provider[ch])] {
+        // Every child with an exiting provider moves: a placement breakdown (in slot order).
+        var moving: [Int] = []
+        for i in exiting { moving += offContractChildren(of: i) } // their contracts have ended above
+        for ch in moving.sorted() {
             detach(ch)
-            children.breakdowns[ch] &+= 1
+            children[ch].breakdowns &+= 1
             tally.breakdowns += 1
             tally.displaced += 1
-            councils.waiting[Int(children.council[ch])].insert(Int32(ch), at: 0)
+            councils.waiting[Int(children[ch].council)].insert(Int32(ch), at: 0)
         }
         exiting.removeAll()
         reachDirty = true

@@ -12,7 +12,7 @@ extension Market {
     func scheduleOutcomePayment(contract ct: Int, child i: Int, outcome o: Double) {
         let c = contracts.council[ct]
         let deferred = 1 - policy(c).outcomeUpfrontShare
-        let months = Double(month - Int(children.placementStart[i]) + 1)
+        let months = Double(month - Int(children[i].placementStart) + 1)
         let amount = deferred * contracts.price[ct] * months * min(1.5, o / max(0.01, p.outcomeTarget))
         pendingOutcomePayments.append((due: month + p.outcomeLag, contract: ct, amount: amount))
     }

@@ -17,12 +17,12 @@ extension Market {
             var still: [Int32] = []
             for child in councils.waiting[c] {
                 let i = Int(child)
-                if children.exitMonth[i] <= Int32(month) {
+                if children[i].exitMonth <= Int32(month) {
                     leave(i) // need ended while waiting to be placed again
                     continue
                 }
                 if place(i) { continue }
-                if rng.bernoulli(1 / p.duration[Int(children.tier[i])]) {
+                if rng.bernoulli(1 / p.duration[Int(children[i].tier)]) {
                     leave(i)
                 } else {
                     still.append(child)
@@ -34,7 +34,7 @@ extension Market {
 
     /// Tries to place child `i`; returns whether it was placed.
     func place(_ i: Int) -> Bool {
-        let c = Int(children.council[i]), k = Int(children.tier[i])
+        let c = Int(children[i].council), k = Int(children[i].tier)
         let ck = councilTier(c, k)
         if freePlaces[ck] > 0 || frameworks[ck] > 0 {
         for ct in councils.contracts[c] where contracts.tier[ct] == k && contracts.active[ct] {
@@ -91,29 +91,33 @@ extension Market {
         return unitCost(j) * (1 + m + p.spotPremium)
     }
 
-    /// Monthly breakdown hazard of a placement with provider `j`.
-    @inline(__always) func breakdownHazard(_ j: Int, child i: Int, spot: Bool) -> Double {
+    /// Monthly breakdown hazard of a placement with provider `j` for a child with `breakdowns` so far.
+    @inline(__always) func breakdownHazard(_ j: Int, breakdowns: UInt16, spot: Bool) -> Double {
         let h = p.breakdownRate * exp(-p.qualitySensitivity * (providers.quality[j] - 0.5)) * (spot ? p.spotBreakdownFactor : 1)
-        return min(1, h * (1 + p.instability * Double(min(children.breakdowns[i], 4))))
+        return min(1, h * (1 + p.instability * Double(min(breakdowns, 4))))
     }
 
     /// Starts child `i`'s placement with provider `j`.
     func assign(_ i: Int, provider j: Int, contract ct: Int, price: Double, spot: Bool) {
-        children.provider[i] = Int32(j)
-        children.contract[i] = Int32(ct)
-        children.price[i] = price
-        children.spot[i] = spot
-        children.placementStart[i] = Int32(month)
-        children.placements[i] &+= 1
-        children.placementsThisYear[i] &+= 1
-        if children.exitMonth[i] == Int32.max {
-            children.exitMonth[i] = Int32(month + rng.geometric(1 / p.duration[Int(children.tier[i])]))
+        var child = children[i]
+        child.provider = Int32(j)
+        child.contract = Int32(ct)
+        child.price = price
+        child.spot = spot
+        child.placementStart = Int32(month)
+        child.placements &+= 1
+        child.placementsThisYear &+= 1
+        if child.exitMonth == Int32.max {
+            child.exitMonth = Int32(month + rng.geometric(1 / p.duration[Int(child.tier)]))
         }
-        let b = month + rng.geometric(breakdownHazard(j, child: i, spot: spot))
-        children.breakdownMonth[i] = Int32(min(b, Int(Int32.max)))
+        let b = month + rng.geometric(breakdownHazard(j, breakdowns: child.breakdowns, spot: spot))
+        child.breakdownMonth = Int32(min(b, Int(Int32.max)))
+        children[i] = child
+        censusPlaced(i, tier: Int(child.tier), contract: ct, price: price, placementsThisYear: child.placementsThisYear)
         providers.occupied[j] += 1
+        linkChild(i, provider: j, contract: ct)
         if providers.kind[j] != .inHouse {
-            let c = Int(children.council[i]), ix = pair(j, c)
+            let c = Int(child.council), ix = pair(j, c)
             let n = Int(providers.placedPairs[ix])
             councilPlacedSquares[c] += 2 * n + 1
             councilPlaced[c] += 1
@@ -121,7 +125,6 @@ extension Market {
         }
         if ct >= 0 {
             contracts.occupied[ct] += 1
-            contracts.members[ct].append(Int32(i))
             if reservesPlaces(ct) {
                 providers.blockOccupied[j] += 1
                 freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] -= 1
@@ -132,29 +135,94 @@ extension Market {
 
     /// Ends child `i`'s current placement (leaving, breakdown or provider exit).
     func detach(_ i: Int) {
-        let j = Int(children.provider[i])
+        var child = children[i]
+        let j = Int(child.provider)
         guard j >= 0 else { return }
+        let ct = Int(child.contract)
+        censusDetached(tier: Int(child.tier), contract: ct, price: child.price)
+        unlinkChild(i, provider: j, contract: ct)
+        child = children[i]
+        child.provider = -1
+        child.contract = -1
+        child.price = 0
+        child.spot = false
+        child.breakdownMonth = Int32.max
+        children[i] = child
         providers.occupied[j] -= 1
         if providers.kind[j] != .inHouse {
-            let c = Int(children.council[i]), ix = pair(j, c)
+            let c = Int(child.council), ix = pair(j, c)
             let n = Int(providers.placedPairs[ix])
             councilPlacedSquares[c] -= 2 * n - 1
             councilPlaced[c] -= 1
             providers.placedPairs[ix] = UInt16(n - 1)
         }
-        let ct = Int(children.contract[i])
         if ct >= 0 {
             contracts.occupied[ct] -= 1
-            if let at = contracts.members[ct].firstIndex(of: Int32(i)) { contracts.members[ct].remove(at: at) }
             if reservesPlaces(ct) {
                 providers.blockOccupied[j] -= 1
                 freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] += 1
             }
         }
-        children.provider[i] = -1
-        children.contract[i] = -1
-        children.price[i] = 0
-        children.spot[i] = false
-        children.breakdownMonth[i] = Int32.max
+    }
+}
+
+/// Rosters: every placed child is on exactly one list — its contract's if it is placed on one,
+/// otherwise its provider's list of children placed off contract — threaded through ``Child``
+/// (`nextOnRoster`, `prevOnRoster`) in the order the children were placed. Ending a contract
+/// walks only its own children; a provider's exit walks its off-contract list after its contracts
+/// have ended.
+extension Market {
+    /// Appends child `i` (placed with provider `j`, on contract `ct` or −1) to its roster (O(1)).
+    @inline(__always) func linkChild(_ i: Int, provider j: Int, contract ct: Int) {
+        let last = ct >= 0 ? contracts.lastOnRoster[ct] : providers.lastOffContract[j]
+        children[i].prevOnRoster = last
+        children[i].nextOnRoster = -1
+        if last >= 0 {
+            children[Int(last)].nextOnRoster = Int32(i)
+        } else if ct >= 0 {
+            contracts.firstOnRoster[ct] = Int32(i)
+        } else {
+            providers.firstOffContract[j] = Int32(i)
+        }
+        if ct >= 0 { contracts.lastOnRoster[ct] = Int32(i) } else { providers.lastOffContract[j] = Int32(i) }
+    }
+
+    /// Removes child `i` from its roster (O(1)); the others keep their order.
+    @inline(__always) func unlinkChild(_ i: Int, provider j: Int, contract ct: Int) {
+        let prev = children[i].prevOnRoster, next = children[i].nextOnRoster
+        if prev >= 0 {
+            children[Int(prev)].nextOnRoster = next
+        } else if ct >= 0 {
+            contracts.firstOnRoster[ct] = next
+        } else {
+            providers.firstOffContract[j] = next
+        }
+        if next >= 0 {
+            children[Int(next)].prevOnRoster = prev
+        } else if ct >= 0 {
+            contracts.lastOnRoster[ct] = prev
+        } else {
+            providers.lastOffContract[j] = prev
+        }
+        children[i].prevOnRoster = -1
+        children[i].nextOnRoster = -1
+    }
+
+    private func roster(from first: Int32) -> [Int] {
+        var out: [Int] = []
+        var i = first
+        while i >= 0 { out.append(Int(i)); i = children[Int(i)].nextOnRoster }
+        return out
+    }
+
+    /// The children placed on contract `k`, in the order they were placed.
+    public func members(of k: Int) -> [Int] { roster(from: contracts.firstOnRoster[k]) }
+
+    /// The children placed with provider `j` off contract (spot, in-house, or on a contract that ended).
+    public func offContractChildren(of j: Int) -> [Int] { roster(from: providers.firstOffContract[j]) }
+
+    /// Every child placed with provider `j`, in slot order.
+    public func children(of j: Int) -> [Int] {
+        (offContractChildren(of: j) + providers.contracts[j].flatMap { members(of: $0) }).sorted()
     }
 }

@@ -13,77 +13,76 @@
 extension Market {
     /// One month of care for every child; exits and breakdowns.
     func runDelivery() {
-        let n = children.alive.count
         var broke: [Int] = []
         var leaving: [Int] = []
         let t = Int32(month)
         var spotPaid = 0.0
-        // Hot loop: move the arrays it writes out of the market (so they are uniquely owned and
-        // never copied), work on locals, and put them back.
-        var wait = children.waitMonths, served = children.servedMonths, qsum = children.qualitySum
+        // Hot loop: move the provider and council arrays it writes out of the market (so they are
+        // uniquely owned and never copied), work on locals and the records in place, put them back.
         var revenue = providers.revenue, fromCouncils = providers.councilRevenue, spend = councilSpend
-        children.waitMonths = []; children.servedMonths = []; children.qualitySum = []
         providers.revenue = []; providers.councilRevenue = []; councilSpend = []
-        let alive = children.alive, provider = children.provider, spot = children.spot, price = children.price
-        let council = children.council, exitMonth = children.exitMonth, breakdownMonth = children.breakdownMonth
         let quality = providers.quality
-        for i in 0..<n where alive[i] {
-            let j = Int(provider[i])
-            if j < 0 {
-                wait[i] &+= 1
-                continue
-            }
-            served[i] &+= 1
-            qsum[i] += Float(quality[j] * (spot[i] ? 0.9 : 1))
-            let fee = price[i]
-            if fee > 0 {
-                spotPaid += fee
-                spend[Int(council[i])] += fee
-                revenue[j] += fee
-                fromCouncils[j] += fee
-            }
-            if exitMonth[i] <= t {
-                leaving.append(i)
-            } else if breakdownMonth[i] <= t {
-                broke.append(i)
+        children.withRecords { records in
+            for i in records.indices where records[i].alive {
+                let j = Int(records[i].provider)
+                if j < 0 {
+                    records[i].waitMonths &+= 1
+                    continue
+                }
+                records[i].servedMonths &+= 1
+                records[i].qualitySum += Float(quality[j] * (records[i].spot ? 0.9 : 1))
+                let fee = records[i].price
+                if fee > 0 {
+                    spotPaid += fee
+                    spend[Int(records[i].council)] += fee
+                    revenue[j] += fee
+                    fromCouncils[j] += fee
+                }
+                if records[i].exitMonth <= t {
+                    leaving.append(i)
+                } else if records[i].breakdownMonth <= t {
+                    broke.append(i)
+                }
             }
         }
-        children.waitMonths = wait; children.servedMonths = served; children.qualitySum = qsum
         providers.revenue = revenue; providers.councilRevenue = fromCouncils; councilSpend = spend
         tally.spendSpot += spotPaid
         for i in leaving { leave(i) }
         for i in broke {
             detach(i)
-            children.breakdowns[i] &+= 1
+            children[i].breakdowns &+= 1
             tally.breakdowns += 1
-            councils.waiting[Int(children.council[i])].append(Int32(i))
+            councils.waiting[Int(children[i].council)].append(Int32(i))
         }
     }
 
     /// Child `i` leaves the service with its outcome.
     func leave(_ i: Int) {
-        let served = Double(children.servedMonths[i])
+        let served = Double(children[i].servedMonths)
         var o: Double
         if served > 0 {
-            o = Double(children.qualitySum[i]) / served
-            o -= p.breakdownPenalty * Double(children.breakdowns[i])
+            o = Double(children[i].qualitySum) / served
+            o -= p.breakdownPenalty * Double(children[i].breakdowns)
         } else {
             o = p.unservedOutcome
             tally.unservedLeavers += 1
         }
-        o -= p.waitingPenalty * Double(children.waitMonths[i])
+        o -= p.waitingPenalty * Double(children[i].waitMonths)
         o = min(1, max(0, o + rng.gaussian(sd: p.outcomeNoise)))
-        let ct = Int(children.contract[i])
+        let ct = Int(children[i].contract)
         if ct >= 0 && contracts.form[ct] == .outcome { scheduleOutcomePayment(contract: ct, child: i, outcome: o) }
-        if children.tier[i] != UInt8(Tier.familySupport.rawValue) {
-            let n = Int(children.placementsThisYear[i])
+        if children[i].tier != UInt8(Tier.familySupport.rawValue) {
+            let n = Int(children[i].placementsThisYear)
             if n > 0 { yearLeaverPlacements[min(n, 3) - 1] += 1 }
         }
         detach(i)
         tally.leavers += 1
         tally.outcomeSum += o
         if o >= p.goodOutcome { tally.goodOutcomes += 1 }
-        bookExternalCosts(outcome: o, tier: Int(children.tier[i]))
+        bookExternalCosts(outcome: o, tier: Int(children[i].tier))
+        if children[i].tier != UInt8(Tier.familySupport.rawValue) {
+            census.lookedAfterByPlacements[min(3, Int(children[i].placementsThisYear))] -= 1
+        }
         children.remove(i)
     }
 }

@@ -179,13 +179,17 @@ extension Market {
         } else {
             frameworks[ck] -= 1
         }
-        for child in contracts.members[k] {
-            let ch = Int(child)
-            children.contract[ch] = -1
-            children.price[ch] = contracts.price[k]
-            children.spot[ch] = true
+        for ch in members(of: k) {
+            let tier = Int(children[ch].tier)
+            censusDetached(tier: tier, contract: k, price: children[ch].price)
+            children[ch].contract = -1
+            children[ch].price = contracts.price[k]
+            children[ch].spot = true
+            if contracts.price[k] > 0 { census.feePaying += 1; census.feeSum[tier] += contracts.price[k] }
+            linkChild(ch, provider: i, contract: -1)
         }
-        contracts.members[k].removeAll()
+        contracts.firstOnRoster[k] = -1
+        contracts.lastOnRoster[k] = -1
         contracts.occupied[k] = 0
         if let at = councils.contracts[c].firstIndex(of: k) { councils.contracts[c].remove(at: at) }
         if let at = providers.contracts[i].firstIndex(of: k) { providers.contracts[i].remove(at: at) }

@@ -24,45 +24,36 @@ struct MetricsRecorder {
         set("budget_pressure", m.councils.pressure.reduce(0, +) / Double(max(1, nc)))
         set("councils_cutting", Double(m.activeStrategies.filter { !$0.isEmpty }.count) / Double(max(1, nc)))
 
-        // One pass over children: placements, prices, quality received, concentration.
+        // Children by status: from the providers' counts and the census kept by placement.
         let tiers = Tier.allCases.count
-        var priceSum = Array(repeating: 0.0, count: tiers), priceN = Array(repeating: 0.0, count: tiers)
-        var served = 0, waiting = 0, inHouse = 0, spot = 0, qualitySum = 0.0
+        var priceSum = m.census.feeSum, priceN = Array(repeating: 0.0, count: tiers)
+        var served = 0, inHouse = 0, qualitySum = 0.0
         var kindPlaces = Array(repeating: 0.0, count: ProviderKind.allCases.count)
-        var lookedAfter = 0, two = 0, threePlus = 0
-        let ch = m.children
-        let quality = m.providers.quality, providerKind = m.providers.kind, contractPrice = m.contracts.price
-        for i in 0..<ch.alive.count where ch.alive[i] {
-            let k = Int(ch.tier[i])
-            if k != Tier.familySupport.rawValue {
-                lookedAfter += 1
-                let n = ch.placementsThisYear[i]
-                if n == 2 { two += 1 } else if n >= 3 { threePlus += 1 }
-            }
-            let j = Int(ch.provider[i])
-            if j < 0 { waiting += 1; continue }
-            served += 1
-            qualitySum += quality[j]
+        let quality = m.providers.quality, providerKind = m.providers.kind
+        for j in 0..<np where m.providers.occupied[j] > 0 {
+            let n = m.providers.occupied[j]
+            served += n
+            qualitySum += Double(n) * quality[j]
             let kind = providerKind[j]
-            if kind == .inHouse { inHouse += 1; continue }
-            if ch.price[i] > 0 { spot += 1 }
-            let ct = Int(ch.contract[i])
-            priceSum[k] += ch.price[i] > 0 ? ch.price[i] : (ct >= 0 ? contractPrice[ct] : 0)
-            priceN[k] += 1
-            kindPlaces[kind.rawValue] += 1
+            if kind == .inHouse { inHouse += n; continue }
+            priceN[m.providers.tier[j]] += Double(n)
+            kindPlaces[kind.rawValue] += Double(n)
         }
+        for k in m.activeContracts where m.contracts.feeFree[k] > 0 {
+            priceSum[m.contracts.tier[k]] += Double(m.contracts.feeFree[k]) * m.contracts.price[k]
+        }
+        let waiting = m.children.living - served, spot = m.census.feePaying
         for (k, name) in ParameterCatalog.tiers.enumerated() {
             set("price_\(name)", priceN[k] > 0 ? priceSum[k] / priceN[k] * weekly : 0)
         }
         // Looked-after children this year to date: those still in care plus this year's leavers.
+        let byPlacements = m.census.lookedAfterByPlacements
+        let lookedAfter = byPlacements.reduce(0, +), two = byPlacements[2], threePlus = byPlacements[3]
         let yl = m.yearLeaverPlacements
         let laTotal = Double(lookedAfter + yl.reduce(0, +))
         set("two_placements_share", laTotal > 0 ? Double(two + yl[1]) / laTotal : 0)
         set("three_plus_placements_share", laTotal > 0 ? Double(threePlus + yl[2]) / laTotal : 0)
-        if m.month % 12 == 11 {
-            m.yearLeaverPlacements = [0, 0, 0]
-            for i in 0..<ch.alive.count where ch.alive[i] { m.children.placementsThisYear[i] = ch.provider[i] >= 0 ? 1 : 0 }
-        }
+        if m.month % 12 == 11 { m.startCalendarYear() }
         // Local HHI: per council over its independent placements (counts kept by placement).
         var hhiSum = 0.0, hhiN = 0.0
         for c in 0..<nc where m.councilPlaced[c] > 0 {

@@ -69,16 +69,16 @@ extension Market {
             for k in Tier.allCases.map(\.rawValue) {
                 let n = rng.poisson(expectedStock(c, k))
                 for _ in 0..<n {
-                    let i = children.add(council: c, tier: k, month: 0)
-                    children.placements[i] = UInt16(min(2, rng.poisson(0.3)))
+                    let i = admit(council: c, tier: k)
+                    children[i].placements = UInt16(min(2, rng.poisson(0.3)))
                     _ = place(i)
-                    if children.provider[i] < 0 {
+                    if children[i].provider < 0 {
                         councils.waiting[c].append(Int32(i))
                     } else {
                         // Time already served (memoryless stay), at the quality of the current placement.
                         let served = min(240, rng.geometric(1 / p.duration[k]))
-                        children.servedMonths[i] = UInt16(served)
-                        children.qualitySum[i] = Float(Double(served) * providers.quality[Int(children.provider[i])])
+                        children[i].servedMonths = UInt16(served)
+                        children[i].qualitySum = Float(Double(served) * providers.quality[Int(children[i].provider)])
                     }
                 }
             }
@@ -90,7 +90,7 @@ extension Market {
         }
         // First-year budgets from initial spend.
         var spot = Array(repeating: 0.0, count: nc)
-        for i in 0..<children.alive.count where children.alive[i] { spot[Int(children.council[i])] += children.price[i] }
+        for i in 0..<children.count where children[i].alive { spot[Int(children[i].council)] += children[i].price }
         for c in 0..<nc {
             let monthly = initialMonthlySpend(c, spot: spot[c])
             let given = config.councils[councils.group[c]].budget.sample(rng, clampedTo: ParameterCatalog.spec("councils.budget")!.range)
