@@ -21,7 +21,9 @@ let package = Package(
             providers: [.apt(["libgsl-dev"])]
         ),
         // Engine: random-number streams, seed derivation, parallel execution of independent runs.
-        .target(name: "CommissimEngine", dependencies: ["CGSL"]),
+        .target(name: "CommissimEngine", dependencies: ["CGSL", "CMemory"]),
+        // A prefetch hint for the model's hot loops (header only).
+        .target(name: "CMemory"),
         // Model: agents, mechanisms, the monthly schedule and the parameter catalogue.
         // The monthly loop touches arrays of a class millions of times: dynamic exclusivity checks
         // cost about a third of the run time, so release builds of the model skip them.

@@ -79,6 +79,30 @@ final class MechanismTests: XCTestCase {
         XCTAssertGreaterThan(checked, 100)
     }
 
+    func testSpotPricesCoverPrivateCostsAndRiseWithDistrust() throws {
+        let s = try Support.small(months: 1)
+        let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 4))
+        var checked = 0, rising = 0
+        for j in 0..<market.providers.count where market.providers.kind[j] != .inHouse {
+            let c = market.providers.homeCouncil[j], ix = market.pair(j, c)
+            var prices: [Double] = []
+            for trust: Float in [1, 0.5, 0] {
+                market.providers.providerTrust[ix] = trust
+                prices.append(market.spotPrice(j, council: c))
+            }
+            XCTAssertLessThanOrEqual(prices[0], prices[1])
+            XCTAssertLessThanOrEqual(prices[1], prices[2])
+            if prices[0] < prices[2] { rising += 1 }
+            if market.providers.kind[j].isPrivate {
+                let floor = market.unitCost(j) * (1 + max(0, market.providers.requiredMargin[j]) + market.p.spotPremium)
+                XCTAssertGreaterThanOrEqual(prices[0], floor - 1e-9)
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 100)
+        XCTAssertGreaterThan(rising, checked / 2, "distrust of the council adds a risk premium")
+    }
+
     func testCharitiesMayBidBelowCostFromReserves() throws {
         let s = try Support.small(months: 1)
         let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 3))

@@ -1,3 +1,5 @@
+import CommissimEngine
+
 /// One child or family in (or waiting for) a service: a lightweight record of 64 bytes.
 ///
 /// A child arrives with a need tier, waits or is placed, may suffer placement breakdowns (each
@@ -78,6 +80,9 @@ public struct Children: Sendable {
         free.append(Int32(i))
         living -= 1
     }
+
+    /// Starts loading slot `i`'s record into the cache (a hint; `i` out of range is ignored).
+    @inline(__always) func prefetch(_ i: Int) { CommissimEngine.prefetch(records, i) }
 
     /// Runs `body` on the records in place (hot loops over every slot).
     mutating func withRecords<R>(_ body: (inout UnsafeMutableBufferPointer<Child>) throws -> R) rethrows -> R {

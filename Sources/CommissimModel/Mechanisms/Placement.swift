@@ -13,9 +13,12 @@ import Foundation
 extension Market {
     /// Places every waiting child that can be placed, oldest first.
     func runPlacement() {
+        quoteSpotPrices()
         for c in 0..<councils.count {
             var still: [Int32] = []
-            for child in councils.waiting[c] {
+            let waiting = councils.waiting[c]
+            for (n, child) in waiting.enumerated() {
+                if n + 2 < waiting.count { children.prefetch(Int(waiting[n + 2])) }
                 let i = Int(child)
                 if children[i].exitMonth <= Int32(month) {
                     leave(i) // need ended while waiting to be placed again
@@ -71,8 +74,9 @@ extension Market {
             }
             guard providers.alive[j], spotFree(j) > 0 else { continue }
             found += 1
-            let price = spotPrice(j, council: c)
-            let value = providers.quality[j] / (price / (p.monthlyBaseCost[k] * inflationIndex))
+            let quote = spotQuotes[j]
+            let price = quote.price(trust: providers.providerTrust[pair(j, c)], riskPremium: p.riskPremium, spotPremium: p.spotPremium)
+            let value = quote.quality / (price / (p.monthlyBaseCost[k] * inflationIndex))
             if value > bestValue { best = j; bestValue = value; bestPrice = price }
         }
         guard best >= 0 else { return false }
@@ -83,12 +87,16 @@ extension Market {
         return true
     }
 
-    /// Spot price per month of provider `j`.
+    /// Spot price per month of provider `j` to council `c`.
     func spotPrice(_ j: Int, council c: Int) -> Double {
-        var m = providers.targetMargin[j] + p.shortageMarkup * shortage[regionTier(providers.region[j], providers.tier[j])]
-        m += p.riskPremium * (1 - Double(providers.providerTrust[pair(j, c)]))
-        if providers.kind[j].isPrivate { m = max(m, max(0, providers.requiredMargin[j])) }
-        return unitCost(j) * (1 + m + p.spotPremium)
+        SpotQuote(self, j).price(trust: providers.providerTrust[pair(j, c)], riskPremium: p.riskPremium, spotPremium: p.spotPremium)
+    }
+
+    /// Takes every provider's spot quote for this month's placements (costs, margins, shortage
+    /// and quality do not change while children are placed; trust in the council enters per call).
+    func quoteSpotPrices() {
+        spotQuotes.removeAll(keepingCapacity: true)
+        for j in 0..<providers.count { spotQuotes.append(SpotQuote(self, j)) }
     }
 
     /// Monthly breakdown hazard of a placement with provider `j` for a child with `breakdowns` so far.
@@ -115,8 +123,8 @@ extension Market {
         children[i] = child
         censusPlaced(i, tier: Int(child.tier), contract: ct, price: price, placementsThisYear: child.placementsThisYear)
         providers.occupied[j] += 1
-        linkChild(i, provider: j, contract: ct)
         if providers.kind[j] != .inHouse {
+            linkChild(i, provider: j, contract: ct)
             let c = Int(child.council), ix = pair(j, c)
             let n = Int(providers.placedPairs[ix])
             councilPlacedSquares[c] += 2 * n + 1
@@ -140,8 +148,11 @@ extension Market {
         guard j >= 0 else { return }
         let ct = Int(child.contract)
         censusDetached(tier: Int(child.tier), contract: ct, price: child.price)
-        unlinkChild(i, provider: j, contract: ct)
-        child = children[i]
+        let independent = providers.kind[j] != .inHouse
+        if independent {
+            unlinkChild(i, provider: j, contract: ct)
+            child = children[i]
+        }
         child.provider = -1
         child.contract = -1
         child.price = 0
@@ -149,7 +160,7 @@ extension Market {
         child.breakdownMonth = Int32.max
         children[i] = child
         providers.occupied[j] -= 1
-        if providers.kind[j] != .inHouse {
+        if independent {
             let c = Int(child.council), ix = pair(j, c)
             let n = Int(providers.placedPairs[ix])
             councilPlacedSquares[c] -= 2 * n - 1
@@ -166,11 +177,12 @@ extension Market {
     }
 }
 
-/// Rosters: every placed child is on exactly one list — its contract's if it is placed on one,
-/// otherwise its provider's list of children placed off contract — threaded through ``Child``
-/// (`nextOnRoster`, `prevOnRoster`) in the order the children were placed. Ending a contract
-/// walks only its own children; a provider's exit walks its off-contract list after its contracts
-/// have ended.
+/// Rosters: every child placed with an independent provider is on exactly one list — its
+/// contract's if it is placed on one, otherwise its provider's list of children placed off
+/// contract — threaded through ``Child`` (`nextOnRoster`, `prevOnRoster`) in the order the
+/// children were placed. Ending a contract walks only its own children; a provider's exit walks
+/// its off-contract list after its contracts have ended. In-house services never exit and hold no
+/// contracts, so their children are on no roster.
 extension Market {
     /// Appends child `i` (placed with provider `j`, on contract `ct` or −1) to its roster (O(1)).
     @inline(__always) func linkChild(_ i: Int, provider j: Int, contract ct: Int) {
@@ -221,8 +233,33 @@ extension Market {
     /// The children placed with provider `j` off contract (spot, in-house, or on a contract that ended).
     public func offContractChildren(of j: Int) -> [Int] { roster(from: providers.firstOffContract[j]) }
 
-    /// Every child placed with provider `j`, in slot order.
+    /// Every child placed with independent provider `j`, in slot order.
     public func children(of j: Int) -> [Int] {
         (offContractChildren(of: j) + providers.contracts[j].flatMap { members(of: $0) }).sorted()
+    }
+}
+
+/// What a provider would charge for a spot place this month, less the council-specific risk premium.
+struct SpotQuote {
+    /// Unit cost per place-month.
+    var cost: Double
+    /// Target margin plus the shortage mark-up.
+    var margin: Double
+    /// Lowest margin accepted: a private provider's required margin (at least 0); −∞ otherwise.
+    var floor: Double
+    var quality: Double
+
+    init(_ m: Market, _ j: Int) {
+        cost = m.unitCost(j)
+        margin = m.providers.targetMargin[j] + m.p.shortageMarkup * m.shortage[m.regionTier(m.providers.region[j], m.providers.tier[j])]
+        floor = m.providers.kind[j].isPrivate ? max(0, m.providers.requiredMargin[j]) : -.infinity
+        quality = m.providers.quality[j]
+    }
+
+    /// Price per month to a council the provider trusts `trust`: unit cost × (1 + margin +
+    /// risk premium × (1 − trust) + spot premium), the margin never below the floor.
+    @inline(__always) func price(trust: Float, riskPremium: Double, spotPremium: Double) -> Double {
+        let m = max(margin + riskPremium * (1 - Double(trust)), floor)
+        return cost * (1 + m + spotPremium)
     }
 }

@@ -47,8 +47,12 @@ extension Market {
         }
         providers.revenue = revenue; providers.councilRevenue = fromCouncils; councilSpend = spend
         tally.spendSpot += spotPaid
-        for i in leaving { leave(i) }
-        for i in broke {
+        for (n, i) in leaving.enumerated() {
+            if n + 2 < leaving.count { children.prefetch(leaving[n + 2]) }
+            leave(i)
+        }
+        for (n, i) in broke.enumerated() {
+            if n + 2 < broke.count { children.prefetch(broke[n + 2]) }
             detach(i)
             children[i].breakdowns &+= 1
             tally.breakdowns += 1

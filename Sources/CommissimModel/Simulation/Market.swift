@@ -55,6 +55,8 @@ public final class Market {
     var reachDirty = true
     /// Looked-after children served this calendar year, by placements (1, 2, 3+), from leavers.
     var yearLeaverPlacements = [0, 0, 0]
+    /// Each provider's spot quote for this month's placements.
+    var spotQuotes: [SpotQuote] = []
     /// Children by status, kept by placement (read by the metrics).
     var census = Census()
     /// Running totals of the current month.

@@ -65,6 +65,7 @@ extension Market {
             for k in Tier.allCases.map(\.rawValue) { planContracts(council: c, tier: k, initial: true) }
         }
         // Children already in service: the stationary stock at today's referral rate.
+        quoteSpotPrices()
         for c in 0..<nc {
             for k in Tier.allCases.map(\.rawValue) {
                 let n = rng.poisson(expectedStock(c, k))
