@@ -1,36 +1,41 @@
 #!/usr/bin/env python3
-"""Generates results/contract_length/REPORT.md and its plots from the comparison folders written by
-`commissim compare` (run by scripts/run-study.sh). Regenerated with the results; never hand-edited."""
+"""Generates REPORT.md and its plots from a comparison study and the folders `commissim compare STUDY`
+wrote for it, and FACTS.md from the stylised-facts study (both run by scripts/run-study.sh).
+Regenerated with the results; never hand-edited.
+
+    report.py STUDY OUT [--facts FACTS_STUDY FACTS_OUT] [--trim]
+
+STUDY is a comparison study file (scenarios/headline_study.toml); OUT the folder its comparisons were
+written to. The comparisons named "baseline" and "austerity" get the full tables; names ending in
+"5plus2" form the middle-path table; the others the cost-cutting table. --trim keeps only the plotted
+metrics in each comparison_monthly.csv (small committed results)."""
+import argparse
 import csv
 import json
 import os
 import sys
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11
+    import tomli as tomllib
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else "results/contract_length"
-TRIM = "--trim" in sys.argv
-CONDITIONS = [("baseline", "Baseline"), ("austerity", "Austerity (28% over four years)")]
-MIDDLE = [("baseline_5plus2", "Baseline: five-plus-two against three-year"),
-          ("austerity_5plus2", "Austerity: five-plus-two against three-year")]
-STRATEGIES = [("price_squeeze", "Under a price squeeze"), ("codesign", "Under a co-design partnership")]
-FACTS = [
-    ("fact1_contract_length", "1. Longer contracts raise investment, quality and outcomes", "ten-year vs three-year",
-     [("investment", "total"), ("capital_small_charity", "end"), ("quality_mean", "end"), ("outcome_mean", "end")]),
-    ("fact2_price_squeeze", "2. A price squeeze saves early, then raises exits and costs elsewhere", "squeeze vs none",
-     [("spend", "total"), ("exits_small_charity", "total"), ("spend_spot", "total"), ("external_costs_committed", "total"), ("trust_provider_all", "end"), ("hhi_local", "end"), ("price_fostering", "end")]),
-    ("fact3_retendering", "3. Re-tendering good incumbents destroys trust and bidders", "always re-tender vs extend when trusted",
-     [("trust_provider_all", "end"), ("bids_per_tender", "end"), ("transaction_costs", "total"), ("tenders", "total")]),
-    ("fact4_consolidation", "4. Consolidation shifts share from small charities", "consolidated lots vs standard",
-     [("share_small_charity", "end"), ("share_large_charity", "end"), ("share_investor_private", "end"), ("hhi_local", "end")]),
-    ("fact5_outcome_finance", "5. Outcome payment needs up-front finance", "with investor vs without",
-     [("exits_small_charity", "total"), ("exits_small_private", "total"), ("providers", "end"), ("outcome_mean", "end")]),
-    ("fact6_rising_demand", "6. Rising demand against a flat budget", "5% demand growth, flat budget vs baseline",
-     [("unmet_need", "end"), ("new_spot_placements", "total"), ("price_fostering", "end"), ("budget_pressure", "end")]),
-]
+# The metrics shown for each stylised fact (comparison name in scenarios/stylised_facts_study.toml);
+# a comparison not listed here shows its largest clear effects.
+FACT_METRICS = {
+    "fact1_contract_length": [("investment", "total"), ("capital_small_charity", "end"), ("quality_mean", "end"), ("outcome_mean", "end")],
+    "fact2_price_squeeze": [("spend", "total"), ("exits_small_charity", "total"), ("spend_spot", "total"), ("external_costs_committed", "total"),
+                            ("trust_provider_all", "end"), ("hhi_local", "end"), ("price_fostering", "end")],
+    "fact3_retendering": [("trust_provider_all", "end"), ("bids_per_tender", "end"), ("transaction_costs", "total"), ("tenders", "total")],
+    "fact4_consolidation": [("share_small_charity", "end"), ("share_large_charity", "end"), ("share_investor_private", "end"), ("hhi_local", "end")],
+    "fact5_outcome_finance": [("exits_small_charity", "total"), ("exits_small_private", "total"), ("providers", "end"), ("outcome_mean", "end")],
+    "fact6_rising_demand": [("unmet_need", "end"), ("new_spot_placements", "total"), ("price_fostering", "end"), ("budget_pressure", "end")],
+}
 
 # (metric, measure, label, group, better-when) — measure: "end" = mean of the last 12 months, "total" = over the run.
 KEY = [
@@ -47,13 +52,64 @@ KEY = [
     ("investment", "total", "Providers' investment", "market", "up"),
     ("external_costs_committed", "total", "Costs falling outside the council (justice, welfare)", "public purse", "down"),
 ]
-LABELS = {"baseline_5plus2": ("3-year", "5+2"), "austerity_5plus2": ("3-year", "5+2")}
 PLOTS = ["outcome_mean", "breakdowns", "spend", "external_costs", "investment", "n_small_charity", "hhi_local", "trust_provider_all"]
 
 
 def read(path):
     with open(path) as f:
         return list(csv.DictReader(f))
+
+
+def fail(message):
+    sys.exit(f"report.py: {message}")
+
+
+def load_study(path):
+    """The comparisons of a study file, in order: name, title, scenario paths (absolute) and overrides."""
+    try:
+        with open(path, "rb") as f:
+            study = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        fail(f"cannot read the study file {path}: {e}")
+    here = os.path.dirname(os.path.abspath(path))
+    comparisons = []
+    for c in study.get("comparison", []):
+        both = {**study["study"].get("set", {}), **c.get("set", {})}
+        comparisons.append({
+            "name": c["name"], "title": c.get("title", c["name"]),
+            "a": os.path.join(here, c["a"]), "b": os.path.join(here, c["b"]),
+            "set": both, "set_a": c.get("set_a", {}), "set_b": c.get("set_b", {}),
+        })
+    return {"file": path, "title": study["study"].get("title", "Comparison study"), "comparisons": comparisons}
+
+
+def load_results(study, out):
+    """Each comparison's rows, monthly series and manifest; all must come from one run of the study."""
+    data, prints = {}, set()
+    for c in study["comparisons"]:
+        folder = os.path.join(out, c["name"])
+        if not os.path.exists(os.path.join(folder, "manifest.json")):
+            fail(f"{folder} is missing: run `commissim compare {study['file']} --out {out}` first")
+        with open(os.path.join(folder, "manifest.json")) as f:
+            manifest = json.load(f)
+        prints.add(manifest.get("study_fingerprint"))
+        monthly = os.path.join(folder, "comparison_monthly.csv")
+        data[c["name"]] = {
+            "rows": {(r["metric"], r["measure"]): r for r in read(os.path.join(folder, "comparison.csv"))},
+            "monthly": read(monthly) if os.path.exists(monthly) else [],
+            "manifest": manifest, "title": c["title"], "study": c,
+        }
+    if len(prints) != 1 or None in prints:
+        fail(f"the folders under {out} come from different runs or versions of {study['file']}: run it again")
+    return data
+
+
+def arm_labels(name):
+    return ("3-year", "5+2") if name.endswith("5plus2") else ("3-year contracts", "10-year contracts")
+
+
+def overrides_text(values):
+    return ", ".join(f"`{k} = {json.dumps(v)}`" for k, v in values.items())
 
 
 def fmt_pct(x):
@@ -71,20 +127,18 @@ def fmt_num(x):
     return f"{x:.3g}"
 
 
-def main():
-    data = {}
-    for key, _ in CONDITIONS + MIDDLE + STRATEGIES:
-        folder = os.path.join(OUT, key)
-        rows = read(os.path.join(folder, "comparison.csv"))
-        data[key] = {
-            "rows": {(r["metric"], r["measure"]): r for r in rows},
-            "monthly": read(os.path.join(folder, "comparison_monthly.csv")) if os.path.exists(os.path.join(folder, "comparison_monthly.csv")) else [],
-            "manifest": json.load(open(os.path.join(folder, "manifest.json"))),
-        }
-    if TRIM:  # keep only the plotted metrics' monthly rows (small committed results)
+def main(study, OUT, trim):
+    data = load_results(study, OUT)
+    names = [c["name"] for c in study["comparisons"]]
+    CONDITIONS = [(k, data[k]["title"]) for k in names if k in ("baseline", "austerity")]
+    MIDDLE = [(k, data[k]["title"]) for k in names if k.endswith("5plus2")]
+    STRATEGIES = [(k, data[k]["title"]) for k in names if (k, data[k]["title"]) not in CONDITIONS + MIDDLE]
+    if not CONDITIONS:
+        fail(f"{study['file']} needs comparisons named baseline and/or austerity for the main tables")
+    if trim:  # keep only the plotted metrics' monthly rows (small committed results)
         for key in data:
             path = os.path.join(OUT, key, "comparison_monthly.csv")
-            if os.path.exists(path):
+            if os.path.exists(path) and data[key]["monthly"]:
                 rows = [r for r in data[key]["monthly"] if r["metric"] in PLOTS]
                 with open(path, "w", newline="") as f:
                     w = csv.DictWriter(f, fieldnames=list(data[key]["monthly"][0].keys()))
@@ -104,7 +158,7 @@ def main():
             # From the second month: the first month's leavers are a handful of unserved children.
             m = [r for r in data[key]["monthly"] if r["metric"] == metric][1:]
             t = [int(r["month"]) / 12 for r in m]
-            names = LABELS.get(key, ("3-year contracts", "10-year contracts"))
+            names = arm_labels(key)
             ax = axes[i][0]
             for arm, label, color in (("a", names[0], "#c0504d"), ("b", names[1], "#1f77b4")):
                 ax.plot(t, [float(r[f"mean_{arm}"]) for r in m], label=label, color=color)
@@ -155,27 +209,41 @@ def main():
     plt.close(fig)
 
     # The report.
-    man = data["baseline"]["manifest"]
+    man = data[CONDITIONS[0][0]]["manifest"]
+    with open(os.path.join(OUT, CONDITIONS[0][0], "a.resolved.toml"), "rb") as f:
+        sim = tomllib.load(f).get("simulation", {})
+    scale, years = float(sim.get("scale", 1.0)), int(sim.get("months", 240)) / 12
+    size = "England scale" if scale == 1 else f"{100 * scale:g}% of England's scale"
+
+    def link(path):
+        rel = os.path.relpath(path, OUT)
+        return f"[`{os.path.relpath(path)}`]({rel})"
+
     lines = [
-        "# Three-year versus ten-year contracts",
+        f"# {study['title']}",
         "",
         "*Generated by `scripts/report.py` from the results beside it; regenerate with `bash scripts/run-study.sh`.*",
         "",
         "## What was run",
         "",
-        f"- Model: commissim {man['version']}; {man['replications']} paired replications per comparison; "
-        f"random streams: GSL {man['generator']}, replication *r* of both regimes uses the same seed (common random numbers), "
+        f"- Study file: {link(study['file'])}, run with `commissim compare {os.path.relpath(study['file'])} --out {os.path.relpath(OUT)}`.",
+        f"- Model: commissim {man['version']}; {man['replications']} paired replications per comparison, {size}, {years:g} years; "
+        f"random streams: GSL {man['generator']}; replication *r* of both arms uses the same seed (common random numbers), "
         f"derived from seed {man['seed']}.",
-        "- Baseline: [`scenarios/three_year.toml`](../../scenarios/three_year.toml) against "
-        "[`scenarios/ten_year.toml`](../../scenarios/ten_year.toml) (England-like market, 20 years).",
-        "- Austerity: [`scenarios/austerity.toml`](../../scenarios/austerity.toml) (28% cut over four years, front-loaded, "
-        "with price squeeze, lowest-price tendering and decommissioning under pressure) with `policy.contract_months` 36 against 120.",
+    ]
+    for c in study["comparisons"]:
+        def arm(key):
+            own = c["set_" + key]
+            return link(c[key]) + (f" with {overrides_text(own)}" if own else "")
+        common = f"; both with {overrides_text(c['set'])}" if c["set"] else ""
+        lines.append(f"- **{c['title']}** (`{c['name']}/`): A = {arm('a')}, B = {arm('b')}{common}.")
+    lines += [
         "- Each folder holds `comparison.csv` (every metric), `comparison_monthly.csv` (the plotted metrics, by month), `runs.csv`, "
-        "the resolved scenarios and `manifest.json`; `commissim compare` with the command line in the manifest regenerates every file.",
+        "the resolved scenarios and `manifest.json` (command line, seeds, scenario texts and the study's fingerprint).",
         "",
         "## Findings",
         "",
-        "Paired differences, ten-year minus three-year, with 95% confidence intervals; totals are over 20 years, "
+        f"Paired differences, ten-year minus three-year, with 95% confidence intervals; totals are over {years:g} years, "
         "levels are means over the last 12 months. A difference whose interval includes zero is not distinguishable from chance.",
         "",
     ]
@@ -208,7 +276,7 @@ def main():
                 cells.append(f"{fmt_pct(float(r['rel_diff'] or 0))} ({fmt_pct(lo)} to {fmt_pct(hi)})" + ("" if lo > 0 or hi < 0 else " ·"))
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
         lines += ["", "(· = the 95% interval includes zero.)", ""]
-    robustness(lines)
+    robustness(lines, OUT)
     lines += ["## Pictures", "", "![paired differences](figures/paired_differences.png)", ""]
     for metric in PLOTS:
         lines += [f"![{metric}](figures/{metric}.png)", ""]
@@ -233,7 +301,7 @@ def main():
         f.write("\n".join(lines))
 
 
-def robustness(lines):
+def robustness(lines, OUT):
     path = os.path.join(OUT, "robustness", "samples.csv")
     if not os.path.exists(path):
         return
@@ -275,20 +343,22 @@ def robustness(lines):
     lines.append("")
 
 
-def facts():
-    root = os.path.join(os.path.dirname(OUT.rstrip("/")), "stylised_facts")
-    if not os.path.isdir(root):
-        return
-    lines = ["# The six stylised facts", "",
+def facts(study, root):
+    data = load_results(study, root)
+    lines = [f"# {study['title']}", "",
              "*Generated by `scripts/report.py`; each is also held by a test in `Tests/CommissimTests/StylisedFactTests.swift`.*", "",
-             "Paired comparisons with common random numbers, 15% of England's size, 15 years; B − A as % of A with 95% CI.", ""]
-    for name, title, pair, metrics in FACTS:
-        path = os.path.join(root, name, "comparison.csv")
-        if not os.path.exists(path):
-            continue
-        rows = {(r["metric"], r["measure"]): r for r in read(path)}
+             f"From [`{os.path.relpath(study['file'])}`]({os.path.relpath(study['file'], root)}): paired comparisons with common random "
+             "numbers; B − A as % of A with 95% CI.", ""]
+    for c in study["comparisons"]:
+        rows = data[c["name"]]["rows"]
         n = next(iter(rows.values()))["n"]
-        lines += [f"## {title}", "", f"{pair}, {n} replications", "", "| metric | A | B | B − A (95% CI) |", "|---|---|---|---|"]
+        arms = f"A = `{os.path.basename(c['a'])}`" + (f" with {overrides_text(c['set_a'])}" if c["set_a"] else "")
+        arms += f", B = `{os.path.basename(c['b'])}`" + (f" with {overrides_text(c['set_b'])}" if c["set_b"] else "")
+        metrics = FACT_METRICS.get(c["name"])
+        if metrics is None:  # largest clear effects
+            clear = [r for r in rows.values() if r["rel_diff"] and (float(r["diff_ci95_low"]) > 0 or float(r["diff_ci95_high"]) < 0)]
+            metrics = [(r["metric"], r["measure"]) for r in sorted(clear, key=lambda r: -abs(float(r["rel_diff"])))[:6]]
+        lines += [f"## {c['title']}", "", f"{arms}; {n} replications", "", "| metric | A | B | B − A (95% CI) |", "|---|---|---|---|"]
         for metric, measure in metrics:
             r = rows[(metric, measure)]
             lo, hi = float(r["rel_ci95_low"] or 0), float(r["rel_ci95_high"] or 0)
@@ -303,5 +373,12 @@ def facts():
 
 
 if __name__ == "__main__":
-    main()
-    facts()
+    parser = argparse.ArgumentParser(description="Write REPORT.md (and FACTS.md) from comparison studies.")
+    parser.add_argument("study", help="comparison study file, e.g. scenarios/headline_study.toml")
+    parser.add_argument("out", help="folder its comparisons were written to, e.g. results/contract_length")
+    parser.add_argument("--facts", nargs=2, metavar=("FACTS_STUDY", "FACTS_OUT"), help="stylised-facts study and its folder")
+    parser.add_argument("--trim", action="store_true", help="keep only the plotted metrics in comparison_monthly.csv")
+    args = parser.parse_args()
+    main(load_study(args.study), args.out, args.trim)
+    if args.facts:
+        facts(load_study(args.facts[0]), args.facts[1])

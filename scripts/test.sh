@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, runs `swift test` with optimisation (the
-# statistical tests simulate hundreds of market-years) and testing enabled, then the SLURM cluster
-# test (a real single-node cluster; skip with SKIP_SLURM=1). Ends with one line "tests: N passed, N failed".
+# statistical tests simulate hundreds of market-years) and testing enabled, then the tests of the
+# report generator (scripts/test_report.py, on a small real study), then the SLURM cluster test (a
+# real single-node cluster; skip with SKIP_SLURM=1). Ends with one line "tests: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh || exit 1
+bash scripts/install-deps.sh --python || exit 1
 swift build -c release -Xswiftc -enable-testing --build-tests || exit 1
 log=$(mktemp)
 swift test -c release -Xswiftc -enable-testing --disable-swift-testing "$@" 2>&1 | tee "$log"
@@ -12,6 +13,15 @@ unit_status=${PIPESTATUS[0]}
 line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1)
 unit_run=$(echo "$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); unit_run=${unit_run:-0}
 unit_failed=$(echo "$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); unit_failed=${unit_failed:-0}
+report_passed=0; report_failed=0; report_status=0
+if [ $# -eq 0 ]; then
+  .venv/bin/python scripts/test_report.py .build/release/commissim 2>&1 | tee "$log"
+  report_status=${PIPESTATUS[0]}
+  s=$(grep -E "^report: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+  report_passed=$(echo "$s" | sed -E 's/report: ([0-9]+) passed.*/\1/'); report_passed=${report_passed:-0}
+  report_failed=$(echo "$s" | sed -E 's/.*passed, ([0-9]+) failed/\1/'); report_failed=${report_failed:-1}
+  [ -n "$s" ] || report_failed=1
+fi
 slurm_passed=0; slurm_failed=0; slurm_status=0
 if [ "${SKIP_SLURM:-0}" != 1 ] && [ $# -eq 0 ]; then
   bash scripts/slurm/test-cluster.sh 2>&1 | tee "$log"
@@ -22,8 +32,8 @@ if [ "${SKIP_SLURM:-0}" != 1 ] && [ $# -eq 0 ]; then
   [ -n "$s" ] || slurm_failed=1
 fi
 rm -f "$log"
-passed=$(( unit_run - unit_failed + slurm_passed ))
-failed=$(( unit_failed + slurm_failed ))
+passed=$(( unit_run - unit_failed + report_passed + slurm_passed ))
+failed=$(( unit_failed + report_failed + slurm_failed ))
 [ "$unit_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "tests: $passed passed, $failed failed"
-[ "$unit_status" -eq 0 ] && [ "$slurm_status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$unit_status" -eq 0 ] && [ "$report_status" -eq 0 ] && [ "$slurm_status" -eq 0 ] && [ "$failed" -eq 0 ]

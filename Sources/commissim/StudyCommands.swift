@@ -84,15 +84,20 @@ struct SweepCommand: ParsableCommand {
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Compare two scenarios with paired replications (common random numbers).",
-        discussion: "Example: commissim compare scenarios/three_year.toml scenarios/ten_year.toml --replications 30 --out results/3v10"
+        abstract: "Compare two scenarios with paired replications (common random numbers), or run a comparison study.",
+        discussion: """
+        Examples:
+          commissim compare scenarios/three_year.toml scenarios/ten_year.toml --replications 30 --out results/3v10
+          commissim compare scenarios/headline_study.toml --out results/contract_length
+        A comparison study file ([study] and [[comparison]] tables) runs each comparison into --out/<name>/.
+        """
     )
 
-    @Argument(help: "Reference scenario (A).") var a: String
-    @Argument(help: "Alternative scenario (B).") var b: String
+    @Argument(help: "Reference scenario (A), or a comparison study file.") var a: String
+    @Argument(help: "Alternative scenario (B); omitted for a comparison study.") var b: String?
     @Option(name: .shortAndLong, help: "Output folder.") var out: String
-    @Option(help: "Replications (pairs of runs).") var replications = 20
-    @Option(help: "Seed of the comparison (default: A's simulation.seed).") var seed: Int?
+    @Option(help: "Replications (pairs of runs; default 20, or the study's).") var replications: Int?
+    @Option(help: "Seed of the comparison (default: A's simulation.seed, or the study's).") var seed: Int?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter in both arms (repeatable).", valueName: "path=value")) var overrides: [String] = []
     @Option(name: .customLong("set-a"), help: ArgumentHelp("Override a parameter in arm A only.", valueName: "path=value")) var overridesA: [String] = []
     @Option(name: .customLong("set-b"), help: ArgumentHelp("Override a parameter in arm B only.", valueName: "path=value")) var overridesB: [String] = []
@@ -100,9 +105,11 @@ struct CompareCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
+        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--threads", message: "must be at least 1")) }
+        if let r = replications, r < 2 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "needs at least 2 for a confidence interval")) }
+        guard let b else { return try runStudy() }
         var (sa, ta) = loadScenario(a)
         var (sb, tb) = loadScenario(b)
-        guard replications >= 2 else { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "needs at least 2 for a confidence interval")) }
         do {
             for o in overrides { try ScenarioParser.applyOverride(o, to: &sa); try ScenarioParser.applyOverride(o, to: &sb) }
             for o in overridesA { try ScenarioParser.applyOverride(o, to: &sa) }
@@ -112,7 +119,7 @@ struct CompareCommand: ParsableCommand {
         do { folder = try OutputFolder(out) } catch { failWithInputErrors(error) }
         let base = UInt64(seed ?? ModelConfig(sa).int("simulation.seed"))
         let name = { (p: String) in URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent }
-        let cmp = Comparison(a: sa, b: sb, nameA: name(a), nameB: name(b), replications: replications, seed: base)
+        let cmp = Comparison(a: sa, b: sb, nameA: name(a), nameB: name(b), replications: replications ?? 20, seed: base)
         let stop = StopSignal()
         guard let result = cmp.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                    progress: ProgressReporter(label: "compare", quiet: quiet), shouldStop: { stop.stopped }) else {
@@ -120,24 +127,53 @@ struct CompareCommand: ParsableCommand {
             FileHandle.standardError.write(Data("interrupted: nothing written (a comparison is short; run it again)\n".utf8))
             throw ExitCode(130)
         }
-        let table = Comparison.table(result.rows, nameA: cmp.nameA, nameB: cmp.nameB)
-        try folder.write("comparison.csv", Comparison.csv(result.rows))
-        try folder.write("comparison_monthly.csv", result.monthly)
-        try folder.write("runs.csv", result.runs)
-        try folder.write("summary.txt", table)
-        try folder.write("a.resolved.toml", sa.tomlText(header: "# Arm A (\(a)), resolved\n"))
-        try folder.write("b.resolved.toml", sb.tomlText(header: "# Arm B (\(b)), resolved\n"))
-        var manifest = Manifest(command: CommandLine.arguments, scenarioFile: a, scenarioText: ta, scenario: sa, seed: base,
-                                runSeeds: (0..<replications).map(cmp.runSeed),
-                                generator: (GeneratorKind(rawValue: ModelConfig(sa).generator) ?? .mt19937).gslName,
-                                outputs: [("comparison.csv", "paired differences B − A per metric, end and total, 95% CI"),
-                                          ("comparison_monthly.csv", "monthly paired differences"), ("runs.csv", "one row per run")])
-        manifest.extra = [("scenario_b_file", .string(b)), ("scenario_b_fingerprint", .string(Fingerprint.of(tb))),
-                          ("replications", .int(replications)),
-                          ("seeding", .string("replication r of both arms uses seed SplitMix64(seed, r) (common random numbers)"))]
-        try folder.write("manifest.json", manifest.json())
+        var output = ComparisonOutput(comparison: cmp, result: result, fileA: a, textA: ta, fileB: b, textB: tb)
+        output.overridesA = overrides + overridesA
+        output.overridesB = overrides + overridesB
+        try output.write(to: folder, command: CommandLine.arguments)
         try folder.commit()
-        if !quiet { print(table, terminator: "") }
+        if !quiet { print(output.table, terminator: "") }
+    }
+
+    /// Runs every comparison of a study file into --out/<name>/, each folder written atomically.
+    private func runStudy() throws {
+        guard overrides.isEmpty && overridesA.isEmpty && overridesB.isEmpty else {
+            failWithInputErrors(ScenarioError(file: a, line: nil, key: "--set", message: "overrides belong in the study file for a comparison study",
+                                              fix: "add set = { … }, set_a or set_b to [study] or the [[comparison]]"))
+        }
+        let text: String
+        do { text = try ScenarioParser.readText(a) } catch { failWithInputErrors(error) }
+        guard ComparisonStudy.isComparisonStudy(text: text) else {
+            failWithInputErrors(ScenarioError(file: a, line: nil, key: nil, message: "a scenario needs a second scenario to compare with",
+                                              fix: "give two scenarios (A and B), or a comparison study file with [[comparison]] tables"))
+        }
+        let study: ComparisonStudy
+        do { study = try ComparisonStudy.parse(text: text, file: a) } catch { failWithInputErrors(error) }
+        let reps = replications ?? study.replications
+        let base = seed.map(UInt64.init) ?? study.seed
+        do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
+            failWithInputErrors(ScenarioError(file: out, line: nil, key: "--out", message: "cannot create the output folder", fix: "choose a folder you can write"))
+        }
+        let stop = StopSignal()
+        for (n, entry) in study.entries.enumerated() {
+            let folder: OutputFolder
+            do { folder = try OutputFolder(out + "/" + entry.name) } catch { failWithInputErrors(error) }
+            let cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: reps, seed: base)
+            let label = "\(entry.name) (\(n + 1)/\(study.entries.count))"
+            guard let result = cmp.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                       progress: ProgressReporter(label: label, quiet: quiet), shouldStop: { stop.stopped }) else {
+                folder.abort()
+                FileHandle.standardError.write(Data("interrupted during \(entry.name): the comparisons before it are complete; run the same command again\n".utf8))
+                throw ExitCode(130)
+            }
+            var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
+            output.overridesA = entry.a.overrides
+            output.overridesB = entry.b.overrides
+            output.extra = [("study_file", .string(a)), ("study_fingerprint", .string(study.fingerprint)), ("comparison", .string(entry.name))]
+            try output.write(to: folder, command: CommandLine.arguments)
+            try folder.commit()
+        }
+        if !quiet { print("wrote \(study.entries.count) comparisons (\(reps) replications each) under \(out)/: " + study.entries.map(\.name).joined(separator: ", ")) }
     }
 }
 

@@ -197,6 +197,93 @@ final class StudyTests: XCTestCase {
         XCTAssertTrue(try error("[vary]\n\"policy.contract_months\" = [36.5]\n").contains("whole number of months"))
     }
 
+    func testShippedComparisonStudiesApplyTheirOverrides() throws {
+        let headline = try ComparisonStudy.load(Support.scenarioPath("headline_study"))
+        XCTAssertEqual(headline.entries.map(\.name), ["baseline", "baseline_5plus2", "austerity", "austerity_5plus2", "price_squeeze", "codesign"])
+        let austerity = headline.entries[2]
+        XCTAssertEqual(ModelConfig(austerity.a.scenario).councils[0].policy.contractMonths, 36)
+        XCTAssertEqual(ModelConfig(austerity.b.scenario).councils[0].policy.contractMonths, 120)
+        XCTAssertEqual(austerity.b.own, ["policy.contract_months=120"])
+        XCTAssertEqual(ModelConfig(headline.entries[0].b.scenario).councils[0].policy.contractMonths, 120, "ten_year.toml as written")
+        let facts = try ComparisonStudy.load(Support.scenarioPath("stylised_facts_study"))
+        XCTAssertEqual(facts.entries.count, 6)
+        for e in facts.entries {
+            for arm in [e.a, e.b] {
+                XCTAssertEqual(ModelConfig(arm.scenario).scale, 0.15, e.name)
+                XCTAssertEqual(ModelConfig(arm.scenario).months, 180, e.name)
+            }
+        }
+        let retender = facts.entries[2]
+        XCTAssertFalse(ModelConfig(retender.a.scenario).councils[0].policy.retenderGoodIncumbents)
+        XCTAssertTrue(ModelConfig(retender.b.scenario).councils[0].policy.retenderGoodIncumbents)
+        XCTAssertEqual(ModelConfig(retender.a.scenario).councils[0].policy.extensionMonths, 24)
+        XCTAssertNotEqual(headline.fingerprint, facts.fingerprint)
+    }
+
+    func testComparisonStudyErrorsNameLineAndKey() throws {
+        let three = Support.scenarioPath("three_year")
+        func error(_ body: String) throws -> String {
+            let path = Support.tempDir() + "/cmp.toml"
+            try ("[study]\nreplications = 3\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
+            do { _ = try ComparisonStudy.load(path); XCTFail("expected an error"); return "" } catch { return "\(error)" }
+        }
+        let typo = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nset_b = { \"policy.contract_mnths\" = 120 }\n")
+        XCTAssertTrue(typo.contains("cmp.toml:7: key 'policy.contract_mnths': unknown parameter path"), typo)
+        XCTAssertTrue(typo.contains("did you mean 'policy.contract_months'"), typo)
+        let range = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nset = { \"simulation.scale\" = -1 }\n")
+        XCTAssertTrue(range.contains(":7:") && range.contains("simulation.scale"), range)
+        let key = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nbb = \"\(three)\"\n")
+        XCTAssertTrue(key.contains(":6: key 'bb': unknown key in a comparison") && key.contains("did you mean 'b'"), key)
+        XCTAssertTrue(key.contains("key 'b': missing"), key)
+        let twice = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\n[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\n")
+        XCTAssertTrue(twice.contains(":8: key 'name': \"x\" is used twice"), twice)
+        XCTAssertTrue(try error("[[comparison]]\nname = \"a/b\"\na = \"\(three)\"\nb = \"\(three)\"\n").contains("cannot name a folder"))
+        XCTAssertTrue(try error("[[comparison]]\nname = \"x\"\na = \"nowhere.toml\"\nb = \"\(three)\"\n").contains("nowhere.toml"))
+        XCTAssertTrue(try error("").contains("no comparisons"))
+        XCTAssertTrue(try error("[sudy]\n").contains("did you mean [study]"))
+    }
+
+    func testCompareRunsEveryComparisonOfAStudyAsASingleCompareWould() throws {
+        let dir = Support.tempDir()
+        let study = dir + "/cmp.toml"
+        try """
+        [study]
+        replications = 2
+        seed = 5
+        set = { "simulation.scale" = 0.03, "simulation.months" = 12 }
+        [[comparison]]
+        name = "ten"
+        a = "\(Support.scenarioPath("three_year"))"
+        b = "\(Support.scenarioPath("three_year"))"
+        set_b = { "policy.contract_months" = 120 }
+        [[comparison]]
+        name = "same"
+        a = "\(Support.scenarioPath("three_year"))"
+        b = "\(Support.scenarioPath("three_year"))"
+        """.write(toFile: study, atomically: true, encoding: .utf8)
+        let r = try Support.cli(["compare", study, "--out", dir + "/out", "-q"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let single = try Support.cli(["compare", Support.scenarioPath("three_year"), Support.scenarioPath("three_year"), "--out", dir + "/single",
+                                      "-q", "--replications", "2", "--seed", "5", "--set", "simulation.scale=0.03", "--set", "simulation.months=12",
+                                      "--set-b", "policy.contract_months=120"])
+        XCTAssertEqual(single.status, 0, single.err)
+        let read = { (p: String) in try String(contentsOfFile: p, encoding: .utf8) }
+        XCTAssertEqual(try read(dir + "/out/ten/comparison.csv"), try read(dir + "/single/comparison.csv"))
+        XCTAssertEqual(try read(dir + "/out/ten/runs.csv"), try read(dir + "/single/runs.csv"))
+        let manifest = try read(dir + "/out/ten/manifest.json")
+        XCTAssertTrue(manifest.contains("\"study_fingerprint\"") && manifest.contains("policy.contract_months=120"), manifest)
+        XCTAssertTrue(try read(dir + "/out/same/comparison.csv").contains(",0,0,0,"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted(), ["same", "ten"], "no staging folders left")
+        // Overrides belong in the study file; a lone scenario needs a partner.
+        let set = try Support.cli(["compare", study, "--out", dir + "/x", "--set", "demand.trend=0"])
+        XCTAssertEqual(set.status, 2)
+        XCTAssertTrue(set.err.contains("overrides belong in the study file"), set.err)
+        let lone = try Support.cli(["compare", Support.scenarioPath("three_year"), "--out", dir + "/y"])
+        XCTAssertEqual(lone.status, 2)
+        XCTAssertTrue(lone.err.contains("needs a second scenario"), lone.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/y"))
+    }
+
     func testCompareIsPairedAndExactlyZeroAgainstItself() throws {
         let s = try Support.small(months: 24, scale: 0.04)
         let same = Comparison(a: s, b: s, nameA: "a", nameB: "a", replications: 3, seed: 9).run(threads: 2)!

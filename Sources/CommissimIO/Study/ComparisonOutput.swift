@@ -1,0 +1,45 @@
+import CommissimEngine
+import CommissimModel
+import Foundation
+
+/// The files of one finished comparison: `comparison.csv`, `comparison_monthly.csv`, `runs.csv`,
+/// `summary.txt`, both resolved scenarios and `manifest.json`.
+public struct ComparisonOutput {
+    public let comparison: Comparison
+    public let result: Comparison.Result
+    /// Scenario files and texts of the two arms.
+    public let fileA: String, textA: String, fileB: String, textB: String
+    /// Overrides applied to each arm (`path=value`), recorded in the manifest.
+    public var overridesA: [String] = [], overridesB: [String] = []
+    /// Extra manifest entries (e.g. the comparison study this belongs to).
+    public var extra: [(String, JSON)] = []
+
+    public init(comparison: Comparison, result: Comparison.Result, fileA: String, textA: String, fileB: String, textB: String) {
+        self.comparison = comparison; self.result = result
+        self.fileA = fileA; self.textA = textA; self.fileB = fileB; self.textB = textB
+    }
+
+    /// The plain-language summary (also written to `summary.txt`).
+    public var table: String { Comparison.table(result.rows, nameA: comparison.nameA, nameB: comparison.nameB) }
+
+    /// Writes every file into `folder` (staged; the caller commits).
+    public func write(to folder: OutputFolder, command: [String]) throws {
+        let cmp = comparison
+        try folder.write("comparison.csv", Comparison.csv(result.rows))
+        try folder.write("comparison_monthly.csv", result.monthly)
+        try folder.write("runs.csv", result.runs)
+        try folder.write("summary.txt", table)
+        try folder.write("a.resolved.toml", cmp.a.tomlText(header: "# Arm A (\(fileA)), resolved\n"))
+        try folder.write("b.resolved.toml", cmp.b.tomlText(header: "# Arm B (\(fileB)), resolved\n"))
+        var manifest = Manifest(command: command, scenarioFile: fileA, scenarioText: textA, scenario: cmp.a, seed: cmp.seed,
+                                runSeeds: (0..<cmp.replications).map(cmp.runSeed),
+                                generator: (GeneratorKind(rawValue: ModelConfig(cmp.a).generator) ?? .mt19937).gslName,
+                                outputs: [("comparison.csv", "paired differences B − A per metric, end and total, 95% CI"),
+                                          ("comparison_monthly.csv", "monthly paired differences"), ("runs.csv", "one row per run")])
+        manifest.extra = [("scenario_b_file", .string(fileB)), ("scenario_b_fingerprint", .string(Fingerprint.of(textB))),
+                          ("overrides_a", .array(overridesA.map { .string($0) })), ("overrides_b", .array(overridesB.map { .string($0) })),
+                          ("replications", .int(cmp.replications)),
+                          ("seeding", .string("replication r of both arms uses seed SplitMix64(seed, r) (common random numbers)"))] + extra
+        try folder.write("manifest.json", manifest.json())
+    }
+}

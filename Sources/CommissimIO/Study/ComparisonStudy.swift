@@ -1,0 +1,176 @@
+import CommissimEngine
+import CommissimModel
+import Foundation
+import TOMLKit
+
+/// A set of paired comparisons run together, such as the headline study or the stylised facts:
+/// `commissim compare STUDY.toml --out DIR` runs each into `DIR/<name>/`.
+///
+/// ```toml
+/// [study]
+/// title = "Three-year versus ten-year contracts"
+/// replications = 12                  # pairs of runs per comparison
+/// seed = 20261122                    # replication r of every arm uses SplitMix64(seed, r)
+/// set = { "simulation.scale" = 0.15 } # optional: overrides for every arm of every comparison
+///
+/// [[comparison]]
+/// name = "austerity"                 # output sub-folder: letters, digits, _ and -
+/// title = "Under austerity"          # optional, for reports
+/// a = "austerity.toml"               # scenarios, relative to this file
+/// b = "austerity.toml"
+/// set = { ... }                      # optional: overrides for both arms
+/// set_a = { "policy.contract_months" = 36 }
+/// set_b = { "policy.contract_months" = 120 }
+/// ```
+public struct ComparisonStudy: Sendable {
+    /// One arm: a scenario file with overrides applied.
+    public struct Arm: Sendable {
+        public let file: String
+        public let text: String
+        public let scenario: ResolvedScenario
+        /// The overrides applied, as `path=value` in the order written (study, comparison, arm).
+        public let overrides: [String]
+        /// Those of this arm only (`set_a` or `set_b`).
+        public let own: [String]
+
+        /// A short label: the scenario's file name and this arm's own overrides.
+        public var label: String {
+            let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            return own.isEmpty ? base : base + " [" + own.joined(separator: ", ") + "]"
+        }
+    }
+
+    /// One paired comparison: B (alternative) against A (reference).
+    public struct Entry: Sendable {
+        public let name: String
+        public let title: String
+        public let a: Arm
+        public let b: Arm
+    }
+
+    public let file: String
+    public let text: String
+    public let title: String
+    public let replications: Int
+    public let seed: UInt64
+    public let entries: [Entry]
+
+    /// Identifies the study: its text, every scenario's text and the tool version.
+    public var fingerprint: String {
+        Fingerprint.of(([text] + entries.flatMap { [$0.a.text, $0.b.text] } + [CommissimVersion.string]).joined(separator: "\u{0}"))
+    }
+
+    /// Whether `text` is a comparison study (it has `[[comparison]]` tables) rather than a scenario.
+    public static func isComparisonStudy(text: String) -> Bool {
+        text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[[comparison]]") }
+    }
+
+    /// Reads a comparison study; throws ``ScenarioErrors`` naming file, line and key.
+    public static func load(_ path: String) throws -> ComparisonStudy {
+        try parse(text: ScenarioParser.readText(path), file: path)
+    }
+
+    public static func parse(text: String, file: String) throws -> ComparisonStudy {
+        var r = Reader(file: file, text: text)
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ScenarioErrors([ScenarioError(file: file, line: e.source.begin.line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
+        }
+        let sections = ["study", "comparison"]
+        for k in table.keys where !sections.contains(k) {
+            r.fail(k, key: k, "unknown section in a comparison study", fix: Suggest.nearest(k, in: sections).map { "did you mean [\($0)]?" } ?? "a comparison study has [study] and [[comparison]] tables")
+        }
+        let st = table["study"]?.table ?? TOMLTable()
+        if table["study"] == nil {
+            r.errors.append(ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with replications = …"))
+        }
+        let studyKeys = ["title", "replications", "seed", "set"]
+        for k in st.keys where !studyKeys.contains(k) {
+            r.fail("study." + k, key: "study." + k, "unknown key", fix: Suggest.nearest(k, in: studyKeys).map { "did you mean '\($0)'?" } ?? "valid: " + studyKeys.joined(separator: ", "))
+        }
+        func int(_ k: String, _ def: Int?, _ range: ClosedRange<Int>) -> Int? {
+            guard let v = st[k] else {
+                if def == nil { r.fail("study", key: "study." + k, "missing", fix: "add \(k) = …") }
+                return def
+            }
+            guard let x = Reader.number(v), x == x.rounded(), range.contains(Int(exactly: x) ?? -1) else {
+                r.fail("study." + k, key: "study." + k, "must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+                return nil
+            }
+            return Int(x)
+        }
+        let replications = int("replications", nil, 2...100_000)
+        let seed = int("seed", 1, 0...Int(Int32.max))
+        let title = st["title"]?.string ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let common = overrides(st["set"], at: "study.set", reader: &r)
+
+        var entries: [Entry] = []
+        let list = table["comparison"]?.array
+        if table["comparison"] != nil && list == nil {
+            r.fail("comparison", key: "comparison", "must be an array of tables", fix: "write each comparison as [[comparison]]")
+        } else if list?.isEmpty ?? true {
+            r.errors.append(ScenarioError(file: file, line: nil, key: "comparison", message: "no comparisons", fix: "add [[comparison]] tables with name, a and b"))
+        }
+        let entryKeys = ["name", "title", "a", "b", "set", "set_a", "set_b"]
+        var names = Set<String>()
+        for (i, item) in (list ?? []).enumerated() {
+            let at = "comparison[\(i)]"
+            guard let t = item.table else { r.fail(at, key: at, "must be a table", fix: "write [[comparison]] followed by its keys"); continue }
+            for k in t.keys where !entryKeys.contains(k) {
+                r.fail(at + "." + k, key: k, "unknown key in a comparison", fix: Suggest.nearest(k, in: entryKeys).map { "did you mean '\($0)'?" } ?? "valid: " + entryKeys.joined(separator: ", "))
+            }
+            guard let name = t["name"]?.string else { r.fail(at, key: "name", "missing", fix: "add name = \"…\" (the output sub-folder)"); continue }
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "_-"))
+            if name.isEmpty || name.unicodeScalars.contains(where: { !allowed.contains($0) }) {
+                r.fail(at + ".name", key: "name", "\"\(name)\" cannot name a folder", fix: "use letters, digits, _ and - only")
+                continue
+            }
+            if !names.insert(name).inserted { r.fail(at + ".name", key: "name", "\"\(name)\" is used twice", fix: "give each comparison its own name") }
+            let both = overrides(t["set"], at: at + ".set", reader: &r)
+            func arm(_ key: String) -> Arm? {
+                guard let path = t[key]?.string else { r.fail(at, key: key, "missing", fix: "add \(key) = \"scenario.toml\" (relative to the study file)"); return nil }
+                let dir = URL(fileURLWithPath: file).deletingLastPathComponent()
+                let armFile = path.hasPrefix("/") ? path : dir.appendingPathComponent(path).path
+                var scenario: ResolvedScenario
+                let armText: String
+                do {
+                    armText = try ScenarioParser.readText(armFile)
+                    scenario = try ScenarioParser.parse(text: armText, file: armFile)
+                } catch let e as ScenarioErrors {
+                    r.errors.append(contentsOf: e.errors); return nil
+                } catch {
+                    r.fail(at + "." + key, key: key, "\(error)"); return nil
+                }
+                let own = overrides(t["set_" + key], at: at + ".set_" + key, reader: &r)
+                let all = common + both + own
+                for o in all { ScenarioParser.apply(o.specPath, o.value, to: &scenario) }
+                let text = { (o: (path: String, specPath: String, value: ParamValue)) in "\(o.path)=\(o.value.tomlText)" }
+                return Arm(file: armFile, text: armText, scenario: scenario, overrides: all.map(text), own: own.map(text))
+            }
+            let a = arm("a"), b = arm("b")
+            if let a, let b { entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b)) }
+        }
+        if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
+        return ComparisonStudy(file: file, text: text, title: title, replications: replications!, seed: UInt64(seed!), entries: entries)
+    }
+
+    /// Reads an inline table of overrides, `{ "policy.contract_months" = 36, … }`.
+    private static func overrides(_ value: TOMLValueConvertible?, at location: String, reader r: inout Reader)
+        -> [(path: String, specPath: String, value: ParamValue)] {
+        guard let value else { return [] }
+        guard let t = value.table else {
+            r.fail(location, key: location, "must be a table of parameter = value", fix: "e.g. \(location.split(separator: ".").last!) = { \"policy.contract_months\" = 120 }")
+            return []
+        }
+        var out: [(String, String, ParamValue)] = []
+        for path in t.keys.sorted() {
+            guard let sp = ScenarioParser.specPath(path), let spec = ParameterCatalog.spec(sp) else {
+                r.fail(location + "." + path, key: path, "unknown parameter path",
+                       fix: Suggest.nearest(path, in: ScenarioParser.overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params`")
+                continue
+            }
+            if let v = r.convert(t[path]!, spec: spec, location: location + "." + path) { out.append((path, sp, v)) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Tests of scripts/report.py on a real, small comparison study run by the commissim binary.
+
+    python scripts/test_report.py .build/release/commissim
+
+Runs `commissim compare STUDY` on a tiny study (3% of England, two years, three replications), then
+the report generator, and checks what a reader relies on: every comparison of the study file is
+described, the tables quote the numbers in comparison.csv, the figures are real PNG files, --trim
+keeps only the plotted metrics, and stale or missing results are refused. Prints
+"report: N passed, M failed" last (read by scripts/test.sh)."""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else os.path.join(ROOT, ".build/release/commissim")
+REPORT = os.path.join(ROOT, "scripts", "report.py")
+SC = os.path.join(ROOT, "scenarios")
+
+STUDY = f"""
+[study]
+title = "A small test study"
+replications = 3
+seed = 11
+set = {{ "simulation.scale" = 0.03, "simulation.months" = 24 }}
+
+[[comparison]]
+name = "baseline"
+title = "Baseline title for the test"
+a = "{SC}/three_year.toml"
+b = "{SC}/ten_year.toml"
+
+[[comparison]]
+name = "austerity"
+title = "Austerity title for the test"
+a = "{SC}/austerity.toml"
+b = "{SC}/austerity.toml"
+set_a = {{ "policy.contract_months" = 36 }}
+set_b = {{ "policy.contract_months" = 120 }}
+
+[[comparison]]
+name = "baseline_5plus2"
+title = "Middle path title for the test"
+a = "{SC}/three_year.toml"
+b = "{SC}/five_plus_two.toml"
+
+[[comparison]]
+name = "price_squeeze"
+title = "Squeeze title for the test"
+a = "{SC}/price_squeeze.toml"
+b = "{SC}/price_squeeze.toml"
+set_b = {{ "policy.contract_months" = 120 }}
+"""
+
+FACTS = f"""
+[study]
+title = "Facts for the test"
+replications = 3
+seed = 11
+set = {{ "simulation.scale" = 0.03, "simulation.months" = 24 }}
+
+[[comparison]]
+name = "fact1_contract_length"
+title = "Fact one title"
+a = "{SC}/three_year.toml"
+b = "{SC}/ten_year.toml"
+
+[[comparison]]
+name = "something_else"
+title = "An unlisted comparison"
+a = "{SC}/three_year.toml"
+b = "{SC}/rising_demand.toml"
+"""
+
+
+def text(path):
+    with open(path) as f:
+        return f.read()
+
+
+def table(path):
+    with open(path) as f:
+        return list(csv.DictReader(f))
+
+
+def write(path, content):
+    with open(path, "w") as f:
+        f.write(content)
+
+
+def run(*args, check=True):
+    p = subprocess.run(list(args), capture_output=True, text=True, cwd=ROOT)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{args} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+class ReportTests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="commissim-report-")
+        cls.study = os.path.join(cls.tmp, "study.toml")
+        cls.facts_study = os.path.join(cls.tmp, "facts.toml")
+        write(cls.study, STUDY)
+        write(cls.facts_study, FACTS)
+        cls.out = os.path.join(cls.tmp, "out")
+        cls.facts_out = os.path.join(cls.tmp, "facts")
+        run(BIN, "compare", cls.study, "--out", cls.out, "-q")
+        run(BIN, "compare", cls.facts_study, "--out", cls.facts_out, "-q")
+        run(sys.executable, REPORT, cls.study, cls.out, "--facts", cls.facts_study, cls.facts_out, "--trim")
+        cls.report = text(os.path.join(cls.out, "REPORT.md"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def rows(self, name):
+        return {(r["metric"], r["measure"]): r for r in table(os.path.join(self.out, name, "comparison.csv"))}
+
+    def test_every_comparison_of_the_study_is_described(self):
+        self.assertIn("# A small test study", self.report)
+        for title in ["Baseline title for the test", "Austerity title for the test", "Middle path title for the test", "Squeeze title for the test"]:
+            self.assertIn(title, self.report)
+        self.assertIn("`policy.contract_months = 120`", self.report)
+        self.assertIn("3 paired replications", self.report)
+        self.assertIn("3% of England's scale, 2 years", self.report)
+        self.assertIn("derived from seed 11", self.report)
+
+    def test_tables_quote_the_numbers_in_comparison_csv(self):
+        for name, heading in [("baseline", "Baseline title for the test"), ("austerity", "Austerity title for the test")]:
+            section = self.report.split(f"### {heading}")[1].split("###")[0]
+            r = self.rows(name)[("breakdowns", "total")]
+            rel, lo, hi = (100 * float(r[k]) for k in ("rel_diff", "rel_ci95_low", "rel_ci95_high"))
+            line = next(l for l in section.splitlines() if "Placement breakdowns" in l)
+            self.assertIn(f"{rel:+.1f}% ({lo:+.1f}% to {hi:+.1f}%)", line)
+            self.assertEqual(line.endswith("(not clear) |"), lo <= 0 <= hi)
+        squeeze = self.rows("price_squeeze")[("spend", "total")]
+        self.assertIn(f"{100 * float(squeeze['rel_diff']):+.1f}%", self.report.split("## Under cost-cutting")[1])
+
+    def test_figures_are_png_files_the_report_links(self):
+        figures = os.path.join(self.out, "figures")
+        for name in ["paired_differences.png", "outcome_mean.png", "spend_middle_and_strategies.png"]:
+            with open(os.path.join(figures, name), "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", name)
+            self.assertIn(f"figures/{name}", self.report)
+
+    def test_trim_keeps_only_the_plotted_metrics(self):
+        metrics = {r["metric"] for r in table(os.path.join(self.out, "baseline", "comparison_monthly.csv"))}
+        self.assertIn("outcome_mean", metrics)
+        self.assertNotIn("tenders", metrics)
+        self.assertLessEqual(len(metrics), 10)
+
+    def test_facts_lists_every_comparison(self):
+        facts = text(os.path.join(self.facts_out, "FACTS.md"))
+        self.assertIn("Fact one title", facts)
+        self.assertIn("An unlisted comparison", facts)
+        self.assertIn("| investment (total) |", facts)
+
+    def test_regenerating_gives_the_same_report(self):
+        run(sys.executable, REPORT, self.study, self.out, "--trim")
+        self.assertEqual(text(os.path.join(self.out, "REPORT.md")), self.report)
+
+    def test_missing_or_mixed_results_are_refused(self):
+        broken = os.path.join(self.tmp, "broken")
+        shutil.copytree(self.out, broken)
+        shutil.rmtree(os.path.join(broken, "austerity"))
+        p = run(sys.executable, REPORT, self.study, broken, check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("austerity is missing", p.stderr)
+        shutil.copytree(os.path.join(self.out, "austerity"), os.path.join(broken, "austerity"))
+        path = os.path.join(broken, "baseline", "manifest.json")
+        manifest = json.loads(text(path))
+        manifest["study_fingerprint"] = "0" * 16
+        write(path, json.dumps(manifest))
+        p = run(sys.executable, REPORT, self.study, broken, check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("different runs", p.stderr)
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=2).result
+    failed = len(result.failures) + len(result.errors)
+    print(f"report: {result.testsRun - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
