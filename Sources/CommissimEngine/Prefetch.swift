@@ -1,8 +1,21 @@
 import CMemory
 
-/// Starts loading element `i` of `array` into the cache, for a loop that will need it a few
-/// steps later (a hint: out-of-range indices are ignored, results never depend on it).
-@inline(__always) public func prefetch<T>(_ array: [T], _ i: Int) {
-    guard i >= 0 && i < array.count else { return }
-    array.withUnsafeBufferPointer { commissim_prefetch($0.baseAddress! + i) }
+extension Array {
+    /// Starts loading element `i` into the cache, for a loop that will need it a few steps later
+    /// (a hint: out-of-range indices are ignored, and results never depend on it). Mutating only so
+    /// that the array is accessed in place: a copy would cost a retain and a release per call.
+    @inlinable @inline(__always) public mutating func prefetch(_ i: Int) {
+        guard i >= 0 && i < count else { return }
+        withUnsafeMutableBufferPointer { commissim_prefetch($0.baseAddress! + i) }
+    }
+
+    /// Starts loading elements `range` into the cache, one hint per 64-byte line.
+    @inlinable public mutating func prefetch(_ range: Range<Int>) {
+        let r = range.clamped(to: 0..<count)
+        guard !r.isEmpty else { return }
+        withUnsafeMutableBufferPointer { buffer in
+            let start = UnsafeRawPointer(buffer.baseAddress! + r.lowerBound), bytes = r.count * MemoryLayout<Element>.stride
+            for offset in stride(from: 0, to: bytes, by: 64) { commissim_prefetch(start + offset) }
+        }
+    }
 }

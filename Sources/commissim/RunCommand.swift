@@ -52,20 +52,26 @@ struct RunCommand: ParsableCommand {
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check scenario files; print every problem (file:line: key: …) or \"ok\"."
+        abstract: "Check scenario, sweep and comparison-study files; print every problem (file:line: key: …) or \"ok\"."
     )
 
-    @Argument(help: "Scenario files.") var scenarios: [String]
+    @Argument(help: "Scenario, sweep or comparison-study files.") var scenarios: [String]
 
     func run() throws {
         var failed = false
         for f in scenarios {
             do {
-                _ = try ScenarioParser.parse(file: f)
-                print("\(f): ok")
+                switch try InputKind.validate(f) {
+                case .scenario: print("\(f): ok")
+                case .sweep: print("\(f): ok (sweep)")
+                case .comparisonStudy: print("\(f): ok (comparison study)")
+                }
             } catch let e as ScenarioErrors {
                 failed = true
                 for line in e.errors { FileHandle.standardError.write(Data(("error: " + line.description + "\n").utf8)) }
+            } catch {
+                failed = true
+                FileHandle.standardError.write(Data("error: \(f): \(error)\n".utf8))
             }
         }
         if failed { throw ExitCode(2) }

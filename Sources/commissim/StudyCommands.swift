@@ -143,7 +143,7 @@ struct CompareCommand: ParsableCommand {
         }
         let text: String
         do { text = try ScenarioParser.readText(a) } catch { failWithInputErrors(error) }
-        guard ComparisonStudy.isComparisonStudy(text: text) else {
+        guard InputKind.of(text: text) == .comparisonStudy else {
             failWithInputErrors(ScenarioError(file: a, line: nil, key: nil, message: "a scenario needs a second scenario to compare with",
                                               fix: "give two scenarios (A and B), or a comparison study file with [[comparison]] tables"))
         }

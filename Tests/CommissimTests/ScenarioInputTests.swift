@@ -93,15 +93,14 @@ final class ScenarioInputTests: XCTestCase {
         let dir = Support.root.appendingPathComponent("scenarios").path
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") }
         XCTAssertGreaterThanOrEqual(files.count, 11)
+        var kinds: [InputKind: Int] = [:]
         for f in files {
-            if f.hasSuffix("_study.toml") {
-                XCTAssertNoThrow(try Study.load(dir + "/" + f), f)
-            } else {
-                XCTAssertNoThrow(try ScenarioParser.parse(file: dir + "/" + f), f)
-            }
+            XCTAssertNoThrow(kinds[try InputKind.validate(dir + "/" + f), default: 0] += 1, f)
             let text = try String(contentsOfFile: dir + "/" + f, encoding: .utf8)
             XCTAssertTrue(text.hasPrefix("#"), "\(f) starts with a comment saying what it is")
         }
+        XCTAssertEqual(kinds[.sweep], 2)
+        XCTAssertEqual(kinds[.comparisonStudy], 2)
     }
 
     func testPolicySectionAppliesToEveryGroupUnlessOverridden() throws {

@@ -60,11 +60,6 @@ public struct ComparisonStudy: Sendable {
         Fingerprint.of(([text] + entries.flatMap { [$0.a.text, $0.b.text] } + [CommissimVersion.string]).joined(separator: "\u{0}"))
     }
 
-    /// Whether `text` is a comparison study (it has `[[comparison]]` tables) rather than a scenario.
-    public static func isComparisonStudy(text: String) -> Bool {
-        text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[[comparison]]") }
-    }
-
     /// Reads a comparison study; throws ``ScenarioErrors`` naming file, line and key.
     public static func load(_ path: String) throws -> ComparisonStudy {
         try parse(text: ScenarioParser.readText(path), file: path)
@@ -129,8 +124,9 @@ public struct ComparisonStudy: Sendable {
             let both = overrides(t["set"], at: at + ".set", reader: &r)
             func arm(_ key: String) -> Arm? {
                 guard let path = t[key]?.string else { r.fail(at, key: key, "missing", fix: "add \(key) = \"scenario.toml\" (relative to the study file)"); return nil }
-                let dir = URL(fileURLWithPath: file).deletingLastPathComponent()
-                let armFile = path.hasPrefix("/") ? path : dir.appendingPathComponent(path).path
+                // Relative to the study file, kept relative when the study path is (portable manifests).
+                let dir = (file as NSString).deletingLastPathComponent
+                let armFile = path.hasPrefix("/") || dir.isEmpty ? path : (dir as NSString).appendingPathComponent(path)
                 var scenario: ResolvedScenario
                 let armText: String
                 do {

@@ -82,7 +82,7 @@ public struct Children: Sendable {
     }
 
     /// Starts loading slot `i`'s record into the cache (a hint; `i` out of range is ignored).
-    @inline(__always) func prefetch(_ i: Int) { CommissimEngine.prefetch(records, i) }
+    @inline(__always) mutating func prefetch(_ i: Int) { records.prefetch(i) }
 
     /// Runs `body` on the records in place (hot loops over every slot).
     mutating func withRecords<R>(_ body: (inout UnsafeMutableBufferPointer<Child>) throws -> R) rethrows -> R {

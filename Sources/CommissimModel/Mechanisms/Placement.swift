@@ -1,3 +1,4 @@
+import CommissimEngine
 import Foundation
 
 /// Mechanism 3c — Placement: matching waiting children to places.
@@ -17,8 +18,15 @@ extension Market {
         for c in 0..<councils.count {
             var still: [Int32] = []
             let waiting = councils.waiting[c]
+            if !waiting.isEmpty {
+                // The council's row of providers' trust and placement counts: spot searches read
+                // them at random providers; loading the rows at once overlaps the cache misses.
+                let row = pair(0, c)..<pair(providers.count, c)
+                providers.providerTrust.prefetch(row)
+                providers.placedPairs.prefetch(row)
+            }
             for (n, child) in waiting.enumerated() {
-                if n + 2 < waiting.count { children.prefetch(Int(waiting[n + 2])) }
+                if n + 4 < waiting.count { children.prefetch(Int(waiting[n + 4])) }
                 let i = Int(child)
                 if children[i].exitMonth <= Int32(month) {
                     leave(i) // need ended while waiting to be placed again
@@ -139,6 +147,16 @@ extension Market {
             }
         }
         tally.newPlacements += 1
+    }
+
+    /// Starts loading what detaching child `i` will touch besides its own record: its roster
+    /// neighbours and its council–provider count. Call once `i`'s record is (nearly) in the cache.
+    @inline(__always) func prefetchDetach(_ i: Int) {
+        let child = children[i]
+        guard child.provider >= 0 else { return }
+        children.prefetch(Int(child.prevOnRoster))
+        children.prefetch(Int(child.nextOnRoster))
+        providers.placedPairs.prefetch(pair(Int(child.provider), Int(child.council)))
     }
 
     /// Ends child `i`'s current placement (leaving, breakdown or provider exit).

@@ -48,11 +48,13 @@ extension Market {
         providers.revenue = revenue; providers.councilRevenue = fromCouncils; councilSpend = spend
         tally.spendSpot += spotPaid
         for (n, i) in leaving.enumerated() {
-            if n + 2 < leaving.count { children.prefetch(leaving[n + 2]) }
+            if n + 4 < leaving.count { children.prefetch(leaving[n + 4]) }
+            if n + 2 < leaving.count { prefetchDetach(leaving[n + 2]) }
             leave(i)
         }
         for (n, i) in broke.enumerated() {
-            if n + 2 < broke.count { children.prefetch(broke[n + 2]) }
+            if n + 4 < broke.count { children.prefetch(broke[n + 4]) }
+            if n + 2 < broke.count { prefetchDetach(broke[n + 2]) }
             detach(i)
             children[i].breakdowns &+= 1
             tally.breakdowns += 1

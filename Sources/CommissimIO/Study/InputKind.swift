@@ -1,0 +1,24 @@
+/// What a TOML input file is, from its tables: a scenario, a sweep (`[study]` with `[vary]`) or a
+/// comparison study (`[study]` with `[[comparison]]` tables).
+public enum InputKind: Sendable {
+    case scenario, sweep, comparisonStudy
+
+    public static func of(text: String) -> InputKind {
+        let headers = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("[") }
+        if headers.contains(where: { $0.hasPrefix("[[comparison]]") }) { return .comparisonStudy }
+        if headers.contains(where: { $0.hasPrefix("[study]") || $0.hasPrefix("[vary]") }) { return .sweep }
+        return .scenario
+    }
+
+    /// Reads and checks the file at `path` as whatever kind it is; throws ``ScenarioErrors``.
+    public static func validate(_ path: String) throws -> InputKind {
+        let text = try ScenarioParser.readText(path)
+        let kind = of(text: text)
+        switch kind {
+        case .scenario: _ = try ScenarioParser.parse(text: text, file: path)
+        case .sweep: _ = try Study.parse(text: text, file: path)
+        case .comparisonStudy: _ = try ComparisonStudy.parse(text: text, file: path)
+        }
+        return kind
+    }
+}
