@@ -96,6 +96,9 @@ public struct Manifest {
     public var generator: String
     public var outputs: [(String, String)]
     public var extra: [(String, JSON)] = []
+    /// The resolved scenario written beside the results, and how to reproduce them from it.
+    public var resolvedFile = "scenario.resolved.toml"
+    public var reproduce = "commissim run scenario.resolved.toml --out <folder>  (gives byte-identical CSV files)"
 
     public init(command: [String], scenarioFile: String, scenarioText: String, scenario: ResolvedScenario,
                 seed: UInt64, runSeeds: [UInt64], generator: String, outputs: [(String, String)]) {
@@ -118,11 +121,11 @@ public struct Manifest {
             ("command", .array(command.map { .string($0) })),
             ("scenario_file", .string(scenarioFile)),
             ("scenario_fingerprint", .string(Fingerprint.of(scenarioText))),
-            ("resolved_scenario_file", .string("scenario.resolved.toml")),
+            ("resolved_scenario_file", .string(resolvedFile)),
             ("seed", .string(String(seed))),
             ("run_seeds", .array(runSeeds.map { .string(String($0)) })),
             ("generator", .string(generator)),
-            ("reproduce", .string("commissim run scenario.resolved.toml --out <folder>  (gives byte-identical CSV files)")),
+            ("reproduce", .string(reproduce)),
         ]
         o += extra
         o.append(("outputs", .object(outputs.map { ($0.0, .string($0.1)) })))

@@ -273,6 +273,14 @@ final class StudyTests: XCTestCase {
         let manifest = try read(dir + "/out/ten/manifest.json")
         XCTAssertTrue(manifest.contains("\"study_fingerprint\"") && manifest.contains("policy.contract_months=120"), manifest)
         XCTAssertTrue(try read(dir + "/out/same/comparison.csv").contains(",0,0,0,"))
+        // The manifest's recipe reproduces the comparison from the resolved scenarios beside it.
+        XCTAssertTrue(manifest.contains("commissim compare a.resolved.toml b.resolved.toml --replications 2 --seed 5"), manifest)
+        let again = try Support.cli(["compare", dir + "/out/ten/a.resolved.toml", dir + "/out/ten/b.resolved.toml", "--replications", "2",
+                                     "--seed", "5", "--out", dir + "/again", "-q"])
+        XCTAssertEqual(again.status, 0, again.err)
+        for f in ["comparison.csv", "comparison_monthly.csv", "runs.csv"] {
+            XCTAssertEqual(try read(dir + "/again/" + f), try read(dir + "/out/ten/" + f), f)
+        }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/out").sorted(), ["same", "ten"], "no staging folders left")
         // Overrides belong in the study file; a lone scenario needs a partner.
         let set = try Support.cli(["compare", study, "--out", dir + "/x", "--set", "demand.trend=0"])
