@@ -38,7 +38,7 @@ public struct ComparisonOutput {
                                           ("comparison_monthly.csv", "monthly paired differences"), ("runs.csv", "one row per run")])
         manifest.resolvedFile = "a.resolved.toml"
         manifest.reproduce = "commissim compare a.resolved.toml b.resolved.toml --replications \(cmp.replications) --seed \(cmp.seed) --out <folder>"
-            + "  (gives byte-identical comparison.csv, comparison_monthly.csv and runs.csv)"
+            + "  (gives byte-identical comparison.csv and runs.csv)"
         manifest.extra = [("scenario_b_file", .string(fileB)), ("scenario_b_fingerprint", .string(Fingerprint.of(textB))),
                           ("overrides_a", .array(overridesA.map { .string($0) })), ("overrides_b", .array(overridesB.map { .string($0) })),
                           ("replications", .int(cmp.replications)),
