@@ -103,8 +103,9 @@ extension Study {
         var base = ResolvedScenario()
         var scenarioFile = "", scenarioText = ""
         if let sf = st["scenario"]?.string {
-            let dir = URL(fileURLWithPath: file).deletingLastPathComponent()
-            scenarioFile = sf.hasPrefix("/") ? sf : dir.appendingPathComponent(sf).path
+            // Relative to the study file, kept relative when the study path is (portable manifests).
+            let dir = (file as NSString).deletingLastPathComponent
+            scenarioFile = sf.hasPrefix("/") || dir.isEmpty ? sf : (dir as NSString).appendingPathComponent(sf)
             do {
                 scenarioText = try ScenarioParser.readText(scenarioFile)
                 base = try ScenarioParser.parse(text: scenarioText, file: scenarioFile)
