@@ -240,6 +240,8 @@ final class StudyTests: XCTestCase {
         XCTAssertTrue(try error("[[comparison]]\nname = \"a/b\"\na = \"\(three)\"\nb = \"\(three)\"\n").contains("cannot name a folder"))
         XCTAssertTrue(try error("[[comparison]]\nname = \"x\"\na = \"nowhere.toml\"\nb = \"\(three)\"\n").contains("nowhere.toml"))
         XCTAssertTrue(try error("").contains("no comparisons"))
+        let studyKey = try error("seeed = 4\n")
+        XCTAssertTrue(studyKey.contains(":3: key 'study.seeed': unknown key") && studyKey.contains("did you mean 'seed'"), studyKey)
         XCTAssertTrue(try error("[sudy]\n").contains("did you mean [study]"))
     }
 

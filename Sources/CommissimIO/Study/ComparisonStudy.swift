@@ -79,23 +79,9 @@ public struct ComparisonStudy: Sendable {
         if table["study"] == nil {
             r.errors.append(ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with replications = …"))
         }
-        let studyKeys = ["title", "replications", "seed", "set"]
-        for k in st.keys where !studyKeys.contains(k) {
-            r.fail("study." + k, key: "study." + k, "unknown key", fix: Suggest.nearest(k, in: studyKeys).map { "did you mean '\($0)'?" } ?? "valid: " + studyKeys.joined(separator: ", "))
-        }
-        func int(_ k: String, _ def: Int?, _ range: ClosedRange<Int>) -> Int? {
-            guard let v = st[k] else {
-                if def == nil { r.fail("study", key: "study." + k, "missing", fix: "add \(k) = …") }
-                return def
-            }
-            guard let x = Reader.number(v), x == x.rounded(), range.contains(Int(exactly: x) ?? -1) else {
-                r.fail("study." + k, key: "study." + k, "must be a whole number in \(range.lowerBound)…\(range.upperBound)")
-                return nil
-            }
-            return Int(x)
-        }
-        let replications = int("replications", nil, 2...100_000)
-        let seed = int("seed", 1, 0...Int(Int32.max))
+        r.checkKeys(st, in: "study", known: ["title", "replications", "seed", "set"])
+        let replications = r.wholeNumber(st, "replications", in: "study", default: nil, 2...100_000)
+        let seed = r.wholeNumber(st, "seed", in: "study", default: 1, 0...Int(Int32.max))
         let title = st["title"]?.string ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let common = overrides(st["set"], at: "study.set", reader: &r)
 

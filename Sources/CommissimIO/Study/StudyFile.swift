@@ -74,21 +74,8 @@ extension Study {
         guard let st = table["study"]?.table else {
             throw ScenarioErrors([ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with scenario = \"…\" and replications = …")])
         }
-        let known = ["scenario", "replications", "seed", "design", "points"]
-        for k in st.keys where !known.contains(k) {
-            r.fail("study." + k, key: "study." + k, "unknown key", fix: Suggest.nearest(k, in: known).map { "did you mean '\($0)'?" } ?? "valid: " + known.joined(separator: ", "))
-        }
-        func int(_ k: String, _ def: Int?, _ range: ClosedRange<Int>) -> Int? {
-            guard let v = st[k] else {
-                if def == nil { r.fail("study", key: "study." + k, "missing", fix: "add \(k) = …") }
-                return def
-            }
-            guard let x = Reader.number(v), x == x.rounded(), range.contains(Int(exactly: x) ?? -1) else {
-                r.fail("study." + k, key: "study." + k, "must be a whole number in \(range.lowerBound)…\(range.upperBound)")
-                return nil
-            }
-            return Int(x)
-        }
+        r.checkKeys(st, in: "study", known: ["scenario", "replications", "seed", "design", "points"])
+        func int(_ k: String, _ def: Int?, _ range: ClosedRange<Int>) -> Int? { r.wholeNumber(st, k, in: "study", default: def, range) }
         let replications = int("replications", nil, 1...1_000_000)
         let seed = int("seed", 1, 0...Int(Int32.max))
         var design = Design.grid
@@ -231,6 +218,28 @@ extension Study {
 }
 
 extension Reader {
+    /// Reports every key of table `t` (at `location`) that is not in `known`, with the nearest valid one.
+    mutating func checkKeys(_ t: TOMLTable, in location: String, known: [String]) {
+        for k in t.keys where !known.contains(k) {
+            fail(location + "." + k, key: location + "." + k, "unknown key",
+                 fix: Suggest.nearest(k, in: known).map { "did you mean '\($0)'?" } ?? "valid: " + known.joined(separator: ", "))
+        }
+    }
+
+    /// The whole number `key` of table `t` (at `location`) within `range`; `def` when absent, an
+    /// error when absent and `def` is nil or when not a whole number in range.
+    mutating func wholeNumber(_ t: TOMLTable, _ key: String, in location: String, default def: Int?, _ range: ClosedRange<Int>) -> Int? {
+        guard let v = t[key] else {
+            if def == nil { fail(location, key: location + "." + key, "missing", fix: "add \(key) = …") }
+            return def
+        }
+        guard let x = Reader.number(v), x == x.rounded(), range.contains(Int(exactly: x) ?? -1) else {
+            fail(location + "." + key, key: location + "." + key, "must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+            return nil
+        }
+        return Int(x)
+    }
+
     /// Converts a plain number for a parameter (ranges in study files).
     mutating func convert(_ x: Double, spec: ParameterSpec, location: String) -> ParamValue? {
         let text = spec.kind == .integer && x == x.rounded() ? String(Int(x)) : "\(x)"
