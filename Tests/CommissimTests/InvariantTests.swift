@@ -38,6 +38,11 @@ final class InvariantTests: XCTestCase {
                 if market.reservesPlaces(k) { free[ck] += market.contracts.volume[k] - market.contracts.occupied[k] } else { frames[ck] += 1 }
             }
             XCTAssertEqual(free, market.freePlaces, "month \(market.month)")
+            for c in 0..<market.councils.count {
+                for k in 0..<Tier.allCases.count {
+                    XCTAssertEqual(market.councils.contractsByTier[c][k], market.councils.contracts[c].filter { market.contracts.tier[$0] == k })
+                }
+            }
             XCTAssertEqual(frames, market.frameworks, "month \(market.month)")
             // The concentration counts kept by placement match a recount from the children.
             var pairs: [Int: Int] = [:]

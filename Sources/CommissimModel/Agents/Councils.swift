@@ -22,6 +22,8 @@ public struct Councils: Sendable {
     public var pressure: [Double] = []
     /// Active contract ids of each council.
     public var contracts: [[Int]] = []
+    /// The same contracts per tier (`[council][tier]`), in the same order: placement searches one tier.
+    public var contractsByTier: [[[Int]]] = []
     /// In-house provider id per tier.
     public var inHouse: [[Int]] = []
     /// Children waiting for a service (FIFO of child ids).
@@ -41,7 +43,7 @@ public struct Councils: Sendable {
         count += 1
         type.append(t); region.append(r); group.append(g); children.append(ch); demandFactor.append(d); staff.append(s)
         budget.append(0); budgetBase.append(0); spendTrend.append(0); pressure.append(0)
-        contracts.append([]); inHouse.append([]); waiting.append([])
+        contracts.append([]); contractsByTier.append(Array(repeating: [], count: Tier.allCases.count)); inHouse.append([]); waiting.append([])
         shockSize.append(0); shockUntil.append(-1); staffUsed.append(0)
         reachable.append(Array(repeating: [], count: Tier.allCases.count))
         nearbyCount.append(Array(repeating: 0, count: Tier.allCases.count))

@@ -48,7 +48,7 @@ extension Market {
         let c = Int(children[i].council), k = Int(children[i].tier)
         let ck = councilTier(c, k)
         if freePlaces[ck] > 0 || frameworks[ck] > 0 {
-        for ct in councils.contracts[c] where contracts.tier[ct] == k && contracts.active[ct] {
+        for ct in councils.contractsByTier[c][k] where contracts.active[ct] {
             let pr = contracts.provider[ct]
             if reservesPlaces(ct) {
                 if contracts.occupied[ct] < contracts.volume[ct] {

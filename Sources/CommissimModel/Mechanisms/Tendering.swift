@@ -116,6 +116,7 @@ extension Market {
                                  outcomeSpec: lot.outcomeSpec, start: start, end: start + lot.months, extension: lot.extensionMonths,
                                  codesign: false, collaborative: lot.collaborative, financed: financed, reviewCost: unitCost(i))
         councils.contracts[c].append(k)
+        councils.contractsByTier[c][lot.tier].append(k)
         providers.contracts[i].append(k)
         activeContracts.append(k) // ids only grow, so the list stays sorted
         if lot.form == .spot { frameworks[councilTier(c, lot.tier)] += 1 }
@@ -192,6 +193,8 @@ extension Market {
         contracts.lastOnRoster[k] = -1
         contracts.occupied[k] = 0
         if let at = councils.contracts[c].firstIndex(of: k) { councils.contracts[c].remove(at: at) }
+        let t = contracts.tier[k]
+        if let at = councils.contractsByTier[c][t].firstIndex(of: k) { councils.contractsByTier[c][t].remove(at: at) }
         if let at = providers.contracts[i].firstIndex(of: k) { providers.contracts[i].remove(at: at) }
         if early && providers.alive[i] {
             tally.terminations += 1
