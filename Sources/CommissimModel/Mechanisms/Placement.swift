@@ -129,7 +129,7 @@ extension Market {
         let b = month + rng.geometric(breakdownHazard(j, breakdowns: child.breakdowns, spot: spot))
         child.breakdownMonth = Int32(min(b, Int(Int32.max)))
         children[i] = child
-        censusPlaced(i, tier: Int(child.tier), contract: ct, price: price, placementsThisYear: child.placementsThisYear)
+        censusPlaced(tier: Int(child.tier), contract: ct, price: price, placementsThisYear: child.placementsThisYear)
         providers.occupied[j] += 1
         if providers.kind[j] != .inHouse {
             linkChild(i, provider: j, contract: ct)
@@ -165,7 +165,7 @@ extension Market {
         let j = Int(child.provider)
         guard j >= 0 else { return }
         let ct = Int(child.contract)
-        censusDetached(tier: Int(child.tier), contract: ct, price: child.price)
+        countFee(tier: Int(child.tier), contract: ct, price: child.price, -1)
         let independent = providers.kind[j] != .inHouse
         if independent {
             unlinkChild(i, provider: j, contract: ct)

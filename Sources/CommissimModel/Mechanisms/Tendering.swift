@@ -182,11 +182,11 @@ extension Market {
         }
         for ch in members(of: k) {
             let tier = Int(children[ch].tier)
-            censusDetached(tier: tier, contract: k, price: children[ch].price)
+            countFee(tier: tier, contract: k, price: children[ch].price, -1)
             children[ch].contract = -1
             children[ch].price = contracts.price[k]
             children[ch].spot = true
-            if contracts.price[k] > 0 { census.feePaying += 1; census.feeSum[tier] += contracts.price[k] }
+            countFee(tier: tier, contract: -1, price: contracts.price[k], 1)
             linkChild(ch, provider: i, contract: -1)
         }
         contracts.firstOnRoster[k] = -1

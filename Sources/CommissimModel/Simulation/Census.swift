@@ -21,27 +21,24 @@ extension Market {
         return children.add(council: c, tier: k, month: month)
     }
 
-    /// Counts a placement starting for child `i` (after its fields are set).
-    @inline(__always) func censusPlaced(_ i: Int, tier k: Int, contract ct: Int, price: Double, placementsThisYear n: UInt16) {
+    /// Counts a placement starting for a child of tier `k` (after its fields are set), now the
+    /// `n`th placement this year.
+    @inline(__always) func censusPlaced(tier k: Int, contract ct: Int, price: Double, placementsThisYear n: UInt16) {
         if k != Tier.familySupport.rawValue && n <= 3 {
             census.lookedAfterByPlacements[Int(n) - 1] -= 1
             census.lookedAfterByPlacements[Int(n)] += 1
         }
-        if price > 0 {
-            census.feePaying += 1
-            census.feeSum[k] += price
-        } else if ct >= 0 {
-            contracts.feeFree[ct] += 1
-        }
+        countFee(tier: k, contract: ct, price: price, 1)
     }
 
-    /// Counts a placement ending for a child of tier `k` (before its fields are cleared).
-    @inline(__always) func censusDetached(tier k: Int, contract ct: Int, price: Double) {
+    /// Counts (`sign` 1) or uncounts (−1) how one placed child of tier `k` is paid for: its own fee
+    /// `price` if positive, otherwise through contract `ct` (if any).
+    @inline(__always) func countFee(tier k: Int, contract ct: Int, price: Double, _ sign: Int) {
         if price > 0 {
-            census.feePaying -= 1
-            census.feeSum[k] -= price
+            census.feePaying += sign
+            census.feeSum[k] += Double(sign) * price
         } else if ct >= 0 {
-            contracts.feeFree[ct] -= 1
+            contracts.feeFree[ct] += sign
         }
     }
 
@@ -51,12 +48,7 @@ extension Market {
         census.feeSum = Array(repeating: 0.0, count: Tier.allCases.count)
         contracts.feeFree = Array(repeating: 0, count: contracts.count)
         for child in children.records where child.alive && child.provider >= 0 {
-            if child.price > 0 {
-                census.feePaying += 1
-                census.feeSum[Int(child.tier)] += child.price
-            } else if child.contract >= 0 {
-                contracts.feeFree[Int(child.contract)] += 1
-            }
+            countFee(tier: Int(child.tier), contract: Int(child.contract), price: child.price, 1)
         }
     }
 
