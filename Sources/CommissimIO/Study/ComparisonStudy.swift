@@ -67,10 +67,7 @@ public struct ComparisonStudy: Sendable {
 
     public static func parse(text: String, file: String) throws -> ComparisonStudy {
         var r = Reader(file: file, text: text)
-        let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw ScenarioErrors([ScenarioError(file: file, line: e.source.begin.line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
-        }
+        let table = try Reader.table(text, file: file)
         let sections = ["study", "comparison"]
         for k in table.keys where !sections.contains(k) {
             r.fail(k, key: k, "unknown section in a comparison study", fix: Suggest.nearest(k, in: sections).map { "did you mean [\($0)]?" } ?? "a comparison study has [study] and [[comparison]] tables")
@@ -110,19 +107,9 @@ public struct ComparisonStudy: Sendable {
             let both = overrides(t["set"], at: at + ".set", reader: &r)
             func arm(_ key: String) -> Arm? {
                 guard let path = t[key]?.string else { r.fail(at, key: key, "missing", fix: "add \(key) = \"scenario.toml\" (relative to the study file)"); return nil }
-                // Relative to the study file, kept relative when the study path is (portable manifests).
-                let dir = (file as NSString).deletingLastPathComponent
-                let armFile = path.hasPrefix("/") || dir.isEmpty ? path : (dir as NSString).appendingPathComponent(path)
-                var scenario: ResolvedScenario
-                let armText: String
-                do {
-                    armText = try ScenarioParser.readText(armFile)
-                    scenario = try ScenarioParser.parse(text: armText, file: armFile)
-                } catch let e as ScenarioErrors {
-                    r.errors.append(contentsOf: e.errors); return nil
-                } catch {
-                    r.fail(at + "." + key, key: key, "\(error)"); return nil
-                }
+                guard let loaded = r.scenario(path) else { return nil }
+                let (armFile, armText) = (loaded.file, loaded.text)
+                var scenario = loaded.scenario
                 let own = overrides(t["set_" + key], at: at + ".set_" + key, reader: &r)
                 let all = common + both + own
                 for o in all { ScenarioParser.apply(o.specPath, o.value, to: &scenario) }

@@ -64,10 +64,7 @@ extension Study {
 
     public static func parse(text: String, file: String) throws -> Study {
         var r = Reader(file: file, text: text)
-        let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw ScenarioErrors([ScenarioError(file: file, line: e.source.begin.line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
-        }
+        let table = try Reader.table(text, file: file)
         for k in table.keys where !["study", "vary"].contains(k) {
             r.fail(k, key: k, "unknown section in a study file", fix: Suggest.nearest(k, in: ["study", "vary"]).map { "did you mean [\($0)]?" } ?? "a study has [study] and [vary]")
         }
@@ -90,17 +87,7 @@ extension Study {
         var base = ResolvedScenario()
         var scenarioFile = "", scenarioText = ""
         if let sf = st["scenario"]?.string {
-            // Relative to the study file, kept relative when the study path is (portable manifests).
-            let dir = (file as NSString).deletingLastPathComponent
-            scenarioFile = sf.hasPrefix("/") || dir.isEmpty ? sf : (dir as NSString).appendingPathComponent(sf)
-            do {
-                scenarioText = try ScenarioParser.readText(scenarioFile)
-                base = try ScenarioParser.parse(text: scenarioText, file: scenarioFile)
-            } catch let e as ScenarioErrors {
-                r.errors.append(contentsOf: e.errors)
-            } catch {
-                r.errors.append(ScenarioError(file: scenarioFile, line: nil, key: nil, message: "\(error)"))
-            }
+            if let loaded = r.scenario(sf) { (scenarioFile, scenarioText, base) = loaded }
         } else {
             r.fail("study", key: "study.scenario", "missing", fix: "add scenario = \"baseline.toml\" (a path relative to the study file)")
         }
@@ -218,6 +205,29 @@ extension Study {
 }
 
 extension Reader {
+    /// Parses `text` as TOML; a syntax error names the file and line.
+    static func table(_ text: String, file: String) throws -> TOMLTable {
+        do { return try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ScenarioErrors([ScenarioError(file: file, line: e.source.begin.line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
+        }
+    }
+
+    /// Reads and parses the scenario at `path`, relative to this (study) file and kept relative
+    /// when the study path is (portable manifests). Its problems are added to `errors`.
+    mutating func scenario(_ path: String) -> (file: String, text: String, scenario: ResolvedScenario)? {
+        let dir = (file as NSString).deletingLastPathComponent
+        let resolved = path.hasPrefix("/") || dir.isEmpty ? path : (dir as NSString).appendingPathComponent(path)
+        do {
+            let text = try ScenarioParser.readText(resolved)
+            return (resolved, text, try ScenarioParser.parse(text: text, file: resolved))
+        } catch let e as ScenarioErrors {
+            errors.append(contentsOf: e.errors)
+        } catch {
+            errors.append(ScenarioError(file: resolved, line: nil, key: nil, message: "\(error)"))
+        }
+        return nil
+    }
+
     /// Reports every key of table `t` (at `location`) that is not in `known`, with the nearest valid one.
     mutating func checkKeys(_ t: TOMLTable, in location: String, known: [String]) {
         for k in t.keys where !known.contains(k) {
