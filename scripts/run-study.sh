@@ -9,6 +9,7 @@
 #
 #   bash scripts/run-study.sh        # replications as in the study files; ROBUST=24 samples
 #   REPS=4 FACT_REPS=3 ROBUST=8 bash scripts/run-study.sh   # a quicker, rougher look
+#   QUIET=1 bash scripts/run-study.sh                       # no progress bars
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${REPS:-}"            # empty: the study file's replications

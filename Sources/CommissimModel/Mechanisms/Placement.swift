@@ -248,7 +248,7 @@ extension Market {
     /// The children placed on contract `k`, in the order they were placed.
     public func members(of k: Int) -> [Int] { roster(from: contracts.firstOnRoster[k]) }
 
-    /// The children placed with provider `j` off contract (spot, in-house, or on a contract that ended).
+    /// The children placed with independent provider `j` off contract (spot, or on a contract that ended).
     public func offContractChildren(of j: Int) -> [Int] { roster(from: providers.firstOffContract[j]) }
 
     /// Every child placed with independent provider `j`, in slot order.
