@@ -11,6 +11,7 @@ final class InvariantTests: XCTestCase {
         let market = Market(config: config, rng: RandomStream(seed: seed))
         var recorder = MetricsRecorder(months: config.months)
         var living = market.children.living
+        var columnsReused = false
         for _ in 0..<config.months {
             market.step()
             let t = market.tally
@@ -54,6 +55,25 @@ final class InvariantTests: XCTestCase {
             for (key, n) in pairs { perCouncil[key / 100_000] += n; squares[key / 100_000] += n * n }
             XCTAssertEqual(perCouncil, market.councilPlaced)
             XCTAssertEqual(squares, market.councilPlacedSquares)
+            // Each trading provider has a column of its own in the council × provider matrices;
+            // its placement counts there match the recount, and an entrant starts afresh.
+            let pv = market.providers
+            var owner: [Int32: Int] = [:]
+            for j in 0..<pv.count where pv.alive[j] {
+                let col = pv.column[j]
+                XCTAssertTrue(col > 0 && Int(col) < pv.columns && pv.columns <= pv.trustStride, "provider \(j) column \(col)")
+                XCTAssertNil(owner[col], "column \(col) shared by providers \(owner[col] ?? -1) and \(j)")
+                owner[col] = j
+                guard pv.kind[j] != .inHouse else { continue }
+                for c in 0..<market.councils.count {
+                    XCTAssertEqual(Int(pv.placedPairs[market.pair(j, c)]), pairs[c * 100_000 + j] ?? 0, "council \(c), provider \(j)")
+                    if market.month > 0 && pv.entryMonth[j] == market.month {
+                        XCTAssertEqual(pv.councilTrust[market.pair(j, c)], Float(market.p.trustInitial))
+                        XCTAssertEqual(pv.providerTrust[market.pair(j, c)], Float(market.p.trustInitial))
+                    }
+                }
+            }
+            columnsReused = columnsReused || pv.columns < pv.count + 1
             // Contract occupancy never exceeds reserved volume.
             for k in 0..<market.contracts.count where market.contracts.active[k] && market.reservesPlaces(k) {
                 XCTAssertLessThanOrEqual(market.contracts.occupied[k], market.contracts.volume[k])
@@ -82,6 +102,7 @@ final class InvariantTests: XCTestCase {
             recorder.record(market)
             market.month += 1
         }
+        XCTAssertTrue(columnsReused, "the run should exercise entrants taking over the columns of providers that left")
         // Recorded columns agree with the same invariant.
         for row in recorder.rows {
             XCTAssertEqual(row[MetricColumns.index["council_payments"]!], row[MetricColumns.index["provider_council_revenue"]!],

@@ -103,6 +103,27 @@ final class MechanismTests: XCTestCase {
         XCTAssertGreaterThan(rising, checked / 2, "distrust of the council adds a risk premium")
     }
 
+    func testSpotVacanciesFollowEveryPlacement() throws {
+        // Placement probes each provider's vacancies in a small array kept beside the places;
+        // it must agree with the places themselves after every placement, whatever the route.
+        let s = try Support.small(months: 12)
+        let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 5))
+        for _ in 0..<3 { market.step(); market.month += 1 }
+        market.quoteSpotPrices()
+        var spot = 0, other = 0
+        for n in 0..<2_000 {
+            let c = n % market.councils.count, k = n % Tier.allCases.count
+            let i = market.admit(council: c, tier: k)
+            guard market.place(i) else { market.councils.waiting[c].append(Int32(i)); continue }
+            if market.children[i].spot { spot += 1 } else { other += 1 }
+            for j in 0..<market.providers.count {
+                XCTAssertEqual(Int(market.spotVacancies[j]), market.providers.alive[j] ? market.spotFree(j) : 0, "provider \(j) after placement \(n)")
+            }
+        }
+        XCTAssertGreaterThan(spot, 100, "spot placements exercised")
+        XCTAssertGreaterThan(other, 10, "contract and in-house placements exercised")
+    }
+
     func testCharitiesMayBidBelowCostFromReserves() throws {
         let s = try Support.small(months: 1)
         let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 3))

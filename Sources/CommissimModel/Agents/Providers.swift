@@ -51,16 +51,25 @@ public struct Providers: Sendable {
     public var lastInvestment: [Double] = []
     public var lastCost: [Double] = []
     public var lowUseMonths: [Int] = []
-    /// `councilTrust[c * trustStride + p]`: council c's trust in provider p. Council-major, so a
-    /// council's tender and spot search read one contiguous row.
+    /// `councilTrust[c * trustStride + column[p]]`: council c's trust in provider p. Council-major,
+    /// so a council's tender and spot search read one contiguous row (see ``column``).
     public var councilTrust: [Float] = []
-    /// `providerTrust[c * trustStride + p]`: provider p's trust in council c.
+    /// `providerTrust[c * trustStride + column[p]]`: provider p's trust in council c.
     public var providerTrust: [Float] = []
-    /// `placedPairs[c * trustStride + p]`: children of council c placed with independent provider p
-    /// (kept up to date on every placement, for the local concentration index).
+    /// `placedPairs[c * trustStride + column[p]]`: children of council c placed with independent
+    /// provider p (kept up to date on every placement, for the local concentration index).
     public var placedPairs: [UInt16] = []
-    /// Row length of the trust matrices (≥ count; doubled and re-laid out when providers outgrow it).
+    /// Row length of the trust matrices (≥ the columns in use; grown and re-laid out as needed).
     public var trustStride = 0
+    /// Each provider's column in the council × provider matrices. Providers that have left the
+    /// market give their column back (see ``releaseColumns()``) and an entrant takes it over, so
+    /// the rows stay as short as the market is wide, not as long as its history. Column 0 is
+    /// never a provider's: released providers point there.
+    public var column: [Int32] = []
+    /// Columns in use or given back so far (column 0 included).
+    public private(set) var columns = 1
+    /// Columns given back, reused last-in first-out.
+    public private(set) var freeColumns: [Int32] = []
     /// Contract ids held by each provider.
     public var contracts: [[Int]] = []
     /// First and last child (−1 when none) of each provider's roster of children placed off
@@ -82,8 +91,23 @@ public struct Providers: Sendable {
         scaleUp.append(su); missionTolerance.append(mt); crossSubsidy.append(cs)
         marginTrend.append(tm); lossMonths.append(0); investorBacked.append(false)
         revenue.append(0); councilRevenue.append(0); bidCosts.append(0); lastInvestment.append(0); lastCost.append(0); lowUseMonths.append(0)
-        if count > trustStride {
-            let stride = max(64, 2 * trustStride)
+        let col: Int
+        if let free = freeColumns.popLast() {
+            col = Int(free)
+            // A fresh start for the entrant: no trust built or lost, no children placed.
+            for c in 0..<councils {
+                councilTrust[c * trustStride + col] = initialTrust
+                providerTrust[c * trustStride + col] = initialTrust
+                placedPairs[c * trustStride + col] = 0
+            }
+        } else {
+            col = columns
+            columns += 1
+        }
+        column.append(Int32(col))
+        if columns > trustStride {
+            // A quarter more room, whole cache lines per row.
+            let stride = max(64, (columns + columns / 4 + 15) / 16 * 16)
             func relaid<T>(_ m: [T], fill: T) -> [T] {
                 var out = [T](repeating: fill, count: stride * councils)
                 for c in 0..<councils where trustStride > 0 {
@@ -98,5 +122,14 @@ public struct Providers: Sendable {
         }
         contracts.append([])
         firstOffContract.append(-1); lastOffContract.append(-1)
+    }
+
+    /// Gives back the columns of the providers that have left the market (call once nothing
+    /// refers to them any more: their contracts ended, their children moved, reach rebuilt).
+    mutating func releaseColumns() {
+        for i in 0..<count where !alive[i] && column[i] != 0 {
+            freeColumns.append(column[i])
+            column[i] = 0
+        }
     }
 }

@@ -18,13 +18,6 @@ extension Market {
         for c in 0..<councils.count {
             var still: [Int32] = []
             let waiting = councils.waiting[c]
-            if !waiting.isEmpty {
-                // The council's row of providers' trust and placement counts: spot searches read
-                // them at random providers; loading the rows at once overlaps the cache misses.
-                let row = pair(0, c)..<pair(providers.count, c)
-                providers.providerTrust.prefetch(row)
-                providers.placedPairs.prefetch(row)
-            }
             for (n, child) in waiting.enumerated() {
                 if n + 4 < waiting.count { children.prefetch(Int(waiting[n + 4])) }
                 let i = Int(child)
@@ -55,7 +48,7 @@ extension Market {
                     assign(i, provider: pr, contract: ct, price: 0, spot: false)
                     return true
                 }
-            } else if spotFree(pr) > 0 {
+            } else if spotVacancies[pr] > 0 {
                 assign(i, provider: pr, contract: ct, price: contracts.price[ct], spot: false)
                 return true
             }
@@ -80,7 +73,7 @@ extension Market {
             case 1 where nearby > local: j = pool[local + rng.uniformInt(nearby - local)]
             default: j = pool[rng.uniformInt(pool.count)]
             }
-            guard providers.alive[j], spotFree(j) > 0 else { continue }
+            guard spotVacancies[j] > 0 else { continue }
             found += 1
             let quote = spotQuotes[j]
             let price = quote.price(trust: providers.providerTrust[pair(j, c)], riskPremium: p.riskPremium, spotPremium: p.spotPremium)
@@ -100,16 +93,30 @@ extension Market {
         SpotQuote(self, j).price(trust: providers.providerTrust[pair(j, c)], riskPremium: p.riskPremium, spotPremium: p.spotPremium)
     }
 
-    /// Takes every provider's spot quote for this month's placements (costs, margins, shortage
-    /// and quality do not change while children are placed; trust in the council enters per call).
+    /// Takes every provider's spot quote, vacancies and breakdown hazard for this month's
+    /// placements (costs, margins, shortage and quality do not change while children are placed;
+    /// trust in the council enters per call; vacancies are kept up to date by
+    /// ``assign(_:provider:contract:price:spot:)``).
     func quoteSpotPrices() {
         spotQuotes.removeAll(keepingCapacity: true)
-        for j in 0..<providers.count { spotQuotes.append(SpotQuote(self, j)) }
+        spotVacancies.removeAll(keepingCapacity: true)
+        baseHazards.removeAll(keepingCapacity: true)
+        for j in 0..<providers.count {
+            spotQuotes.append(SpotQuote(self, j))
+            spotVacancies.append(providers.alive[j] ? Int32(clamping: spotFree(j)) : 0)
+            baseHazards.append(baseBreakdownHazard(j))
+        }
+    }
+
+    /// Monthly breakdown hazard of a placement with provider `j` at quality q_j:
+    /// breakdown_rate × exp(−quality_sensitivity (q_j − 0.5)) (taken with the month's spot quotes).
+    @inline(__always) func baseBreakdownHazard(_ j: Int) -> Double {
+        p.breakdownRate * exp(-p.qualitySensitivity * (providers.quality[j] - 0.5))
     }
 
     /// Monthly breakdown hazard of a placement with provider `j` for a child with `breakdowns` so far.
     @inline(__always) func breakdownHazard(_ j: Int, breakdowns: UInt16, spot: Bool) -> Double {
-        let h = p.breakdownRate * exp(-p.qualitySensitivity * (providers.quality[j] - 0.5)) * (spot ? p.spotBreakdownFactor : 1)
+        let h = baseHazards[j] * (spot ? p.spotBreakdownFactor : 1)
         return min(1, h * (1 + p.instability * Double(min(breakdowns, 4))))
     }
 
@@ -139,12 +146,13 @@ extension Market {
             councilPlaced[c] += 1
             providers.placedPairs[ix] = UInt16(n + 1)
         }
-        if ct >= 0 {
+        if ct >= 0 && reservesPlaces(ct) {
             contracts.occupied[ct] += 1
-            if reservesPlaces(ct) {
-                providers.blockOccupied[j] += 1
-                freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] -= 1
-            }
+            providers.blockOccupied[j] += 1
+            freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] -= 1
+        } else {
+            if ct >= 0 { contracts.occupied[ct] += 1 }
+            if j < spotVacancies.count { spotVacancies[j] -= 1 } // a spot or framework place taken
         }
         tally.newPlacements += 1
     }

@@ -57,6 +57,11 @@ public final class Market {
     var yearLeaverPlacements = [0, 0, 0]
     /// Each provider's spot quote for this month's placements.
     var spotQuotes: [SpotQuote] = []
+    /// Each provider's free places for spot and framework children during this month's
+    /// placements (``spotFree(_:)``, 0 once it has exited): one small array a spot search can probe.
+    var spotVacancies: [Int32] = []
+    /// Each provider's breakdown hazard before the spot and instability factors, this month.
+    var baseHazards: [Double] = []
     /// Children by status, kept by placement (read by the metrics).
     var census = Census()
     /// Running totals of the current month.
@@ -92,7 +97,7 @@ public final class Market {
     @inline(__always) func regionTier(_ region: Int, _ tier: Int) -> Int { region * Tier.allCases.count + tier }
 
     /// Index into the provider × council trust matrices.
-    @inline(__always) func pair(_ provider: Int, _ council: Int) -> Int { council * providers.trustStride + provider }
+    @inline(__always) func pair(_ provider: Int, _ council: Int) -> Int { council * providers.trustStride + Int(providers.column[provider]) }
 
     /// Expected children in service of tier `k` for council `c` at this month's referral rate.
     func expectedStock(_ c: Int, _ k: Int) -> Double { referralRate(c, k) * p.duration[k] }

@@ -145,6 +145,7 @@ extension Market {
             for c in 0..<nc { regionCouncils[councils.region[c]].append(c) }
         }
         for c in 0..<nc { for k in 0..<Tier.allCases.count { councils.reachable[c][k].removeAll(keepingCapacity: true) } }
+        providers.releaseColumns() // nothing refers to the providers that left once reach is rebuilt
         let tiers = Tier.allCases.count
         var regional: [[Int]] = Array(repeating: [], count: p.regions * tiers)
         var national: [[Int]] = Array(repeating: [], count: tiers)
