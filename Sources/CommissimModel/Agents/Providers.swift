@@ -106,12 +106,12 @@ public struct Providers: Sendable {
         }
         column.append(Int32(col))
         if columns > trustStride {
-            // A quarter more room, whole cache lines per row.
-            let stride = max(64, (columns + columns / 4 + 15) / 16 * 16)
+            // Twice the room (the columns in use stay at the start of each row; the rest is not read).
+            let stride = max(64, 2 * trustStride)
             func relaid<T>(_ m: [T], fill: T) -> [T] {
                 var out = [T](repeating: fill, count: stride * councils)
                 for c in 0..<councils where trustStride > 0 {
-                    for i in 0..<trustStride { out[c * stride + i] = m[c * trustStride + i] }
+                    out[c * stride..<c * stride + trustStride] = m[c * trustStride..<(c + 1) * trustStride]
                 }
                 return out
             }
