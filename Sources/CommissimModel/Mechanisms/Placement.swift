@@ -213,14 +213,13 @@ extension Market {
     /// Appends child `i` (placed with provider `j`, on contract `ct` or −1) to its roster (O(1)).
     @inline(__always) func linkChild(_ i: Int, provider j: Int, contract ct: Int) {
         let last = ct >= 0 ? contracts.lastOnRoster[ct] : providers.lastOffContract[j]
-        children[i].prevOnRoster = last
-        children[i].nextOnRoster = -1
-        if last >= 0 {
-            children[Int(last)].nextOnRoster = Int32(i)
-        } else if ct >= 0 {
-            contracts.firstOnRoster[ct] = Int32(i)
-        } else {
-            providers.firstOffContract[j] = Int32(i)
+        children.withRecords { records in
+            records[i].prevOnRoster = last
+            records[i].nextOnRoster = -1
+            if last >= 0 { records[Int(last)].nextOnRoster = Int32(i) }
+        }
+        if last < 0 { // the roster was empty
+            if ct >= 0 { contracts.firstOnRoster[ct] = Int32(i) } else { providers.firstOffContract[j] = Int32(i) }
         }
         if ct >= 0 { contracts.lastOnRoster[ct] = Int32(i) } else { providers.lastOffContract[j] = Int32(i) }
     }
@@ -228,22 +227,18 @@ extension Market {
     /// Removes child `i` from its roster (O(1)); the others keep their order.
     @inline(__always) func unlinkChild(_ i: Int, provider j: Int, contract ct: Int) {
         let prev = children[i].prevOnRoster, next = children[i].nextOnRoster
-        if prev >= 0 {
-            children[Int(prev)].nextOnRoster = next
-        } else if ct >= 0 {
-            contracts.firstOnRoster[ct] = next
-        } else {
-            providers.firstOffContract[j] = next
+        children.withRecords { records in
+            if prev >= 0 { records[Int(prev)].nextOnRoster = next }
+            if next >= 0 { records[Int(next)].prevOnRoster = prev }
+            records[i].prevOnRoster = -1
+            records[i].nextOnRoster = -1
         }
-        if next >= 0 {
-            children[Int(next)].prevOnRoster = prev
-        } else if ct >= 0 {
-            contracts.lastOnRoster[ct] = prev
-        } else {
-            providers.lastOffContract[j] = prev
+        if prev < 0 { // it was first
+            if ct >= 0 { contracts.firstOnRoster[ct] = next } else { providers.firstOffContract[j] = next }
         }
-        children[i].prevOnRoster = -1
-        children[i].nextOnRoster = -1
+        if next < 0 { // it was last
+            if ct >= 0 { contracts.lastOnRoster[ct] = prev } else { providers.lastOffContract[j] = prev }
+        }
     }
 
     private func roster(from first: Int32) -> [Int] {

@@ -18,10 +18,13 @@ extension Market {
         let t = Int32(month)
         var spotPaid = 0.0
         // Hot loop: move the provider and council arrays it writes out of the market (so they are
-        // uniquely owned and never copied), work on locals and the records in place, put them back.
+        // uniquely owned and never copied), work on them and the records in place, put them back.
         var revenue = providers.revenue, fromCouncils = providers.councilRevenue, spend = councilSpend
         providers.revenue = []; providers.councilRevenue = []; councilSpend = []
         let quality = providers.quality
+        revenue.withUnsafeMutableBufferPointer { revenue in
+        fromCouncils.withUnsafeMutableBufferPointer { fromCouncils in
+        spend.withUnsafeMutableBufferPointer { spend in
         children.withRecords { records in
             for i in records.indices where records[i].alive {
                 let j = Int(records[i].provider)
@@ -44,6 +47,9 @@ extension Market {
                     broke.append(i)
                 }
             }
+        }
+        }
+        }
         }
         providers.revenue = revenue; providers.councilRevenue = fromCouncils; councilSpend = spend
         tally.spendSpot += spotPaid
