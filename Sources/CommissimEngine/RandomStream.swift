@@ -24,7 +24,7 @@ public enum GeneratorKind: String, CaseIterable, Sendable {
 /// a run's results never depend on which thread ran it or what ran beside it. A stream is not
 /// thread-safe and is never shared between runs.
 public final class RandomStream {
-    private let rng: UnsafeMutablePointer<gsl_rng>
+    @usableFromInline let rng: UnsafeMutablePointer<gsl_rng>
     /// The seed the generator was set with.
     public let seed: UInt64
     /// The generator kind.
@@ -48,22 +48,22 @@ public final class RandomStream {
     public var generatorName: String { String(cString: gsl_rng_name(rng)) }
 
     /// Uniform on [0, 1).
-    @inline(__always) public func uniform() -> Double { gsl_rng_uniform(rng) }
+    @inlinable @inline(__always) public func uniform() -> Double { gsl_rng_uniform(rng) }
     /// Uniform on (0, 1).
-    @inline(__always) public func uniformPositive() -> Double { gsl_rng_uniform_pos(rng) }
+    @inlinable @inline(__always) public func uniformPositive() -> Double { gsl_rng_uniform_pos(rng) }
     /// Uniform integer in 0..<n (n > 0).
-    @inline(__always) public func uniformInt(_ n: Int) -> Int {
+    @inlinable @inline(__always) public func uniformInt(_ n: Int) -> Int {
         precondition(n > 0)
         return Int(gsl_rng_uniform_int(rng, UInt(n)))
     }
     /// True with probability `p`.
-    @inline(__always) public func bernoulli(_ p: Double) -> Bool { p > 0 && gsl_rng_uniform(rng) < p }
+    @inlinable @inline(__always) public func bernoulli(_ p: Double) -> Bool { p > 0 && gsl_rng_uniform(rng) < p }
     /// Gaussian with mean 0 and standard deviation `sd`.
-    @inline(__always) public func gaussian(sd: Double) -> Double { sd > 0 ? gsl_ran_gaussian_ziggurat(rng, sd) : 0 }
+    @inlinable @inline(__always) public func gaussian(sd: Double) -> Double { sd > 0 ? gsl_ran_gaussian_ziggurat(rng, sd) : 0 }
     /// Poisson with mean `mu`.
-    public func poisson(_ mu: Double) -> Int { mu > 0 ? Int(gsl_ran_poisson(rng, mu)) : 0 }
+    @inlinable public func poisson(_ mu: Double) -> Int { mu > 0 ? Int(gsl_ran_poisson(rng, mu)) : 0 }
     /// Number of trials up to and including the first success (≥ 1), success probability `p`.
-    public func geometric(_ p: Double) -> Int {
+    @inlinable public func geometric(_ p: Double) -> Int {
         if p >= 1 { return 1 }
         if p <= 0 { return Int(Int32.max) }
         return Int(gsl_ran_geometric(rng, p))
