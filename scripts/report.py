@@ -155,8 +155,7 @@ def main(study, OUT, trim):
             return
         fig, axes = plt.subplots(len(groups), 2, figsize=(11, 3.2 * len(groups)), squeeze=False)
         for i, (key, title) in enumerate(groups):
-            # From the second month: the first month's leavers are a handful of unserved children.
-            m = [r for r in data[key]["monthly"] if r["metric"] == metric][1:]
+            m = [r for r in data[key]["monthly"] if r["metric"] == metric]
             t = [int(r["month"]) / 12 for r in m]
             names = arm_labels(key)
             ax = axes[i][0]

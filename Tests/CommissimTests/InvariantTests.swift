@@ -173,4 +173,16 @@ final class InvariantTests: XCTestCase {
         XCTAssertEqual(two, 0.22, accuracy: 0.05, "004: 22% had two placements in a year")
         XCTAssertEqual(three, 0.11, accuracy: 0.05, "004: 11% had three or more")
     }
+
+    func testFirstMonthIsLikeTheMonthsAfter() throws {
+        // The initial stock is stationary: in month 0 children leave, placements break down and
+        // spending runs at the rate of the following months, not from zero (a start-up transient
+        // would bias every series' first point). Bound: the spread of months 1-12 in the same run.
+        let r = Simulation(config: ModelConfig(try Support.small(months: 13, scale: 0.3))).run()
+        for metric in ["leavers", "breakdowns", "outcome_mean", "spend", "children_waiting", "new_spot_placements"] {
+            let series = r.series(metric), later = Array(series[1...12])
+            let mean = Stats.mean(later), sd = Stats.sd(later)
+            XCTAssertEqual(series[0], mean, accuracy: 4 * sd + 0.02 * abs(mean), "\(metric): month 0 against months 1-12")
+        }
+    }
 }

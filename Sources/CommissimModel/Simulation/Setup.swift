@@ -76,6 +76,11 @@ extension Market {
                     if children[i].provider < 0 {
                         councils.waiting[c].append(Int32(i))
                     } else {
+                        // The placement began before month 0, so month 0 counts towards its end like
+                        // any later month (stays and placements are memoryless): some of the stock
+                        // leaves or moves in the first month, as in every month after.
+                        children[i].exitMonth -= 1
+                        if children[i].breakdownMonth != .max { children[i].breakdownMonth -= 1 }
                         // Time already served (memoryless stay), at the quality of the current placement.
                         let served = min(240, rng.geometric(1 / p.duration[k]))
                         children[i].servedMonths = UInt16(served)
