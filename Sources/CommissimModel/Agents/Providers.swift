@@ -68,8 +68,13 @@ public struct Providers: Sendable {
     public var column: [Int32] = []
     /// Columns in use or given back so far (column 0 included).
     public private(set) var columns = 1
-    /// Columns given back, reused last-in first-out.
-    public private(set) var freeColumns: [Int32] = []
+    /// Columns given back, with the neighbourhood (``columnNeighbourhood(_:)``) of the provider
+    /// that gave each back: an entrant takes one from its own neighbourhood if there is one (so the
+    /// providers a council searches stay in few runs of columns), else the last given back.
+    public private(set) var freeColumns: [(column: Int32, neighbourhood: Int)] = []
+
+    /// Providers searched together by a council: same tier, reach and region.
+    func columnNeighbourhood(_ j: Int) -> Int { (tier[j] * 3 + reach[j]) * 1_000_000 + region[j] }
     /// Contract ids held by each provider.
     public var contracts: [[Int]] = []
     /// First and last child (−1 when none) of each provider's roster of children placed off
@@ -92,8 +97,10 @@ public struct Providers: Sendable {
         marginTrend.append(tm); lossMonths.append(0); investorBacked.append(false)
         revenue.append(0); councilRevenue.append(0); bidCosts.append(0); lastInvestment.append(0); lastCost.append(0); lowUseMonths.append(0)
         let col: Int
-        if let free = freeColumns.popLast() {
-            col = Int(free)
+        if !freeColumns.isEmpty {
+            let near = columnNeighbourhood(count - 1)
+            let at = freeColumns.lastIndex { $0.neighbourhood == near } ?? freeColumns.count - 1
+            col = Int(freeColumns.remove(at: at).column)
             // A fresh start for the entrant: no trust built or lost, no children placed.
             for c in 0..<councils {
                 councilTrust[c * trustStride + col] = initialTrust
@@ -124,11 +131,20 @@ public struct Providers: Sendable {
         firstOffContract.append(-1); lastOffContract.append(-1)
     }
 
+    /// Re-deals the columns in the order of `key` (call while every matrix entry still holds its
+    /// initial value, so nothing has to move): providers a council searches together then sit in a
+    /// few runs of neighbouring columns rather than all over its row.
+    mutating func orderColumns(by key: (Int) -> Int) {
+        precondition(freeColumns.isEmpty, "columns are ordered at set-up only")
+        let order = (0..<count).sorted { (key($0), $0) < (key($1), $1) }
+        for (n, j) in order.enumerated() { column[j] = Int32(n + 1) }
+    }
+
     /// Gives back the columns of the providers that have left the market (call once nothing
     /// refers to them any more: their contracts ended, their children moved, reach rebuilt).
     mutating func releaseColumns() {
         for i in 0..<count where !alive[i] && column[i] != 0 {
-            freeColumns.append(column[i])
+            freeColumns.append((column[i], columnNeighbourhood(i)))
             column[i] = 0
         }
     }
