@@ -13,7 +13,7 @@ import Foundation
 /// until its contracted volume reaches contracted_share of expected independent demand.
 extension Market {
     /// The policy of council `c`'s group.
-    @inline(__always) func policy(_ c: Int) -> ModelConfig.Policy { config.councils[councils.group[c]].policy }
+    @inline(__always) func policy(_ c: Int) -> ModelConfig.Policy { councilPolicies[c] }
 
     /// Staff-months of commissioning time council `c` has for tendering in a month.
     func tenderTimeLeft(_ c: Int) -> Double { 0.5 * councils.staff[c] - councils.staffUsed[c] }

@@ -88,7 +88,7 @@ extension Market {
         return unitCost(i) * (1 + m)
     }
 
-    private func activeDiscount(_ c: Int) -> Double { config.councils[councils.group[c]].policy.collaborativeDiscount }
+    private func activeDiscount(_ c: Int) -> Double { policy(c).collaborativeDiscount }
 
     /// Creates (or, for a winning incumbent, renews) the contract for `lot`.
     private func award(_ lot: Lot, provider i: Int, price: Double, initial: Bool) -> Int {

@@ -66,6 +66,8 @@ public final class Market {
     var census = Census()
     /// Running totals of the current month.
     var tally = MonthTally()
+    /// Each council's policy (its group's), looked up once: the hot paths read it per contract.
+    var councilPolicies: [ModelConfig.Policy] = []
     /// This month's spend per council (payments to providers, in-house, transaction costs).
     var councilSpend: [Double] = []
 

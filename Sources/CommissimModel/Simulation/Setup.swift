@@ -18,6 +18,7 @@ extension Market {
             }
         }
         let nc = councils.count
+        councilPolicies = (0..<nc).map { config.councils[councils.group[$0]].policy }
         activeStrategies = Array(repeating: [], count: nc)
         councilSpend = Array(repeating: 0, count: nc)
         freePlaces = Array(repeating: 0, count: nc * Tier.allCases.count)
