@@ -36,7 +36,8 @@ extension Market {
         }
     }
 
-    /// Tries to place child `i`; returns whether it was placed.
+    /// Tries to place child `i`; returns whether it was placed. Only while placing (after
+    /// ``quoteSpotPrices()`` this month): it reads the month's quotes, vacancies and hazards.
     func place(_ i: Int) -> Bool {
         let c = Int(children[i].council), k = Int(children[i].tier)
         let ck = councilTier(c, k)
