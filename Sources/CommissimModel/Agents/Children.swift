@@ -67,6 +67,8 @@ public struct Children: Sendable {
         let child = Child(council: c, tier: t, month: month)
         if let i = free.popLast() {
             records[Int(i)] = child
+            // Arrivals take the free slots in turn: start loading the one four arrivals ahead.
+            if free.count >= 4 { records.prefetch(Int(free[free.count - 4])) }
             return Int(i)
         }
         records.append(child)
