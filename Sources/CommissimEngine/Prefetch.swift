@@ -8,14 +8,4 @@ extension Array {
         guard i >= 0 && i < count else { return }
         withUnsafeMutableBufferPointer { commissim_prefetch($0.baseAddress! + i) }
     }
-
-    /// Starts loading elements `range` into the cache, one hint per 64-byte line.
-    @inlinable public mutating func prefetch(_ range: Range<Int>) {
-        let r = range.clamped(to: 0..<count)
-        guard !r.isEmpty else { return }
-        withUnsafeMutableBufferPointer { buffer in
-            let start = UnsafeRawPointer(buffer.baseAddress! + r.lowerBound), bytes = r.count * MemoryLayout<Element>.stride
-            for offset in stride(from: 0, to: bytes, by: 64) { commissim_prefetch(start + offset) }
-        }
-    }
 }

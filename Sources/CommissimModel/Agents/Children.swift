@@ -12,7 +12,6 @@ public struct Child: Sendable {
     public var provider: Int32 = -1
     /// Contract id, or −1 for spot and in-house placements.
     public var contract: Int32 = -1
-    public var arrival: Int32
     /// Month the child leaves the service (set at first placement).
     public var exitMonth: Int32 = .max
     /// Month the current placement breaks down, if the child is still there.
@@ -35,8 +34,12 @@ public struct Child: Sendable {
     public var alive = true
 
     init(council c: Int, tier t: Int, month: Int) {
-        council = Int32(c); tier = UInt8(t); arrival = Int32(month); placementStart = Int32(month)
+        council = Int32(c); tier = UInt8(t); placementStart = Int32(month)
     }
+
+    /// Looked after (fostering or residential care), not family support: its placements count
+    /// towards the placement-stability figures (004).
+    public var isLookedAfter: Bool { tier != UInt8(Tier.familySupport.rawValue) }
 }
 
 /// Children and families: one ``Child`` record per slot, slots reused after a child leaves.

@@ -131,12 +131,13 @@ public struct Providers: Sendable {
         firstOffContract.append(-1); lastOffContract.append(-1)
     }
 
-    /// Re-deals the columns in the order of `key` (call while every matrix entry still holds its
-    /// initial value, so nothing has to move): providers a council searches together then sit in a
-    /// few runs of neighbouring columns rather than all over its row.
-    mutating func orderColumns(by key: (Int) -> Int) {
+    /// Re-deals the columns by neighbourhood, then home council (call while every matrix entry
+    /// still holds its initial value, so nothing has to move): providers a council searches
+    /// together then sit in a few runs of neighbouring columns rather than all over its row.
+    mutating func orderColumns() {
         precondition(freeColumns.isEmpty, "columns are ordered at set-up only")
-        let order = (0..<count).sorted { (key($0), $0) < (key($1), $1) }
+        let keys = (0..<count).map { (columnNeighbourhood($0), homeCouncil[$0], $0) }
+        let order = keys.sorted { $0 < $1 }.map(\.2)
         for (n, j) in order.enumerated() { column[j] = Int32(n + 1) }
     }
 

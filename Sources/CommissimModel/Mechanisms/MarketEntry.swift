@@ -40,10 +40,8 @@ extension Market {
         // Every child with an exiting provider moves: a placement breakdown (in slot order).
         var moving: [Int] = []
         for i in exiting { moving += offContractChildren(of: i) } // their contracts have ended above
-        for ch in moving.sorted() {
-            detach(ch)
-            children[ch].breakdowns &+= 1
-            tally.breakdowns += 1
+        forEachEnding(moving.sorted()) { ch in
+            breakDown(ch)
             tally.displaced += 1
             councils.waiting[Int(children[ch].council)].insert(Int32(ch), at: 0)
         }

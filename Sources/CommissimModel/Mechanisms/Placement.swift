@@ -77,7 +77,7 @@ extension Market {
             guard spotVacancies[j] > 0 else { continue }
             found += 1
             let quote = spotQuotes[j]
-            let price = quote.price(trust: providers.providerTrust[pair(j, c)], riskPremium: p.riskPremium, spotPremium: p.spotPremium)
+            let price = spotPrice(quote, provider: j, council: c)
             let value = quote.quality / (price / (p.monthlyBaseCost[k] * inflationIndex))
             if value > bestValue { best = j; bestValue = value; bestPrice = price }
         }
@@ -90,8 +90,11 @@ extension Market {
     }
 
     /// Spot price per month of provider `j` to council `c`.
-    func spotPrice(_ j: Int, council c: Int) -> Double {
-        SpotQuote(self, j).price(trust: providers.providerTrust[pair(j, c)], riskPremium: p.riskPremium, spotPremium: p.spotPremium)
+    func spotPrice(_ j: Int, council c: Int) -> Double { spotPrice(SpotQuote(self, j), provider: j, council: c) }
+
+    /// Spot price per month to council `c` of provider `j`, whose quote is `quote`.
+    @inline(__always) func spotPrice(_ quote: SpotQuote, provider j: Int, council c: Int) -> Double {
+        quote.price(trust: providers.providerTrust[pair(j, c)], riskPremium: p.riskPremium, spotPremium: p.spotPremium)
     }
 
     /// Takes every provider's spot quote, vacancies and breakdown hazard for this month's
@@ -137,7 +140,7 @@ extension Market {
         let b = month + rng.geometric(breakdownHazard(j, breakdowns: child.breakdowns, spot: spot))
         child.breakdownMonth = Int32(min(b, Int(Int32.max)))
         children[i] = child
-        censusPlaced(tier: Int(child.tier), contract: ct, price: price, placementsThisYear: child.placementsThisYear)
+        censusPlaced(child)
         providers.occupied[j] += 1
         if providers.kind[j] != .inHouse {
             linkChild(i, provider: j, contract: ct)
@@ -174,7 +177,7 @@ extension Market {
         let j = Int(child.provider)
         guard j >= 0 else { return }
         let ct = Int(child.contract)
-        countFee(tier: Int(child.tier), contract: ct, price: child.price, -1)
+        countFee(child, -1)
         let independent = providers.kind[j] != .inHouse
         if independent {
             unlinkChild(i, provider: j, contract: ct)

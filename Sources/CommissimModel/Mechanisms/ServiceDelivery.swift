@@ -53,19 +53,29 @@ extension Market {
         }
         providers.revenue = revenue; providers.councilRevenue = fromCouncils; councilSpend = spend
         tally.spendSpot += spotPaid
-        for (n, i) in leaving.enumerated() {
-            if n + 4 < leaving.count { children.prefetch(leaving[n + 4]) }
-            if n + 2 < leaving.count { prefetchDetach(leaving[n + 2]) }
-            leave(i)
-        }
-        for (n, i) in broke.enumerated() {
-            if n + 4 < broke.count { children.prefetch(broke[n + 4]) }
-            if n + 2 < broke.count { prefetchDetach(broke[n + 2]) }
-            detach(i)
-            children[i].breakdowns &+= 1
-            tally.breakdowns += 1
+        forEachEnding(leaving) { leave($0) }
+        forEachEnding(broke) { i in
+            breakDown(i)
             councils.waiting[Int(children[i].council)].append(Int32(i))
         }
+    }
+
+    /// Runs `body` on each child of `slots` whose placement ends, loading the records it will
+    /// touch a few children ahead.
+    @inline(__always) func forEachEnding(_ slots: [Int], _ body: (Int) -> Void) {
+        for (n, i) in slots.enumerated() {
+            if n + 4 < slots.count { children.prefetch(slots[n + 4]) }
+            if n + 2 < slots.count { prefetchDetach(slots[n + 2]) }
+            body(i)
+        }
+    }
+
+    /// Child `i`'s placement breaks down: it leaves the provider and will be placed again (the
+    /// caller puts it on its council's waiting list).
+    func breakDown(_ i: Int) {
+        detach(i)
+        children[i].breakdowns &+= 1
+        tally.breakdowns += 1
     }
 
     /// Child `i` leaves the service with its outcome.
@@ -83,18 +93,16 @@ extension Market {
         o = min(1, max(0, o + rng.gaussian(sd: p.outcomeNoise)))
         let ct = Int(children[i].contract)
         if ct >= 0 && contracts.form[ct] == .outcome { scheduleOutcomePayment(contract: ct, child: i, outcome: o) }
-        if children[i].tier != UInt8(Tier.familySupport.rawValue) {
+        if children[i].isLookedAfter {
             let n = Int(children[i].placementsThisYear)
             if n > 0 { yearLeaverPlacements[min(n, 3) - 1] += 1 }
+            census.lookedAfterByPlacements[min(3, n)] -= 1
         }
         detach(i)
         tally.leavers += 1
         tally.outcomeSum += o
         if o >= p.goodOutcome { tally.goodOutcomes += 1 }
         bookExternalCosts(outcome: o, tier: Int(children[i].tier))
-        if children[i].tier != UInt8(Tier.familySupport.rawValue) {
-            census.lookedAfterByPlacements[min(3, Int(children[i].placementsThisYear))] -= 1
-        }
         children.remove(i)
     }
 }

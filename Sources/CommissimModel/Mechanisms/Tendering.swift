@@ -181,12 +181,11 @@ extension Market {
             frameworks[ck] -= 1
         }
         for ch in members(of: k) {
-            let tier = Int(children[ch].tier)
-            countFee(tier: tier, contract: k, price: children[ch].price, -1)
+            countFee(children[ch], -1)
             children[ch].contract = -1
             children[ch].price = contracts.price[k]
             children[ch].spot = true
-            countFee(tier: tier, contract: -1, price: contracts.price[k], 1)
+            countFee(children[ch], 1)
             linkChild(ch, provider: i, contract: -1)
         }
         contracts.firstOnRoster[k] = -1

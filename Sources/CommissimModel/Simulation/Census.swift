@@ -21,24 +21,25 @@ extension Market {
         return children.add(council: c, tier: k, month: month)
     }
 
-    /// Counts a placement starting for a child of tier `k` (after its fields are set), now the
-    /// `n`th placement this year.
-    @inline(__always) func censusPlaced(tier k: Int, contract ct: Int, price: Double, placementsThisYear n: UInt16) {
-        if k != Tier.familySupport.rawValue && n <= 3 {
-            census.lookedAfterByPlacements[Int(n) - 1] -= 1
-            census.lookedAfterByPlacements[Int(n)] += 1
+    /// Counts a placement starting for `child` (its record as placed: this year's placements
+    /// include the new one).
+    @inline(__always) func censusPlaced(_ child: Child) {
+        let n = Int(child.placementsThisYear)
+        if child.isLookedAfter && n <= 3 {
+            census.lookedAfterByPlacements[n - 1] -= 1
+            census.lookedAfterByPlacements[n] += 1
         }
-        countFee(tier: k, contract: ct, price: price, 1)
+        countFee(child, 1)
     }
 
-    /// Counts (`sign` 1) or uncounts (−1) how one placed child of tier `k` is paid for: its own fee
-    /// `price` if positive, otherwise through contract `ct` (if any).
-    @inline(__always) func countFee(tier k: Int, contract ct: Int, price: Double, _ sign: Int) {
-        if price > 0 {
+    /// Counts (`sign` 1) or uncounts (−1) how placed child `child` is paid for: its own fee if
+    /// positive, otherwise through its contract (if any).
+    @inline(__always) func countFee(_ child: Child, _ sign: Int) {
+        if child.price > 0 {
             census.feePaying += sign
-            census.feeSum[k] += Double(sign) * price
-        } else if ct >= 0 {
-            contracts.feeFree[ct] += sign
+            census.feeSum[Int(child.tier)] += Double(sign) * child.price
+        } else if child.contract >= 0 {
+            contracts.feeFree[Int(child.contract)] += sign
         }
     }
 
@@ -47,9 +48,7 @@ extension Market {
         census.feePaying = 0
         census.feeSum = Array(repeating: 0.0, count: Tier.allCases.count)
         contracts.feeFree = Array(repeating: 0, count: contracts.count)
-        for child in children.records where child.alive && child.provider >= 0 {
-            countFee(tier: Int(child.tier), contract: Int(child.contract), price: child.price, 1)
-        }
+        for child in children.records where child.alive && child.provider >= 0 { countFee(child, 1) }
     }
 
     /// A new calendar year: every child in a placement counts it as this year's first.
@@ -59,7 +58,7 @@ extension Market {
         children.withRecords { records in
             for i in records.indices where records[i].alive {
                 records[i].placementsThisYear = records[i].provider >= 0 ? 1 : 0
-                if records[i].tier != UInt8(Tier.familySupport.rawValue) { counts[Int(records[i].placementsThisYear)] += 1 }
+                if records[i].isLookedAfter { counts[Int(records[i].placementsThisYear)] += 1 }
             }
         }
         census.lookedAfterByPlacements = counts

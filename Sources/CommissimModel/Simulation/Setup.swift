@@ -61,8 +61,7 @@ extension Market {
         investor.requiredReturn = p.investorReturn
         // Trust and placement counts are all still at their initial values: lay the columns out
         // as councils search (tier, then local, regional, national reach, then region and home).
-        let pv = providers, regions = p.regions + 1, homes = nc + 1
-        providers.orderColumns { j in ((pv.tier[j] * 3 + pv.reach[j]) * regions + pv.region[j]) * homes + pv.homeCouncil[j] }
+        providers.orderColumns()
         rebuildReach()
         // Contracts already running: let by a tender "in the past", expiring evenly over their term.
         for c in 0..<nc {
