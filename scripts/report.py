@@ -112,6 +112,16 @@ def overrides_text(values):
     return ", ".join(f"`{k} = {json.dumps(v)}`" for k, v in values.items())
 
 
+def file_name(path):
+    return f"`{os.path.basename(path)}`"
+
+
+def arm_text(comparison, key, show):
+    """Arm `key` ("a" or "b") of a comparison: its scenario shown by `show`, with its own overrides."""
+    own = comparison["set_" + key]
+    return show(comparison[key]) + (f" with {overrides_text(own)}" if own else "")
+
+
 def fmt_pct(x):
     return f"{100 * x:+.1f}%"
 
@@ -231,11 +241,8 @@ def main(study, OUT, trim):
         f"derived from seed {man['seed']}.",
     ]
     for c in study["comparisons"]:
-        def arm(key):
-            own = c["set_" + key]
-            return link(c[key]) + (f" with {overrides_text(own)}" if own else "")
         common = f"; both with {overrides_text(c['set'])}" if c["set"] else ""
-        lines.append(f"- **{c['title']}** (`{c['name']}/`): A = {arm('a')}, B = {arm('b')}{common}.")
+        lines.append(f"- **{c['title']}** (`{c['name']}/`): A = {arm_text(c, 'a', link)}, B = {arm_text(c, 'b', link)}{common}.")
     lines += [
         "- Each folder holds `comparison.csv` (every metric), `comparison_monthly.csv` (the plotted metrics, by month), `runs.csv`, "
         "the resolved scenarios and `manifest.json` (command line, seeds, scenario texts and the study's fingerprint).",
@@ -351,8 +358,7 @@ def facts(study, root):
     for c in study["comparisons"]:
         rows = data[c["name"]]["rows"]
         n = next(iter(rows.values()))["n"]
-        arms = f"A = `{os.path.basename(c['a'])}`" + (f" with {overrides_text(c['set_a'])}" if c["set_a"] else "")
-        arms += f", B = `{os.path.basename(c['b'])}`" + (f" with {overrides_text(c['set_b'])}" if c["set_b"] else "")
+        arms = f"A = {arm_text(c, 'a', file_name)}, B = {arm_text(c, 'b', file_name)}"
         metrics = FACT_METRICS.get(c["name"])
         if metrics is None:  # largest clear effects
             clear = [r for r in rows.values() if r["rel_diff"] and (float(r["diff_ci95_low"]) > 0 or float(r["diff_ci95_high"]) < 0)]

@@ -120,19 +120,30 @@ struct CompareCommand: ParsableCommand {
         let base = UInt64(seed ?? ModelConfig(sa).int("simulation.seed"))
         let name = { (p: String) in URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent }
         let cmp = Comparison(a: sa, b: sb, nameA: name(a), nameB: name(b), replications: replications ?? 20, seed: base)
-        let stop = StopSignal()
+        let output = try run(cmp, label: "compare", stop: StopSignal(), into: folder,
+                             interrupted: "interrupted: nothing written (a comparison is short; run it again)") { result in
+            var output = ComparisonOutput(comparison: cmp, result: result, fileA: a, textA: ta, fileB: b, textB: tb)
+            output.overridesA = overrides + overridesA
+            output.overridesB = overrides + overridesB
+            return output
+        }
+        if !quiet { print(output.table, terminator: "") }
+    }
+
+    /// Runs `cmp` and writes its files into `folder`, committed; when interrupted, leaves nothing
+    /// there, prints `interrupted` and exits with 130.
+    private func run(_ cmp: Comparison, label: String, stop: StopSignal, into folder: OutputFolder, interrupted: String,
+                     output: (Comparison.Result) -> ComparisonOutput) throws -> ComparisonOutput {
         guard let result = cmp.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                   progress: ProgressReporter(label: "compare", quiet: quiet), shouldStop: { stop.stopped }) else {
+                                   progress: ProgressReporter(label: label, quiet: quiet), shouldStop: { stop.stopped }) else {
             folder.abort()
-            FileHandle.standardError.write(Data("interrupted: nothing written (a comparison is short; run it again)\n".utf8))
+            FileHandle.standardError.write(Data((interrupted + "\n").utf8))
             throw ExitCode(130)
         }
-        var output = ComparisonOutput(comparison: cmp, result: result, fileA: a, textA: ta, fileB: b, textB: tb)
-        output.overridesA = overrides + overridesA
-        output.overridesB = overrides + overridesB
-        try output.write(to: folder, command: CommandLine.arguments)
+        let files = output(result)
+        try files.write(to: folder, command: CommandLine.arguments)
         try folder.commit()
-        if !quiet { print(output.table, terminator: "") }
+        return files
     }
 
     /// Runs every comparison of a study file into --out/<name>/, each folder written atomically.
@@ -159,19 +170,14 @@ struct CompareCommand: ParsableCommand {
             let folder: OutputFolder
             do { folder = try OutputFolder(out + "/" + entry.name) } catch { failWithInputErrors(error) }
             let cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: reps, seed: base)
-            let label = "\(entry.name) (\(n + 1)/\(study.entries.count))"
-            guard let result = cmp.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                       progress: ProgressReporter(label: label, quiet: quiet), shouldStop: { stop.stopped }) else {
-                folder.abort()
-                FileHandle.standardError.write(Data("interrupted during \(entry.name): the comparisons before it are complete; run the same command again\n".utf8))
-                throw ExitCode(130)
+            _ = try run(cmp, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", stop: stop, into: folder,
+                        interrupted: "interrupted during \(entry.name): the comparisons before it are complete; run the same command again") { result in
+                var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
+                output.overridesA = entry.a.overrides
+                output.overridesB = entry.b.overrides
+                output.extra = [("study_file", .string(a)), ("study_fingerprint", .string(study.fingerprint)), ("comparison", .string(entry.name))]
+                return output
             }
-            var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
-            output.overridesA = entry.a.overrides
-            output.overridesB = entry.b.overrides
-            output.extra = [("study_file", .string(a)), ("study_fingerprint", .string(study.fingerprint)), ("comparison", .string(entry.name))]
-            try output.write(to: folder, command: CommandLine.arguments)
-            try folder.commit()
         }
         if !quiet { print("wrote \(study.entries.count) comparisons (\(reps) replications each) under \(out)/: " + study.entries.map(\.name).joined(separator: ", ")) }
     }

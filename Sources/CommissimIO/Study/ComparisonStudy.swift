@@ -68,10 +68,8 @@ public struct ComparisonStudy: Sendable {
     public static func parse(text: String, file: String) throws -> ComparisonStudy {
         var r = Reader(file: file, text: text)
         let table = try Reader.table(text, file: file)
-        let sections = ["study", "comparison"]
-        for k in table.keys where !sections.contains(k) {
-            r.fail(k, key: k, "unknown section in a comparison study", fix: Suggest.nearest(k, in: sections).map { "did you mean [\($0)]?" } ?? "a comparison study has [study] and [[comparison]] tables")
-        }
+        r.checkSections(table, known: ["study", "comparison"], in: "a comparison study",
+                        otherwise: "a comparison study has [study] and [[comparison]] tables")
         let st = table["study"]?.table ?? TOMLTable()
         if table["study"] == nil {
             r.errors.append(ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with replications = …"))

@@ -65,9 +65,7 @@ extension Study {
     public static func parse(text: String, file: String) throws -> Study {
         var r = Reader(file: file, text: text)
         let table = try Reader.table(text, file: file)
-        for k in table.keys where !["study", "vary"].contains(k) {
-            r.fail(k, key: k, "unknown section in a study file", fix: Suggest.nearest(k, in: ["study", "vary"]).map { "did you mean [\($0)]?" } ?? "a study has [study] and [vary]")
-        }
+        r.checkSections(table, known: ["study", "vary"], in: "a study file", otherwise: "a study has [study] and [vary]")
         guard let st = table["study"]?.table else {
             throw ScenarioErrors([ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with scenario = \"…\" and replications = …")])
         }
@@ -226,6 +224,14 @@ extension Reader {
             errors.append(ScenarioError(file: resolved, line: nil, key: nil, message: "\(error)"))
         }
         return nil
+    }
+
+    /// Reports every top-level section of `table` that is not in `known` (in `what`, e.g. "a study
+    /// file"), with the nearest valid one, or `otherwise` as the fix.
+    mutating func checkSections(_ table: TOMLTable, known: [String], in what: String, otherwise: String) {
+        for k in table.keys where !known.contains(k) {
+            fail(k, key: k, "unknown section in \(what)", fix: Suggest.nearest(k, in: known).map { "did you mean [\($0)]?" } ?? otherwise)
+        }
     }
 
     /// Reports every key of table `t` (at `location`) that is not in `known`, with the nearest valid one.
