@@ -83,7 +83,7 @@ final class InvariantTests: XCTestCase {
             // and each provider's list of children holds exactly the children placed with it.
             var byPlacements = [0, 0, 0, 0], feePaying = 0, feeSum = [0.0, 0.0, 0.0]
             var feeFree = Array(repeating: 0, count: market.contracts.count), withProvider = Array(repeating: 0, count: market.providers.count)
-            for child in market.children.records where child.alive {
+            for child in market.children where child.alive {
                 if child.tier != UInt8(Tier.familySupport.rawValue) { byPlacements[min(3, Int(child.placementsThisYear))] += 1 }
                 guard child.provider >= 0 else { continue }
                 withProvider[Int(child.provider)] += 1

@@ -124,6 +124,33 @@ final class MechanismTests: XCTestCase {
         XCTAssertGreaterThan(other, 10, "contract and in-house placements exercised")
     }
 
+    func testChildRecordsEachFillOneCacheLineAndSurviveGrowth() {
+        // Each record must start on a 64-byte boundary (one cache line per random access),
+        // before and after the storage grows, and growing must keep every record.
+        XCTAssertEqual(MemoryLayout<Child>.stride, 64)
+        var children = Children()
+        func aligned(_ c: Children) -> Bool {
+            c.withRecords { UInt(bitPattern: $0.baseAddress) % 64 == 0 }
+        }
+        for n in 0..<5_000 {
+            let i = children.add(council: n % 7, tier: n % 3, month: n)
+            XCTAssertEqual(i, n)
+            if n == 10 { XCTAssertTrue(aligned(children)) }
+        }
+        XCTAssertTrue(aligned(children), "still aligned after growing past the first block")
+        let copy = children
+        for n in 5_000..<20_000 { _ = children.add(council: n % 7, tier: n % 3, month: n) }
+        XCTAssertEqual(copy.count, 5_000, "a copy keeps its own records when the original grows")
+        XCTAssertEqual(copy[4_999].placementStart, 4_999)
+        for n in stride(from: 0, to: 20_000, by: 997) {
+            XCTAssertEqual(Int(children[n].council), n % 7)
+            XCTAssertEqual(Int(children[n].placementStart), n)
+        }
+        children.remove(123)
+        XCTAssertEqual(children.add(council: 1, tier: 2, month: 0), 123, "a freed slot is reused")
+        XCTAssertEqual(children.living, 20_000)
+    }
+
     func testCharitiesMayBidBelowCostFromReserves() throws {
         let s = try Support.small(months: 1)
         let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 3))

@@ -1,3 +1,4 @@
+import CMemory
 import CommissimEngine
 
 /// One child or family in (or waiting for) a service: a lightweight record of 64 bytes.
@@ -47,21 +48,53 @@ public struct Child: Sendable {
 /// Records, not parallel arrays: nearly every event (placement, breakdown, leaving) reads and
 /// writes most fields of one child at a random slot, so one cache line per child beats a dozen
 /// (measured: a third less time per run at England scale, see scripts/benchmark.sh).
-public struct Children: Sendable {
-    public private(set) var records: [Child] = []
+///
+/// The records live in memory aligned to 64 bytes, so each record is exactly one cache line. (A
+/// Swift array's elements start 32 bytes into a block that the allocator aligns to 16, so in an
+/// array nearly every record would straddle two lines and each random access would load both.)
+/// Copies of a `Children` value share the records until the original grows; only the market that
+/// owns it changes it.
+public struct Children: @unchecked Sendable, RandomAccessCollection {
+    /// Owns one block of records; freed when no `Children` value refers to it.
+    private final class Block {
+        let base: UnsafeMutablePointer<Child>
+        let capacity: Int
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Child>.stride, alignment: 64)
+                .bindMemory(to: Child.self, capacity: capacity)
+        }
+        deinit { base.deallocate() } // records are plain data: nothing to deinitialise
+    }
+
+    private var block = Block(capacity: 0)
+    private var base: UnsafeMutablePointer<Child>
+    /// Number of slots (alive or free).
+    public private(set) var count = 0
     /// Free slots to reuse.
     public private(set) var free: [Int32] = []
     /// Children alive (waiting or served).
     public private(set) var living = 0
 
-    /// Number of slots (alive or free).
-    public var count: Int { records.count }
+    init() { base = block.base }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
 
     /// The record in slot `i`.
     public subscript(i: Int) -> Child {
-        get { records[i] }
-        _modify { yield &records[i] }
-        set { records[i] = newValue }
+        @inline(__always) get {
+            precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "child slot out of range")
+            return base[i]
+        }
+        @inline(__always) nonmutating set {
+            precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "child slot out of range")
+            base[i] = newValue
+        }
+        @inline(__always) nonmutating _modify {
+            precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "child slot out of range")
+            yield &base[i]
+        }
     }
 
     /// Adds a waiting child and returns its slot.
@@ -69,28 +102,39 @@ public struct Children: Sendable {
         living += 1
         let child = Child(council: c, tier: t, month: month)
         if let i = free.popLast() {
-            records[Int(i)] = child
+            base[Int(i)] = child
             // Arrivals take the free slots in turn: start loading the one four arrivals ahead.
-            if free.count >= 4 { records.prefetch(Int(free[free.count - 4])) }
+            if free.count >= 4 { prefetch(Int(free[free.count - 4])) }
             return Int(i)
         }
-        records.append(child)
-        return records.count - 1
+        if count == block.capacity {
+            let bigger = Block(capacity: Swift.max(1024, 2 * block.capacity))
+            bigger.base.initialize(from: base, count: count)
+            block = bigger
+            base = bigger.base
+        }
+        (base + count).initialize(to: child)
+        count += 1
+        return count - 1
     }
 
     /// Frees slot `i` (the child has left).
     mutating func remove(_ i: Int) {
-        records[i].alive = false
-        records[i].provider = -1
+        self[i].alive = false
+        self[i].provider = -1
         free.append(Int32(i))
         living -= 1
     }
 
     /// Starts loading slot `i`'s record into the cache (a hint; `i` out of range is ignored).
-    @inline(__always) mutating func prefetch(_ i: Int) { records.prefetch(i) }
+    @inline(__always) func prefetch(_ i: Int) {
+        guard i >= 0 && i < count else { return }
+        commissim_prefetch(base + i)
+    }
 
     /// Runs `body` on the records in place (hot loops over every slot).
-    mutating func withRecords<R>(_ body: (inout UnsafeMutableBufferPointer<Child>) throws -> R) rethrows -> R {
-        try records.withUnsafeMutableBufferPointer(body)
+    func withRecords<R>(_ body: (inout UnsafeMutableBufferPointer<Child>) throws -> R) rethrows -> R {
+        var records = UnsafeMutableBufferPointer(start: base, count: count)
+        return try body(&records)
     }
 }

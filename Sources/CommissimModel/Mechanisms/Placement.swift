@@ -173,22 +173,22 @@ extension Market {
 
     /// Ends child `i`'s current placement (leaving, breakdown or provider exit).
     func detach(_ i: Int) {
-        var child = children[i]
+        let child = children[i]
         let j = Int(child.provider)
         guard j >= 0 else { return }
         let ct = Int(child.contract)
         countFee(child, -1)
         let independent = providers.kind[j] != .inHouse
-        if independent {
-            unlinkChild(i, provider: j, contract: ct)
-            child = children[i]
+        if independent { unlinkChild(i, provider: j, contract: ct) }
+        // Field by field, not the whole record written back: the roster fields were just
+        // written narrowly, and reloading the record over them stalls the store buffer.
+        children.withRecords { records in
+            records[i].provider = -1
+            records[i].contract = -1
+            records[i].price = 0
+            records[i].spot = false
+            records[i].breakdownMonth = Int32.max
         }
-        child.provider = -1
-        child.contract = -1
-        child.price = 0
-        child.spot = false
-        child.breakdownMonth = Int32.max
-        children[i] = child
         providers.occupied[j] -= 1
         if independent {
             let c = Int(child.council), ix = pair(j, c)

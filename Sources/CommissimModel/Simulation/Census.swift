@@ -48,7 +48,7 @@ extension Market {
         census.feePaying = 0
         census.feeSum = Array(repeating: 0.0, count: Tier.allCases.count)
         contracts.feeFree = Array(repeating: 0, count: contracts.count)
-        for child in children.records where child.alive && child.provider >= 0 { countFee(child, 1) }
+        for child in children where child.alive && child.provider >= 0 { countFee(child, 1) }
     }
 
     /// A new calendar year: every child in a placement counts it as this year's first.
