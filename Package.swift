@@ -29,7 +29,7 @@ let package = Package(
         // cost about a third of the run time, so release builds of the model skip them.
         .target(
             name: "CommissimModel",
-            dependencies: ["CommissimEngine", "CMemory"],
+            dependencies: ["CommissimEngine"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // Edges: scenario files in (TOML), CSV and manifests out.

@@ -1,11 +1,10 @@
-import CMemory
 import CommissimEngine
 
 /// One child or family in (or waiting for) a service: a lightweight record of 64 bytes.
 ///
 /// A child arrives with a need tier, waits or is placed, may suffer placement breakdowns (each
 /// move adds to the placement history) and leaves with an outcome. Children decide nothing.
-public struct Child: Sendable {
+public struct Child: Sendable, BitwiseCopyable {
     /// Monthly price paid for a spot or framework placement (0 otherwise).
     public var price: Double = 0
     public var council: Int32
@@ -47,54 +46,27 @@ public struct Child: Sendable {
 ///
 /// Records, not parallel arrays: nearly every event (placement, breakdown, leaving) reads and
 /// writes most fields of one child at a random slot, so one cache line per child beats a dozen
-/// (measured: a third less time per run at England scale, see scripts/benchmark.sh).
-///
-/// The records live in memory aligned to 64 bytes, so each record is exactly one cache line. (A
-/// Swift array's elements start 32 bytes into a block that the allocator aligns to 16, so in an
-/// array nearly every record would straddle two lines and each random access would load both.)
-/// Copies of a `Children` value share the records until the original grows; only the market that
-/// owns it changes it.
-public struct Children: @unchecked Sendable, RandomAccessCollection {
-    /// Owns one block of records; freed when no `Children` value refers to it.
-    private final class Block {
-        let base: UnsafeMutablePointer<Child>
-        let capacity: Int
-        init(capacity: Int) {
-            self.capacity = capacity
-            base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Child>.stride, alignment: 64)
-                .bindMemory(to: Child.self, capacity: capacity)
-        }
-        deinit { base.deallocate() } // records are plain data: nothing to deinitialise
-    }
-
-    private var block = Block(capacity: 0)
-    private var base: UnsafeMutablePointer<Child>
-    /// Number of slots (alive or free).
-    public private(set) var count = 0
+/// (measured: a third less time per run at England scale, see scripts/benchmark.sh). The records
+/// are in an ``AlignedArray``, so each is exactly one cache line (in a Swift array nearly every
+/// record straddled two: 15% of the run time). Copies share the records until the original grows.
+public struct Children: Sendable, RandomAccessCollection {
+    private var records = AlignedArray<Child>()
     /// Free slots to reuse.
     public private(set) var free: [Int32] = []
     /// Children alive (waiting or served).
     public private(set) var living = 0
 
-    init() { base = block.base }
+    init() {}
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { count }
+    /// Number of slots (alive or free).
+    public var endIndex: Int { records.count }
 
     /// The record in slot `i`.
     public subscript(i: Int) -> Child {
-        @inline(__always) get {
-            precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "child slot out of range")
-            return base[i]
-        }
-        @inline(__always) nonmutating set {
-            precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "child slot out of range")
-            base[i] = newValue
-        }
-        @inline(__always) nonmutating _modify {
-            precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "child slot out of range")
-            yield &base[i]
-        }
+        @inline(__always) get { records[i] }
+        @inline(__always) nonmutating set { records[i] = newValue }
+        @inline(__always) nonmutating _modify { yield &records[i] }
     }
 
     /// Adds a waiting child and returns its slot.
@@ -102,39 +74,28 @@ public struct Children: @unchecked Sendable, RandomAccessCollection {
         living += 1
         let child = Child(council: c, tier: t, month: month)
         if let i = free.popLast() {
-            base[Int(i)] = child
+            records[Int(i)] = child
             // Arrivals take the free slots in turn: start loading the one four arrivals ahead.
-            if free.count >= 4 { prefetch(Int(free[free.count - 4])) }
+            if free.count >= 4 { records.prefetch(Int(free[free.count - 4])) }
             return Int(i)
         }
-        if count == block.capacity {
-            let bigger = Block(capacity: Swift.max(1024, 2 * block.capacity))
-            bigger.base.initialize(from: base, count: count)
-            block = bigger
-            base = bigger.base
-        }
-        (base + count).initialize(to: child)
-        count += 1
-        return count - 1
+        records.append(child)
+        return records.count - 1
     }
 
     /// Frees slot `i` (the child has left).
     mutating func remove(_ i: Int) {
-        self[i].alive = false
-        self[i].provider = -1
+        records[i].alive = false
+        records[i].provider = -1
         free.append(Int32(i))
         living -= 1
     }
 
     /// Starts loading slot `i`'s record into the cache (a hint; `i` out of range is ignored).
-    @inline(__always) func prefetch(_ i: Int) {
-        guard i >= 0 && i < count else { return }
-        commissim_prefetch(base + i)
-    }
+    @inline(__always) func prefetch(_ i: Int) { records.prefetch(i) }
 
     /// Runs `body` on the records in place (hot loops over every slot).
     func withRecords<R>(_ body: (inout UnsafeMutableBufferPointer<Child>) throws -> R) rethrows -> R {
-        var records = UnsafeMutableBufferPointer(start: base, count: count)
-        return try body(&records)
+        try records.withElements(body)
     }
 }

@@ -1,0 +1,80 @@
+import CMemory
+
+/// A growable array of plain records whose storage starts on a 64-byte (cache-line) boundary.
+///
+/// A Swift `Array`'s elements start 32 bytes into a block the allocator aligns to 16 (large
+/// blocks come back at 16 past a page), so records of 32 or 64 bytes straddle two cache lines and
+/// a random access loads both. Here a 64-byte record is exactly one line, a 32-byte record half of
+/// one. Element access is bounds-checked and never copies: copies of an `AlignedArray` share
+/// storage until the original grows (each growth moves to a fresh block, which the copy does not
+/// see), so keep one owner, as the model's `Market` does.
+public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, RandomAccessCollection {
+    /// Owns one block; freed when no `AlignedArray` refers to it.
+    private final class Block {
+        let base: UnsafeMutablePointer<Element>
+        let capacity: Int
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, capacity) * MemoryLayout<Element>.stride, alignment: 64)
+                .bindMemory(to: Element.self, capacity: capacity)
+        }
+        deinit { base.deallocate() } // plain data: nothing to deinitialise
+    }
+
+    private var block: Block
+    @usableFromInline var base: UnsafeMutablePointer<Element>
+    /// Number of elements.
+    public private(set) var count = 0
+
+    /// An empty array.
+    public init() {
+        block = Block(capacity: 0)
+        base = block.base
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    /// The element at `i`.
+    public subscript(i: Int) -> Element {
+        @inlinable @inline(__always) get {
+            precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "index out of range")
+            return base[i]
+        }
+        @inlinable @inline(__always) nonmutating set {
+            precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "index out of range")
+            base[i] = newValue
+        }
+        @inlinable @inline(__always) nonmutating _modify {
+            precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "index out of range")
+            yield &base[i]
+        }
+    }
+
+    /// Adds `element` at the end (doubling the storage when full).
+    public mutating func append(_ element: Element) {
+        if count == block.capacity {
+            let bigger = Block(capacity: Swift.max(64, 2 * block.capacity))
+            bigger.base.initialize(from: base, count: count)
+            block = bigger
+            base = bigger.base
+        }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    /// Removes every element, keeping the storage.
+    public mutating func removeAll() { count = 0 }
+
+    /// Starts loading element `i` into the cache (a hint; `i` out of range is ignored).
+    @inlinable @inline(__always) public func prefetch(_ i: Int) {
+        guard i >= 0 && i < count else { return }
+        commissim_prefetch(base + i)
+    }
+
+    /// Runs `body` on the elements in place (hot loops over every element).
+    public func withElements<R>(_ body: (inout UnsafeMutableBufferPointer<Element>) throws -> R) rethrows -> R {
+        var elements = UnsafeMutableBufferPointer(start: base, count: count)
+        return try body(&elements)
+    }
+}
