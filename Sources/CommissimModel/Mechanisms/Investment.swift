@@ -13,24 +13,27 @@ import Foundation
 /// So investment pays back only over a horizon longer than a short contract (000: "transformative
 /// partnerships will struggle to deliver within three year contracts"; 003: 12- or 18-month contracts).
 extension Market {
-    /// Expected horizon (months) of provider `i` with the councils it serves.
-    func horizon(provider i: Int) -> Double {
-        var weighted = 0.0, total = 0.0
-        for k in providers.contracts[i] where contracts.active[k] {
-            let c = contracts.council[k]
+    /// Expected horizon (months) of every provider with the councils it serves: over its
+    /// contracts in force, the volume-weighted mean of the term left (with any extension) plus
+    /// the renewal it expects (its trust in the council × the council's contract length); 6
+    /// months for a provider without contracts. One pass over the contracts, in id order.
+    func horizons() -> [Double] {
+        var weighted = [Double](repeating: 0, count: providers.count), total = weighted
+        for k in activeContracts {
+            let c = contracts.council[k], i = contracts.provider[k]
             let left = Double(max(0, contracts.end[k] - month) + contracts.extensionLeft[k])
             let renewal = Double(providers.providerTrust[pair(i, c)])
             let v = Double(max(1, contracts.volume[k]))
-            weighted += v * (left + renewal * Double(policy(c).contractMonths))
-            total += v
+            weighted[i] += v * (left + renewal * Double(policy(c).contractMonths))
+            total[i] += v
         }
-        return total > 0 ? weighted / total : 6
+        for i in weighted.indices { weighted[i] = total[i] > 0 ? weighted[i] / total[i] : 6 }
+        return weighted
     }
 
-    /// This month's investment of provider `i`.
-    func investment(provider i: Int, revenue: Double, monthlyCost: Double) -> Double {
+    /// This month's investment of provider `i`, whose horizon is `h` months (``horizons()``).
+    func investment(provider i: Int, horizon h: Double, revenue: Double, monthlyCost: Double) -> Double {
         guard p.investMaxShare > 0, revenue > 0, providers.reserves[i] > p.minReserveMonths * monthlyCost else { return 0 }
-        let h = horizon(provider: i)
         let willingness = 1 / (1 + exp(-(h - p.paybackMonths) / (0.25 * p.paybackMonths)))
         return p.investMaxShare * revenue * willingness
     }

@@ -50,6 +50,7 @@ extension Market {
     func runProviderFinance() {
         let interest = p.interestRate / 12
         let reviewCapacity = month % 6 == 5
+        let horizon = horizons()
         for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
             let uc = unitCost(i)
             let cap = Double(providers.capacity[i]), occ = Double(providers.occupied[i])
@@ -58,7 +59,7 @@ extension Market {
             providers.revenue[i] += providers.voluntaryIncome[i] * uc * cap
             let revenue = providers.revenue[i]
             let operating = revenue - cost
-            let invest = investment(provider: i, revenue: revenue, monthlyCost: cost)
+            let invest = investment(provider: i, horizon: horizon[i], revenue: revenue, monthlyCost: cost)
             providers.lastInvestment[i] = invest
             tally.investment += invest
             var profit = operating - invest

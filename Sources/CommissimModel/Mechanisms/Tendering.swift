@@ -118,7 +118,7 @@ extension Market {
         councils.contracts[c].append(k)
         councils.contractsByTier[c][lot.tier].append(k)
         providers.contracts[i].append(k)
-        activeContracts.append(k) // ids only grow, so the list stays sorted
+        contractsInForce.append(k) // ids only grow, so the list stays sorted
         if lot.form == .spot { frameworks[councilTier(c, lot.tier)] += 1 }
         setCommitment(k, to: lot.volume)
         return k
@@ -137,16 +137,6 @@ extension Market {
             let spotOccupied = providers.occupied[i] - providers.blockOccupied[i]
             providers.capacity[i] = max(providers.capacity[i], providers.committed[i] + spotOccupied)
         }
-    }
-
-    /// Position of `x` in the ascending array `a` (binary search).
-    static func sortedIndex(of x: Int, in a: [Int]) -> Int? {
-        var lo = 0, hi = a.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if a[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < a.count && a[lo] == x ? lo : nil
     }
 
     /// Changes contract `k`'s payment form, moving its places between reserved and framework.
@@ -171,7 +161,7 @@ extension Market {
         guard contracts.active[k] else { return }
         let c = contracts.council[k], i = contracts.provider[k]
         contracts.active[k] = false
-        if let at = Self.sortedIndex(of: k, in: activeContracts) { activeContracts.remove(at: at) }
+        contractsEnded = true // it leaves `activeContracts` when the list is next read
         let ck = councilTier(c, contracts.tier[k])
         if reservesPlaces(k) {
             providers.committed[i] -= contracts.volume[k]

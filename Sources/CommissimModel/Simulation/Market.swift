@@ -47,7 +47,17 @@ public final class Market {
     var councilPlacedSquares: [Int] = []
 
     /// Ids of contracts in force, ascending (monthly loops visit them in id order, as a scan would).
-    var activeContracts: [Int] = []
+    var activeContracts: [Int] {
+        // Ended contracts leave the list here, all at once, not one by one in the middle of it.
+        if contractsEnded {
+            contractsInForce.removeAll { !contracts.active[$0] }
+            contractsEnded = false
+        }
+        return contractsInForce
+    }
+    /// Every contract let, ascending, less those ended before `contractsEnded` was last cleared.
+    var contractsInForce: [Int] = []
+    var contractsEnded = false
 
     /// Councils of each region.
     var regionCouncils: [[Int]] = []
