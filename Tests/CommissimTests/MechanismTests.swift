@@ -103,6 +103,31 @@ final class MechanismTests: XCTestCase {
         XCTAssertGreaterThan(rising, checked / 2, "distrust of the council adds a risk premium")
     }
 
+    func testNoCouncilSeesASpotOfferBetterThanItsFullTrustValue() throws {
+        // The spot search skips a provider whose full-trust value cannot beat the best offer so
+        // far; that is only exact if no trust level gives a higher value.
+        let s = try Support.small(months: 12)
+        let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 8))
+        for _ in 0..<4 { market.step(); market.month += 1 }
+        market.quoteSpotPrices()
+        var checked = 0, below = 0
+        for j in 0..<market.providers.count where market.providers.alive[j] && market.providers.kind[j] != .inHouse {
+            let quote = market.spotQuotes[j]
+            let baseCost = market.p.monthlyBaseCost[market.providers.tier[j]] * market.inflationIndex
+            XCTAssertTrue(quote.bestValue.isFinite)
+            let full = quote.price(trust: 1, riskPremium: market.p.riskPremium, spotPremium: market.p.spotPremium)
+            XCTAssertEqual(quote.value(price: full, baseCost: baseCost), quote.bestValue)
+            for c in 0..<market.councils.count {
+                let value = quote.value(price: market.spotPrice(j, council: c), baseCost: baseCost)
+                XCTAssertLessThanOrEqual(value, quote.bestValue, "provider \(j), council \(c)")
+                checked += 1
+                if value < quote.bestValue { below += 1 }
+            }
+        }
+        XCTAssertGreaterThan(checked, 1_000)
+        XCTAssertGreaterThan(below, checked / 2, "trust below 1 lowers the value")
+    }
+
     func testSpotVacanciesFollowEveryPlacement() throws {
         // Placement probes each provider's vacancies in a small array kept beside the places;
         // it must agree with the places themselves after every placement, whatever the route.

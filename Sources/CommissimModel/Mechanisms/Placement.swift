@@ -77,8 +77,11 @@ extension Market {
             guard spotVacancies[j] > 0 else { continue }
             found += 1
             let quote = spotQuotes[j]
+            // Even at full trust this provider would not beat the best offer so far: its trust
+            // in the council (a read far away in memory) cannot change the choice.
+            guard quote.bestValue > bestValue else { continue }
             let price = spotPrice(quote, provider: j, council: c)
-            let value = quote.quality / (price / (p.monthlyBaseCost[k] * inflationIndex))
+            let value = quote.value(price: price, baseCost: p.monthlyBaseCost[k] * inflationIndex)
             if value > bestValue { best = j; bestValue = value; bestPrice = price }
         }
         guard best >= 0 else { return false }
@@ -273,13 +276,24 @@ struct SpotQuote {
     /// Lowest margin accepted: a private provider's required margin (at least 0); −∞ otherwise.
     var floor: Double
     var quality: Double
+    /// The value (quality per price relative to base cost) of its offer to a council it trusts
+    /// fully: no council sees a higher one, since distrust only adds to the price (+∞ where
+    /// that bound does not hold, as for a negative quality).
+    var bestValue = Double.infinity
 
     init(_ m: Market, _ j: Int) {
         cost = m.unitCost(j)
         margin = m.providers.targetMargin[j] + m.p.shortageMarkup * m.shortage[m.regionTier(m.providers.region[j], m.providers.tier[j])]
         floor = m.providers.kind[j].isPrivate ? max(0, m.providers.requiredMargin[j]) : -.infinity
         quality = m.providers.quality[j]
+        let baseCost = m.p.monthlyBaseCost[m.providers.tier[j]] * m.inflationIndex
+        if quality >= 0 && cost > 0 && baseCost > 0 && m.p.riskPremium >= 0 {
+            bestValue = value(price: price(trust: 1, riskPremium: m.p.riskPremium, spotPremium: m.p.spotPremium), baseCost: baseCost)
+        }
     }
+
+    /// Value of the offer at `price` to a council whose base cost of the tier is `baseCost`.
+    @inline(__always) func value(price: Double, baseCost: Double) -> Double { quality / (price / baseCost) }
 
     /// Price per month to a council the provider trusts `trust`: unit cost × (1 + margin +
     /// risk premium × (1 − trust) + spot premium), the margin never below the floor.
