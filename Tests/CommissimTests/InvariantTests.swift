@@ -41,7 +41,7 @@ final class InvariantTests: XCTestCase {
             XCTAssertEqual(free, market.freePlaces, "month \(market.month)")
             for c in 0..<market.councils.count {
                 for k in 0..<Tier.allCases.count {
-                    XCTAssertEqual(market.councils.contractsByTier[c][k], market.councils.contracts[c].filter { market.contracts.tier[$0] == k })
+                    XCTAssertEqual(market.councils.contractsByTier[market.councilTier(c, k)], market.councils.contracts[c].filter { market.contracts.tier[$0] == k })
                 }
             }
             XCTAssertEqual(frames, market.frameworks, "month \(market.month)")

@@ -22,10 +22,10 @@ public struct Councils: Sendable {
     public var pressure: [Double] = []
     /// Active contract ids of each council.
     public var contracts: [[Int]] = []
-    /// The same contracts per tier (`[council][tier]`), in the same order: placement searches one tier.
-    public var contractsByTier: [[[Int]]] = []
-    /// In-house provider id per tier.
-    public var inHouse: [[Int]] = []
+    /// The same contracts per council and tier (`c * 3 + k`), in the same order: placement searches one tier.
+    public var contractsByTier: [[Int]] = []
+    /// In-house provider id per council and tier (`c * 3 + k`).
+    public var inHouse: [Int] = []
     /// Children waiting for a service (FIFO of child ids).
     public var waiting: [[Int32]] = []
     /// Random demand shock: multiplier and the month it ends.
@@ -33,20 +33,33 @@ public struct Councils: Sendable {
     public var shockUntil: [Int] = []
     /// Staff-months of commissioning used this month.
     public var staffUsed: [Double] = []
-    /// Providers this council can reach, per tier (rebuilt when providers enter or exit).
-    public var reachable: [[[Int]]] = []
-    /// How many of `reachable[c][k]` (at the front) are local, and local or regional.
-    public var localCount: [[Int]] = []
-    public var nearbyCount: [[Int]] = []
+    /// Providers each council can reach, per tier, one block per council and tier (rebuilt when
+    /// providers enter or exit): see ``ReachBlock``.
+    public var reachPool: [Int32] = []
+    public var reach: [ReachBlock] = []
 
     mutating func append(type t: Int, region r: Int, group g: Int, children ch: Double, demandFactor d: Double, staff s: Double) {
         count += 1
         type.append(t); region.append(r); group.append(g); children.append(ch); demandFactor.append(d); staff.append(s)
         budget.append(0); budgetBase.append(0); spendTrend.append(0); pressure.append(0)
-        contracts.append([]); contractsByTier.append(Array(repeating: [], count: Tier.allCases.count)); inHouse.append([]); waiting.append([])
+        contracts.append([]); waiting.append([])
+        contractsByTier.append(contentsOf: repeatElement([], count: Tier.allCases.count))
+        inHouse.append(contentsOf: repeatElement(-1, count: Tier.allCases.count))
+        reach.append(contentsOf: repeatElement(ReachBlock(), count: Tier.allCases.count))
         shockSize.append(0); shockUntil.append(-1); staffUsed.append(0)
-        reachable.append(Array(repeating: [], count: Tier.allCases.count))
-        nearbyCount.append(Array(repeating: 0, count: Tier.allCases.count))
-        localCount.append(Array(repeating: 0, count: Tier.allCases.count))
     }
+
+    /// The providers council and tier `ck` (`c * 3 + k`) can reach: local first, then regional, then national.
+    public func reachable(_ ck: Int) -> ArraySlice<Int32> { reachPool[Int(reach[ck].start)..<Int(reach[ck].end)] }
+
+    /// The in-house services of council `c`, one per tier.
+    public func inHouseServices(_ c: Int) -> ArraySlice<Int> {
+        inHouse[c * Tier.allCases.count..<(c + 1) * Tier.allCases.count]
+    }
+}
+
+/// Where one council's reachable providers of one tier sit in ``Councils/reachPool``:
+/// `start..<localEnd` local, `localEnd..<nearbyEnd` regional, `nearbyEnd..<end` national.
+public struct ReachBlock: Sendable {
+    public var start: Int32 = 0, localEnd: Int32 = 0, nearbyEnd: Int32 = 0, end: Int32 = 0
 }

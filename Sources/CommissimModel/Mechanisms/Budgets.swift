@@ -44,7 +44,7 @@ extension Market {
     func initialMonthlySpend(_ c: Int, spot: Double) -> Double {
         var s = 0.0
         for k in councils.contracts[c] where reservesPlaces(k) { s += contracts.price[k] * Double(contracts.volume[k]) }
-        for h in councils.inHouse[c] { s += inHouseCost(h) }
+        for h in councils.inHouseServices(c) { s += inHouseCost(h) }
         return s + spot
     }
 

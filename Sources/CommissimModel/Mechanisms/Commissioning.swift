@@ -95,7 +95,7 @@ extension Market {
     /// Tenders lots until council `c`'s contracted volume of tier `k` reaches its target.
     func planContracts(council c: Int, tier k: Int, initial: Bool) {
         let pol = policy(c)
-        let inHouse = councils.inHouse[c][k]
+        let inHouse = councils.inHouse[councilTier(c, k)]
         if !initial { expandInHouseIfCheaper(c, tier: k) }
         let independentDemand = max(0, expectedStock(c, k) - Double(providers.capacity[inHouse]))
         var target = pol.contractedShare * independentDemand

@@ -78,7 +78,7 @@ extension Market {
     /// The in_house strategy: grow in-house capacity where it is cheaper than buying.
     func expandInHouseIfCheaper(_ c: Int, tier k: Int) {
         guard activeStrategies[c].contains(.inHouse) else { return }
-        let h = councils.inHouse[c][k]
+        let h = councils.inHouse[councilTier(c, k)]
         var sum = 0.0, n = 0
         for ct in councils.contracts[c] where contracts.tier[ct] == k { sum += contracts.price[ct]; n += 1 }
         guard n > 0, unitCost(h) < sum / Double(n) else { return }

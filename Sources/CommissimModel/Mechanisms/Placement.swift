@@ -42,7 +42,7 @@ extension Market {
         let c = Int(children[i].council), k = Int(children[i].tier)
         let ck = councilTier(c, k)
         if freePlaces[ck] > 0 || frameworks[ck] > 0 {
-        for ct in councils.contractsByTier[c][k] where contracts.active[ct] {
+        for ct in councils.contractsByTier[ck] where contracts.active[ct] {
             let pr = contracts.provider[ct]
             if reservesPlaces(ct) {
                 if contracts.occupied[ct] < contracts.volume[ct] {
@@ -55,14 +55,15 @@ extension Market {
             }
         }
         }
-        let h = councils.inHouse[c][k]
+        let h = councils.inHouse[ck]
         if providers.occupied[h] < providers.capacity[h] {
             assign(i, provider: h, contract: -1, price: 0, spot: false)
             return true
         }
-        let pool = councils.reachable[c][k]
-        guard !pool.isEmpty else { return false }
-        let local = councils.localCount[c][k], nearby = councils.nearbyCount[c][k]
+        let reach = councils.reach[ck]
+        let start = Int(reach.start), size = Int(reach.end) - start
+        guard size > 0 else { return false }
+        let local = Int(reach.localEnd) - start, nearby = Int(reach.nearbyEnd) - start
         var best = -1, bestValue = -Double.infinity, bestPrice = 0.0
         var found = 0
         for attempt in 0..<(3 * p.spotCandidates) where found < p.spotCandidates {
@@ -70,9 +71,9 @@ extension Market {
             // local providers, a third to regional ones, a third to anyone they can reach.
             let j: Int
             switch attempt % 3 {
-            case 0 where local > 0: j = pool[rng.uniformInt(local)]
-            case 1 where nearby > local: j = pool[local + rng.uniformInt(nearby - local)]
-            default: j = pool[rng.uniformInt(pool.count)]
+            case 0 where local > 0: j = Int(councils.reachPool[start + rng.uniformInt(local)])
+            case 1 where nearby > local: j = Int(councils.reachPool[start + local + rng.uniformInt(nearby - local)])
+            default: j = Int(councils.reachPool[start + rng.uniformInt(size)])
             }
             guard spotVacancies[j] > 0 else { continue }
             found += 1
@@ -109,8 +110,14 @@ extension Market {
         spotVacancies.removeAll(keepingCapacity: true)
         baseHazards.removeAll(keepingCapacity: true)
         for j in 0..<providers.count {
+            guard providers.alive[j] else { // gone: no vacancies, so never quoted or placed with
+                spotQuotes.append(SpotQuote.closed)
+                spotVacancies.append(0)
+                baseHazards.append(0)
+                continue
+            }
             spotQuotes.append(SpotQuote(self, j))
-            spotVacancies.append(providers.alive[j] ? Int32(clamping: spotFree(j)) : 0)
+            spotVacancies.append(Int32(clamping: spotFree(j)))
             baseHazards.append(baseBreakdownHazard(j))
         }
     }
@@ -280,6 +287,13 @@ struct SpotQuote {
     /// fully: no council sees a higher one, since distrust only adds to the price (+∞ where
     /// that bound does not hold, as for a negative quality).
     var bestValue = Double.infinity
+
+    /// The entry of a provider that has left (it has no vacancies, so it is never read).
+    static let closed = SpotQuote(cost: 0, margin: 0, floor: 0, quality: 0, bestValue: 0)
+
+    private init(cost: Double, margin: Double, floor: Double, quality: Double, bestValue: Double) {
+        self.cost = cost; self.margin = margin; self.floor = floor; self.quality = quality; self.bestValue = bestValue
+    }
 
     init(_ m: Market, _ j: Int) {
         cost = m.unitCost(j)

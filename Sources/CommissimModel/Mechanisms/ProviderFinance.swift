@@ -38,7 +38,7 @@ extension Market {
         }
         payDueOutcomes()
         for c in 0..<councils.count {
-            for h in councils.inHouse[c] {
+            for h in councils.inHouseServices(c) {
                 let cost = inHouseCost(h)
                 tally.spendInHouse += cost
                 councilSpend[c] += cost

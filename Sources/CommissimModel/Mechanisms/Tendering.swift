@@ -39,11 +39,11 @@ extension Market {
             tally.tenderCost += staffMonths * p.staffCost
             tally.tenders += 1
         }
-        let pool = councils.reachable[c][k]
+        let pool = councils.reachable(councilTier(c, k))
         let consider = min(1.0, 10.0 / Double(max(1, pool.count)))
         let noise = p.observationNoise * (p.referenceStaff / councils.staff[c]).squareRoot()
         var bidders: [Int] = [], prices: [Double] = [], qualities: [Double] = []
-        for i in pool where providers.alive[i] {
+        for i in pool.lazy.map({ Int($0) }) where providers.alive[i] {
             let isIncumbent = i == lot.incumbent
             if !isIncumbent && providers.homeCouncil[i] != c && !rng.bernoulli(consider) { continue }
             let released = isIncumbent && lot.incumbentContract != nil ? contracts.volume[lot.incumbentContract!] : 0
@@ -116,7 +116,7 @@ extension Market {
                                  outcomeSpec: lot.outcomeSpec, start: start, end: start + lot.months, extension: lot.extensionMonths,
                                  codesign: false, collaborative: lot.collaborative, financed: financed, reviewCost: unitCost(i))
         councils.contracts[c].append(k)
-        councils.contractsByTier[c][lot.tier].append(k)
+        councils.contractsByTier[councilTier(c, lot.tier)].append(k)
         providers.contracts[i].append(k)
         contractsInForce.append(k) // ids only grow, so the list stays sorted
         if lot.form == .spot { frameworks[councilTier(c, lot.tier)] += 1 }
@@ -183,7 +183,8 @@ extension Market {
         contracts.occupied[k] = 0
         if let at = councils.contracts[c].firstIndex(of: k) { councils.contracts[c].remove(at: at) }
         let t = contracts.tier[k]
-        if let at = councils.contractsByTier[c][t].firstIndex(of: k) { councils.contractsByTier[c][t].remove(at: at) }
+        let ct = councilTier(c, t)
+        if let at = councils.contractsByTier[ct].firstIndex(of: k) { councils.contractsByTier[ct].remove(at: at) }
         if let at = providers.contracts[i].firstIndex(of: k) { providers.contracts[i].remove(at: at) }
         if early && providers.alive[i] {
             tally.terminations += 1

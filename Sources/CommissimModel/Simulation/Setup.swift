@@ -40,7 +40,7 @@ extension Market {
                                  capacity: cap, reserves: 0, quality: p.inHouseQuality, costFactor: p.inHouseCostFactor,
                                  voluntaryIncome: 0, targetMargin: 0, requiredMargin: -1, debt: 0, scaleUp: 0,
                                  missionTolerance: 1, crossSubsidy: 0, councils: nc, initialTrust: Float(p.trustInitial))
-                councils.inHouse[c].append(id)
+                councils.inHouse[councilTier(c, k)] = id
             }
         }
         // Independent providers, homed in councils in proportion to their children.
@@ -153,27 +153,35 @@ extension Market {
             regionCouncils = Array(repeating: [], count: p.regions)
             for c in 0..<nc { regionCouncils[councils.region[c]].append(c) }
         }
-        for c in 0..<nc { for k in 0..<Tier.allCases.count { councils.reachable[c][k].removeAll(keepingCapacity: true) } }
         providers.releaseColumns() // nothing refers to the providers that left once reach is rebuilt
         let tiers = Tier.allCases.count
-        var regional: [[Int]] = Array(repeating: [], count: p.regions * tiers)
-        var national: [[Int]] = Array(repeating: [], count: tiers)
+        var local: [[Int32]] = Array(repeating: [], count: nc * tiers)
+        var regional: [[Int32]] = Array(repeating: [], count: p.regions * tiers)
+        var national: [[Int32]] = Array(repeating: [], count: tiers)
         for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
             let k = providers.tier[i]
             switch providers.reach[i] {
-            case 0: councils.reachable[providers.homeCouncil[i]][k].append(i)
-            case 1: regional[regionTier(providers.region[i], k)].append(i)
-            default: national[k].append(i)
+            case 0: local[councilTier(providers.homeCouncil[i], k)].append(Int32(i))
+            case 1: regional[regionTier(providers.region[i], k)].append(Int32(i))
+            default: national[k].append(Int32(i))
             }
         }
+        var pool: [Int32] = []
+        pool.reserveCapacity(councils.reachPool.count)
         for c in 0..<nc {
             for k in 0..<tiers {
-                councils.localCount[c][k] = councils.reachable[c][k].count
-                councils.reachable[c][k].append(contentsOf: regional[regionTier(councils.region[c], k)])
-                councils.nearbyCount[c][k] = councils.reachable[c][k].count
-                councils.reachable[c][k].append(contentsOf: national[k])
+                var block = ReachBlock()
+                block.start = Int32(pool.count)
+                pool.append(contentsOf: local[councilTier(c, k)])
+                block.localEnd = Int32(pool.count)
+                pool.append(contentsOf: regional[regionTier(councils.region[c], k)])
+                block.nearbyEnd = Int32(pool.count)
+                pool.append(contentsOf: national[k])
+                block.end = Int32(pool.count)
+                councils.reach[councilTier(c, k)] = block
             }
         }
+        councils.reachPool = pool
         reachDirty = false
     }
 }
