@@ -21,7 +21,13 @@ extension Market {
         // uniquely owned and never copied), work on them and the records in place, put them back.
         var revenue = providers.revenue, fromCouncils = providers.councilRevenue, spend = councilSpend
         providers.revenue = []; providers.councilRevenue = []; councilSpend = []
-        let quality = providers.quality
+        // Quality received per month, by provider and whether the child is there on a spot
+        // purchase (`2 j + spot`): a table lookup, as a branch on `spot` is mispredicted often.
+        var received = [Float](repeating: 0, count: 2 * providers.count)
+        for j in 0..<providers.count {
+            received[2 * j] = Float(providers.quality[j] * 1)
+            received[2 * j + 1] = Float(providers.quality[j] * 0.9)
+        }
         revenue.withUnsafeMutableBufferPointer { revenue in
         fromCouncils.withUnsafeMutableBufferPointer { fromCouncils in
         spend.withUnsafeMutableBufferPointer { spend in
@@ -33,14 +39,14 @@ extension Market {
                     continue
                 }
                 records[i].servedMonths &+= 1
-                records[i].qualitySum += Float(quality[j] * (records[i].spot ? 0.9 : 1))
-                let fee = records[i].price
-                if fee > 0 {
-                    spotPaid += fee
-                    spend[Int(records[i].council)] += fee
-                    revenue[j] += fee
-                    fromCouncils[j] += fee
-                }
+                records[i].qualitySum += received[2 * j + (records[i].spot ? 1 : 0)]
+                // Every placed child's fee is added (0 when it is paid through a contract or
+                // in-house): adding +0 changes no sum, and a branch on the fee is unpredictable.
+                let fee = max(records[i].price, 0)
+                spotPaid += fee
+                spend[Int(records[i].council)] += fee
+                revenue[j] += fee
+                fromCouncils[j] += fee
                 if records[i].exitMonth <= t {
                     leaving.append(i)
                 } else if records[i].breakdownMonth <= t {
