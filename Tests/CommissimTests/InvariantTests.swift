@@ -150,7 +150,7 @@ final class InvariantTests: XCTestCase {
         try RunWriter(scenario: again, scenarioFile: resolvedPath, scenarioText: "", command: ["test"]).run(out: out2)
         XCTAssertEqual(FileManager.default.contents(atPath: out1 + "/timeseries.csv"), FileManager.default.contents(atPath: out2 + "/timeseries.csv"))
         let manifest = try String(contentsOfFile: out1 + "/manifest.json", encoding: .utf8)
-        for key in ["\"version\"", "\"seed\"", "\"run_seeds\"", "\"generator\": \"mt19937\"", "\"command\"", "\"scenario\"", "\"created\""] {
+        for key in ["\"version\"", "\"seed\"", "\"run_seeds\"", "\"generator\": \"taus2\"", "\"command\"", "\"scenario\"", "\"created\""] {
             XCTAssertTrue(manifest.contains(key), "manifest lacks \(key)")
         }
         let data = try XCTUnwrap(manifest.data(using: .utf8))
@@ -159,8 +159,10 @@ final class InvariantTests: XCTestCase {
 
     func testGeneratorChoiceChangesTheStream() throws {
         let a = Simulation(config: ModelConfig(try Support.small(months: 12))).run()
-        let b = Simulation(config: ModelConfig(try Support.small(months: 12, ["simulation.rng=\"taus2\""]))).run()
-        XCTAssertEqual(b.generator, "taus2")
+        let b = Simulation(config: ModelConfig(try Support.small(months: 12, ["simulation.rng=\"mt19937\""]))).run()
+        XCTAssertEqual(a.generator, "taus2", "the default generator (three_year.toml names none)")
+        XCTAssertEqual(ParameterCatalog.spec("simulation.rng")?.defaultValue, .text(GeneratorKind.standard.rawValue))
+        XCTAssertEqual(b.generator, "mt19937")
         XCTAssertNotEqual(a.rows, b.rows)
     }
 

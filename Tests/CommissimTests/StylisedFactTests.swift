@@ -9,7 +9,7 @@ import XCTest
 /// Nothing in the model hard-codes these outcomes: they emerge from the mechanisms.
 final class StylisedFactTests: XCTestCase {
     static let common = ["simulation.scale=0.15", "simulation.months=180"]
-    static let replications = 8
+    static let replications = 16
 
     private func compare(_ a: String, _ b: String, extraA: [String] = [], extraB: [String] = []) throws -> (a: [RunResult], b: [RunResult]) {
         let sa = try Support.scenario(a, Self.common + extraA)

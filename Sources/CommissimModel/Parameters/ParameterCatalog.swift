@@ -28,7 +28,7 @@ public enum ParameterCatalog {
         // simulation
         .init("simulation.months", .integer, .integer(240), unit: "months", range: 1...1200, "horizon of a run (monthly ticks)"),
         .init("simulation.seed", .integer, .integer(1), range: 0...9_007_199_254_740_991, "scenario seed; every random stream is derived from it"),
-        .init("simulation.rng", .choice(generators), .text("mt19937"), "GSL generator algorithm"),
+        .init("simulation.rng", .choice(generators), .text("taus2"), "GSL generator algorithm (taus2 is fastest; mt19937 about a tenth slower)"),
         .init("simulation.scale", .real, .real(1.0), range: 0.001...10, "multiplies every group's count (0.1 = a tenth-size market)"),
         .init("simulation.detail", .flag, .flag(false), "also write per-council and per-provider CSVs (large)"),
         // demand
