@@ -176,6 +176,23 @@ final class MechanismTests: XCTestCase {
         XCTAssertEqual(children.living, 20_000)
     }
 
+    func testMedianBySelectionEqualsMedianBySorting() {
+        // The monthly median reserves are found by selection; it must give what sorting gives,
+        // for odd and even counts, ties and runs of equal values.
+        let rng = RandomStream(seed: 99)
+        for n in 1...60 {
+            for _ in 0..<20 {
+                var v = (0..<n).map { _ in Double(rng.uniformInt(n % 7 == 0 ? 3 : 1_000)) - 50 }
+                let sorted = v.sorted()
+                let expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+                XCTAssertEqual(median(&v), expected, "n = \(n)")
+                XCTAssertEqual(v.sorted(), sorted, "only reordered")
+            }
+        }
+        var none: [Double] = []
+        XCTAssertEqual(median(&none), 0)
+    }
+
     func testCharitiesMayBidBelowCostFromReserves() throws {
         let s = try Support.small(months: 1)
         let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 3))

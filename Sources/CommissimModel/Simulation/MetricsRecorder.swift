@@ -1,3 +1,5 @@
+import CommissimEngine
+
 /// Turns the market's state at the end of a month into one row of ``MetricColumns``.
 struct MetricsRecorder {
     private(set) var rows: [[Double]] = []
@@ -162,11 +164,4 @@ struct MetricsRecorder {
 
     /// Outcome payments that went to the social investor rather than to providers this month.
     private func investorRepayments(_ m: Market) -> Double { m.tally.outcomeToInvestor }
-
-    private func median(_ v: inout [Double]) -> Double {
-        guard !v.isEmpty else { return 0 }
-        v.sort()
-        let n = v.count
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
-    }
 }
