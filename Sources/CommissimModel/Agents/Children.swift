@@ -48,7 +48,7 @@ public struct Child: Sendable, BitwiseCopyable {
 /// writes most fields of one child at a random slot, so one cache line per child beats a dozen
 /// (measured: a third less time per run at England scale, see scripts/benchmark.sh). The records
 /// are in an ``AlignedArray``, so each is exactly one cache line (in a Swift array nearly every
-/// record straddled two: 15% of the run time). Copies share the records until the original grows.
+/// record straddled two: about a tenth of the run time). Copies share the records until the original grows.
 public struct Children: Sendable, RandomAccessCollection {
     private var records = AlignedArray<Child>()
     /// Free slots to reuse.
