@@ -103,13 +103,18 @@ final class MechanismTests: XCTestCase {
         XCTAssertGreaterThan(rising, checked / 2, "distrust of the council adds a risk premium")
     }
 
+    /// A small market run for `months` months, with the next month's spot quotes taken.
+    private func marketReadyToPlace(seed: UInt64, after months: Int) throws -> Market {
+        let market = Market(config: ModelConfig(try Support.small(months: 12)), rng: RandomStream(seed: seed))
+        for _ in 0..<months { market.step(); market.month += 1 }
+        market.quoteSpotPrices()
+        return market
+    }
+
     func testNoCouncilSeesASpotOfferBetterThanItsFullTrustValue() throws {
         // The spot search skips a provider whose full-trust value cannot beat the best offer so
         // far; that is only exact if no trust level gives a higher value.
-        let s = try Support.small(months: 12)
-        let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 8))
-        for _ in 0..<4 { market.step(); market.month += 1 }
-        market.quoteSpotPrices()
+        let market = try marketReadyToPlace(seed: 8, after: 4)
         var checked = 0, below = 0
         for j in 0..<market.providers.count where market.providers.alive[j] && market.providers.kind[j] != .inHouse {
             let quote = market.spotQuotes[j]
@@ -131,10 +136,7 @@ final class MechanismTests: XCTestCase {
     func testSpotVacanciesFollowEveryPlacement() throws {
         // Placement probes each provider's vacancies in a small array kept beside the places;
         // it must agree with the places themselves after every placement, whatever the route.
-        let s = try Support.small(months: 12)
-        let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 5))
-        for _ in 0..<3 { market.step(); market.month += 1 }
-        market.quoteSpotPrices()
+        let market = try marketReadyToPlace(seed: 5, after: 3)
         var spot = 0, other = 0
         for n in 0..<2_000 {
             let c = n % market.councils.count, k = n % Tier.allCases.count
