@@ -63,9 +63,6 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
         count += 1
     }
 
-    /// Removes every element, keeping the storage.
-    public mutating func removeAll() { count = 0 }
-
     /// Starts loading element `i` into the cache (a hint; `i` out of range is ignored).
     @inlinable @inline(__always) public func prefetch(_ i: Int) {
         guard i >= 0 && i < count else { return }
