@@ -50,7 +50,9 @@ public struct Councils: Sendable {
     }
 
     /// The providers council and tier `ck` (`c * 3 + k`) can reach: local first, then regional, then national.
-    public func reachable(_ ck: Int) -> ArraySlice<Int32> { reachPool[Int(reach[ck].start)..<Int(reach[ck].end)] }
+    public func reachable(_ ck: Int) -> LazyMapCollection<ArraySlice<Int32>, Int> {
+        reachPool[Int(reach[ck].start)..<Int(reach[ck].end)].lazy.map { Int($0) }
+    }
 
     /// The in-house services of council `c`, one per tier.
     public func inHouseServices(_ c: Int) -> ArraySlice<Int> {

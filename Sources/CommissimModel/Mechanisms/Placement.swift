@@ -192,13 +192,11 @@ extension Market {
         if independent { unlinkChild(i, provider: j, contract: ct) }
         // Field by field, not the whole record written back: the roster fields were just
         // written narrowly, and reloading the record over them stalls the store buffer.
-        children.withRecords { records in
-            records[i].provider = -1
-            records[i].contract = -1
-            records[i].price = 0
-            records[i].spot = false
-            records[i].breakdownMonth = Int32.max
-        }
+        children[i].provider = -1
+        children[i].contract = -1
+        children[i].price = 0
+        children[i].spot = false
+        children[i].breakdownMonth = Int32.max
         providers.occupied[j] -= 1
         if independent {
             let c = Int(child.council), ix = pair(j, c)
@@ -227,11 +225,9 @@ extension Market {
     /// Appends child `i` (placed with provider `j`, on contract `ct` or −1) to its roster (O(1)).
     @inline(__always) func linkChild(_ i: Int, provider j: Int, contract ct: Int) {
         let last = ct >= 0 ? contracts.lastOnRoster[ct] : providers.lastOffContract[j]
-        children.withRecords { records in
-            records[i].prevOnRoster = last
-            records[i].nextOnRoster = -1
-            if last >= 0 { records[Int(last)].nextOnRoster = Int32(i) }
-        }
+        children[i].prevOnRoster = last
+        children[i].nextOnRoster = -1
+        if last >= 0 { children[Int(last)].nextOnRoster = Int32(i) }
         if last < 0 { // the roster was empty
             if ct >= 0 { contracts.firstOnRoster[ct] = Int32(i) } else { providers.firstOffContract[j] = Int32(i) }
         }
@@ -241,12 +237,10 @@ extension Market {
     /// Removes child `i` from its roster (O(1)); the others keep their order.
     @inline(__always) func unlinkChild(_ i: Int, provider j: Int, contract ct: Int) {
         let prev = children[i].prevOnRoster, next = children[i].nextOnRoster
-        children.withRecords { records in
-            if prev >= 0 { records[Int(prev)].nextOnRoster = next }
-            if next >= 0 { records[Int(next)].prevOnRoster = prev }
-            records[i].prevOnRoster = -1
-            records[i].nextOnRoster = -1
-        }
+        if prev >= 0 { children[Int(prev)].nextOnRoster = next }
+        if next >= 0 { children[Int(next)].prevOnRoster = prev }
+        children[i].prevOnRoster = -1
+        children[i].nextOnRoster = -1
         if prev < 0 { // it was first
             if ct >= 0 { contracts.firstOnRoster[ct] = next } else { providers.firstOffContract[j] = next }
         }

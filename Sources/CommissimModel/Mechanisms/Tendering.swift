@@ -43,7 +43,7 @@ extension Market {
         let consider = min(1.0, 10.0 / Double(max(1, pool.count)))
         let noise = p.observationNoise * (p.referenceStaff / councils.staff[c]).squareRoot()
         var bidders: [Int] = [], prices: [Double] = [], qualities: [Double] = []
-        for i in pool.lazy.map({ Int($0) }) where providers.alive[i] {
+        for i in pool where providers.alive[i] {
             let isIncumbent = i == lot.incumbent
             if !isIncumbent && providers.homeCouncil[i] != c && !rng.bernoulli(consider) { continue }
             let released = isIncumbent && lot.incumbentContract != nil ? contracts.volume[lot.incumbentContract!] : 0
@@ -182,9 +182,7 @@ extension Market {
         contracts.lastOnRoster[k] = -1
         contracts.occupied[k] = 0
         if let at = councils.contracts[c].firstIndex(of: k) { councils.contracts[c].remove(at: at) }
-        let t = contracts.tier[k]
-        let ct = councilTier(c, t)
-        if let at = councils.contractsByTier[ct].firstIndex(of: k) { councils.contractsByTier[ct].remove(at: at) }
+        if let at = councils.contractsByTier[ck].firstIndex(of: k) { councils.contractsByTier[ck].remove(at: at) }
         if let at = providers.contracts[i].firstIndex(of: k) { providers.contracts[i].remove(at: at) }
         if early && providers.alive[i] {
             tally.terminations += 1

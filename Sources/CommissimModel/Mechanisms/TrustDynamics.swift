@@ -42,7 +42,7 @@ extension Market {
                                                            rate: p.trustEventRate, lossMultiplier: p.trustLossMultiplier)
         guard event.signal == 0, event != .lateFee, p.reputationSpill > 0 else { return }
         let spillRate = p.trustEventRate * p.reputationSpill
-        for j in councils.reachable(councilTier(c, providers.tier[i])).lazy.map({ Int($0) }) where j != i {
+        for j in councils.reachable(councilTier(c, providers.tier[i])) where j != i {
             let jx = pair(j, c)
             providers.providerTrust[jx] = TrustDynamics.update(providers.providerTrust[jx], signal: 0, rate: spillRate,
                                                                lossMultiplier: p.trustLossMultiplier)
