@@ -33,7 +33,7 @@ public struct ComparisonOutput {
         try folder.write("b.resolved.toml", cmp.b.tomlText(header: "# Arm B (\(fileB)), resolved\n"))
         var manifest = Manifest(command: command, scenarioFile: fileA, scenarioText: textA, scenario: cmp.a, seed: cmp.seed,
                                 runSeeds: (0..<cmp.replications).map(cmp.runSeed),
-                                generator: (GeneratorKind(rawValue: ModelConfig(cmp.a).generator) ?? .standard).gslName,
+                                generator: ModelConfig(cmp.a).generatorKind.gslName,
                                 outputs: [("comparison.csv", "paired differences B − A per metric, end and total, 95% CI"),
                                           ("comparison_monthly.csv", "monthly paired differences"), ("runs.csv", "one row per run")])
         manifest.resolvedFile = "a.resolved.toml"

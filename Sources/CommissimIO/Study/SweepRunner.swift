@@ -227,7 +227,7 @@ public final class SweepRunner {
         try folder.write("study.toml", study.text)
         var manifest = Manifest(command: command, scenarioFile: study.scenarioFile, scenarioText: study.scenarioText, scenario: study.base,
                                 seed: study.seed, runSeeds: (0..<study.replications).map { study.runSeed(replication: $0) },
-                                generator: (GeneratorKind(rawValue: ModelConfig(study.base).generator) ?? .standard).gslName,
+                                generator: ModelConfig(study.base).generatorKind.gslName,
                                 outputs: [("summary.csv", "per point, month and metric: n, mean, sd, 95% CI, p05, p50, p95"),
                                           ("runs.csv", "one row per run: end-of-horizon (mean of last 12 months) and cumulative metrics"),
                                           ("points.csv", "the parameter values of each point")])

@@ -1,3 +1,5 @@
+import CommissimEngine
+
 /// Cost-cutting strategies a council may apply under budget pressure (DOMAIN mechanism 2).
 public struct Strategies: OptionSet, Sendable, Hashable {
     public let rawValue: Int
@@ -84,6 +86,8 @@ public struct ModelConfig: Sendable {
     public var months: Int
     public var seed: UInt64
     public var generator: String
+    /// The GSL generator `generator` names (validated, so the fallback is never taken).
+    public var generatorKind: GeneratorKind { GeneratorKind(rawValue: generator) ?? .standard }
     public var scale: Double
     public var detail: Bool
     public var councils: [CouncilGroup]

@@ -24,8 +24,7 @@ public struct Simulation {
 
     /// Runs the whole horizon; `observe` sees the market at the end of each month (detail output).
     public func run(observe: ((Market) -> Void)? = nil) -> RunResult {
-        let kind = GeneratorKind(rawValue: config.generator) ?? .standard
-        let rng = RandomStream(seed: seed, kind: kind)
+        let rng = RandomStream(seed: seed, kind: config.generatorKind)
         let market = Market(config: config, rng: rng)
         var recorder = MetricsRecorder(months: config.months)
         for _ in 0..<config.months {
