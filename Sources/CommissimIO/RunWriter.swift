@@ -52,20 +52,24 @@ final class DetailWriter {
 
     init(folder: OutputFolder) throws {
         councils = try CSVStream(path: folder.stagedPath("councils.csv"), header: [
-            "month", "council", "type", "region", "budget", "spend", "budget_pressure", "children_waiting", "contracts", "strategies_active"])
+            "month", "council", "type", "region", "budget", "spend", "budget_pressure", "children_waiting", "contracts", "strategies_active",
+            "commissioning_staff", "staff_time", "contracts_let", "contract_length_let", "rollovers", "tenders_waiting"])
         providers = try CSVStream(path: folder.stagedPath("providers.csv"), header: [
             "month", "provider", "kind", "tier", "home_council", "trading", "capacity", "occupied", "committed", "reserves",
             "quality", "unit_cost_week", "capital_per_place", "margin", "contracts"])
     }
 
     func observe(_ m: Market) {
-        let month = String(m.month + 1)
+        let month = String(m.reportedMonth + 1)
         let n = CSVFormat.number
         for c in 0..<m.councils.count {
             try? councils.row([month, String(c), ParameterCatalog.councilTypes[m.councils.type[c]], String(m.councils.region[c]),
                                n(m.councils.budget[c]), n(m.councils.spendTrend[c]), n(m.councils.pressure[c]),
                                String(m.councils.waiting[c].count), String(m.councils.contracts[c].count),
-                               m.councilIsCutting(c) ? "1" : "0"])
+                               m.councilIsCutting(c) ? "1" : "0",
+                               n(m.councils.staff[c]), n(m.councils.staffTime[c]), String(m.councils.contractsLet[c]),
+                               m.councils.contractsLet[c] > 0 ? n(Double(m.councils.monthsLet[c]) / Double(m.councils.contractsLet[c])) : "0",
+                               String(m.councils.rollovers[c]), String(m.tendersWaiting(c))])
         }
         let pr = m.providers
         for i in 0..<pr.count where pr.alive[i] || pr.exitMonth[i] == m.month {

@@ -240,6 +240,7 @@ final class MechanismTests: XCTestCase {
             let s = try Support.small(months: 36, ["trust.staff_turnover=0"])
             var sc = s
             for g in sc.councilGroups.indices { sc.councilGroups[g]["councils.commissioning_staff"] = .distribution(.fixed(staff)) }
+            for g in sc.councilGroups.indices { sc.councilGroups[g]["councils.staff_per_10k"] = .distribution(.fixed(0)) }
             let market = Market(config: ModelConfig(sc), rng: RandomStream(seed: 5))
             for _ in 0..<36 { market.step(); market.month += 1 }
             var err: [Double] = []

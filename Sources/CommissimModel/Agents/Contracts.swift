@@ -25,6 +25,8 @@ public struct Contracts: Sendable {
     public var collaborative: [Bool] = []
     /// Outcome-based contract pre-financed by the social investor.
     public var financed: [Bool] = []
+    /// Investor advances on it not yet repaid from its outcome payments (MODEL.md §3.9).
+    public var investorOwed: [Double] = []
     /// Provider unit cost at the last price review (for shared savings).
     public var reviewCost: [Double] = []
     /// First and last child (−1 when none) of its roster of children (see ``Market/members(of:)``).
@@ -39,7 +41,7 @@ public struct Contracts: Sendable {
         council.append(c); provider.append(p); tier.append(t); volume.append(v); price.append(pr); form.append(f)
         outcomeSpec.append(os); start.append(s); end.append(e); extensionLeft.append(x); active.append(true)
         occupied.append(0); codesign.append(cd); collaborative.append(col); financed.append(fin); reviewCost.append(rc)
-        feeFree.append(0)
+        feeFree.append(0); investorOwed.append(0)
         firstOnRoster.append(-1); lastOnRoster.append(-1)
         count += 1
         return count - 1

@@ -16,6 +16,8 @@ public struct Councils: Sendable {
     public var budget: [Double] = []
     /// First-year budget (£), the base of the budget path.
     public var budgetBase: [Double] = []
+    /// Whether the budget base was given by the scenario (`councils.budget`) rather than derived from spend.
+    public var budgetGiven: [Bool] = []
     /// Smoothed monthly spend (£), used for budget pressure.
     public var spendTrend: [Double] = []
     /// Budget pressure: projected annual spend / budget − 1.
@@ -33,6 +35,16 @@ public struct Councils: Sendable {
     public var shockUntil: [Int] = []
     /// Staff-months of commissioning used this month.
     public var staffUsed: [Double] = []
+    /// Staff-months of commissioning time built up and not yet spent (MODEL.md §3.5): half the
+    /// staff's time accrues each month, up to six months' worth (at least two tenders'); tenders draw on it.
+    public var staffTime: [Double] = []
+    /// Share of each tier's expected demand the council's own service is staffed for (`c * 3 + k`).
+    public var inHouseShare: [Double] = []
+    /// This month: contracts let (by tender, extension or variation), their total term in months,
+    /// and contracts that went past their end waiting for staff time (MODEL.md §3.5).
+    public var contractsLet: [Int] = []
+    public var monthsLet: [Int] = []
+    public var rollovers: [Int] = []
     /// Providers each council can reach, per tier, one block per council and tier (rebuilt when
     /// providers enter or exit): see ``ReachBlock``.
     public var reachPool: [Int32] = []
@@ -41,12 +53,14 @@ public struct Councils: Sendable {
     mutating func append(type t: Int, region r: Int, group g: Int, children ch: Double, demandFactor d: Double, staff s: Double) {
         count += 1
         type.append(t); region.append(r); group.append(g); children.append(ch); demandFactor.append(d); staff.append(s)
-        budget.append(0); budgetBase.append(0); spendTrend.append(0); pressure.append(0)
+        budget.append(0); budgetBase.append(0); budgetGiven.append(false); spendTrend.append(0); pressure.append(0)
         contracts.append([]); waiting.append([])
         contractsByTier.append(contentsOf: repeatElement([], count: Tier.allCases.count))
         inHouse.append(contentsOf: repeatElement(-1, count: Tier.allCases.count))
         reach.append(contentsOf: repeatElement(ReachBlock(), count: Tier.allCases.count))
-        shockSize.append(0); shockUntil.append(-1); staffUsed.append(0)
+        shockSize.append(0); shockUntil.append(-1); staffUsed.append(0); staffTime.append(0)
+        inHouseShare.append(contentsOf: repeatElement(0, count: Tier.allCases.count))
+        contractsLet.append(0); monthsLet.append(0); rollovers.append(0)
     }
 
     /// The providers council and tier `ck` (`c * 3 + k`) can reach: local first, then regional, then national.

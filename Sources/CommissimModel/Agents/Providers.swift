@@ -17,6 +17,9 @@ public struct Providers: Sendable {
     public var exitMonth: [Int] = []
     /// Places or caseload.
     public var capacity: [Int] = []
+    /// Places the provider is set up (registered) for: the size drawn for it. Staffed capacity may
+    /// fall below it when work is short and can be re-staffed up to it for a new contract.
+    public var registered: [Int] = []
     /// Children placed (all routes).
     public var occupied: [Int] = []
     /// Places reserved by block, grant and outcome contracts.
@@ -28,7 +31,7 @@ public struct Providers: Sendable {
     /// Current quality of care in [0, 1].
     public var quality: [Double] = []
     public var costFactor: [Double] = []
-    /// Accumulated investment in workforce and innovation (£ per place).
+    /// Accumulated investment per place, at month-1 prices (MODEL.md §3.10).
     public var capital: [Double] = []
     public var voluntaryIncome: [Double] = []
     public var targetMargin: [Double] = []
@@ -90,7 +93,7 @@ public struct Providers: Sendable {
         count += 1
         kind.append(k); group.append(g); tier.append(t); reach.append(r); homeCouncil.append(home); region.append(reg)
         alive.append(true); entryMonth.append(month); exitMonth.append(-1)
-        capacity.append(cap); occupied.append(0); committed.append(0); blockOccupied.append(0)
+        capacity.append(cap); registered.append(cap); occupied.append(0); committed.append(0); blockOccupied.append(0)
         reserves.append(res); baseQuality.append(q); quality.append(q); costFactor.append(cf); capital.append(0)
         voluntaryIncome.append(vi); targetMargin.append(tm); requiredMargin.append(rm); debt.append(d)
         scaleUp.append(su); missionTolerance.append(mt); crossSubsidy.append(cs)

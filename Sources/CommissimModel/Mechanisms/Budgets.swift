@@ -27,12 +27,29 @@ extension Market {
             (1 - Self.austerityCut(year: y, total: p.austerityCut, years: p.austerityYears, start: p.austerityStartYear, frontLoading: p.frontLoading))
     }
 
-    /// Sets this year's budgets at the start of each year.
+    /// Sets this year's budgets at the start of each year. During the burn-in the status-quo
+    /// budget follows spend (12 × smoothed monthly spend × (1 + headroom)); the scenario's path
+    /// starts at month 1.
     func runBudgets() {
-        guard month % 12 == 0 else { return }
-        let index = budgetIndex(year: month / 12)
+        guard (reportedMonth % 12 + 12) % 12 == 0 else { return }
+        if inBurnIn {
+            if month > 0 { setBudgetBases() }
+            return
+        }
+        let index = budgetIndex(year: reportedMonth / 12)
         for c in 0..<councils.count { councils.budget[c] = councils.budgetBase[c] * index }
     }
+
+    /// Budget bases from the current smoothed spend (a group's given budget stays as given).
+    func setBudgetBases() {
+        for c in 0..<councils.count where !councils.budgetGiven[c] {
+            councils.budgetBase[c] = 12 * councils.spendTrend[c] * (1 + p.headroom)
+            councils.budget[c] = councils.budgetBase[c]
+        }
+    }
+
+    /// Over-budget spend of council `c` this month (0 within budget).
+    func overspend(_ c: Int) -> Double { max(0, councilSpend[c] - councils.budget[c] / 12) }
 
     /// Records a council's spend of the month and updates its budget pressure.
     func recordSpend(_ c: Int, _ spend: Double) {

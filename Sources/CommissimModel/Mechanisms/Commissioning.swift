@@ -1,22 +1,36 @@
 import Foundation
 
-/// Mechanism 3a — The commissioning cycle.
+/// Mechanism 3a — The commissioning cycle. MODEL.md §3.5.
 ///
-/// At a contract's expiry the council, in this order: extends it if an extension option remains and
-/// its trust in the provider is at least extend_threshold (unless it re-tenders good incumbents as a
-/// rule); varies it for a new term without tendering under a co-design partnership when mutual
-/// trust is at least codesign_threshold (000: the contract "left on the shelf"); lets it lapse when
-/// decommissioning; otherwise re-tenders it. Re-tendering a good incumbent (trust ≥ good_incumbent)
-/// is a breach of trust for the incumbent and, in part, for the region's providers. A tender needs
-/// tender_staff_months of commissioning time; a council without the time left this month rolls
-/// the contract over for six months instead. Every three months the council plans: it tenders lots
-/// until its contracted volume reaches contracted_share of expected independent demand.
+/// At a contract's expiry the council, in this order: extends it (extension option left, trust at
+/// least extend_threshold, no re-tendering rule); varies it under a co-design partnership; lets it
+/// lapse when decommissioning and its contracted volume is above the decommissioned target (least
+/// trusted first); otherwise re-tenders it. A tender draws tender_staff_months from the council's
+/// built-up staff time; without enough, the contract continues past its end and its tender waits
+/// (a roll-over, counted) until the time has built up. Every three months the council keeps its
+/// in-house services staffed for their share of demand and tenders lots up to contracted_share of
+/// expected independent demand.
 extension Market {
     /// The policy of council `c`'s group.
     @inline(__always) func policy(_ c: Int) -> ModelConfig.Policy { councilPolicies[c] }
 
-    /// Staff-months of commissioning time council `c` has for tendering in a month.
-    func tenderTimeLeft(_ c: Int) -> Double { 0.5 * councils.staff[c] - councils.staffUsed[c] }
+    /// Staff-months of commissioning time council `c` has built up and not yet spent.
+    func tenderTimeLeft(_ c: Int) -> Double { councils.staffTime[c] }
+
+    /// Spends `staffMonths` of council `c`'s commissioning time (priced as staff cost).
+    func spendStaffTime(_ c: Int, _ staffMonths: Double) {
+        councils.staffUsed[c] += staffMonths
+        councils.staffTime[c] -= staffMonths
+        tally.tenderCost += staffMonths * staffCost
+    }
+
+    /// Counts a contract let (tendered, extended or varied) for `months` months by council `c`.
+    func countLet(_ c: Int, months: Int) {
+        councils.contractsLet[c] += 1
+        councils.monthsLet[c] += months
+        tally.contractsLet += 1
+        tally.monthsLet += months
+    }
 
     /// Terms of a new lot for council `c`, tier `k`, under the strategies it applies now.
     func lotTerms(_ c: Int, tier k: Int, volume: Int) -> Lot {
@@ -39,29 +53,55 @@ extension Market {
         return max(1, Int(size.rounded()))
     }
 
-    /// Monthly commissioning: expiring contracts, then planning every third month.
+    /// Most staff time council `c` can build up: six months' worth, and at least two tenders'.
+    func staffTimeCap(_ c: Int) -> Double { max(3 * councils.staff[c], 2 * p.tenderStaffMonths) }
+
+    /// Staff-months one tender of council `c` takes now (half under collaborative commissioning).
+    func tenderStaffMonths(_ c: Int) -> Double {
+        p.tenderStaffMonths * (activeStrategies[c].contains(.collaborative) ? 0.5 : 1)
+    }
+
+    /// Monthly commissioning: staff time builds up, expiring contracts are decided (least trusted
+    /// first), then every third month the council plans.
     func runCommissioning() {
         for c in 0..<councils.count {
             councils.staffUsed[c] = 0
-            for k in councils.contracts[c] where contracts.active[k] && contracts.end[k] <= month { decideAtExpiry(k) }
+            councils.contractsLet[c] = 0
+            councils.monthsLet[c] = 0
+            councils.rollovers[c] = 0
+            councils.staffTime[c] = min(councils.staffTime[c] + 0.5 * councils.staff[c], staffTimeCap(c))
+            var expiring = councils.contracts[c].filter { contracts.active[$0] && contracts.end[$0] <= month }
+            if expiring.count > 1 && activeStrategies[c].contains(.decommission) {
+                expiring.sort { councilTrust($0) < councilTrust($1) }
+            }
+            for k in expiring where contracts.active[k] { decideAtExpiry(k) }
             if month % 3 == c % 3 {
                 for tier in 0..<Tier.allCases.count { planContracts(council: c, tier: tier, initial: false) }
             }
         }
     }
 
-    /// Extend, vary, decommission or re-tender contract `k` at its expiry.
+    /// Contracts of council `c` past their end, waiting for staff time to be tendered.
+    public func tendersWaiting(_ c: Int) -> Int {
+        councils.contracts[c].reduce(0) { $0 + (contracts.active[$1] && contracts.end[$1] <= month ? 1 : 0) }
+    }
+
+    /// Council trust in the provider of contract `k`.
+    private func councilTrust(_ k: Int) -> Float { providers.councilTrust[pair(contracts.provider[k], contracts.council[k])] }
+
+    /// Extend, vary, decommission or re-tender contract `k` at (or, waiting for staff, after) its expiry.
     func decideAtExpiry(_ k: Int) {
         let c = contracts.council[k], i = contracts.provider[k]
         let pol = policy(c), s = activeStrategies[c]
         let trust = Double(providers.councilTrust[pair(i, c)])
         let mutual = min(trust, Double(providers.providerTrust[pair(i, c)]))
         if contracts.extensionLeft[k] > 0 && trust >= p.extendThreshold && !pol.retenderGoodIncumbents {
-            contracts.end[k] += contracts.extensionLeft[k]
+            let extra = contracts.extensionLeft[k]
+            contracts.end[k] = max(contracts.end[k], month) + extra
             contracts.extensionLeft[k] = 0
-            councils.staffUsed[c] += 0.25
-            tally.tenderCost += 0.25 * p.staffCost
+            spendStaffTime(c, 0.25)
             tally.extensions += 1
+            countLet(c, months: extra)
             conduct(.renewal, council: c, provider: i)
             return
         }
@@ -70,43 +110,74 @@ extension Market {
             contracts.end[k] = month + pol.contractMonths
             contracts.extensionLeft[k] = pol.extensionMonths
             contracts.codesign[k] = true
-            councils.staffUsed[c] += 0.5
-            tally.tenderCost += 0.5 * p.staffCost
+            spendStaffTime(c, 0.5)
             tally.variations += 1
+            countLet(c, months: pol.contractMonths)
             conduct(.renewal, council: c, provider: i)
             return
         }
-        if s.contains(.decommission) {
+        let tier = contracts.tier[k]
+        if s.contains(.decommission) && Double(contractedVolume(c, tier: tier)) > contractTarget(c, tier: tier) {
             endContract(k, early: false)
             return
         }
-        if tenderTimeLeft(c) < p.tenderStaffMonths * (s.contains(.collaborative) ? 0.5 : 1) {
-            contracts.end[k] += 6 // rolled over: no time to re-tender this month
+        if tenderTimeLeft(c) < tenderStaffMonths(c) {
+            // Rolled over: the contract continues while its tender waits for staff time.
+            if contracts.end[k] == month {
+                tally.rollovers += 1
+                councils.rollovers[c] += 1
+            }
             return
         }
         tally.retenders += 1
-        if trust >= p.goodIncumbent { conduct(.retenderedGoodIncumbent, council: c, provider: i) }
-        var lot = lotTerms(c, tier: contracts.tier[k], volume: max(contracts.volume[k], lotSize(c)))
+        // Re-tendering a trusted incumbent whose contract offered an extension is a breach; an
+        // expiring contract re-tendered as its terms foresaw is not (MODEL.md §3.11).
+        if trust >= p.goodIncumbent && contracts.extensionLeft[k] > 0 { conduct(.retenderedGoodIncumbent, council: c, provider: i) }
+        var lot = lotTerms(c, tier: tier, volume: max(contracts.volume[k], lotSize(c)))
         lot.incumbent = i
         lot.incumbentContract = k
         if tender(lot) == nil { endContract(k, early: false) }
     }
 
-    /// Tenders lots until council `c`'s contracted volume of tier `k` reaches its target.
-    func planContracts(council c: Int, tier k: Int, initial: Bool) {
+    /// Places council `c` holds on contracts of tier `k`.
+    func contractedVolume(_ c: Int, tier k: Int) -> Int {
+        var current = 0
+        for ct in councils.contractsByTier[councilTier(c, k)] where contracts.active[ct] { current += contracts.volume[ct] }
+        return current
+    }
+
+    /// The places council `c` aims to hold on contracts of tier `k`: contracted_share of expected
+    /// independent demand, less decommission_cut when decommissioning.
+    func contractTarget(_ c: Int, tier k: Int) -> Double {
         let pol = policy(c)
         let inHouse = councils.inHouse[councilTier(c, k)]
-        if !initial { expandInHouseIfCheaper(c, tier: k) }
         let independentDemand = max(0, expectedStock(c, k) - Double(providers.capacity[inHouse]))
         var target = pol.contractedShare * independentDemand
         if activeStrategies[c].contains(.decommission) { target *= 1 - pol.decommissionCut }
-        var current = 0
-        for ct in councils.contracts[c] where contracts.tier[ct] == k { current += contracts.volume[ct] }
+        return target
+    }
+
+    /// In-house services keep staff for their share of expected demand as demand grows (the status
+    /// quo); the in_house strategy may add more.
+    func staffInHouse(_ c: Int, tier k: Int) {
+        let ck = councilTier(c, k), h = councils.inHouse[ck]
+        let planned = Int((councils.inHouseShare[ck] * expectedStock(c, k)).rounded())
+        if providers.capacity[h] < planned { providers.capacity[h] = planned }
+    }
+
+    /// Tenders lots until council `c`'s contracted volume of tier `k` reaches its target.
+    func planContracts(council c: Int, tier k: Int, initial: Bool) {
+        if !initial {
+            staffInHouse(c, tier: k)
+            expandInHouseIfCheaper(c, tier: k)
+        }
+        let target = contractTarget(c, tier: k)
+        var current = contractedVolume(c, tier: k)
         let size = lotSize(c)
         var rounds = 0
         while Double(current) + Double(size) / 2 <= target && (initial || rounds < 3) {
             let volume = min(size, max(1, Int((target - Double(current)).rounded())))
-            if !initial && tenderTimeLeft(c) < p.tenderStaffMonths { break }
+            if !initial && tenderTimeLeft(c) < tenderStaffMonths(c) { break }
             rounds += 1
             guard let ct = tender(lotTerms(c, tier: k, volume: volume), initial: initial) else {
                 if initial { break } else { continue }

@@ -41,7 +41,7 @@ extension Market {
     /// Accumulates investment into capital and updates quality.
     func updateQuality(provider i: Int, invest: Double) {
         let cap = Double(max(1, providers.capacity[i]))
-        providers.capital[i] = providers.capital[i] * (1 - p.depreciation) + invest / cap
+        providers.capital[i] = providers.capital[i] * (1 - p.depreciation) + invest / cap / inflationIndex
         let w = providers.capital[i] / (providers.capital[i] + p.halfSaturation)
         let experience = min(1, Double(month - providers.entryMonth[i]) / 120)
         providers.quality[i] = min(1, providers.baseQuality[i] + p.qualityGain * w + p.experienceGain * experience)

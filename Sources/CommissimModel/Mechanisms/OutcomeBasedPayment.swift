@@ -5,8 +5,9 @@
 /// scaled by min(1.5, outcome / outcome_target). Without finance the provider carries the deferred
 /// share as working capital (000 Figure 1: "requires up-front investment and additional financial
 /// risk"). With a social investor (003: social outcomes partnerships) the investor advances the
-/// deferred share each month, less its required return over the lag, and is repaid from the
-/// outcome payments.
+/// deferred share each month while it has capital (investor.capital × simulation.scale), less its
+/// required return over the lag, and is repaid from the contract's outcome payments up to what it
+/// advanced. MODEL.md §3.9.
 extension Market {
     /// Schedules the outcome payment for child `i` leaving contract `ct` with outcome `o`.
     func scheduleOutcomePayment(contract ct: Int, child i: Int, outcome o: Double) {
@@ -17,24 +18,33 @@ extension Market {
         pendingOutcomePayments.append((due: month + p.outcomeLag, contract: ct, amount: amount))
     }
 
-    /// Pays the outcome payments due this month (to the investor if it financed the contract).
+    /// Pays the outcome payments due this month: to the social investor up to what it advanced on
+    /// the contract and has not been repaid, the rest to the provider; a provider that has left
+    /// gets nothing and its share is written off (reported as `outcome_payments_written_off`).
     func payDueOutcomes() {
         while pendingHead < pendingOutcomePayments.count && pendingOutcomePayments[pendingHead].due <= month {
             let (_, ct, amount) = pendingOutcomePayments[pendingHead]
             pendingHead += 1
             let c = contracts.council[ct], i = contracts.provider[ct]
-            if contracts.financed[ct] {
-                tally.spendOutcome += amount
-                councilSpend[c] += amount
-                tally.outcomeToInvestor += amount
-                investor.repaid += amount
-                investor.available += amount
-                investor.outstanding = max(0, investor.outstanding - amount)
-            } else if providers.alive[i] {
-                tally.spendOutcome += amount
-                councilSpend[c] += amount
-                providers.revenue[i] += amount
-                providers.councilRevenue[i] += amount
+            let toInvestor = min(amount, contracts.investorOwed[ct])
+            if toInvestor > 0 {
+                contracts.investorOwed[ct] -= toInvestor
+                tally.spendOutcome += toInvestor
+                councilSpend[c] += toInvestor
+                tally.outcomeToInvestor += toInvestor
+                investor.repaid += toInvestor
+                investor.available += toInvestor
+                investor.outstanding = max(0, investor.outstanding - toInvestor)
+            }
+            let toProvider = amount - toInvestor
+            guard toProvider > 0 else { continue }
+            if providers.alive[i] {
+                tally.spendOutcome += toProvider
+                councilSpend[c] += toProvider
+                providers.revenue[i] += toProvider
+                providers.councilRevenue[i] += toProvider
+            } else {
+                tally.outcomeWrittenOff += toProvider
             }
         }
         if pendingHead > 4096 && pendingHead * 2 > pendingOutcomePayments.count {
@@ -43,13 +53,16 @@ extension Market {
         }
     }
 
-    /// The investor advances `amount` to provider `i`, keeping its required return over the lag.
-    func advanceFromInvestor(provider i: Int, amount: Double) {
+    /// The investor advances `amount` on contract `k` to its provider, keeping its required return
+    /// over the lag; the advance is owed back from the contract's outcome payments.
+    func advanceFromInvestor(contract k: Int, amount: Double) {
         guard investor.available >= amount else { return }
+        let i = contracts.provider[k]
         let net = amount * (1 - investor.requiredReturn * Double(p.outcomeLag) / 12)
         investor.available -= amount
         investor.outstanding += amount
         investor.advanced += amount
+        contracts.investorOwed[k] += amount
         providers.revenue[i] += net
         tally.investorAdvance += net
     }

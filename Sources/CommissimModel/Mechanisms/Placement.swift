@@ -78,16 +78,20 @@ extension Market {
             guard spotVacancies[j] > 0 else { continue }
             found += 1
             let quote = spotQuotes[j]
+            // How well this placement would suit this child, as the council judges it: a
+            // log-normal factor on the offer's value (MODEL.md §3.7).
+            let match = p.matchNoise > 0 ? exp(rng.gaussian(sd: p.matchNoise)) : 1
             // Even at full trust this provider would not beat the best offer so far: its trust
             // in the council (a read far away in memory) cannot change the choice.
-            guard quote.bestValue > bestValue else { continue }
+            guard quote.bestValue * match > bestValue else { continue }
             let price = spotPrice(quote, provider: j, council: c)
-            let value = quote.value(price: price, baseCost: p.monthlyBaseCost[k] * inflationIndex)
+            let value = match * quote.value(price: price, baseCost: p.monthlyBaseCost[k] * inflationIndex)
             if value > bestValue { best = j; bestValue = value; bestPrice = price }
         }
         guard best >= 0 else { return false }
         assign(i, provider: best, contract: -1, price: bestPrice, spot: true)
         tally.newSpot += 1
+        if k != Tier.familySupport.rawValue { tally.newSpotLookedAfter += 1 }
         let rt = regionTier(councils.region[c], k)
         priceIndex[rt] += 0.02 * (bestPrice / (p.monthlyBaseCost[k] * inflationIndex) - 1 - priceIndex[rt])
         return true

@@ -27,12 +27,12 @@ extension Market {
             councilSpend[c] += pay
             providers.revenue[i] += pay
             providers.councilRevenue[i] += pay
-            if contracts.form[k] == .outcome && contracts.financed[k] { advanceFromInvestor(provider: i, amount: full - pay) }
+            if contracts.form[k] == .outcome && contracts.financed[k] { advanceFromInvestor(contract: k, amount: full - pay) }
         }
         for k in activeContracts {
             let c = contracts.council[k], i = contracts.provider[k]
             let trust = Double(providers.councilTrust[pair(i, c)])
-            let cost = p.monitoringCost * (1 - p.monitoringDiscount * trust) * (contracts.form[k] == .grant ? 0.5 : 1)
+            let cost = p.monitoringCost * inflationIndex * (1 - p.monitoringDiscount * trust) * (contracts.form[k] == .grant ? 0.5 : 1)
             tally.monitoringCost += cost
             councilSpend[c] += cost
         }
@@ -48,7 +48,7 @@ extension Market {
 
     /// Profit and loss, investment, reserves and exit decisions of every independent provider.
     func runProviderFinance() {
-        let interest = p.interestRate / 12
+        let interest = p.interestRate / 12 * inflationIndex // debt is held at month-1 prices
         let reviewCapacity = month % 6 == 5
         let horizon = horizons()
         for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
@@ -70,6 +70,12 @@ extension Market {
                 tally.dividends += d
                 profit -= d
             }
+            if providers.kind[i].isCharity && providers.reserves[i] > p.charityReserveMonths * cost {
+                // Reserves above the charity's policy go to its wider charitable work (MODEL.md §3.8).
+                let spent = (providers.reserves[i] - p.charityReserveMonths * cost) / 12
+                providers.reserves[i] -= spent
+                tally.missionSpend += spent
+            }
             providers.lastCost[i] = cost
             let margin = revenue > 0 ? operating / revenue : -1
             providers.marginTrend[i] += (margin - providers.marginTrend[i]) / 12
@@ -77,7 +83,10 @@ extension Market {
             updateQuality(provider: i, invest: invest)
             // Charities keep going on their reserves (cross-subsidy) until these fall below six months of cost.
             let patienceOver = providers.lossMonths[i] >= p.exitPatience && (providers.kind[i].isPrivate || providers.reserves[i] < 6 * cost)
-            if providers.reserves[i] < 0 || patienceOver {
+            // A service with no child and no contract for exit_patience months closes, whatever
+            // its reserves: there is nothing left to cross-subsidise (MODEL.md §3.8).
+            providers.lowUseMonths[i] = providers.occupied[i] == 0 && providers.contracts[i].isEmpty ? providers.lowUseMonths[i] + 1 : 0
+            if providers.reserves[i] < 0 || patienceOver || providers.lowUseMonths[i] >= p.exitPatience {
                 exiting.append(i)
             } else {
                 adaptCapacity(i, grow: reviewCapacity)

@@ -1,28 +1,63 @@
-/// Mechanism 8 — Costs outside the council's budget (silos).
+import Foundation
+
+/// Mechanism 8 — Costs outside the council's budget (silos). MODEL.md §3.13.
 ///
-/// A child leaving with outcome o starts a stream of costs to other parts of the public purse of
-///   (1 − o) × (justice_prob × justice_cost + welfare_prob × welfare_cost) per year for `years`
-/// years (times family_support_factor for children leaving family support, who are not care
-/// leavers). Defaults from 004: diverting 10% of care leavers from the justice system saves
-/// £87,178,500 a year (about £87,178 per leaver diverted, with roughly 10,000 leavers a year), and
-/// from welfare nearly £20m (about £19,800 per leaver). Children screened out of services count
-/// with outcome unserved_outcome. The costs are reported apart from council spend, month by month
-/// as they fall (`external_costs`) and as the total committed by the month's leavers.
+/// A leaver with outcome o starts a yearly stream of (1 − o) × (justice_prob × justice_cost +
+/// welfare_prob × welfare_cost) for `external.years` years, counted for the share
+/// care_leaver_share of looked-after leavers who are care leavers in 004's sense (and
+/// family_support_factor for family-support leavers). Streams are booked at month-1 prices and fall
+/// at the price level of the month they fall in. The stock of earlier leavers' streams is in place
+/// at month 0 of the run (``bookEarlierLeavers()``).
 extension Market {
+    /// The yearly external cost, at month-1 prices, of one leaver of tier `tier` with outcome `o`.
+    func yearlyExternalCost(outcome o: Double, tier: Int) -> Double {
+        let perCareLeaver = (1 - o) * (p.justiceProb * p.justiceCost + p.welfareProb * p.welfareCost)
+        return perCareLeaver * (tier == Tier.familySupport.rawValue ? p.familySupportFactor : p.careLeaverShare)
+    }
+
     /// Books the external cost stream of one leaver with outcome `o`.
     func bookExternalCosts(outcome o: Double, tier: Int) {
-        var yearly = (1 - o) * (p.justiceProb * p.justiceCost + p.welfareProb * p.welfareCost)
-        if tier == Tier.familySupport.rawValue { yearly *= p.familySupportFactor }
+        let yearly = yearlyExternalCost(outcome: o, tier: tier)
         guard yearly > 0, p.externalYears > 0 else { return }
         let monthly = yearly / 12
         externalDelta[month + 1] += monthly
         externalDelta[month + 1 + 12 * p.externalYears] -= monthly
-        tally.externalCommitted += yearly * Double(p.externalYears)
+        tally.externalCommitted += yearly * Double(p.externalYears) * inflationIndex
     }
 
-    /// External costs falling in this month.
-    func externalCostsThisMonth() -> Double {
-        externalLevel += externalDelta[month]
-        return max(0, externalLevel)
+    /// The streams of children who left before the run began: one cohort a month at the set-up
+    /// market's leaving rate (its referral rate) and the quality its children receive, each cohort
+    /// ending `external.years` after it left, so the level at month 0 is the steady state's.
+    func bookEarlierLeavers() {
+        let years = p.externalYears
+        guard years > 0 else { return }
+        let tiers = Tier.allCases.count
+        var quality = [Double](repeating: 0, count: tiers), placed = quality
+        for i in 0..<children.count where children[i].alive && children[i].provider >= 0 {
+            let k = Int(children[i].tier)
+            quality[k] += providers.quality[Int(children[i].provider)]
+            placed[k] += 1
+        }
+        var cohort = 0.0
+        for k in 0..<tiers where placed[k] > 0 {
+            var leavers = 0.0
+            for c in 0..<councils.count { leavers += referralRate(c, k) }
+            cohort += leavers * yearlyExternalCost(outcome: quality[k] / placed[k], tier: k) / 12
+        }
+        externalDelta[0] += cohort * Double(12 * years)
+        for t in 1...(12 * years) { externalDelta[t] -= cohort }
     }
+
+    /// External costs falling in this month, at this month's prices.
+    func externalCostsThisMonth() -> Double {
+        max(0, externalLevel) * inflationIndex
+    }
+
+    /// Advances the running level of the external streams to this month (once a month).
+    func advanceExternalCosts() {
+        externalLevel += externalDelta[month]
+    }
+
+    /// The discount factor of reported month `t` (0-based) at `external.discount_rate`.
+    func discountFactor() -> Double { pow(1 + p.discountRate, -Double(max(0, reportedMonth)) / 12) }
 }

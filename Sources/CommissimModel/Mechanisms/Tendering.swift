@@ -34,9 +34,7 @@ extension Market {
     func tender(_ lot: Lot, initial: Bool = false) -> Int? {
         let c = lot.council, k = lot.tier
         if !initial {
-            let staffMonths = p.tenderStaffMonths * (lot.collaborative ? 0.5 : 1)
-            councils.staffUsed[c] += staffMonths
-            tally.tenderCost += staffMonths * p.staffCost
+            spendStaffTime(c, p.tenderStaffMonths * (lot.collaborative ? 0.5 : 1))
             tally.tenders += 1
         }
         let pool = councils.reachable(councilTier(c, k))
@@ -48,7 +46,10 @@ extension Market {
             if !isIncumbent && providers.homeCouncil[i] != c && !rng.bernoulli(consider) { continue }
             let released = isIncumbent && lot.incumbentContract != nil ? contracts.volume[lot.incumbentContract!] : 0
             let free = spotFree(i) + released
-            if free + Int(Double(providers.capacity[i]) * providers.scaleUp[i]) < lot.volume { continue }
+            // Room for the lot: free places, places it can re-staff up to its registered size,
+            // and growth of up to scale_up of that size (MODEL.md §3.6).
+            let size = max(providers.capacity[i], providers.registered[i])
+            if free + (size - providers.capacity[i]) + Int(Double(size) * providers.scaleUp[i]) < lot.volume { continue }
             if providers.kind[i].isCharity {
                 let drift = max(0, lot.priceWeight - 0.5) + (lot.outcomeSpec ? 0 : 0.25)
                 if drift > providers.missionTolerance[i] { continue }
@@ -56,8 +57,8 @@ extension Market {
             let trust = Double(providers.providerTrust[pair(i, c)])
             if !initial && !rng.bernoulli(1 / (1 + exp(-p.bidSensitivity * (trust - 0.35)))) { continue }
             if !initial {
-                providers.bidCosts[i] += p.bidCost
-                tally.bidCosts += p.bidCost
+                providers.bidCosts[i] += p.bidCost * inflationIndex
+                tally.bidCosts += p.bidCost * inflationIndex
             }
             bidders.append(i)
             prices.append(bidPrice(provider: i, lot: lot, trust: trust))
@@ -96,6 +97,7 @@ extension Market {
         let rt = regionTier(councils.region[c], lot.tier)
         priceIndex[rt] += 0.1 * (price / (p.monthlyBaseCost[lot.tier] * inflationIndex) - 1 - priceIndex[rt])
         let financed = lot.form == .outcome && investor.enabled && investor.available > 0
+        if !initial { countLet(c, months: lot.months) }
         if let old = lot.incumbentContract, contracts.provider[old] == i {
             // The incumbent won again: the same contract continues on the new terms.
             setForm(old, lot.form)

@@ -8,7 +8,8 @@
 /// commissioning capacity, better observation) and uses the observation as the signal; a
 /// provider receives s = 1 from a council that pays on time and s = 0 from one that pays late.
 /// One-off events use rate event_rate: fee cuts, early termination and re-tendering a good
-/// incumbent send s = 0 (a share reputation_spill reaches other providers of the region);
+/// incumbent send s = 0 (for the last two a share reputation_spill reaches the other providers the
+/// council reaches);
 /// extensions, variations and shared savings send s = 1. Staff turnover regresses trust towards
 /// trust.initial by turnover_erosion. Trust lowers monitoring cost, allows extension and variation
 /// instead of re-tendering, raises the incumbent's tender score, providers' willingness to bid and
@@ -32,6 +33,11 @@ enum CouncilConduct {
         case .renewal, .sharedSavings: return 1
         }
     }
+    /// Whether other providers the council reaches feel it too (MODEL.md §3.11): an early
+    /// termination and the re-tendering of a trusted incumbent are public acts that tell every
+    /// provider how the council treats its partners; a fee cut or a late payment is felt by each
+    /// provider it touches, as its own event, and is not counted again for the others.
+    var spills: Bool { self == .termination || self == .retenderedGoodIncumbent }
 }
 
 extension Market {
@@ -40,7 +46,7 @@ extension Market {
         let ix = pair(i, c)
         providers.providerTrust[ix] = TrustDynamics.update(providers.providerTrust[ix], signal: event.signal,
                                                            rate: p.trustEventRate, lossMultiplier: p.trustLossMultiplier)
-        guard event.signal == 0, event != .lateFee, p.reputationSpill > 0 else { return }
+        guard event.spills, p.reputationSpill > 0 else { return }
         let spillRate = p.trustEventRate * p.reputationSpill
         for j in councils.reachable(councilTier(c, providers.tier[i])) where j != i {
             let jx = pair(j, c)

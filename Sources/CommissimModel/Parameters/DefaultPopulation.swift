@@ -9,7 +9,7 @@ public enum DefaultPopulation {
     count = 21
     type = "county"
     children = { dist = "lognormal", mean = 200000, sd = 60000 }
-    commissioning_staff = { dist = "gamma", mean = 14, sd = 4 }
+    staff_per_10k = { dist = "gamma", mean = 1.2, sd = 0.3 }
 
     [[councils]]
     name = "metropolitan"
@@ -17,14 +17,14 @@ public enum DefaultPopulation {
     type = "metropolitan"
     children = { dist = "lognormal", mean = 75000, sd = 25000 }
     demand_factor = 1.1
-    commissioning_staff = { dist = "gamma", mean = 9, sd = 3 }
+    staff_per_10k = { dist = "gamma", mean = 1.2, sd = 0.3 }
 
     [[councils]]
     name = "unitary"
     count = 62
     type = "unitary"
     children = { dist = "lognormal", mean = 45000, sd = 15000 }
-    commissioning_staff = { dist = "gamma", mean = 6, sd = 2 }
+    staff_per_10k = { dist = "gamma", mean = 1.2, sd = 0.3 }
 
     [[councils]]
     name = "london"
@@ -32,7 +32,7 @@ public enum DefaultPopulation {
     type = "london_borough"
     children = { dist = "lognormal", mean = 60000, sd = 15000 }
     demand_factor = 1.05
-    commissioning_staff = { dist = "gamma", mean = 8, sd = 2.5 }
+    staff_per_10k = { dist = "gamma", mean = 1.2, sd = 0.3 }
     """
 
     /// About 2,000 providers: small local charities, large national charities, small private

@@ -57,6 +57,8 @@ public struct ModelConfig: Sendable {
         public var children: Distribution
         public var demandFactor: Distribution
         public var staff: Distribution
+        /// Commissioning staff per 10,000 children (a zero draw: use `staff`).
+        public var staffPer10k: Distribution
         public var budget: Distribution
         public var inHouseShare: [Double]
         public var policy: Policy
@@ -90,6 +92,8 @@ public struct ModelConfig: Sendable {
     public var generatorKind: GeneratorKind { GeneratorKind(rawValue: generator) ?? .standard }
     public var scale: Double
     public var detail: Bool
+    /// Months run under ``burnInPolicy`` before month 1 (MODEL.md §3.1), not reported.
+    public var burnInMonths: Int
     public var councils: [CouncilGroup]
     public var providers: [ProviderGroup]
 
@@ -104,6 +108,7 @@ public struct ModelConfig: Sendable {
         generator = Self.text(g, "simulation.rng")
         scale = Self.real(g, "simulation.scale")
         detail = Self.flag(g, "simulation.detail")
+        burnInMonths = Self.int(g, "simulation.burn_in_months")
         councils = scenario.councilGroups.map { v in
             CouncilGroup(
                 name: Self.text(v, "councils.name"),
@@ -112,6 +117,7 @@ public struct ModelConfig: Sendable {
                 children: Self.dist(v, "councils.children"),
                 demandFactor: Self.dist(v, "councils.demand_factor"),
                 staff: Self.dist(v, "councils.commissioning_staff"),
+                staffPer10k: Self.dist(v, "councils.staff_per_10k"),
                 budget: Self.dist(v, "councils.budget"),
                 inHouseShare: ParameterCatalog.tiers.map { Self.real(v, "councils.in_house_\($0)") },
                 policy: Policy(
@@ -152,6 +158,25 @@ public struct ModelConfig: Sendable {
                 missionTolerance: Self.real(v, "providers.mission_tolerance"),
                 crossSubsidy: Self.real(v, "providers.cross_subsidy"))
         }
+    }
+
+    /// The status-quo policy every council follows during the burn-in (`[burn_in]`): the group's
+    /// policy with the burn-in's contract terms, no cost-cutting strategy and no re-tendering rule,
+    /// the same for every scenario so that paired arms share the burn-in exactly.
+    public func burnInPolicy(from group: Policy) -> Policy {
+        var p = group
+        p.contractMonths = int("burn_in.contract_months")
+        p.extensionMonths = int("burn_in.extension_months")
+        p.payment = PaymentForm(rawValue: ParameterCatalog.paymentForms.firstIndex(of: Self.text(g, "burn_in.payment")) ?? 0)!
+        p.outcomeSpecification = Self.text(g, "burn_in.specification") == "outcome"
+        p.priceWeight = real("burn_in.price_weight")
+        p.uplift = true
+        p.lotSize = int("burn_in.lot_size")
+        p.contractedShare = real("burn_in.contracted_share")
+        p.strategies = []
+        p.trigger = 0
+        p.retenderGoodIncumbents = false
+        return p
     }
 
     /// A top-level real parameter, e.g. `real("demand.trend")`.

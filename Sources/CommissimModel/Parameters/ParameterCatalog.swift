@@ -16,7 +16,7 @@ public enum ParameterCatalog {
     public static let generators = ["mt19937", "taus2", "ranlxd1", "ranlxs0", "gfsr4"]
 
     /// Top-level sections (tables) other than the agent groups.
-    public static let sections = ["simulation", "demand", "budget", "market", "trust", "investment",
+    public static let sections = ["simulation", "burn_in", "demand", "budget", "market", "trust", "investment",
                                   "delivery", "external", "investor"]
     /// Arrays of tables, one element per agent group.
     public static let groupSections = ["councils", "providers"]
@@ -31,6 +31,15 @@ public enum ParameterCatalog {
         .init("simulation.rng", .choice(generators), .text("taus2"), "GSL generator algorithm (taus2 is fastest; mt19937 about a tenth slower)"),
         .init("simulation.scale", .real, .real(1.0), range: 0.001...10, "multiplies every group's count (0.1 = a tenth-size market)"),
         .init("simulation.detail", .flag, .flag(false), "also write per-council and per-provider CSVs (large)"),
+        .init("simulation.burn_in_months", .integer, .integer(240), unit: "months", range: 0...600, "months run before month 1 under the [burn_in] status quo and not reported (MODEL.md 3.1)"),
+        // burn-in: the status-quo policy every council follows before month 1 (MODEL.md 3.1)
+        .init("burn_in.contract_months", .integer, .integer(36), unit: "months", range: 1...600, "length of contracts let during the burn-in"),
+        .init("burn_in.extension_months", .integer, .integer(0), unit: "months", range: 0...600, "extension option of contracts let during the burn-in"),
+        .init("burn_in.payment", .choice(paymentForms), .text("block"), "payment form of contracts let during the burn-in"),
+        .init("burn_in.specification", .choice(specifications), .text("input"), "specification of contracts let during the burn-in"),
+        .init("burn_in.price_weight", .real, .real(0.5), range: p01, "tender price weight during the burn-in"),
+        .init("burn_in.lot_size", .integer, .integer(6), unit: "places", range: 1...100_000, "places per lot during the burn-in"),
+        .init("burn_in.contracted_share", .real, .real(0.75), range: p01, "share of expected independent demand bought on contracts during the burn-in"),
         // demand
         .init("demand.referrals_per_10k", .real, .real(3.97), unit: "children/10k/month", range: 0...1000, "referrals needing a service per 10,000 children per month"),
         .init("demand.share_family_support", .real, .real(0.566), range: p01, "share of referrals needing family support / early help"),
@@ -47,12 +56,13 @@ public enum ParameterCatalog {
         .init("demand.random_shock_size", .real, .real(0.2), range: 0...5, "relative size of a random demand shock (lasts 6 months)"),
         // budget
         .init("budget.headroom", .real, .real(0.02), range: -0.5...1, "first-year budget relative to the council's initial spend"),
-        .init("budget.growth", .real, .real(0.035), unit: "per year", range: -0.5...0.5, "nominal budget growth per year"),
+        .init("budget.growth", .real, .real(0.0404), unit: "per year", range: -0.5...0.5, "nominal budget growth per year (default: demand trend 2% and inflation 2% compounded)"),
         .init("budget.austerity_cut", .real, .real(0), range: 0...0.9, "total real cut of the budget over the austerity period (0.28 = 28%)"),
         .init("budget.austerity_years", .integer, .integer(4), unit: "years", range: 1...50, "length of the austerity period"),
         .init("budget.austerity_start_year", .integer, .integer(1), unit: "year", range: 0...100, "year the cuts start (0 = first year)"),
         .init("budget.front_loading", .real, .real(0.6), range: p01, "0 = equal cuts each year, 1 = linearly front-loaded"),
         .init("budget.inflation", .real, .real(0.02), unit: "per year", range: 0...0.5, "cost inflation of providers' inputs"),
+        .init("budget.rationing", .real, .real(0.25), range: 0...100, "share of family-support referrals screened out per unit of budget pressure over budget (looked-after children are always placed)"),
         .init("budget.late_payment_prob", .real, .real(0.1), unit: "per month", range: p01, "chance a council over budget pays a provider late, per unit of pressure"),
         // market
         .init("market.weekly_cost_family_support", .real, .real(250), unit: "£/week", range: 1...100_000, "base unit cost of a family-support case"),
@@ -74,6 +84,8 @@ public enum ParameterCatalog {
         .init("market.interest_rate", .real, .real(0.07), unit: "per year", range: 0...1, "interest on private providers' debt"),
         .init("market.dividend_share", .real, .real(0.5), range: p01, "share of private profit extracted by owners when reserves are above target"),
         .init("market.reserve_target_months", .real, .real(3), unit: "months", range: 0...120, "reserves private owners keep before extracting profit"),
+        .init("market.match_noise", .real, .real(0.5), range: 0...5, "spread (log sd) of how well a spot placement suits the child, as the council judges it, on the offer's value"),
+        .init("market.charity_reserve_months", .real, .real(12), unit: "months", range: 0...240, "reserves a charity keeps; a twelfth of any excess a month goes to its wider charitable work"),
         .init("market.spot_candidates", .integer, .integer(6), range: 1...1000, "providers a council contacts to find a spot placement"),
         // trust
         .init("trust.initial", .real, .real(0.5), range: p01, "trust between parties who have not yet dealt with each other"),
@@ -119,11 +131,13 @@ public enum ParameterCatalog {
         .init("external.justice_prob", .real, .real(0.25), range: p01, "chance of justice involvement for a leaver with outcome 0"),
         .init("external.welfare_cost", .real, .real(19_800), unit: "£/year", range: 0...10_000_000, "yearly welfare cost of a leaver out of work (004)"),
         .init("external.welfare_prob", .real, .real(0.4), range: p01, "chance of welfare dependence for a leaver with outcome 0"),
-        .init("external.family_support_factor", .real, .real(0.3), range: p01, "external costs of a family-support leaver relative to a care leaver"),
+        .init("external.family_support_factor", .real, .real(0), range: p01, "external costs of a family-support leaver relative to a care leaver (004 counts care leavers only)"),
         .init("external.years", .integer, .integer(10), unit: "years", range: 0...60, "years over which external costs fall"),
+        .init("external.care_leaver_share", .real, .real(0.4), range: p01, "share of looked-after leavers who are care leavers in 004's sense (about 10,000 of about 24,700 a year)"),
+        .init("external.discount_rate", .real, .real(0.035), unit: "per year", range: 0...1, "discount rate of external_costs_pv (HM Treasury Green Book: 3.5%)"),
         // social investor
         .init("investor.enabled", .flag, .flag(false), "a social investor pre-finances outcome-based contracts"),
-        .init("investor.capital", .real, .real(50_000_000), unit: "£", range: 0...1e12, "capital the investor can commit"),
+        .init("investor.capital", .real, .real(50_000_000), unit: "£", range: 0...1e12, "capital the investor can commit, at England scale (× simulation.scale)"),
         .init("investor.required_return", .real, .real(0.06), unit: "per year", range: 0...1, "return the investor charges on capital advanced"),
         .init("investor.outcome_target", .real, .real(0.55), range: p01, "outcome score at which the full outcome payment is due"),
     ]
@@ -136,7 +150,8 @@ public enum ParameterCatalog {
         .init("councils.children", .distribution, .distribution(.lognormal(mean: 45_000, sd: 15_000)), unit: "children", range: 100...5_000_000, "population aged 0-17"),
         .init("councils.demand_factor", .distribution, .distribution(.fixed(1)), range: 0.05...20, "local multiplier of the referral rate (deprivation)"),
         .init("councils.budget", .distribution, .distribution(.fixed(0)), unit: "£/year", range: 0...1e12, "first-year budget for placements and commissioning; 0 = initial spend × (1 + budget.headroom)"),
-        .init("councils.commissioning_staff", .distribution, .distribution(.gamma(mean: 8, sd: 3)), unit: "FTE", range: 0.2...1000, "commissioning capacity (staff time)"),
+        .init("councils.commissioning_staff", .distribution, .distribution(.gamma(mean: 8, sd: 3)), unit: "FTE", range: 0.2...1000, "commissioning capacity (staff time), when staff_per_10k is 0"),
+        .init("councils.staff_per_10k", .distribution, .distribution(.fixed(0)), unit: "FTE per 10,000 children", range: 0...100, "commissioning staff in proportion to the council's children (0 = use commissioning_staff)"),
         .init("councils.in_house_family_support", .real, .real(0.5), range: p01, "share of family-support demand the council's own service covers"),
         .init("councils.in_house_fostering", .real, .real(0.6), range: p01, "share of fostering demand covered in-house (004: 40% of spend independent)"),
         .init("councils.in_house_residential", .real, .real(0.3), range: p01, "share of residential demand covered in-house (004: 56% of spend independent)"),

@@ -14,9 +14,18 @@ public final class Market {
     public internal(set) var children = Children()
     public internal(set) var investor = SocialInvestor()
 
-    /// Current month (0-based).
+    /// Current tick (0-based), counted from the start of the burn-in.
     public internal(set) var month = 0
-    /// Price level of providers' inputs relative to month 0.
+    /// Months of burn-in before the reported month 1 (MODEL.md §3.1).
+    let burnIn: Int
+    /// Month of the reported run, 0-based (negative during the burn-in).
+    public var reportedMonth: Int { month - burnIn }
+    /// Whether the market is still in its burn-in (status-quo policy, frozen clocks).
+    public var inBurnIn: Bool { month < burnIn }
+    /// Months since the scenario's clocks started (demand trend, inflation, budget path, shocks):
+    /// they stand still during the burn-in, so month 1 meets the calibrated levels.
+    var clock: Int { max(0, month - burnIn) }
+    /// Price level of providers' inputs relative to month 1.
     var inflationIndex = 1.0
     /// Strategies each council applies this month (empty when not under pressure).
     var activeStrategies: [Strategies] = []
@@ -86,6 +95,7 @@ public final class Market {
         self.config = config
         self.p = MarketParameters(config)
         self.rng = rng
+        self.burnIn = config.burnInMonths
         setUp()
     }
 
@@ -119,7 +129,7 @@ public final class Market {
 struct MonthTally {
     var referrals = 0, screenedOut = 0, accepted = 0, leavers = 0, goodOutcomes = 0, unservedLeavers = 0
     var outcomeSum = 0.0
-    var breakdowns = 0, displaced = 0, newPlacements = 0, newSpot = 0
+    var breakdowns = 0, displaced = 0, newPlacements = 0, newSpot = 0, newSpotLookedAfter = 0
     var spendContracts = 0.0, spendSpot = 0.0, spendInHouse = 0.0, spendOutcome = 0.0
     var tenderCost = 0.0, monitoringCost = 0.0, bidCosts = 0.0
     var paidToProviders = 0.0
@@ -128,6 +138,8 @@ struct MonthTally {
     var outcomeToInvestor = 0.0
     var investment = 0.0, externalCommitted = 0.0, investorAdvance = 0.0, dividends = 0.0
     var feeCuts = 0, latePayments = 0
+    var rationed = 0, rollovers = 0, contractsLet = 0, monthsLet = 0
+    var outcomeWrittenOff = 0.0, missionSpend = 0.0
 }
 
 extension Market {

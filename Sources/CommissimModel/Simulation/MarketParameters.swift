@@ -6,12 +6,12 @@ struct MarketParameters: Sendable {
     var shockMonth: Int, shockSize: Double, shockMonths: Int, randomShockProb: Double, randomShockSize: Double
     // budget
     var headroom: Double, budgetGrowth: Double, austerityCut: Double, austerityYears: Int, austerityStartYear: Int
-    var frontLoading: Double, inflation: Double, latePaymentProb: Double
+    var frontLoading: Double, inflation: Double, latePaymentProb: Double, rationing: Double
     // market
     var monthlyBaseCost: [Double], inHouseCostFactor: Double, inHouseQuality: Double, spotPremium: Double
     var shortageMarkup: Double, fixedCostShare: Double, bidCost: Double, tenderStaffMonths: Double, staffCost: Double
     var monitoringCost: Double, regions: Int, entryRate: Double, entryMargin: Double, exitPatience: Int
-    var interestRate: Double, dividendShare: Double, reserveTargetMonths: Double, spotCandidates: Int
+    var interestRate: Double, dividendShare: Double, reserveTargetMonths: Double, spotCandidates: Int, matchNoise: Double, charityReserveMonths: Double
     // trust
     var trustInitial: Double, trustGain: Double, trustLossMultiplier: Double, trustEventRate: Double
     var observationNoise: Double, referenceStaff: Double, staffTurnover: Double, turnoverErosion: Double
@@ -26,6 +26,7 @@ struct MarketParameters: Sendable {
     var eligibilityScreen: Double, outcomeLag: Int
     // external
     var justiceCost: Double, justiceProb: Double, welfareCost: Double, welfareProb: Double, familySupportFactor: Double, externalYears: Int
+    var careLeaverShare: Double, discountRate: Double
     // investor
     var investorEnabled: Bool, investorCapital: Double, investorReturn: Double, outcomeTarget: Double
 
@@ -42,6 +43,7 @@ struct MarketParameters: Sendable {
         headroom = c.real("budget.headroom"); budgetGrowth = c.real("budget.growth"); austerityCut = c.real("budget.austerity_cut")
         austerityYears = c.int("budget.austerity_years"); austerityStartYear = c.int("budget.austerity_start_year")
         frontLoading = c.real("budget.front_loading"); inflation = c.real("budget.inflation"); latePaymentProb = c.real("budget.late_payment_prob")
+        rationing = c.real("budget.rationing")
         monthlyBaseCost = tiers.map { c.real("market.weekly_cost_\($0)") * 52.0 / 12.0 }
         inHouseCostFactor = c.real("market.in_house_cost_factor"); inHouseQuality = c.real("market.in_house_quality")
         spotPremium = c.real("market.spot_premium"); shortageMarkup = c.real("market.shortage_markup")
@@ -50,7 +52,7 @@ struct MarketParameters: Sendable {
         monitoringCost = c.real("market.monitoring_cost"); regions = c.int("market.regions")
         entryRate = c.real("market.entry_rate"); entryMargin = c.real("market.entry_margin"); exitPatience = c.int("market.exit_patience")
         interestRate = c.real("market.interest_rate"); dividendShare = c.real("market.dividend_share")
-        reserveTargetMonths = c.real("market.reserve_target_months"); spotCandidates = c.int("market.spot_candidates")
+        reserveTargetMonths = c.real("market.reserve_target_months"); spotCandidates = c.int("market.spot_candidates"); matchNoise = c.real("market.match_noise"); charityReserveMonths = c.real("market.charity_reserve_months")
         trustInitial = c.real("trust.initial"); trustGain = c.real("trust.gain_rate"); trustLossMultiplier = c.real("trust.loss_multiplier")
         trustEventRate = c.real("trust.event_rate"); observationNoise = c.real("trust.observation_noise")
         referenceStaff = c.real("trust.reference_staff"); staffTurnover = c.real("trust.staff_turnover")
@@ -70,7 +72,8 @@ struct MarketParameters: Sendable {
         eligibilityScreen = c.real("delivery.eligibility_screen"); outcomeLag = c.int("delivery.outcome_lag_months")
         justiceCost = c.real("external.justice_cost"); justiceProb = c.real("external.justice_prob")
         welfareCost = c.real("external.welfare_cost"); welfareProb = c.real("external.welfare_prob"); externalYears = c.int("external.years"); familySupportFactor = c.real("external.family_support_factor")
-        investorEnabled = c.flag("investor.enabled"); investorCapital = c.real("investor.capital")
+        careLeaverShare = c.real("external.care_leaver_share"); discountRate = c.real("external.discount_rate")
+        investorEnabled = c.flag("investor.enabled"); investorCapital = c.real("investor.capital") * c.scale
         investorReturn = c.real("investor.required_return"); outcomeTarget = c.real("investor.outcome_target")
     }
 }

@@ -30,6 +30,7 @@ public enum MetricColumns {
             col("bid_costs", "£/month", "providers' costs of bidding"),
             col("budget_pressure", "ratio", "mean over councils of projected spend / budget − 1"),
             col("councils_cutting", "share", "share of councils applying cost-cutting strategies"),
+            col("overspend", "£/month", "spend above budget this month, summed over the councils that overspend"),
         ]
         for t in ParameterCatalog.tiers {
             c.append(col("price_\(t)", "£/week", "mean weekly price paid per independent \(t) place"))
@@ -38,13 +39,15 @@ public enum MetricColumns {
             col("unit_cost_mean", "£/week", "mean unit cost of independent providers (places-weighted)"),
             col("provider_margin", "ratio", "independent providers' operating surplus / revenue this month (all providers together)"),
             col("referrals", "children", "referrals this month"),
-            col("screened_out", "children", "referrals screened out by tightened eligibility this month"),
+            col("screened_out", "children", "family-support referrals screened out this month (tightened eligibility and budget rationing)"),
+            col("rationed", "children", "family-support referrals screened out this month because the council was over budget"),
             col("children_served", "children", "children in a placement at month end"),
             col("children_waiting", "children", "children waiting for a placement at month end"),
             col("children_in_house", "children", "children placed with in-house services"),
             col("children_spot", "children", "children on spot or framework placements"),
             col("unmet_need", "children", "children waiting at month end plus referrals screened out in the month"),
             col("new_spot_placements", "children", "spot purchases made this month"),
+            col("new_spot_looked_after", "children", "spot purchases for looked-after children (fostering and residential) made this month"),
             col("breakdowns", "placements", "placement breakdowns this month, including moves forced by provider exit"),
             col("moves_from_exits", "placements", "placements ended because the provider exited this month"),
             col("two_placements_share", "share", "looked-after children this year (to date) with exactly two placements (004: 22%)"),
@@ -53,6 +56,7 @@ public enum MetricColumns {
             col("outcome_mean", "score 0-1", "mean outcome of leavers"),
             col("good_outcome_share", "share", "share of leavers with a good outcome"),
             col("external_costs", "£/month", "costs falling on other public budgets this month (justice, welfare)"),
+            col("external_costs_pv", "£/month", "external_costs this month discounted to month 1 at external.discount_rate"),
             col("external_costs_committed", "£", "future external costs created by this month's leavers"),
             col("providers", "providers", "independent providers trading"),
         ]
@@ -85,13 +89,19 @@ public enum MetricColumns {
             col("extensions", "contracts", "contracts extended this month"),
             col("variations", "contracts", "contracts varied (co-design) instead of re-tendered this month"),
             col("retenders", "contracts", "contracts re-tendered at expiry this month"),
+            col("rollovers", "contracts", "contracts that reached their end this month and continue because the council lacked staff time to tender"),
+            col("tenders_waiting", "contracts", "contracts past their end waiting for staff time to be tendered, at month end"),
+            col("contracts_let", "contracts", "contracts let this month by tender, extension or variation"),
+            col("contract_length_let", "months", "mean term of the contracts let this month (0 when none)"),
             col("terminations", "contracts", "contracts terminated early this month"),
             col("fee_cuts", "contracts", "contracts whose fee was cut this month"),
             col("late_payments", "contracts", "contract payments made late this month"),
             col("council_payments", "£/month", "councils' payments to providers (contracts, spot, outcome)"),
             col("provider_council_revenue", "£/month", "providers' revenue from councils, summed over providers"),
             col("investor_outstanding", "£", "social investor capital advanced and not yet repaid"),
+            col("outcome_payments_written_off", "£/month", "deferred outcome payments due this month to providers that have left, written off"),
             col("dividends", "£/month", "profit extracted by private owners"),
+            col("charity_reserve_spend", "£/month", "charities' reserves above their reserve policy spent on wider charitable work"),
         ]
         return c
     }()

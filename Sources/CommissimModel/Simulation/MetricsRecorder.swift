@@ -11,8 +11,8 @@ struct MetricsRecorder {
         func set(_ name: String, _ v: Double) { row[MetricColumns.index[name]!] = v.isFinite ? v : 0 }
         let t = m.tally, nc = m.councils.count, np = m.providers.count
         let weekly = 12.0 / 52.0
-        set("month", Double(m.month + 1))
-        set("year", Double(m.month / 12 + 1))
+        set("month", Double(m.reportedMonth + 1))
+        set("year", Double(m.reportedMonth / 12 + 1))
         set("budget", m.councils.budget.reduce(0, +) / 12)
         set("spend", m.councilSpend.reduce(0, +))
         set("spend_contracts", t.spendContracts)
@@ -24,6 +24,9 @@ struct MetricsRecorder {
         set("monitoring_costs", t.monitoringCost)
         set("bid_costs", t.bidCosts)
         set("budget_pressure", m.councils.pressure.reduce(0, +) / Double(max(1, nc)))
+        var over = 0.0
+        for c in 0..<nc { over += m.overspend(c) }
+        set("overspend", over)
         set("councils_cutting", Double(m.activeStrategies.filter { !$0.isEmpty }.count) / Double(max(1, nc)))
 
         // Children by status: from the providers' counts and the census kept by placement.
@@ -55,7 +58,6 @@ struct MetricsRecorder {
         let laTotal = Double(lookedAfter + yl.reduce(0, +))
         set("two_placements_share", laTotal > 0 ? Double(two + yl[1]) / laTotal : 0)
         set("three_plus_placements_share", laTotal > 0 ? Double(threePlus + yl[2]) / laTotal : 0)
-        if m.month % 12 == 11 { m.startCalendarYear() }
         // Local HHI: per council over its independent placements (counts kept by placement).
         var hhiSum = 0.0, hhiN = 0.0
         for c in 0..<nc where m.councilPlaced[c] > 0 {
@@ -74,18 +76,22 @@ struct MetricsRecorder {
 
         set("referrals", Double(t.referrals))
         set("screened_out", Double(t.screenedOut))
+        set("rationed", Double(t.rationed))
         set("children_served", Double(served))
         set("children_waiting", Double(waiting))
         set("children_in_house", Double(inHouse))
         set("children_spot", Double(spot))
         set("unmet_need", Double(waiting + t.screenedOut))
         set("new_spot_placements", Double(t.newSpot))
+        set("new_spot_looked_after", Double(t.newSpotLookedAfter))
         set("breakdowns", Double(t.breakdowns))
         set("moves_from_exits", Double(t.displaced))
         set("leavers", Double(t.leavers))
         set("outcome_mean", t.leavers > 0 ? t.outcomeSum / Double(t.leavers) : 0)
         set("good_outcome_share", t.leavers > 0 ? Double(t.goodOutcomes) / Double(t.leavers) : 0)
-        set("external_costs", m.externalCostsThisMonth())
+        let external = m.externalCostsThisMonth()
+        set("external_costs", external)
+        set("external_costs_pv", external * m.discountFactor())
         set("external_costs_committed", t.externalCommitted)
         set("quality_mean", served > 0 ? qualitySum / Double(served) : 0)
 
@@ -128,8 +134,9 @@ struct MetricsRecorder {
         set("investment", t.investment)
 
         // Contracts and trust.
-        var tc = 0.0, tp = 0.0, active = 0.0, left = 0.0
+        var tc = 0.0, tp = 0.0, active = 0.0, left = 0.0, waitingForStaff = 0.0
         for k in m.activeContracts {
+            if m.contracts.end[k] <= m.month { waitingForStaff += 1 }
             let ix = m.pair(m.contracts.provider[k], m.contracts.council[k])
             tc += Double(m.providers.councilTrust[ix])
             tp += Double(m.providers.providerTrust[ix])
@@ -152,13 +159,19 @@ struct MetricsRecorder {
         set("extensions", Double(t.extensions))
         set("variations", Double(t.variations))
         set("retenders", Double(t.retenders))
+        set("rollovers", Double(t.rollovers))
+        set("tenders_waiting", waitingForStaff)
+        set("contracts_let", Double(t.contractsLet))
+        set("contract_length_let", t.contractsLet > 0 ? Double(t.monthsLet) / Double(t.contractsLet) : 0)
         set("terminations", Double(t.terminations))
         set("fee_cuts", Double(t.feeCuts))
         set("late_payments", Double(t.latePayments))
         set("council_payments", t.spendContracts + t.spendSpot + t.spendOutcome - investorRepayments(m))
         set("provider_council_revenue", m.providers.councilRevenue.reduce(0, +))
         set("investor_outstanding", m.investor.outstanding)
+        set("outcome_payments_written_off", t.outcomeWrittenOff)
         set("dividends", t.dividends)
+        set("charity_reserve_spend", t.missionSpend)
         rows.append(row)
     }
 

@@ -11,14 +11,23 @@ extension Market {
         for (gi, g) in config.councils.enumerated() {
             for _ in 0..<scaled(g.count) {
                 let region = councils.count % p.regions
-                councils.append(type: g.type, region: region, group: gi,
-                                children: g.children.sample(rng, clampedTo: ParameterCatalog.spec("councils.children")!.range),
-                                demandFactor: g.demandFactor.sample(rng, clampedTo: ParameterCatalog.spec("councils.demand_factor")!.range),
-                                staff: g.staff.sample(rng, clampedTo: ParameterCatalog.spec("councils.commissioning_staff")!.range))
+                let children = g.children.sample(rng, clampedTo: ParameterCatalog.spec("councils.children")!.range)
+                let demand = g.demandFactor.sample(rng, clampedTo: ParameterCatalog.spec("councils.demand_factor")!.range)
+                let staffRange = ParameterCatalog.spec("councils.commissioning_staff")!.range!
+                var staff = g.staff.sample(rng, clampedTo: staffRange)
+                // Staff in proportion to the council's size where the group says so (MODEL.md §3.5).
+                let perTenK = g.staffPer10k.sample(rng, clampedTo: ParameterCatalog.spec("councils.staff_per_10k")!.range)
+                if perTenK > 0 { staff = min(staffRange.upperBound, max(staffRange.lowerBound, perTenK * children / 10_000)) }
+                councils.append(type: g.type, region: region, group: gi, children: children, demandFactor: demand, staff: staff)
+                councils.staffTime[councils.count - 1] = 0.5 * staff
             }
         }
         let nc = councils.count
-        councilPolicies = (0..<nc).map { config.councils[councils.group[$0]].policy }
+        // During the burn-in every council follows the status quo (MODEL.md §3.1).
+        councilPolicies = (0..<nc).map { c in
+            let own = config.councils[councils.group[c]].policy
+            return burnIn > 0 ? config.burnInPolicy(from: own) : own
+        }
         activeStrategies = Array(repeating: [], count: nc)
         councilSpend = Array(repeating: 0, count: nc)
         freePlaces = Array(repeating: 0, count: nc * Tier.allCases.count)
@@ -28,12 +37,13 @@ extension Market {
         tightened = Array(repeating: false, count: nc)
         priceIndex = Array(repeating: 0, count: p.regions * Tier.allCases.count)
         shortage = Array(repeating: 0, count: p.regions * Tier.allCases.count)
-        externalDelta = Array(repeating: 0, count: config.months + 12 * p.externalYears + 2)
+        externalDelta = Array(repeating: 0, count: burnIn + config.months + 12 * p.externalYears + 2)
         for rt in 0..<priceIndex.count { priceIndex[rt] = 0.15 }
         // In-house services: capacity for the council's in-house share of expected demand.
         for c in 0..<nc {
             let g = config.councils[councils.group[c]]
             for k in Tier.allCases.map(\.rawValue) {
+                councils.inHouseShare[councilTier(c, k)] = g.inHouseShare[k]
                 let cap = Int((g.inHouseShare[k] * expectedStock(c, k)).rounded())
                 let id = providers.count
                 providers.append(kind: .inHouse, group: -1, tier: k, reach: 0, home: c, region: councils.region[c], month: 0,
@@ -105,9 +115,11 @@ extension Market {
             let monthly = initialMonthlySpend(c, spot: spot[c])
             let given = config.councils[councils.group[c]].budget.sample(rng, clampedTo: ParameterCatalog.spec("councils.budget")!.range)
             councils.budgetBase[c] = given > 0 ? given : 12 * monthly * (1 + p.headroom)
+            councils.budgetGiven[c] = given > 0
             councils.budget[c] = councils.budgetBase[c]
             councils.spendTrend[c] = monthly
         }
+        bookEarlierLeavers()
     }
 
     /// Adds one independent provider drawn from group `gi` (set-up and market entry).
@@ -125,7 +137,7 @@ extension Market {
         providers.append(kind: g.kind, group: gi, tier: tier, reach: g.reach, home: home, region: councils.region[home],
                          month: month, capacity: cap, reserves: res, quality: q, costFactor: cf,
                          voluntaryIncome: g.kind.isCharity ? g.voluntaryIncome : 0, targetMargin: g.targetMargin,
-                         requiredMargin: g.requiredMargin, debt: g.leverage * monthlyCost * 12, scaleUp: g.scaleUp,
+                         requiredMargin: g.requiredMargin, debt: g.leverage * monthlyCost * 12 / inflationIndex, scaleUp: g.scaleUp,
                          missionTolerance: g.kind.isCharity ? g.missionTolerance : 1,
                          crossSubsidy: g.kind.isCharity ? g.crossSubsidy : 0, councils: councils.count,
                          initialTrust: Float(p.trustInitial))

@@ -27,6 +27,12 @@ public struct Simulation {
         let rng = RandomStream(seed: seed, kind: config.generatorKind)
         let market = Market(config: config, rng: rng)
         var recorder = MetricsRecorder(months: config.months)
+        // The burn-in (MODEL.md §3.1): the same months and draws whatever the scenario's policy.
+        for _ in 0..<config.burnInMonths {
+            market.step()
+            market.month += 1
+        }
+        market.startReporting()
         for _ in 0..<config.months {
             market.step()
             recorder.record(market)
@@ -40,8 +46,10 @@ public struct Simulation {
 extension Market {
     /// Advances the market by one month.
     func step() {
+        // A new calendar year of placement counts each January of the reported run's calendar.
+        if month > 0 && (reportedMonth % 12 + 12) % 12 == 0 { startCalendarYear() }
         resetMonthTotals()
-        inflationIndex = pow(1 + p.inflation, Double(month) / 12)
+        inflationIndex = pow(1 + p.inflation, Double(clock) / 12)
         runBudgets()
         runCostCutting()
         runDemand()
@@ -54,14 +62,26 @@ extension Market {
         runContractPayments()
         runProviderFinance()
         for c in 0..<councils.count {
-            councilSpend[c] += councils.staffUsed[c] * p.staffCost
+            councilSpend[c] += councils.staffUsed[c] * staffCost
             recordSpend(c, councilSpend[c])
         }
         runTrust()
         runExits()
         runEntry()
         updateShortage()
+        advanceExternalCosts()
     }
+
+    /// The end of the burn-in: the scenario's own policies apply from month 1 and its budget path
+    /// starts from the spend of the market the burn-in left (MODEL.md §3.1, §3.3).
+    func startReporting() {
+        councilPolicies = (0..<councils.count).map { config.councils[councils.group[$0]].policy }
+        guard burnIn > 0 else { return }
+        setBudgetBases()
+    }
+
+    /// Staff time, monitoring and bidding are priced at today's input prices.
+    var staffCost: Double { p.staffCost * inflationIndex }
 }
 
 /// The output of one run: one row of ``MetricColumns`` per month.

@@ -1,0 +1,234 @@
+import CommissimEngine
+@testable import CommissimIO
+@testable import CommissimModel
+import XCTest
+
+/// The foundations of MODEL.md §3.1 (burn-in), §3.3 (rationing), §3.5 (commissioning capacity),
+/// §3.9 (investor), §3.11 (which breaches spill), §3.13 (external costs) and §4.1 (a baseline at rest).
+final class MarketAtRestTests: XCTestCase {
+    /// A market of `s` stepped through its burn-in (not yet reporting).
+    private func burnedIn(_ s: ResolvedScenario, seed: UInt64) -> Market {
+        let config = ModelConfig(s)
+        let m = Market(config: config, rng: RandomStream(seed: seed, kind: config.generatorKind))
+        for _ in 0..<config.burnInMonths { m.step(); m.month += 1 }
+        return m
+    }
+
+    /// Steps a burnt-in market `months` reported months; returns the month's tallies.
+    @discardableResult
+    private func report(_ m: Market, months: Int) -> [MonthTally] {
+        m.startReporting()
+        var tallies: [MonthTally] = []
+        for _ in 0..<months {
+            m.step()
+            tallies.append(m.tally)
+            m.month += 1
+        }
+        return tallies
+    }
+
+    func testArmsThatDifferOnlyInPolicyShareTheBurnInExactly() throws {
+        let common = ["simulation.scale=0.1", "simulation.burn_in_months=48"]
+        let a = burnedIn(try Support.scenario("three_year", common), seed: 11)
+        let b = burnedIn(try Support.scenario("ten_year", common + ["policy.strategies=[\"price_squeeze\", \"lowest_price\"]",
+                                                                     "policy.trigger=-1", "budget.austerity_cut=0.28"]), seed: 11)
+        XCTAssertEqual(a.providers.count, b.providers.count)
+        XCTAssertEqual(a.providers.capacity, b.providers.capacity)
+        XCTAssertEqual(a.providers.reserves, b.providers.reserves)
+        XCTAssertEqual(a.providers.quality, b.providers.quality)
+        XCTAssertEqual(a.providers.councilTrust, b.providers.councilTrust)
+        XCTAssertEqual(a.providers.providerTrust, b.providers.providerTrust)
+        XCTAssertEqual(a.contracts.end, b.contracts.end)
+        XCTAssertEqual(a.contracts.price, b.contracts.price)
+        XCTAssertEqual(a.councils.budget, b.councils.budget)
+        XCTAssertEqual(a.councils.staffTime, b.councils.staffTime)
+        XCTAssertEqual(a.children.map(\.provider), b.children.map(\.provider))
+        XCTAssertEqual(a.children.map(\.exitMonth), b.children.map(\.exitMonth))
+        XCTAssertEqual(a.rng.uniform(), b.rng.uniform(), "the two streams are at the same draw")
+        // From month 1 the arms follow their own policies and diverge.
+        report(a, months: 24)
+        report(b, months: 24)
+        XCTAssertNotEqual(a.contracts.price, b.contracts.price)
+    }
+
+    func testEveryCouncilTypeLetsContractsOfThePolicyLengthWithinTheFirstCycle() throws {
+        for (name, length) in [("three_year", 36), ("ten_year", 120)] {
+            let m = burnedIn(try Support.scenario(name, ["simulation.scale=0.25", "simulation.burn_in_months=60"]), seed: 5)
+            let holding = (0..<m.councils.count).map { !m.councils.contracts[$0].isEmpty }
+            let tallies = report(m, months: 40) // one 36-month cycle of the burn-in's contracts, and a little
+            var lets = Array(repeating: 0, count: m.councils.count)
+            for k in 0..<m.contracts.count where m.contracts.start[k] >= m.burnIn {
+                XCTAssertEqual(m.contracts.end[k] - m.contracts.start[k], length, "\(name): contract \(k) let for its policy's length")
+                lets[m.contracts.council[k]] += 1
+            }
+            for (t, type) in ParameterCatalog.councilTypes.enumerated() {
+                let ofType = (0..<m.councils.count).filter { m.councils.type[$0] == t && holding[$0] }
+                XCTAssertFalse(ofType.isEmpty)
+                let letting = ofType.filter { lets[$0] > 0 }.count
+                XCTAssertEqual(letting, ofType.count, "\(name): every \(type) council holding contracts lets new ones in the first cycle")
+            }
+            let rollovers = tallies.reduce(0) { $0 + $1.rollovers }, retenders = tallies.reduce(0) { $0 + $1.retenders }
+            XCTAssertGreaterThan(retenders, 0)
+            XCTAssertLessThan(Double(rollovers) / Double(rollovers + retenders), 0.2, "\(name): roll-overs are the exception")
+        }
+    }
+
+    func testATenderWaitsForStaffTimeInsteadOfRollingOverForEver() throws {
+        // A council with a fifth of an FTE builds up tender time slowly: its expiring contracts wait
+        // (counted as roll-overs once) and are tendered when the time is there.
+        let text = """
+        [simulation]
+        burn_in_months = 0
+        [[councils]]
+        name = "short-staffed"
+        count = 4
+        children = 60000
+        commissioning_staff = 0.5
+        """
+        let m = burnedIn(try Support.scenario(text: text, ["simulation.scale=0.25"]), seed: 3)
+        let tallies = report(m, months: 72)
+        let rollovers = tallies.reduce(0) { $0 + $1.rollovers }, tenders = tallies.reduce(0) { $0 + $1.tenders }
+        XCTAssertGreaterThan(rollovers, 0, "short-staffed councils roll contracts over")
+        XCTAssertGreaterThan(tenders, 0, "and still tender once the time has built up")
+        for c in 0..<m.councils.count { XCTAssertLessThanOrEqual(m.councils.staffTime[c], m.staffTimeCap(c) + 1e-9) }
+    }
+
+    func testDecommissioningLetsOnlyItsShareOfContractedVolumeLapse() throws {
+        let common = ["simulation.scale=0.15", "simulation.months=96"]
+        let (a, b) = PairedExperiment(a: try Support.scenario("three_year", common), b: try Support.scenario("decommission", common),
+                                      replications: 6).run()
+        let ratio = zip(a, b).map { $1.tailMean("contracts_active", 12) / $0.tailMean("contracts_active", 12) }
+        let m = Stats.mean(ratio)
+        // decommission_cut = 0.15 of contracted volume: contracts fall by about that share, not to nothing.
+        XCTAssertLessThan(m, 0.97, "decommissioning ends some contracts")
+        XCTAssertGreaterThan(m, 0.6, "but only its share, least trusted first (mean ratio \(m))")
+    }
+
+    func testFeeCutsAndLatePaymentsDoNotSpillTerminationsDo() throws {
+        let m = burnedIn(try Support.small(months: 12, ["simulation.burn_in_months=0"]), seed: 9)
+        let c = 0, k = Tier.fostering.rawValue
+        let reach = Array(m.councils.reachable(m.councilTier(c, k)))
+        XCTAssertGreaterThan(reach.count, 2)
+        let i = reach[0], others = Array(reach.dropFirst())
+        let before = others.map { m.providers.providerTrust[m.pair($0, c)] }
+        m.conduct(.feeCut, council: c, provider: i)
+        m.conduct(.lateFee, council: c, provider: i)
+        XCTAssertEqual(others.map { m.providers.providerTrust[m.pair($0, c)] }, before, "felt by the provider concerned only")
+        XCTAssertLessThan(m.providers.providerTrust[m.pair(i, c)], Float(m.p.trustInitial))
+        m.conduct(.termination, council: c, provider: i)
+        let after = others.map { m.providers.providerTrust[m.pair($0, c)] }
+        XCTAssertTrue(zip(after, before).allSatisfy { $0 < $1 }, "an early termination is seen by every provider the council reaches")
+    }
+
+    func testOverBudgetCouncilsRationFamilySupportButPlaceLookedAfterChildren() throws {
+        let s = try Support.small(months: 72, ["budget.growth=0", "demand.trend=0.05"])
+        let r = Simulation(config: ModelConfig(s), seed: 4).run()
+        XCTAssertGreaterThan(r.tailMean("budget_pressure", 12), 0.2)
+        XCTAssertGreaterThan(r.total("rationed"), 0, "family support is screened out over budget")
+        XCTAssertGreaterThan(r.tailMean("overspend", 12), 0, "and the council overspends on what it must buy")
+        // Looked-after children are placed: the waiting list (family support included) stays a
+        // small share of those served.
+        XCTAssertLessThan(r.tailMean("children_waiting", 12), 0.05 * r.tailMean("children_served", 12))
+        let base = Simulation(config: ModelConfig(try Support.small(months: 72)), seed: 4).run()
+        XCTAssertLessThan(base.total("rationed"), 0.1 * r.total("rationed"), "at rest, rationing is rare")
+    }
+
+    func testExternalCostsStartFromTheStockOfEarlierLeaversAndAreDiscounted() throws {
+        let r = Simulation(config: ModelConfig(try Support.small(months: 36)), seed: 2).run()
+        let ext = r.series("external_costs"), pv = r.series("external_costs_pv")
+        let year1 = Stats.mean(Array(ext[0..<12]))
+        XCTAssertEqual(ext[0], year1, accuracy: 0.05 * year1, "month 1 already carries earlier leavers' costs")
+        XCTAssertEqual(pv[0], ext[0], accuracy: 1e-6 * ext[0])
+        XCTAssertLessThan(pv[35], ext[35])
+        XCTAssertEqual(pv[24] / ext[24], pow(1.035, -2), accuracy: 1e-9, "Green Book 3.5% a year")
+        // Without a burn-in the estimated stock is in place at month 1 too.
+        let cold = Simulation(config: ModelConfig(try Support.small(months: 24, ["simulation.burn_in_months=0"])), seed: 2).run()
+        let coldExt = cold.series("external_costs")
+        XCTAssertEqual(coldExt[0], Stats.mean(Array(coldExt[12..<24])), accuracy: 0.15 * coldExt[0])
+    }
+
+    func testExternalCostsCountCareLeaversOnly() throws {
+        let m = Market(config: ModelConfig(try Support.small(months: 12)), rng: RandomStream(seed: 1))
+        let perCareLeaver = 0.5 * (m.p.justiceProb * m.p.justiceCost + m.p.welfareProb * m.p.welfareCost)
+        XCTAssertEqual(m.yearlyExternalCost(outcome: 0.5, tier: Tier.fostering.rawValue), 0.4 * perCareLeaver, accuracy: 1e-9)
+        XCTAssertEqual(m.yearlyExternalCost(outcome: 0.5, tier: Tier.familySupport.rawValue), 0)
+    }
+
+    func testInvestorCapitalScalesAndIsRepaidOnlyWhatItAdvanced() throws {
+        let s = try Support.scenario("outcome_payment_investor", ["simulation.scale=0.15", "simulation.months=60"])
+        let m = burnedIn(s, seed: 8)
+        XCTAssertEqual(m.investor.available, 500_000_000 * 0.15, accuracy: 1, "capital × simulation.scale")
+        let tallies = report(m, months: 60)
+        XCTAssertGreaterThan(m.investor.advanced, 0)
+        XCTAssertLessThanOrEqual(m.investor.repaid, m.investor.advanced + 1e-6)
+        for k in 0..<m.contracts.count { XCTAssertGreaterThanOrEqual(m.contracts.investorOwed[k], -1e-6) }
+        let toProviders = tallies.reduce(0.0) { $0 + $1.spendOutcome - $1.outcomeToInvestor }
+        XCTAssertGreaterThan(toProviders, 0, "providers are paid their outcomes beyond what the investor advanced")
+    }
+
+    func testRealOutputsDoNotDependOnTheInflationRate() throws {
+        // Equivalence under the price index (MODEL.md §3.3): 0% against 2% inflation, with the nominal
+        // budget growth adjusted so that real budgets match. The 99% CI of each paired relative
+        // difference must lie within ±3% (outcomes ±0.01).
+        let common = ["simulation.scale=0.2", "simulation.months=120", "simulation.burn_in_months=60"]
+        let g = 1.0404
+        let (a, b) = PairedExperiment(a: try Support.scenario("three_year", common + ["budget.inflation=0", "budget.growth=\(g - 1)"]),
+                                      b: try Support.scenario("three_year", common + ["budget.inflation=0.02", "budget.growth=\(g * 1.02 - 1)"]),
+                                      replications: 12).run()
+        func real(_ r: RunResult, _ name: String, inflation: Double) -> Double {
+            r.series(name).enumerated().reduce(0) { $0 + $1.element / pow(1 + inflation, Double($1.offset) / 12) }
+        }
+        // Within run-to-run noise: the paired 99% CI contains 0, and the mean difference is small
+        // (before every price was indexed, real transaction costs differed by +46%).
+        func check(_ label: String, _ x: [Double], _ y: [Double], relative: Double) {
+            let ci = Stats.pairedCI(x, y)
+            XCTAssertTrue(ci.low <= 0 && ci.high >= 0, "\(label): 99% CI \(ci.low) to \(ci.high) excludes 0")
+            XCTAssertLessThan(abs(ci.mean), relative * abs(Stats.mean(x)), "\(label): mean difference \(ci.mean)")
+        }
+        for name in ["spend", "transaction_costs", "spend_spot", "external_costs", "bid_costs"] {
+            check("real \(name)", a.map { real($0, name, inflation: 0) }, b.map { real($0, name, inflation: 0.02) }, relative: 0.05)
+        }
+        for name in ["outcome_mean", "quality_mean", "provider_margin", "providers", "children_served"] {
+            check(name, a.map { $0.tailMean(name, 24) }, b.map { $0.tailMean(name, 24) }, relative: 0.05)
+        }
+    }
+
+    /// MODEL.md §4.1: after the burn-in, with no policy change, the main metrics stay within their
+    /// bands over 20 years (mean over seeds, net of demand growth and inflation where they explain
+    /// the change). Bands are those of the drift table, measured with `scripts/drift.py`.
+    func testTheBaselineStaysAtRest() throws {
+        let s = try Support.scenario("baseline", ["simulation.scale=0.25"])
+        let config = ModelConfig(s)
+        let seeds: [UInt64] = [1, 2, 3, 4]
+        let runs = ParallelRunner().map(seeds.count) { Simulation(config: config, seed: seeds[$0]).run() }
+        let years = Double(config.months / 12 - 1)
+        let demand = pow(1.02, years), prices = pow(1.02, years)
+        func change(_ name: String, index: Double = 1) -> Double {
+            Stats.mean(runs.map { r in
+                let x = r.series(name)
+                return Stats.mean(Array(x.suffix(12))) / index / Stats.mean(Array(x.prefix(12))) - 1
+            })
+        }
+        func shift(_ name: String) -> Double {
+            Stats.mean(runs.map { Stats.mean(Array($0.series(name).suffix(12))) - Stats.mean(Array($0.series(name).prefix(12))) })
+        }
+        let bands: [(String, Double, ClosedRange<Double>)] = [
+            ("providers", change("providers"), -0.2...0.2),
+            ("local concentration", change("hhi_local"), -0.15...0.15),
+            ("real fostering price", change("price_fostering", index: prices), -0.05...0.05),
+            ("real residential price", change("price_residential", index: prices), -0.05...0.05),
+            ("children served per referral", change("children_served", index: demand), -0.08...0.02),
+            ("providers' trust in contracting councils", shift("trust_provider"), -0.05...0.05),
+            ("councils' trust in providers", shift("trust_council"), -0.08...0.08),
+            ("providers' trust in home councils", shift("trust_provider_all"), -0.12...0.05),
+            ("provider margin", shift("provider_margin"), -0.04...0.04),
+            ("small-charity reserves", change("reserves_small_charity"), -0.25...0.25),
+            ("quality", shift("quality_mean"), -0.03...0.03),
+            ("outcomes", shift("outcome_mean"), -0.03...0.03),
+        ]
+        for (label, value, band) in bands {
+            print("  drift of \(label): \(value) (band \(band))")
+            XCTAssertTrue(band.contains(value), "\(label) drifts \(value), outside \(band)")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+"""Drift of the baseline at rest (MODEL.md §4.1): runs the baseline with N seeds and prints, per
+metric, the year-1 and year-20 means, and the change over the run after taking out what demand
+growth and inflation explain (children and providers by the demand index, prices by the price
+index, spend by both; shares, ratios and scores as they are), with a 95% CI over seeds.
+
+    .venv/bin/python scripts/drift.py [.build/release/commissim] [N=8] [extra commissim run args...]
+"""
+import csv, math, os, subprocess, sys, tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/release/commissim"
+N = int(sys.argv[2]) if len(sys.argv) > 2 else 8
+EXTRA = sys.argv[3:]
+# metric -> what explains its growth: "demand", "price", "both" or None (a level that should stay put)
+METRICS = {
+    "providers": "demand", "n_small_charity": "demand", "n_large_charity": "demand",
+    "n_small_private": "demand", "n_investor_private": "demand",
+    "children_served": "demand", "children_waiting": "demand",
+    "spot_share": None, "in_house_share": None,
+    "price_fostering": "price", "price_residential": "price", "provider_margin": None,
+    "trust_provider": None, "trust_council": None, "trust_provider_all": None,
+    "late_payments": "demand", "reserves_small_charity": None, "reserves_large_charity": None,
+    "budget_pressure": None, "quality_mean": None, "outcome_mean": None, "hhi_local": None,
+    "spend": "both", "rollovers": "demand", "tenders_waiting": "demand",
+}
+ABSOLUTE = {"budget_pressure"}  # reported as a difference, not a ratio
+
+
+def run(seed, out):
+    subprocess.run([BIN, "run", "scenarios/baseline.toml", "--out", out, "--seed", str(seed), "-q"] + EXTRA, check=True)
+    rows = list(csv.DictReader(open(os.path.join(out, "timeseries.csv"))))
+    years = {}
+    for r in rows:
+        y = int(r["year"])
+        d = years.setdefault(y, {k: 0.0 for k in METRICS} | {"n": 0})
+        served = float(r["children_served"]) or 1
+        for k in METRICS:
+            if k == "spot_share":
+                v = float(r["children_spot"]) / served
+            elif k == "in_house_share":
+                v = float(r["children_in_house"]) / served
+            else:
+                v = float(r[k])
+            d[k] += v
+        d["n"] += 1
+    return {y: {k: v / d["n"] for k, v in d.items() if k != "n"} for y, d in years.items()}
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="commissim-drift-")
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        runs = list(pool.map(lambda s: run(s, os.path.join(tmp, f"s{s}")), range(1, N + 1)))
+    last = max(runs[0])
+    trend = inflation = 0.02
+    for line in open("scenarios/baseline.toml"):
+        if line.split("#")[0].strip().startswith("trend"):
+            trend = float(line.split("=")[1].split("#")[0])
+        if line.split("#")[0].strip().startswith("inflation"):
+            inflation = float(line.split("=")[1].split("#")[0])
+    span = last - 1
+    index = {"demand": (1 + trend) ** span, "price": (1 + inflation) ** span}
+    index["both"] = index["demand"] * index["price"]
+    t = {4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}.get(N - 1, 1.96)
+    print(f"baseline drift, year 1 to year {last}, {N} seeds; change net of demand (+{index['demand'] - 1:.0%}) and prices (+{index['price'] - 1:.0%}) where they explain it")
+    print(f"| metric | year 1 | year {last} | net change (95% CI) |")
+    print("|---|---|---|---|")
+    for k, explained in METRICS.items():
+        a = [r[1][k] for r in runs]
+        b = [r[last][k] for r in runs]
+        if k in ABSOLUTE:
+            ch = [y - x for x, y in zip(a, b)]
+        else:
+            ch = [(y / (index[explained] if explained else 1)) / x - 1 if x else 0 for x, y in zip(a, b)]
+        m = sum(ch) / N
+        sd = math.sqrt(sum((c - m) ** 2 for c in ch) / (N - 1)) if N > 1 else 0
+        h = t * sd / math.sqrt(N)
+        fmt = (lambda v: f"{v:+.3f}") if k in ABSOLUTE else (lambda v: f"{v:+.1%}")
+        print(f"| {k} | {sum(a) / N:,.3f} | {sum(b) / N:,.3f} | {fmt(m)} ({fmt(m - h)} to {fmt(m + h)}) |")
+
+
+if __name__ == "__main__":
+    main()
