@@ -62,8 +62,8 @@ def main():
     index["both"] = index["demand"] * index["price"]
     t = {4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}.get(N - 1, 1.96)
     print(f"baseline drift, year 1 to year {last}, {N} seeds; change net of demand (+{index['demand'] - 1:.0%}) and prices (+{index['price'] - 1:.0%}) where they explain it")
-    print(f"| metric | year 1 | year {last} | net change (95% CI) |")
-    print("|---|---|---|---|")
+    print(f"| metric | year 1 | year {last} | change | net change (95% CI) |")
+    print("|---|---|---|---|---|")
     for k, explained in METRICS.items():
         a = [r[1][k] for r in runs]
         b = [r[last][k] for r in runs]
@@ -75,7 +75,9 @@ def main():
         sd = math.sqrt(sum((c - m) ** 2 for c in ch) / (N - 1)) if N > 1 else 0
         h = t * sd / math.sqrt(N)
         fmt = (lambda v: f"{v:+.3f}") if k in ABSOLUTE else (lambda v: f"{v:+.1%}")
-        print(f"| {k} | {sum(a) / N:,.3f} | {sum(b) / N:,.3f} | {fmt(m)} ({fmt(m - h)} to {fmt(m + h)}) |")
+        raw = sum((y - x) if k in ABSOLUTE else (y / x - 1 if x else 0) for x, y in zip(a, b)) / N
+        net = f"{fmt(m)} ({fmt(m - h)} to {fmt(m + h)})" if explained or k in ABSOLUTE else f"({fmt(m - h)} to {fmt(m + h)})"
+        print(f"| {k} | {sum(a) / N:,.3f} | {sum(b) / N:,.3f} | {fmt(raw)} | {net} |")
 
 
 if __name__ == "__main__":
