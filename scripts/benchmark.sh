@@ -40,6 +40,33 @@ print(f"peak memory : median {statistics.median(mems):.0f} MB (max {max(mems):.0
 print(f"targets     : < 1.5 s and < 300 MB for 240 months without burn-in (before burn-in existed); per month no slower")
 PY
 
+# ---- Paired against another build (OLD=path/to/commissim): time per simulated month ----
+# Alternates the two binaries on the baseline (OLD_SCENARIO: the old build's own baseline.toml), PAIRS times, and prints the median ratio new/old of
+# the time per simulated month (burn-in months included: both are simulated months).
+if [ -n "${OLD:-}" ]; then
+  PAIRS="${PAIRS:-9}"
+  : > "$OUT/pairs"
+  for i in $(seq 1 "$PAIRS"); do
+    /usr/bin/time -f "%e" -o "$OUT/t" "$OLD" run "${OLD_SCENARIO:-scenarios/baseline.toml}" --out "$OUT/old" -q; a=$(cat "$OUT/t")
+    /usr/bin/time -f "%e" -o "$OUT/t" "$BIN" run scenarios/baseline.toml --out "$OUT/new" -q; b=$(cat "$OUT/t")
+    echo "$a $b" >> "$OUT/pairs"
+  done
+  python3 - "$OUT/pairs" "$OUT/old/timeseries.csv" "$OUT/new/timeseries.csv" "$OUT/old/scenario.resolved.toml" "$OUT/new/scenario.resolved.toml" <<'PY'
+import re, statistics, sys
+def months(ts, toml):
+    n = sum(1 for _ in open(ts)) - 1
+    m = re.search(r"^burn_in_months = (\d+)", open(toml).read(), re.M)
+    return n + (int(m.group(1)) if m else 0)
+mo, mn = months(sys.argv[2], sys.argv[4]), months(sys.argv[3], sys.argv[5])
+pairs = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
+ratios = [(b / mn) / (a / mo) for a, b in pairs]
+print(f"paired against OLD ({len(pairs)} alternating pairs): old {statistics.median(a for a, _ in pairs):.2f} s for {mo} months, "
+      f"new {statistics.median(b for _, b in pairs):.2f} s for {mn} months")
+print(f"  time per simulated month new/old: median ratio {statistics.median(ratios):.3f} "
+      f"(quartiles {statistics.quantiles(ratios, n=4)[0]:.3f}-{statistics.quantiles(ratios, n=4)[2]:.3f})")
+PY
+fi
+
 # ---- Sweep throughput and memory (issue: sweeps on every core) ----
 if [ "${SKIP_SWEEP:-0}" != "1" ]; then
   CORES=$(nproc)
