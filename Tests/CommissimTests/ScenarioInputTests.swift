@@ -83,6 +83,26 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertTrue(errors("[[providers]]\ncapacity = { dist = \"lognormal\", mean = 4 }\n").first!.description.contains("missing 'sd'"))
     }
 
+    func testDistributionsGSLCannotSampleAreRefusedWithTheirLine() throws {
+        // Each passed validation once and then sampled NaN or inf at set-up.
+        let cases = [
+            "[[providers]]\ncount = 2\ncapacity = { dist = \"lognormal\", mean = 12, sd = 1e200 }\n",
+            "[[providers]]\ncount = 2\nreserves_months = { dist = \"gamma\", mean = 4, sd = 1e-300 }\n",
+            "[[providers]]\ncount = 2\nreserves_months = { dist = \"gamma\", mean = 4, sd = 1e200 }\n",
+            "[[providers]]\ncount = 2\nquality = { dist = \"beta\", mean = 0.5, sd = 1e-200 }\n",
+            "[[providers]]\ncount = 2\ncost_factor = { dist = \"lognormal\", mean = 1e-300, sd = 0.1 }\n",
+            "[[providers]]\ncount = 2\ncost_factor = { dist = \"normal\", mean = 1, sd = 1e300 }\n",
+        ]
+        for text in cases {
+            let e = errors(text)
+            XCTAssertEqual(e.count, 1, text)
+            XCTAssertEqual(e.first?.line, 3, text)
+        }
+        // A draw that is not finite never leaves sample(): it takes the mean.
+        let rng = RandomStream(seed: 1)
+        XCTAssertEqual(Distribution.normal(mean: 1, sd: .infinity).sample(rng, clampedTo: 0...3), 1)
+    }
+
     func testSyntaxErrorNamesTheLine() {
         let e = errors("[simulation]\nmonths = 12\nseed = \n").first!
         XCTAssertEqual(e.line, 3)

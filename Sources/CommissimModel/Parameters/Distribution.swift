@@ -42,8 +42,10 @@ public enum Distribution: Sendable, Equatable {
             let k = m * (1 - m) / (s * s) - 1
             x = rng.beta(m * k, (1 - m) * k)
         }
-        guard let r = range else { return x }
-        return Swift.min(Swift.max(x, r.lowerBound), r.upperBound)
+        // Validation keeps GSL's parameters sane; a draw that is still not finite takes the mean.
+        let v = x.isFinite ? x : mean
+        guard let r = range else { return v }
+        return Swift.min(Swift.max(v, r.lowerBound), r.upperBound)
     }
 
     /// Checks the distribution's own parameters; returns a problem description or nil.
@@ -58,15 +60,35 @@ public enum Distribution: Sendable, Equatable {
             if a > b { return "uniform min \(Format.number(a)) is greater than max \(Format.number(b))" }
             return inRange(a, "min") ?? inRange(b, "max")
         case .normal(let m, let s):
+            if !m.isFinite || !s.isFinite { return "mean and sd must be finite numbers" }
             if s < 0 { return "sd must not be negative" }
+            if let r = range, s > 1e3 * max(1, r.upperBound - r.lowerBound) { return "sd \(Format.number(s)) is far wider than the valid range: draws would be meaningless" }
             return inRange(m, "mean")
         case .lognormal(let m, let s), .gamma(let m, let s):
+            if !m.isFinite || !s.isFinite { return "mean and sd must be finite numbers" }
             if m <= 0 { return "mean must be positive for this distribution" }
             if s <= 0 { return "sd must be positive" }
+            // What GSL is asked to sample must be finite and within what it samples reliably.
+            if case .lognormal = self {
+                let s2 = log(1 + (s * s) / (m * m)), zeta = log(m) - s2 / 2
+                if !s2.isFinite || !zeta.isFinite || s2 > 100 || s2 < 1e-24 {
+                    return "sd \(Format.number(s)) against mean \(Format.number(m)) gives a log-normal GSL cannot sample (keep sd/mean between 1e-12 and 1e21)"
+                }
+            } else {
+                let shape = (m * m) / (s * s), scale = (s * s) / m
+                if !shape.isFinite || !scale.isFinite || shape < 1e-3 || shape > 1e12 || scale <= 0 {
+                    return "sd \(Format.number(s)) against mean \(Format.number(m)) gives a gamma GSL cannot sample (keep sd/mean between 1e-6 and 30)"
+                }
+            }
             return inRange(m, "mean")
         case .beta(let m, let s):
+            if !m.isFinite || !s.isFinite { return "mean and sd must be finite numbers" }
             if !(m > 0 && m < 1) { return "beta mean must lie strictly between 0 and 1" }
             if s <= 0 || s * s >= m * (1 - m) { return "beta sd must be positive and below sqrt(mean*(1-mean)) = \(Format.number((m * (1 - m)).squareRoot()))" }
+            let k = m * (1 - m) / (s * s) - 1
+            if !k.isFinite || m * k < 1e-3 || (1 - m) * k < 1e-3 || k > 1e12 {
+                return "beta sd \(Format.number(s)) against mean \(Format.number(m)) gives shape parameters GSL cannot sample (use a sd of at least 1e-6, or a fixed value)"
+            }
             return inRange(m, "mean")
         }
     }

@@ -26,7 +26,7 @@ public enum ParameterCatalog {
     /// Parameters of the top-level sections.
     public static let global: [ParameterSpec] = [
         // simulation
-        .init("simulation.months", .integer, .integer(240), unit: "months", range: 1...1200, "horizon of a run (monthly ticks)"),
+        .init("simulation.months", .integer, .integer(240), unit: "months", range: 1...1200, "reported months of a run (monthly ticks, after the burn-in)"),
         .init("simulation.seed", .integer, .integer(1), range: 0...9_007_199_254_740_991, "scenario seed; every random stream is derived from it"),
         .init("simulation.rng", .choice(generators), .text("taus2"), "GSL generator algorithm (taus2 is fastest; mt19937 about a tenth slower)"),
         .init("simulation.scale", .real, .real(1.0), range: 0.001...10, "multiplies every group's count (0.1 = a tenth-size market)"),
@@ -55,7 +55,7 @@ public enum ParameterCatalog {
         .init("demand.random_shock_prob", .real, .real(0), unit: "per council-month", range: p01, "probability a council is hit by a random demand shock"),
         .init("demand.random_shock_size", .real, .real(0.2), range: 0...5, "relative size of a random demand shock (lasts 6 months)"),
         // budget
-        .init("budget.headroom", .real, .real(0.02), range: -0.5...1, "first-year budget relative to the council's initial spend"),
+        .init("budget.headroom", .real, .real(0.02), range: -0.5...1, "first-year budget relative to the council's spend at month 1 (after the burn-in)"),
         .init("budget.growth", .real, .real(0.0404), unit: "per year", range: -0.5...0.5, "nominal budget growth per year (default: demand trend 2% and inflation 2% compounded)"),
         .init("budget.austerity_cut", .real, .real(0), range: 0...0.9, "total real cut of the budget over the austerity period (0.28 = 28%)"),
         .init("budget.austerity_years", .integer, .integer(4), unit: "years", range: 1...50, "length of the austerity period"),
@@ -149,7 +149,7 @@ public enum ParameterCatalog {
         .init("councils.type", .choice(councilTypes), .text("unitary"), "type of council (001 samples these four)"),
         .init("councils.children", .distribution, .distribution(.lognormal(mean: 45_000, sd: 15_000)), unit: "children", range: 100...5_000_000, "population aged 0-17"),
         .init("councils.demand_factor", .distribution, .distribution(.fixed(1)), range: 0.05...20, "local multiplier of the referral rate (deprivation)"),
-        .init("councils.budget", .distribution, .distribution(.fixed(0)), unit: "£/year", range: 0...1e12, "first-year budget for placements and commissioning; 0 = initial spend × (1 + budget.headroom)"),
+        .init("councils.budget", .distribution, .distribution(.fixed(0)), unit: "£/year", range: 0...1e12, "first-year budget for placements and commissioning; 0 = spend at month 1 × (1 + budget.headroom)"),
         .init("councils.commissioning_staff", .distribution, .distribution(.gamma(mean: 8, sd: 3)), unit: "FTE", range: 0.2...1000, "commissioning capacity (staff time), when staff_per_10k is 0"),
         .init("councils.staff_per_10k", .distribution, .distribution(.fixed(0)), unit: "FTE per 10,000 children", range: 0...100, "commissioning staff in proportion to the council's children (0 = use commissioning_staff)"),
         .init("councils.in_house_family_support", .real, .real(0.5), range: p01, "share of family-support demand the council's own service covers"),
