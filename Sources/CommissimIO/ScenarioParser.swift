@@ -82,7 +82,10 @@ struct Reader {
         var raw = Raw()
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
+            table = try SafeTOML.table(text)
+        } catch let p as SafeTOML.Problem {
+            errors.append(ScenarioError(file: file, line: p.line, key: nil, message: p.message, fix: p.fix))
+            return raw
         } catch let e as TOMLParseError {
             errors.append(ScenarioError(file: file, line: e.source.begin.line, key: nil,
                                         message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line"))
@@ -93,7 +96,10 @@ struct Reader {
         }
         let known = ParameterCatalog.sections + ["policy"] + ParameterCatalog.groupSections
         for name in table.keys {
-            let value = table[name]!
+            guard let value = table[name] else {
+                fail(name, key: name, "this key cannot be read", fix: "write the key without escapes")
+                continue
+            }
             if name == "policy" {
                 // [policy]: the policy of every council group that does not set a key itself.
                 guard let sub = value.table else {
@@ -153,7 +159,10 @@ struct Reader {
     mutating func readKeys(_ t: TOMLTable, prefix: String, at: String, specs: [ParameterSpec], into out: inout [String: ParamValue]) {
         let valid = specs.filter { $0.path.hasPrefix(prefix + ".") }
         for key in t.keys {
-            let v = t[key]!
+            guard let v = t[key] else {
+                fail(at + "." + key, key: prefix + "." + key, "this key cannot be read", fix: "write the key without escapes")
+                continue
+            }
             let path = prefix + "." + key
             let location = at + "." + key
             if let sub = v.table, specs.contains(where: { $0.path.hasPrefix(path + ".") }) {
@@ -358,7 +367,11 @@ extension ScenarioParser {
         }
         var reader = Reader(file: origin, text: "")
         let table: TOMLTable
-        do { table = try TOMLTable(string: "v = " + value) } catch {
+        guard !value.contains(where: { $0.isNewline }) else {
+            throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "the value runs over more than one line",
+                                                fix: "give one value on one line, e.g. \(path)=0.5")])
+        }
+        do { table = try SafeTOML.table("v = " + value) } catch {
             throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "value is not valid TOML", fix: "quote text, e.g. \(path)=\"block\"")])
         }
         guard let converted = reader.convert(table["v"]!, spec: spec, location: "v") else { throw ScenarioErrors(reader.errors) }

@@ -12,9 +12,15 @@ struct SourceLocator {
         var table: [String] = []
         var arrayCounts: [String: Int] = [:]
         var depth = 0 // open brackets/braces of a multi-line value
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines split on U+000A as a scalar: in Swift "\r\n" is one Character, which a split on
+        // "\n" would not find (CRLF files lost their line numbers). A leading byte-order mark is not text.
+        let scalarLines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        for (n, rawScalars) in scalarLines.enumerated() {
             let lineNo = n + 1
-            let line = Self.stripComment(String(raw)).trimmingCharacters(in: .whitespaces)
+            var raw = String(String.UnicodeScalarView(rawScalars))
+            if raw.hasSuffix("\r") { raw.removeLast() }
+            if n == 0, raw.unicodeScalars.first == "\u{FEFF}" { raw.unicodeScalars.removeFirst() }
+            let line = Self.stripComment(raw).trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
             if depth > 0 {
                 depth += Self.balance(line)

@@ -103,6 +103,31 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertEqual(Distribution.normal(mean: 1, sd: .infinity).sample(rng, clampedTo: 0...3), 1)
     }
 
+    func testInputsThatAbortedTheTOMLParserAreErrorsWithTheirLine() {
+        // Each of these once aborted the process inside toml++ or TOMLKit (or was silently cut short).
+        let cases: [(String, Int)] = [
+            ("[demand]\ntrend = 0.01\n[=\n", 3), ("[demand]\ntrend = 0.01\n[.policy]\n", 3), ("[,]\n", 1),
+            ("[demand]\n[[[councils]]]\n", 2), ("s=[\u{85}", 1), ("s=[\u{2028}", 1),
+            ("\"trend\\u0000x\" = 1\n", 1), ("[demand]\n\"\\u0000\" = 1\n", 2),
+            ("[demand]\ntrend = 0.01\n\u{0}zzz = 5\n", 3), ("[demand]\ntrend = 0.01\n\u{FEFF}\n", 3),
+            ("[demand]\rtrend = 0.01\n", 1),
+        ]
+        for (text, line) in cases {
+            let e = errors(text)
+            XCTAssertEqual(e.first?.line, line, text.debugDescription)
+        }
+        XCTAssertThrowsError(try Support.scenario("three_year", ["simulation.months=12\nzzz = 1"]))
+    }
+
+    func testCRLFAndByteOrderMarkKeepLineNumbers() throws {
+        let e = errors("\u{FEFF}[demand]\r\ntrend = 0.01\r\nbogus = 1\r\n")
+        XCTAssertEqual(e.first?.line, 3)
+        XCTAssertEqual(e.first?.key, "demand.bogus")
+        let study = try String(contentsOfFile: Support.scenarioPath("headline_study"), encoding: .utf8)
+        let crlf = study.replacingOccurrences(of: "\n", with: "\r\n")
+        XCTAssertEqual(InputKind.of(text: crlf), .comparisonStudy)
+    }
+
     func testSyntaxErrorNamesTheLine() {
         let e = errors("[simulation]\nmonths = 12\nseed = \n").first!
         XCTAssertEqual(e.line, 3)

@@ -4,7 +4,10 @@ public enum InputKind: Sendable {
     case scenario, sweep, comparisonStudy
 
     public static func of(text: String) -> InputKind {
-        let headers = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("[") }
+        // Split on U+000A as a scalar ("\r\n" is one Character), so CRLF files are recognised too.
+        let headers = text.unicodeScalars.split(separator: "\n")
+            .map { String(String.UnicodeScalarView($0)).trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { $0.hasPrefix("[") }
         if headers.contains(where: { $0.hasPrefix("[[comparison]]") }) { return .comparisonStudy }
         if headers.contains(where: { $0.hasPrefix("[study]") || $0.hasPrefix("[vary]") }) { return .sweep }
         return .scenario

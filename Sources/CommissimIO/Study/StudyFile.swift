@@ -205,7 +205,9 @@ extension Study {
 extension Reader {
     /// Parses `text` as TOML; a syntax error names the file and line.
     static func table(_ text: String, file: String) throws -> TOMLTable {
-        do { return try TOMLTable(string: text) } catch let e as TOMLParseError {
+        do { return try SafeTOML.table(text) } catch let p as SafeTOML.Problem {
+            throw ScenarioErrors([ScenarioError(file: file, line: p.line, key: nil, message: p.message, fix: p.fix)])
+        } catch let e as TOMLParseError {
             throw ScenarioErrors([ScenarioError(file: file, line: e.source.begin.line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
         }
     }

@@ -1,0 +1,120 @@
+import Foundation
+import TOMLKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// TOML parsing that no input can crash.
+///
+/// toml++ (inside TOMLKit) is built with its assertions on and aborts the process on some malformed
+/// inputs (`[=`, `[,]`, `s=[` followed by U+0085, …), and TOMLKit cuts keys at a NUL. So the text is
+/// first checked for what TOML forbids outright — control characters other than tab and line ends, a
+/// carriage return not followed by a line feed, a byte-order mark after the start — and for NUL
+/// escapes (no parameter takes one); then it is parsed once in a child process. Only when the child
+/// parsed it without aborting is it parsed here. An input that would have aborted the parser is
+/// reported as invalid TOML at the first line whose prefix makes the parser abort.
+enum SafeTOML {
+    /// A problem found before or instead of toml++'s own error.
+    struct Problem: Error {
+        let line: Int?
+        let message: String
+        let fix: String
+    }
+
+    /// Parses `text`; throws ``Problem`` or TOMLKit's `TOMLParseError`.
+    static func table(_ text: String) throws -> TOMLTable {
+        if let p = forbiddenCharacter(text) { throw p }
+        switch childParse(text) {
+        case .parsed: break
+        case .aborted:
+            throw Problem(line: abortingLine(text), message: "not valid TOML: the parser cannot read this line",
+                          fix: "correct the syntax on that line")
+        case .hung:
+            throw Problem(line: nil, message: "not valid TOML: the parser did not finish", fix: "check the file's syntax")
+        }
+        return try TOMLTable(string: text)
+    }
+
+    /// The first character TOML forbids anywhere in a document, with its line.
+    static func forbiddenCharacter(_ text: String) -> Problem? {
+        var line = 1, previousCR = false, first = true
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let v = scalars[i].value
+            defer { first = false; i += 1 }
+            if previousCR && v != 0x0A {
+                return Problem(line: line, message: "a carriage return not followed by a line feed", fix: "save the file with LF or CRLF line ends")
+            }
+            previousCR = v == 0x0D
+            if v == 0x0A { line += 1; continue }
+            if v == 0x0D || v == 0x09 { continue }
+            if v < 0x20 || v == 0x7F {
+                return Problem(line: line, message: String(format: "control character U+%04X is not allowed in TOML", v),
+                               fix: "remove it (only tab and line ends may appear)")
+            }
+            if v == 0xFEFF && !first {
+                return Problem(line: line, message: "a byte-order mark (U+FEFF) after the start of the file", fix: "remove it")
+            }
+            // A \u0000 or \U00000000 escape: TOMLKit would cut the key or text at it.
+            if v == 0x5C, i + 5 < scalars.count, scalars[i + 1] == "u" || scalars[i + 1] == "U" {
+                let digits = scalars[i + 1] == "u" ? 4 : 8
+                if i + 1 + digits < scalars.count, (0..<digits).allSatisfy({ scalars[i + 2 + $0] == "0" }) {
+                    var backslashes = 0, j = i - 1
+                    while j >= 0 && scalars[j] == "\\" { backslashes += 1; j -= 1 }
+                    if backslashes % 2 == 0 {
+                        return Problem(line: line, message: "a NUL escape (\\u0000) is not allowed in a scenario", fix: "remove it")
+                    }
+                }
+            }
+        }
+        if previousCR { return Problem(line: line, message: "a carriage return not followed by a line feed", fix: "save the file with LF or CRLF line ends") }
+        return nil
+    }
+
+    enum ChildResult { case parsed, aborted, hung }
+
+    /// Parses `text` in a child process and says how it ended (parsed or rejected: `.parsed`).
+    static func childParse(_ text: String) -> ChildResult {
+        #if canImport(Glibc)
+        fflush(nil)
+        let pid = fork()
+        if pid == 0 {
+            let null = open("/dev/null", O_WRONLY)
+            if null >= 0 { dup2(null, 2); dup2(null, 1) }
+            _ = try? TOMLTable(string: text)
+            _exit(0)
+        }
+        guard pid > 0 else { return .parsed } // no child to be had: toml++'s own checks must do
+        var status: Int32 = 0
+        let deadline = Date().addingTimeInterval(20)
+        while true {
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { return .parsed }
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                return .hung
+            }
+            usleep(200)
+        }
+        let exited = status & 0x7F == 0
+        return exited && (status >> 8) & 0xFF == 0 ? .parsed : .aborted
+        #else
+        return .parsed
+        #endif
+    }
+
+    /// The first line whose prefix makes the parser abort (binary search over prefixes).
+    static func abortingLine(_ text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lo = 1, hi = lines.count
+        guard hi > 1 else { return 1 }
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if childParse(lines[0..<mid].joined(separator: "\n")) == .aborted { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}
