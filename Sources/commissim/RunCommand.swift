@@ -22,7 +22,10 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var (s, text) = loadScenario(scenario)
         if let v = seed {
-            guard v >= 0 else { failWithInputErrors(ScenarioError(file: scenario, line: nil, key: "--seed", message: "must not be negative", fix: "use 0 or more")) }
+            guard (0...9_007_199_254_740_991).contains(v) else {
+                failWithInputErrors(ScenarioError(file: scenario, line: nil, key: "--seed", message: "\(v) is out of range 0…2^53−1",
+                                                  fix: "give a seed from 0 to 9007199254740991 (the range simulation.seed accepts)"))
+            }
             s.set("simulation.seed", .integer(v))
         }
         if let m = months {

@@ -107,6 +107,12 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--threads", message: "must be at least 1")) }
         if let r = replications, r < 2 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "needs at least 2 for a confidence interval")) }
+        if let r = replications, r > 1_000_000 {
+            failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "\(r) is above the limit of 1,000,000 pairs", fix: "use at most 1000000"))
+        }
+        if let s = seed, !(0...9_007_199_254_740_991).contains(s) {
+            failWithInputErrors(ScenarioError(file: a, line: nil, key: "--seed", message: "\(s) is out of range 0…2^53−1", fix: "give a seed from 0 to 9007199254740991"))
+        }
         guard let b else { return try runStudy() }
         var (sa, ta) = loadScenario(a)
         var (sb, tb) = loadScenario(b)

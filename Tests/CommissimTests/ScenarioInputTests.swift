@@ -119,6 +119,26 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertThrowsError(try Support.scenario("three_year", ["simulation.months=12\nzzz = 1"]))
     }
 
+    func testStudyAndCommandLineLimitsAreErrorsNotCrashes() throws {
+        let base = Support.scenarioPath("three_year")
+        func studyErrors(_ body: String) -> [ScenarioError] {
+            do { _ = try Study.parse(text: "[study]\nscenario = \"\(base)\"\nreplications = 2\n" + body, file: "s.toml"); XCTFail(body); return [] }
+            catch let e as ScenarioErrors { return e.errors } catch { XCTFail("\(error)"); return [] }
+        }
+        XCTAssertEqual(studyErrors("[vary]\n\"simulation.seed\" = [1, 2]\n").first?.line, 5)
+        XCTAssertTrue(studyErrors("[vary]\n\"demand.trend\" = { from = 0.0, to = 0.05, steps = 1e30 }\n").first!.message.contains("limit"))
+        XCTAssertTrue(studyErrors("[vary]\n\"demand.trend\" = { from = 0.0, to = 0.05, by = 1e-12 }\n").first!.message.contains("100,000"))
+        XCTAssertTrue(studyErrors("[vary]\n\"demand.trend\" = { from = 0.0, to = 0.05, steps = 2000 }\n\"budget.growth\" = { from = 0.0, to = 0.05, steps = 2000 }\n")
+            .contains { $0.message.contains("1,000,000") })
+        for args in [["compare", base, base, "--out", Support.tempDir(), "--seed=-1"],
+                     ["compare", base, base, "--out", Support.tempDir(), "--replications", "9223372036854775807"],
+                     ["run", base, "--out", Support.tempDir(), "--seed", "9007199254740992"]] {
+            let r = try Support.cli(args)
+            XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+            XCTAssertTrue(r.err.hasPrefix("error: "), r.err)
+        }
+    }
+
     func testCRLFAndByteOrderMarkKeepLineNumbers() throws {
         let e = errors("\u{FEFF}[demand]\r\ntrend = 0.01\r\nbogus = 1\r\n")
         XCTAssertEqual(e.first?.line, 3)

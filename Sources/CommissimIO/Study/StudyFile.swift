@@ -98,7 +98,12 @@ extension Study {
                     r.fail(loc, key: path, "unknown parameter path", fix: Suggest.nearest(path, in: ScenarioParser.overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params`")
                     continue
                 }
-                let v = vary[path]!
+                if sp == "simulation.seed" {
+                    r.fail(loc, key: path, "the seed cannot be varied: every point's replications derive their seeds from the study seed",
+                           fix: "remove it and use [study] replications = N (and seed = S) for more runs per point")
+                    continue
+                }
+                guard let v = vary[path] else { continue }
                 if design == .grid {
                     guard let values = gridValues(v, spec: spec, loc: loc, reader: &r) else { continue }
                     parameters.append(path); axes.append(values)
@@ -117,6 +122,14 @@ extension Study {
                     parameters.append(path); bounds.append((lo, hi, spec.kind == .integer))
                 }
             }
+        }
+        let gridPoints = axes.reduce(1.0) { $0 * Double($1.count) }
+        if design == .grid && gridPoints > 1_000_000 {
+            r.fail("vary", key: "vary", "the grid has \(Format.number(gridPoints)) points, above the limit of 1,000,000",
+                   fix: "use fewer values per parameter, or design = \"lhs\" with points = N")
+        }
+        if let reps = replications, design == .grid ? gridPoints * Double(reps) > 1e9 : Double(npoints ?? 0) * Double(reps) > 1e9 {
+            r.fail("study", key: "study.replications", "points × replications is above the limit of 1,000,000,000 runs", fix: "use fewer points or replications")
         }
         if design == .sobol && parameters.count > 40 || design == .halton && parameters.count > 1229 {
             r.fail("vary", key: "vary", "\(design.rawValue) supports at most \(design == .sobol ? 40 : 1229) parameters", fix: "use design = \"lhs\"")
@@ -142,10 +155,12 @@ extension Study {
             var xs: [Double] = []
             if let steps = t["steps"].flatMap(Reader.number) {
                 guard steps >= 1, steps == steps.rounded() else { r.fail(loc, key: spec.path, "empty range: steps must be a whole number ≥ 1", fix: "e.g. steps = 3"); return nil }
+                guard steps <= 100_000 else { r.fail(loc, key: spec.path, "steps = \(Format.number(steps)) is above the limit of 100,000 values", fix: "use at most 100000 steps"); return nil }
                 let n = Int(steps)
                 xs = n == 1 ? [from] : (0..<n).map { from + (to - from) * Double($0) / Double(n - 1) }
             } else if let by = t["by"].flatMap(Reader.number) {
                 guard by != 0, (to - from) / by >= 0 else { r.fail(loc, key: spec.path, "empty range: from \(Format.number(from)) to \(Format.number(to)) by \(Format.number(by)) gives no values", fix: "check the sign of by"); return nil }
+                guard (to - from) / by <= 100_000 else { r.fail(loc, key: spec.path, "from \(Format.number(from)) to \(Format.number(to)) by \(Format.number(by)) gives more than 100,000 values", fix: "use a larger by"); return nil }
                 var x = from
                 while (by > 0 ? x <= to + 1e-12 : x >= to - 1e-12) && xs.count < 100_000 { xs.append(x); x += by }
             } else {
