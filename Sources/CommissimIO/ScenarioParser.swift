@@ -26,6 +26,13 @@ public enum ScenarioParser {
         return text
     }
 
+    /// Checks the limits on the size of the market of `scenario` (after command-line overrides).
+    public static func checkLimits(_ scenario: ResolvedScenario, file: String) throws {
+        var r = Reader(file: file, text: "")
+        r.crossCheck(scenario)
+        if !r.errors.isEmpty { throw ScenarioErrors(r.errors) }
+    }
+
     /// Parses scenario `text`; `file` names it in messages.
     public static func parse(text: String, file: String) throws -> ResolvedScenario {
         var p = Reader(file: file, text: text)
@@ -297,8 +304,41 @@ struct Reader {
         return .distribution(d)
     }
 
+    /// The largest market a run may build: the council × provider trust and placement matrices
+    /// (10 bytes a pair) and the children in service (64 bytes each) stay within these.
+    static let maxMatrixBytes = 8.0 * 1024 * 1024 * 1024
+    static let maxChildren = 30_000_000.0
+
     /// Checks that need several keys at once.
     mutating func crossCheck(_ s: ResolvedScenario) {
+        func number(_ v: ParamValue?) -> Double {
+            switch v {
+            case .real(let x): return x
+            case .integer(let i): return Double(i)
+            case .distribution(let d): return d.mean
+            default: return 0
+            }
+        }
+        let scale = number(s.global["simulation.scale"])
+        let scaled = { (n: Double) in max(1, (n * scale).rounded()) }
+        let councils = s.councilGroups.reduce(0.0) { $0 + scaled(number($1["councils.count"])) }
+        let providers = s.providerGroups.reduce(0.0) { $0 + scaled(number($1["providers.count"])) } + 3 * councils
+        if councils * providers * 10 > Self.maxMatrixBytes {
+            fail("simulation.scale", key: "simulation.scale",
+                 "\(Format.number(councils)) councils × \(Format.number(providers)) providers need \(Format.number((councils * providers * 10 / 1e9).rounded())) GB of trust matrices, above the limit of 8 GiB",
+                 fix: "lower simulation.scale or the groups' counts")
+        }
+        let tiers = ParameterCatalog.tiers
+        let stayPerReferral = tiers.reduce(0.0) { $0 + number(s.global["demand.share_\($1)"]) * number(s.global["demand.duration_\($1)"]) }
+            / max(1e-12, tiers.reduce(0.0) { $0 + number(s.global["demand.share_\($1)"]) })
+        let children = s.councilGroups.reduce(0.0) { acc, g in
+            acc + scaled(number(g["councils.count"])) * number(g["councils.children"]) * number(g["councils.demand_factor"])
+        } * number(s.global["demand.referrals_per_10k"]) / 10_000 * stayPerReferral
+        if children > Self.maxChildren {
+            fail("simulation.scale", key: "simulation.scale",
+                 "about \(Format.number(children.rounded())) children would be in service at the start, above the limit of 30,000,000",
+                 fix: "lower simulation.scale, the councils' children or demand.referrals_per_10k")
+        }
         let tierKeys = ParameterCatalog.tiers.map { "demand.share_\($0)" }
         let total = tierKeys.reduce(0.0) { acc, k in if case .real(let x) = s.global[k]! { return acc + x }; return acc }
         if total <= 0 { fail("demand", key: "demand.share_*", "the tier shares sum to zero", fix: "give at least one tier a positive share") }

@@ -120,6 +120,8 @@ struct CompareCommand: ParsableCommand {
             for o in overrides { try ScenarioParser.applyOverride(o, to: &sa); try ScenarioParser.applyOverride(o, to: &sb) }
             for o in overridesA { try ScenarioParser.applyOverride(o, to: &sa) }
             for o in overridesB { try ScenarioParser.applyOverride(o, to: &sb) }
+            try ScenarioParser.checkLimits(sa, file: a)
+            try ScenarioParser.checkLimits(sb, file: b)
         } catch { failWithInputErrors(error) }
         let folder: OutputFolder
         do { folder = try OutputFolder(out) } catch { failWithInputErrors(error) }

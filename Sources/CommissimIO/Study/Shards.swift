@@ -34,6 +34,8 @@ public enum Shards {
               let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let f = o["study_fingerprint"] as? String, let i = o["shard"] as? Int, let n = o["shards"] as? Int,
               let r = o["runs"] as? Int, let v = o["version"] as? String else { return nil }
+        // A damaged file (a count below 1, an index outside it) is no shard state at all.
+        guard (1...1_000_000).contains(n), (0..<n).contains(i), r >= 0 else { return nil }
         return Info(fingerprint: f, index: i, count: n, runs: r, version: v)
     }
 }
@@ -96,7 +98,7 @@ extension SweepRunner {
         var problems: [String] = []
         var count: Int?
         for d in dirs {
-            guard let info = Shards.read(d) else { problems.append("\(d): no shard.json (the shard has not finished)"); continue }
+            guard let info = Shards.read(d) else { problems.append("\(d): no readable shard.json (the shard has not finished, or the file is damaged)"); continue }
             if info.fingerprint != study.fingerprint {
                 throw ScenarioErrors([ScenarioError(file: d, line: nil, key: "shard.json",
                     message: "shard of a different study file, scenario or commissim version (\(info.version))",
