@@ -22,6 +22,7 @@ public final class OutputFolder {
         staging = parent + "/." + url.lastPathComponent + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
         do {
             try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            Self.removeStaleStaging(in: parent, for: url.lastPathComponent)
             if fm.fileExists(atPath: staging) { try fm.removeItem(atPath: staging) }
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {
@@ -65,6 +66,16 @@ public final class OutputFolder {
     public func abort() {
         try? FileManager.default.removeItem(atPath: staging)
         committed = true
+    }
+
+    /// Removes staging folders of `name` left by processes that are gone (killed mid-run).
+    static func removeStaleStaging(in parent: String, for name: String) {
+        let prefix = "." + name + ".partial-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for e in entries where e.hasPrefix(prefix) {
+            guard let pid = Int32(e.dropFirst(prefix.count)), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: parent + "/" + e) }
+        }
     }
 
     private static func reason(_ error: Error) -> String {

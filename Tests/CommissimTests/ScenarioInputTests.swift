@@ -149,6 +149,16 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertTrue(r.err.contains("30,000,000"), r.err)
     }
 
+    func testStagingFoldersOfDeadProcessesAreCleanedUp() throws {
+        let parent = Support.tempDir()
+        let stale = parent + "/.out.partial-999999999", live = parent + "/.out.partial-\(ProcessInfo.processInfo.processIdentifier + 0)"
+        try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+        let folder = try OutputFolder(parent + "/out")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale), "a dead process's staging folder is removed")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: live), "this process's own staging folder stays")
+        folder.abort()
+    }
+
     func testCRLFAndByteOrderMarkKeepLineNumbers() throws {
         let e = errors("\u{FEFF}[demand]\r\ntrend = 0.01\r\nbogus = 1\r\n")
         XCTAssertEqual(e.first?.line, 3)
