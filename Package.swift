@@ -45,6 +45,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fuzz target over the parsers: a corpus replayer here, a libFuzzer target when
+        // scripts/fuzz.sh builds it with FUZZING and -sanitize=fuzzer.
+        .executableTarget(name: "CommissimFuzz", dependencies: ["CommissimIO"]),
         .testTarget(
             name: "CommissimTests",
             dependencies: ["CommissimIO", "CommissimModel", "CommissimEngine"]

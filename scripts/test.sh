@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, runs `swift test` with optimisation (the
 # statistical tests simulate hundreds of market-years) and testing enabled, then the tests of the
-# report generator (scripts/test_report.py, on a small real study), then the SLURM cluster test (a
+# report generator (scripts/test_report.py, on a small real study), the fuzz smoke run of the
+# parsers (scripts/fuzz.sh, a minute of libFuzzer), then the SLURM cluster test (a
 # real single-node cluster; skip with SKIP_SLURM=1). Ends with one line "tests: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,16 @@ if [ $# -eq 0 ]; then
   report_failed=$(echo "$s" | sed -E 's/.*passed, ([0-9]+) failed/\1/'); report_failed=${report_failed:-1}
   [ -n "$s" ] || report_failed=1
 fi
+# The fuzz smoke run (scripts/fuzz.sh, FUZZ_SECONDS, default 60; skip with SKIP_FUZZ=1).
+fuzz_passed=0; fuzz_failed=0; fuzz_status=0
+if [ "${SKIP_FUZZ:-0}" != 1 ] && [ $# -eq 0 ]; then
+  bash scripts/fuzz.sh 2>&1 | tee "$log"
+  fuzz_status=${PIPESTATUS[0]}
+  s=$(grep -E "^fuzz: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+  fuzz_passed=$(echo "$s" | sed -E 's/fuzz: ([0-9]+) passed.*/\1/'); fuzz_passed=${fuzz_passed:-0}
+  fuzz_failed=$(echo "$s" | sed -E 's/.*passed, ([0-9]+) failed/\1/'); fuzz_failed=${fuzz_failed:-1}
+  [ -n "$s" ] || fuzz_failed=1
+fi
 slurm_passed=0; slurm_failed=0; slurm_status=0
 if [ "${SKIP_SLURM:-0}" != 1 ] && [ $# -eq 0 ]; then
   bash scripts/slurm/test-cluster.sh 2>&1 | tee "$log"
@@ -32,8 +43,8 @@ if [ "${SKIP_SLURM:-0}" != 1 ] && [ $# -eq 0 ]; then
   [ -n "$s" ] || slurm_failed=1
 fi
 rm -f "$log"
-passed=$(( unit_run - unit_failed + report_passed + slurm_passed ))
-failed=$(( unit_failed + report_failed + slurm_failed ))
+passed=$(( unit_run - unit_failed + report_passed + fuzz_passed + slurm_passed ))
+failed=$(( unit_failed + report_failed + fuzz_failed + slurm_failed ))
 [ "$unit_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "tests: $passed passed, $failed failed"
-[ "$unit_status" -eq 0 ] && [ "$report_status" -eq 0 ] && [ "$slurm_status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$unit_status" -eq 0 ] && [ "$report_status" -eq 0 ] && [ "$fuzz_status" -eq 0 ] && [ "$slurm_status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -159,6 +159,21 @@ final class ScenarioInputTests: XCTestCase {
         folder.abort()
     }
 
+    /// The crash corpus (Tests/FuzzCorpus, inputs that once crashed or fooled the parsers; new ones
+    /// come from scripts/fuzz.sh): each is an input error naming the file, never a crash.
+    func testTheFuzzCrashCorpusGivesInputErrors() throws {
+        let dir = Support.root.appendingPathComponent("Tests/FuzzCorpus").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 10)
+        for f in files {
+            XCTAssertThrowsError(try InputKind.validate(dir + "/" + f), f) { e in
+                let errors = (e as? ScenarioErrors)?.errors ?? []
+                XCTAssertFalse(errors.isEmpty, f)
+                for x in errors { XCTAssertTrue(x.description.hasPrefix(dir + "/" + f), x.description) }
+            }
+        }
+    }
+
     func testCRLFAndByteOrderMarkKeepLineNumbers() throws {
         let e = errors("\u{FEFF}[demand]\r\ntrend = 0.01\r\nbogus = 1\r\n")
         XCTAssertEqual(e.first?.line, 3)
