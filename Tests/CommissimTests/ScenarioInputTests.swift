@@ -126,6 +126,8 @@ final class ScenarioInputTests: XCTestCase {
             catch let e as ScenarioErrors { return e.errors } catch { XCTFail("\(error)"); return [] }
         }
         XCTAssertEqual(studyErrors("[vary]\n\"simulation.seed\" = [1, 2]\n").first?.line, 5)
+        do { _ = try Study.parse(text: "vary = 3\n[study]\nscenario = \"\(base)\"\nreplications = 2\n", file: "s.toml"); XCTFail("vary = 3 accepted") }
+        catch let e as ScenarioErrors { XCTAssertEqual(e.errors.first?.key, "vary") }
         XCTAssertTrue(studyErrors("[vary]\n\"demand.trend\" = { from = 0.0, to = 0.05, steps = 1e30 }\n").first!.message.contains("limit"))
         XCTAssertTrue(studyErrors("[vary]\n\"demand.trend\" = { from = 0.0, to = 0.05, by = 1e-12 }\n").first!.message.contains("100,000"))
         XCTAssertTrue(studyErrors("[vary]\n\"demand.trend\" = { from = 0.0, to = 0.05, steps = 2000 }\n\"budget.growth\" = { from = 0.0, to = 0.05, steps = 2000 }\n")

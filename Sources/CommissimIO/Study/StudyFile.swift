@@ -91,6 +91,9 @@ extension Study {
         }
         // The varied parameters.
         var parameters: [String] = [], axes: [[ParamValue]] = [], bounds: [(Double, Double, Bool)] = []
+        if let v = table["vary"], v.table == nil {
+            r.fail("vary", key: "vary", "must be a table of parameter = values", fix: "write [vary] followed by lines such as \"policy.contract_months\" = [36, 120]")
+        }
         if let vary = table["vary"]?.table {
             for path in vary.keys {
                 let loc = "vary." + path
