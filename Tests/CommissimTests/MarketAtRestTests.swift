@@ -166,6 +166,16 @@ final class MarketAtRestTests: XCTestCase {
         XCTAssertGreaterThan(toProviders, 0, "providers are paid their outcomes beyond what the investor advanced")
     }
 
+    func testDeferredOutcomePaymentsOfProvidersThatLeftAreWrittenOffAndReported() throws {
+        // Payment by results without finance drives providers out (fact 5); what they were still
+        // owed is written off, not paid and not silently lost.
+        let common = ["simulation.scale=0.15", "simulation.months=72"]
+        let pbr = Simulation(config: ModelConfig(try Support.scenario("outcome_payment", common)), seed: 6).run()
+        XCTAssertGreaterThan(pbr.total("outcome_payments_written_off"), 0)
+        let block = Simulation(config: ModelConfig(try Support.scenario("three_year", common)), seed: 6).run()
+        XCTAssertEqual(block.total("outcome_payments_written_off"), 0, "no outcome contracts, nothing deferred")
+    }
+
     func testRealOutputsDoNotDependOnTheInflationRate() throws {
         // Equivalence under the price index (MODEL.md §3.3): 0% against 2% inflation, with the nominal
         // budget growth adjusted so that real budgets match. The 99% CI of each paired relative
