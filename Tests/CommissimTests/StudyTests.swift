@@ -307,6 +307,35 @@ final class StudyTests: XCTestCase {
         let table = Comparison.table(one.rows, nameA: "3", nameB: "10")
         XCTAssertTrue(table.contains("95% CI"))
     }
+
+    func testASecondSweepOnTheSameOutputFolderIsRefused() throws {
+        let dir = Support.tempDir()
+        let studyPath = dir + "/study.toml"
+        try """
+        [study]
+        scenario = "\(Support.scenarioPath("three_year"))"
+        replications = 40
+        [vary]
+        "simulation.scale" = [0.1]
+        """.write(toFile: studyPath, atomically: true, encoding: .utf8)
+        let out = dir + "/out"
+        let first = Process()
+        first.executableURL = Support.executable
+        first.arguments = ["sweep", studyPath, "--out", out, "-q"]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: out + "/.partial/state") && Date() < deadline && first.isRunning { usleep(20_000) }
+        guard first.isRunning else { throw XCTSkip("the first sweep finished before the second could start") }
+        let second = try Support.cli(["sweep", studyPath, "--out", out, "-q"])
+        first.waitUntilExit()
+        XCTAssertEqual(second.status, 2, second.err)
+        XCTAssertTrue(second.err.contains("another commissim process is writing this output folder"), second.err)
+        XCTAssertEqual(first.terminationStatus, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/summary.csv"))
+    }
+
 }
 
 /// A thread-safe counter for interrupting sweeps in tests.

@@ -53,7 +53,11 @@ public struct Study: Sendable {
 
     /// Identifies the study: its file, the base scenario's text and the tool version. A resumed
     /// or merged sweep must carry the same fingerprint.
-    public var fingerprint: String { Fingerprint.of(text + "\u{0}" + scenarioText + "\u{0}" + CommissimVersion.string) }
+    /// The output columns are part of it: a build with other metrics never resumes or merges
+    /// another's journals and shards.
+    public var fingerprint: String {
+        Fingerprint.of(text + "\u{0}" + scenarioText + "\u{0}" + CommissimVersion.string + "\u{0}" + MetricColumns.names.joined(separator: ","))
+    }
 }
 
 extension Study {

@@ -111,12 +111,30 @@ public final class SweepRunner {
     private func journalPath(_ p: Int) -> String { partial + "/point-\(p).journal" }
     func recordBytes(_ p: Int) -> Int { months[p] * cols * 8 }
 
+    /// The lock held on `OUT/.partial/lock` while this process writes the sweep (one writer per folder).
+    private var lockDescriptor: Int32 = -1
+
+    deinit { if lockDescriptor >= 0 { close(lockDescriptor) } }
+
     func prepare() throws {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
         } catch {
             throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot write the output folder", fix: "choose a folder you can write")])
+        }
+        if lockDescriptor < 0 {
+            let fd = open(partial + "/lock", O_RDWR | O_CREAT, 0o644)
+            guard fd >= 0 else {
+                throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot create the sweep's lock file", fix: "choose a folder you can write")])
+            }
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                close(fd)
+                throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out",
+                    message: "another commissim process is writing this output folder",
+                    fix: "wait for it to finish (or stop it), or choose another --out")])
+            }
+            lockDescriptor = fd
         }
         let statePath = partial + "/state"
         let state = "commissim sweep\nfingerprint \(study.fingerprint)\n"
@@ -210,7 +228,16 @@ public final class SweepRunner {
             }
             let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try h.seekToEnd()
-            for p in 0..<study.points.count { try h.write(contentsOf: fm.contents(atPath: part(p)) ?? Data()) }
+            for p in 0..<study.points.count {
+                guard let data = fm.contents(atPath: part(p)) else {
+                    try? h.close()
+                    folder.abort()
+                    throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out",
+                        message: "the results of point \(p) are missing from \(partial) (the folder was changed while the sweep ran)",
+                        fix: "delete \(partial) and run the sweep again")])
+                }
+                try h.write(contentsOf: data)
+            }
             try h.close()
         }
         var points = (["point"] + study.parameters).map(CSVFormat.field).joined(separator: ",") + "\n"
