@@ -84,9 +84,11 @@ public final class SweepRunner {
             do {
                 let p = k / R
                 if p != currentPoint { currentPoint = p; journal = try self.openJournal(p) }
+                // A kept run's CSV exists before the run is journaled: a kill between the two
+                // leaves a CSV that the resumed sweep writes again, never a journaled run without one.
+                if self.keepRuns { try self.writeRun(point: p, replication: k % R, rows: rows) }
                 try self.append(rows, to: journal!)
                 agg.add(rows)
-                if self.keepRuns { try self.writeRun(point: p, replication: k % R, rows: rows) }
                 if k % R == R - 1 {
                     try journal?.close()
                     journal = nil
