@@ -58,6 +58,6 @@ extension Market {
         externalLevel += externalDelta[month]
     }
 
-    /// The discount factor of reported month `t` (0-based) at `external.discount_rate`.
+    /// The discount factor of this reported month back to month 1 at `external.discount_rate`.
     func discountFactor() -> Double { pow(1 + p.discountRate, -Double(max(0, reportedMonth)) / 12) }
 }
