@@ -336,6 +336,35 @@ final class StudyTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/summary.csv"))
     }
 
+
+    func testMergeRefusesAShardWhoseBytesChanged() throws {
+        let dir = Support.tempDir()
+        let studyPath = dir + "/study.toml"
+        try """
+        [study]
+        scenario = "\(Support.scenarioPath("three_year"))"
+        replications = 2
+        [vary]
+        "simulation.scale" = [0.02]
+        "simulation.months" = [12]
+        "simulation.burn_in_months" = [0]
+        """.write(toFile: studyPath, atomically: true, encoding: .utf8)
+        for i in 0..<2 {
+            let r = try Support.cli(["sweep", studyPath, "--shard", "\(i)/2", "--out", dir + "/s\(i)", "-q"])
+            XCTAssertEqual(r.status, 0, r.err)
+        }
+        let ok = try Support.cli(["merge", studyPath, dir + "/s0", dir + "/s1", "--out", dir + "/merged", "-q"])
+        XCTAssertEqual(ok.status, 0, ok.err)
+        // One bit flipped in the middle of shard 1: same size, different bytes.
+        let bin = dir + "/s1/shard.bin"
+        var data = try Data(contentsOf: URL(fileURLWithPath: bin))
+        data[data.count / 2] ^= 0x10
+        try data.write(to: URL(fileURLWithPath: bin))
+        let bad = try Support.cli(["merge", studyPath, dir + "/s0", dir + "/s1", "--out", dir + "/merged2", "-q"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.contains("differs from what it published"), bad.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/merged2/summary.csv"))
+    }
 }
 
 /// A thread-safe counter for interrupting sweeps in tests.

@@ -20,12 +20,14 @@ public enum Shards {
 
     struct Info: Equatable {
         var fingerprint: String, index: Int, count: Int, runs: Int, version: String
+        /// FNV-1a of shard.bin: merge refuses a shard whose bytes changed after it was published.
+        var checksum: String
     }
 
     static func write(_ info: Info, to dir: String) throws {
         let json = JSON.object([("tool", .string("commissim")), ("version", .string(info.version)),
                                 ("study_fingerprint", .string(info.fingerprint)), ("shard", .int(info.index)),
-                                ("shards", .int(info.count)), ("runs", .int(info.runs))]).text() + "\n"
+                                ("shards", .int(info.count)), ("runs", .int(info.runs)), ("checksum", .string(info.checksum))]).text() + "\n"
         try Data(json.utf8).write(to: URL(fileURLWithPath: dir + "/shard.json"), options: .atomic)
     }
 
@@ -33,10 +35,10 @@ public enum Shards {
         guard let data = FileManager.default.contents(atPath: dir + "/shard.json"),
               let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let f = o["study_fingerprint"] as? String, let i = o["shard"] as? Int, let n = o["shards"] as? Int,
-              let r = o["runs"] as? Int, let v = o["version"] as? String else { return nil }
+              let r = o["runs"] as? Int, let v = o["version"] as? String, let c = o["checksum"] as? String else { return nil }
         // A damaged file (a count below 1, an index outside it) is no shard state at all.
         guard (1...1_000_000).contains(n), (0..<n).contains(i), r >= 0 else { return nil }
-        return Info(fingerprint: f, index: i, count: n, runs: r, version: v)
+        return Info(fingerprint: f, index: i, count: n, runs: r, version: v, checksum: c)
     }
 }
 
@@ -87,7 +89,9 @@ extension SweepRunner {
         if rename(journalPath, out + "/shard.bin") != 0 {
             throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot publish shard.bin: \(String(cString: strerror(errno)))")])
         }
-        try Shards.write(.init(fingerprint: study.fingerprint, index: shard.index, count: shard.count, runs: mine.count, version: CommissimVersion.string), to: out)
+        let published = fm.contents(atPath: out + "/shard.bin") ?? Data()
+        try Shards.write(.init(fingerprint: study.fingerprint, index: shard.index, count: shard.count, runs: mine.count,
+                               version: CommissimVersion.string, checksum: Fingerprint.of(published)), to: out)
         try fm.removeItem(atPath: partial)
         return .finished
     }
@@ -123,6 +127,11 @@ extension SweepRunner {
                                                 fix: "resubmit those shards (same command with --shard I/\(max(n, 1))), then merge again")])
         }
         let readers = try (0..<n).map { try ShardReader(path: infos[$0]!.0 + "/shard.bin") }
+        for (i, reader) in readers.enumerated() where reader.checksum != infos[i]!.1.checksum {
+            throw ScenarioErrors([ScenarioError(file: infos[i]!.0, line: nil, key: "shard.bin",
+                message: "shard \(i)'s shard.bin differs from what it published (checksum \(reader.checksum), expected \(infos[i]!.1.checksum)): it is damaged or from another run",
+                fix: "run shard \(i) again (same command with --shard \(i)/\(n)), then merge again")])
+        }
         let R = study.replications
         let source: (Int) -> [[Double]] = { k in readers[k % n].next(months: self.monthsOf(k / R), cols: MetricColumns.names.count) }
         _ = try run(command: command, source: source)
@@ -140,6 +149,9 @@ final class ShardReader {
         }
         data = d
     }
+
+    /// FNV-1a of the whole file (``Shards/Info/checksum``).
+    var checksum: String { Fingerprint.of(data) }
 
     func next(months: Int, cols: Int) -> [[Double]] {
         let rows = SweepRunner.decode(data, offset: offset, months: months, cols: cols)
