@@ -364,6 +364,16 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.err.contains("differs from what it published"), bad.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/merged2/summary.csv"))
+        // An unfinished shard 0 folder is not resumed as shard 1.
+        let partial = dir + "/s2/.partial"
+        try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        let study = try Study.load(studyPath)
+        try "commissim sweep\nfingerprint \(study.fingerprint)\nshard 0/2\n".write(toFile: partial + "/state", atomically: true, encoding: .utf8)
+        let other = try Support.cli(["sweep", studyPath, "--shard", "1/2", "--out", dir + "/s2", "-q"])
+        XCTAssertEqual(other.status, 2)
+        XCTAssertTrue(other.err.contains("(shard 0/2)"), other.err)
+        let same = try Support.cli(["sweep", studyPath, "--shard", "0/2", "--out", dir + "/s2", "-q"])
+        XCTAssertEqual(same.status, 0, same.err)
     }
 }
 

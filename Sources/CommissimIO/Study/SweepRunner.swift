@@ -139,12 +139,14 @@ public final class SweepRunner {
             lockDescriptor = fd
         }
         let statePath = partial + "/state"
-        let state = "commissim sweep\nfingerprint \(study.fingerprint)\n"
+        // The shard is part of the state: a folder resumed under another --shard is refused.
+        let state = "commissim sweep\nfingerprint \(study.fingerprint)\n" + (shard.map { "shard \($0.index)/\($0.count)\n" } ?? "")
         if let old = fm.contents(atPath: statePath).map({ String(decoding: $0, as: UTF8.self) }) {
             if old != state {
+                let oldShard = old.split(separator: "\n").first { $0.hasPrefix("shard ") }.map { " (\($0))" } ?? ""
                 throw ScenarioErrors([ScenarioError(file: study.file, line: nil, key: "--out",
-                    message: "\(out) holds an unfinished sweep of a different study file, scenario or version; it will not be mixed with this one",
-                    fix: "to start fresh, delete \(partial) (or run with --fresh), or choose another --out")])
+                    message: "\(out) holds an unfinished sweep\(oldShard) of a different study file, scenario, version or shard; it will not be mixed with this one",
+                    fix: "resume it with the same command, or delete \(partial) (or run with --fresh), or choose another --out")])
             }
         } else {
             try Data(state.utf8).write(to: URL(fileURLWithPath: statePath), options: .atomic)
