@@ -46,6 +46,30 @@ public final class OutputFolder {
         try Data(text.utf8).write(to: URL(fileURLWithPath: stagedPath(name)))
     }
 
+    /// Replaces the whole output folder by the staging folder in one rename (the old folder, if
+    /// any, is moved aside first and removed after), so `--out` never mixes two runs' files: used
+    /// for a single run, whose folder holds nothing else.
+    public func commitReplacing() throws {
+        let fm = FileManager.default
+        let aside = staging.replacingOccurrences(of: ".partial-", with: ".replaced-")
+        var movedAside = false
+        if fm.fileExists(atPath: path) {
+            if rename(path, aside) != 0 {
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot replace the old output folder: \(String(cString: strerror(errno)))",
+                                                    fix: "check the folder's permissions, or choose another --out")])
+            }
+            movedAside = true
+        }
+        if rename(staging, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            if movedAside { _ = rename(aside, path) }
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot move the results into place: \(reason)",
+                                                fix: "check the folder's permissions, or choose another --out")])
+        }
+        committed = true
+        if movedAside { try? fm.removeItem(atPath: aside) }
+    }
+
     /// Moves every staged file into the output folder (`last` moved last) and removes the staging folder.
     public func commit(last: String? = "manifest.json") throws {
         let fm = FileManager.default
@@ -70,11 +94,12 @@ public final class OutputFolder {
 
     /// Removes staging folders of `name` left by processes that are gone (killed mid-run).
     static func removeStaleStaging(in parent: String, for name: String) {
-        let prefix = "." + name + ".partial-"
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
-        for e in entries where e.hasPrefix(prefix) {
-            guard let pid = Int32(e.dropFirst(prefix.count)), pid > 0 else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: parent + "/" + e) }
+        for prefix in ["." + name + ".partial-", "." + name + ".replaced-"] {
+            for e in entries where e.hasPrefix(prefix) {
+                guard let pid = Int32(e.dropFirst(prefix.count)), pid > 0 else { continue }
+                if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: parent + "/" + e) }
+            }
         }
     }
 

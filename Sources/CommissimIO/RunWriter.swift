@@ -17,6 +17,9 @@ public struct RunWriter {
         self.command = command
     }
 
+    /// Every file a run writes.
+    static let runFiles: Set<String> = ["manifest.json", "timeseries.csv", "scenario.resolved.toml", "councils.csv", "providers.csv"]
+
     /// Runs and writes into `out`; returns the run's result.
     @discardableResult
     public func run(out: String) throws -> RunResult {
@@ -40,7 +43,16 @@ public struct RunWriter {
         let manifest = Manifest(command: command, scenarioFile: scenarioFile, scenarioText: scenarioText, scenario: scenario,
                                 seed: config.seed, runSeeds: [result.seed], generator: result.generator, outputs: outputs)
         try folder.write("manifest.json", manifest.json())
-        try folder.commit()
+        // A folder that holds only a run's files is replaced whole, in one rename; one that holds
+        // anything else keeps it, and loses only the run files this run did not write again.
+        let fm = FileManager.default
+        let existing = (try? fm.contentsOfDirectory(atPath: folder.path)) ?? []
+        if Set(existing).isSubset(of: Self.runFiles) {
+            try folder.commitReplacing()
+        } else {
+            for n in Self.runFiles where !fm.fileExists(atPath: folder.stagedPath(n)) { try? fm.removeItem(atPath: folder.path + "/" + n) }
+            try folder.commit()
+        }
         return result
     }
 }

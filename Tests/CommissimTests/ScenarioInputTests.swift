@@ -176,6 +176,25 @@ final class ScenarioInputTests: XCTestCase {
         }
     }
 
+    func testARunReplacesItsFolderWholeAndLeavesNoOlderDetail() throws {
+        let out = Support.tempDir() + "/run"
+        let path = Support.scenarioPath("three_year")
+        let common = ["--set", "simulation.scale=0.02", "--months", "3", "--set", "simulation.burn_in_months=0", "-q"]
+        XCTAssertEqual(try Support.cli(["run", path, "--out", out, "--detail"] + common).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/councils.csv"))
+        XCTAssertEqual(try Support.cli(["run", path, "--out", out] + common).status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/councils.csv"), "an older run's detail is not left beside a new run")
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out)), ["manifest.json", "timeseries.csv", "scenario.resolved.toml"])
+        // A folder holding other files keeps them.
+        try "mine".write(toFile: out + "/notes.txt", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Support.cli(["run", path, "--out", out, "--detail"] + common).status, 0)
+        XCTAssertEqual(try Support.cli(["run", path, "--out", out] + common).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/notes.txt"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/councils.csv"))
+        let parent = (out as NSString).deletingLastPathComponent
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: parent).contains { $0.hasPrefix(".run.") }, "no staging left")
+    }
+
     func testCRLFAndByteOrderMarkKeepLineNumbers() throws {
         let e = errors("\u{FEFF}[demand]\r\ntrend = 0.01\r\nbogus = 1\r\n")
         XCTAssertEqual(e.first?.line, 3)
