@@ -308,16 +308,22 @@ final class StudyTests: XCTestCase {
         XCTAssertTrue(table.contains("95% CI"))
     }
 
-    func testASecondSweepOnTheSameOutputFolderIsRefused() throws {
+    /// A study of three_year.toml in a fresh folder; returns the folder and the study's path.
+    private func studyFile(replications: Int, vary: String) throws -> (dir: String, path: String) {
         let dir = Support.tempDir()
-        let studyPath = dir + "/study.toml"
+        let path = dir + "/study.toml"
         try """
         [study]
         scenario = "\(Support.scenarioPath("three_year"))"
-        replications = 40
+        replications = \(replications)
         [vary]
-        "simulation.scale" = [0.1]
-        """.write(toFile: studyPath, atomically: true, encoding: .utf8)
+        \(vary)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return (dir, path)
+    }
+
+    func testASecondSweepOnTheSameOutputFolderIsRefused() throws {
+        let (dir, studyPath) = try studyFile(replications: 40, vary: "\"simulation.scale\" = [0.1]")
         let out = dir + "/out"
         let first = Process()
         first.executableURL = Support.executable
@@ -336,19 +342,8 @@ final class StudyTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/summary.csv"))
     }
 
-
     func testMergeRefusesAShardWhoseBytesChanged() throws {
-        let dir = Support.tempDir()
-        let studyPath = dir + "/study.toml"
-        try """
-        [study]
-        scenario = "\(Support.scenarioPath("three_year"))"
-        replications = 2
-        [vary]
-        "simulation.scale" = [0.02]
-        "simulation.months" = [12]
-        "simulation.burn_in_months" = [0]
-        """.write(toFile: studyPath, atomically: true, encoding: .utf8)
+        let (dir, studyPath) = try studyFile(replications: 2, vary: "\"simulation.scale\" = [0.02]\n\"simulation.months\" = [12]\n\"simulation.burn_in_months\" = [0]")
         for i in 0..<2 {
             let r = try Support.cli(["sweep", studyPath, "--shard", "\(i)/2", "--out", dir + "/s\(i)", "-q"])
             XCTAssertEqual(r.status, 0, r.err)
