@@ -89,16 +89,9 @@ struct Reader {
         var raw = Raw()
         let table: TOMLTable
         do {
-            table = try SafeTOML.table(text)
-        } catch let p as SafeTOML.Problem {
-            errors.append(ScenarioError(file: file, line: p.line, key: nil, message: p.message, fix: p.fix))
-            return raw
-        } catch let e as TOMLParseError {
-            errors.append(ScenarioError(file: file, line: e.source.begin.line, key: nil,
-                                        message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line"))
-            return raw
+            table = try Reader.table(text, file: file)
         } catch {
-            errors.append(ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)"))
+            errors += (error as? ScenarioErrors)?.errors ?? [ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)")]
             return raw
         }
         let known = ParameterCatalog.sections + ["policy"] + ParameterCatalog.groupSections

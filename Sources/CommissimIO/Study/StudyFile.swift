@@ -231,6 +231,8 @@ extension Reader {
             throw ScenarioErrors([ScenarioError(file: file, line: p.line, key: nil, message: p.message, fix: p.fix)])
         } catch let e as TOMLParseError {
             throw ScenarioErrors([ScenarioError(file: file, line: e.source.begin.line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
+        } catch {
+            throw ScenarioErrors([ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)")])
         }
     }
 

@@ -31,7 +31,7 @@ extension Market {
     /// budget follows spend (12 × smoothed monthly spend × (1 + headroom)); the scenario's path
     /// starts at month 1.
     func runBudgets() {
-        guard (reportedMonth % 12 + 12) % 12 == 0 else { return }
+        guard isJanuary else { return }
         if inBurnIn {
             if month > 0 { setBudgetBases() }
             return

@@ -56,10 +56,15 @@ extension Market {
     /// Most staff time council `c` can build up: six months' worth, and at least two tenders'.
     func staffTimeCap(_ c: Int) -> Double { max(3 * councils.staff[c], 2 * p.tenderStaffMonths) }
 
-    /// Staff-months one tender of council `c` takes now (half under collaborative commissioning).
-    func tenderStaffMonths(_ c: Int) -> Double {
-        p.tenderStaffMonths * (activeStrategies[c].contains(.collaborative) ? 0.5 : 1)
-    }
+    /// Staff-months one tender takes (half under collaborative commissioning).
+    func tenderStaffMonths(collaborative: Bool) -> Double { p.tenderStaffMonths * (collaborative ? 0.5 : 1) }
+
+    /// Staff-months one tender of council `c` takes now.
+    func tenderStaffMonths(_ c: Int) -> Double { tenderStaffMonths(collaborative: activeStrategies[c].contains(.collaborative)) }
+
+    /// Whether contract `k` is in force and at or past its end: to be decided now, or waiting for
+    /// staff time to be tendered.
+    @inline(__always) func isDue(_ k: Int) -> Bool { contracts.active[k] && contracts.end[k] <= month }
 
     /// Monthly commissioning: staff time builds up, expiring contracts are decided (least trusted
     /// first), then every third month the council plans.
@@ -70,7 +75,7 @@ extension Market {
             councils.monthsLet[c] = 0
             councils.rollovers[c] = 0
             councils.staffTime[c] = min(councils.staffTime[c] + 0.5 * councils.staff[c], staffTimeCap(c))
-            var expiring = councils.contracts[c].filter { contracts.active[$0] && contracts.end[$0] <= month }
+            var expiring = councils.contracts[c].filter(isDue)
             if expiring.count > 1 && activeStrategies[c].contains(.decommission) {
                 expiring.sort { councilTrust($0) < councilTrust($1) }
             }
@@ -83,7 +88,7 @@ extension Market {
 
     /// Contracts of council `c` past their end, waiting for staff time to be tendered.
     public func tendersWaiting(_ c: Int) -> Int {
-        councils.contracts[c].reduce(0) { $0 + (contracts.active[$1] && contracts.end[$1] <= month ? 1 : 0) }
+        councils.contracts[c].reduce(0) { $0 + (isDue($1) ? 1 : 0) }
     }
 
     /// Council trust in the provider of contract `k`.

@@ -34,7 +34,7 @@ extension Market {
     func tender(_ lot: Lot, initial: Bool = false) -> Int? {
         let c = lot.council, k = lot.tier
         if !initial {
-            spendStaffTime(c, p.tenderStaffMonths * (lot.collaborative ? 0.5 : 1))
+            spendStaffTime(c, tenderStaffMonths(collaborative: lot.collaborative))
             tally.tenders += 1
         }
         let pool = councils.reachable(councilTier(c, k))

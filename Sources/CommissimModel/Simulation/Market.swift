@@ -25,6 +25,8 @@ public final class Market {
     /// Months since the scenario's clocks started (demand trend, inflation, budget path, shocks):
     /// they stand still during the burn-in, so month 1 meets the calibrated levels.
     var clock: Int { max(0, month - burnIn) }
+    /// Whether this month is a January of the reported run's calendar (burn-in months included).
+    var isJanuary: Bool { (reportedMonth % 12 + 12) % 12 == 0 }
     /// Price level of providers' inputs relative to month 1.
     var inflationIndex = 1.0
     /// Strategies each council applies this month (empty when not under pressure).

@@ -136,7 +136,7 @@ struct MetricsRecorder {
         // Contracts and trust.
         var tc = 0.0, tp = 0.0, active = 0.0, left = 0.0, waitingForStaff = 0.0
         for k in m.activeContracts {
-            if m.contracts.end[k] <= m.month { waitingForStaff += 1 }
+            if m.isDue(k) { waitingForStaff += 1 }
             let ix = m.pair(m.contracts.provider[k], m.contracts.council[k])
             tc += Double(m.providers.councilTrust[ix])
             tp += Double(m.providers.providerTrust[ix])

@@ -47,7 +47,7 @@ extension Market {
     /// Advances the market by one month.
     func step() {
         // A new calendar year of placement counts each January of the reported run's calendar.
-        if month > 0 && (reportedMonth % 12 + 12) % 12 == 0 { startCalendarYear() }
+        if month > 0 && isJanuary { startCalendarYear() }
         resetMonthTotals()
         inflationIndex = pow(1 + p.inflation, Double(clock) / 12)
         runBudgets()
