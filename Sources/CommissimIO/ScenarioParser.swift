@@ -138,13 +138,16 @@ struct Reader {
             return []
         }
         let specs = name == "councils" ? ParameterCatalog.council : ParameterCatalog.provider
+        // An array of values (`councils = [1, 2]`) is one mistake, reported once.
+        if let i = array.indices.first(where: { array[$0].table == nil }) {
+            fail("\(name)[\(i)]", key: name, "must be an array of tables, but element \(i + 1) is not a table",
+                 fix: "write each group as [[\(name)]] followed by its keys")
+            return []
+        }
         var groups: [[String: ParamValue]] = []
         for (i, element) in array.enumerated() {
             let at = "\(name)[\(i)]"
-            guard let t = element.table else {
-                fail(at, key: name, "each group must be a table", fix: "write it as [[\(name)]]")
-                continue
-            }
+            guard let t = element.table else { continue }
             var values: [String: ParamValue] = [:]
             readKeys(t, prefix: name, at: at, specs: specs, into: &values)
             groups.append(values)

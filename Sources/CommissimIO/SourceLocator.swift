@@ -7,6 +7,8 @@ import Foundation
 /// dotted path (array-of-tables elements as `councils[2]`). It never interprets values.
 struct SourceLocator {
     private var lines: [String: Int] = [:]
+    /// Each table header's line and dotted name (without array indices), in file order.
+    private var headers: [(line: Int, path: String)] = []
 
     init(text: String) {
         var table: [String] = []
@@ -31,12 +33,14 @@ struct SourceLocator {
                 let i = arrayCounts[name, default: -1] + 1
                 arrayCounts[name] = i
                 table = [name + "[\(i)]"]
+                headers.append((lineNo, name))
                 lines[name + "[\(i)]"] = lineNo
+                if lines[name] == nil { lines[name] = lineNo }
                 continue
             }
             if line.hasPrefix("[") {
                 let name = Self.clean(line.dropFirst().prefix { $0 != "]" })
-                let parts = name.split(separator: ".").map(String.init)
+                let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
                 // [councils.policy] attaches to the last [[councils]] element.
                 if let first = parts.first, let i = arrayCounts[first] {
                     table = [first + "[\(i)]"] + parts.dropFirst()
@@ -44,6 +48,11 @@ struct SourceLocator {
                     table = parts
                 }
                 lines[table.joined(separator: "."), default: lineNo] = lineNo
+                headers.append((lineNo, name))
+                // [a.b] also defines a (where nothing wrote it before).
+                for k in 1..<max(1, table.count) where lines[table.prefix(k).joined(separator: ".")] == nil {
+                    lines[table.prefix(k).joined(separator: ".")] = lineNo
+                }
                 continue
             }
             if let eq = line.firstIndex(of: "=") {
@@ -65,19 +74,59 @@ struct SourceLocator {
         }
     }
 
+    /// The dotted name of the table in force on line `n` ("" before the first header).
+    func table(atLine n: Int) -> String { headers.last { $0.line <= n }?.path ?? "" }
+
+    /// Whether line `n` is a table header.
+    func isHeader(line n: Int) -> Bool { headers.contains { $0.line == n } }
+
     /// The line of `path` (`demand.trend`, `councils[1].policy.payment`), or of its nearest
     /// enclosing table when the key itself is not written.
     func line(_ path: String) -> Int? {
         var p = path
         while true {
             if let l = lines[p] { return l }
+            // `councils[1]` not written as a table (e.g. `councils = [1, 2]`): the key's own line.
+            if p.hasSuffix("]"), let open = p.lastIndex(of: "["), let l = lines[String(p[..<open])] { return l }
             guard let dot = p.lastIndex(of: ".") else { return nil }
             p = String(p[..<dot])
         }
     }
 
-    private static func clean<S: StringProtocol>(_ s: S) -> String {
-        s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "'", with: "")
+    /// A key as TOML reads it: quoted parts unquoted with their escapes decoded (`"mo\u006eths"`
+    /// is `months`), dotted parts joined by ".".
+    static func clean<S: StringProtocol>(_ s: S) -> String {
+        var parts: [String] = [], cur = ""
+        var chars = Array(s.unicodeScalars)[...]
+        while let c = chars.popFirst() {
+            switch c {
+            case "\"":
+                while let d = chars.popFirst(), d != "\"" {
+                    guard d == "\\", let e = chars.popFirst() else { cur.unicodeScalars.append(d); continue }
+                    switch e {
+                    case "n": cur += "\n"
+                    case "t": cur += "\t"
+                    case "r": cur += "\r"
+                    case "b": cur += "\u{8}"
+                    case "f": cur += "\u{C}"
+                    case "u", "U":
+                        let n = e == "u" ? 4 : 8
+                        let hex = String(String.UnicodeScalarView(chars.prefix(n)))
+                        chars = chars.dropFirst(n)
+                        if let v = UInt32(hex, radix: 16), let u = Unicode.Scalar(v) { cur.unicodeScalars.append(u) }
+                    default: cur.unicodeScalars.append(e)
+                    }
+                }
+            case "'":
+                while let d = chars.popFirst(), d != "'" { cur.unicodeScalars.append(d) }
+            case ".":
+                parts.append(cur.trimmingCharacters(in: .whitespaces)); cur = ""
+            default:
+                cur.unicodeScalars.append(c)
+            }
+        }
+        parts.append(cur.trimmingCharacters(in: .whitespaces))
+        return parts.joined(separator: ".")
     }
 
     private static func stripComment(_ s: String) -> String {

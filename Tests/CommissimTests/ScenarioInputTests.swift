@@ -176,6 +176,39 @@ final class ScenarioInputTests: XCTestCase {
         }
     }
 
+    /// The bad-input corpus (Tests/BadInputs): each file's first line says where the error must
+    /// point (`# expect: line N, key K`). `run` and `validate` both exit 2 with `error:` lines
+    /// naming the file, that line and key and a fix, and `run` leaves no output folder behind.
+    func testBadInputCorpusNamesLineAndKeyAndLeavesNothing() throws {
+        let dir = Support.root.appendingPathComponent("Tests/BadInputs").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 20)
+        for f in files {
+            let path = dir + "/" + f
+            let head = String(decoding: FileManager.default.contents(atPath: path)!.prefix(200), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+            guard let expect = head.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.flatMap({ $0.range(of: "# expect:").map { String(head[$0.upperBound...].prefix { $0 != "\n" && $0 != "\r" }) } }) else {
+                XCTFail("\(f): first line must be # expect: line N, key K"); continue
+            }
+            let fields = expect.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let line = fields.first { $0.hasPrefix("line ") }.map { String($0.dropFirst(5)) }
+            let key = fields.first { $0.hasPrefix("key ") }.map { String($0.dropFirst(4)) }
+            let tmp = Support.tempDir(), out = tmp + "/out"
+            for args in [["run", path, "--out", out, "--quiet"], ["validate", path]] {
+                let r = try Support.cli(args)
+                XCTAssertEqual(r.status, 2, "\(f) \(args[0]): \(r.err)")
+                let lines = r.err.split(separator: "\n")
+                XCTAssertFalse(lines.isEmpty, f)
+                for l in lines { XCTAssertTrue(l.hasPrefix("error: " + path), "\(f): \(l)") }
+                let first = String(lines.first ?? "")
+                if let n = line { XCTAssertTrue(first.hasPrefix("error: \(path):\(n): "), "\(f) should name line \(n): \(first)") }
+                if let k = key { XCTAssertTrue(first.contains("key '\(k)'"), "\(f) should name key \(k): \(first)") }
+                XCTAssertTrue(first.contains(" — fix: "), "\(f) should say the fix: \(first)")
+            }
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp), [], "\(f): run left files behind")
+            try? FileManager.default.removeItem(atPath: tmp)
+        }
+    }
+
     func testARunReplacesItsFolderWholeAndLeavesNoOlderDetail() throws {
         let out = Support.tempDir() + "/run"
         let path = Support.scenarioPath("three_year")

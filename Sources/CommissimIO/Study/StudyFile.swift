@@ -230,7 +230,18 @@ extension Reader {
         do { return try SafeTOML.table(text) } catch let p as SafeTOML.Problem {
             throw ScenarioErrors([ScenarioError(file: file, line: p.line, key: nil, message: p.message, fix: p.fix)])
         } catch let e as TOMLParseError {
-            throw ScenarioErrors([ScenarioError(file: file, line: e.source.begin.line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
+            let line = e.source.begin.line
+            // A key written twice: name it, with its table, as every other key error does.
+            if e.description.contains("redefine"), let q = e.description.firstIndex(of: "'"),
+               let end = e.description[e.description.index(after: q)...].firstIndex(of: "'") {
+                let name = String(e.description[e.description.index(after: q)..<end])
+                let locator = SourceLocator(text: text)
+                let table = locator.isHeader(line: line) ? "" : locator.table(atLine: line)
+                throw ScenarioErrors([ScenarioError(file: file, line: line, key: table.isEmpty ? name : table + "." + name,
+                                                    message: "defined twice (TOML allows each key and table once)",
+                                                    fix: "keep one of the two definitions")])
+            }
+            throw ScenarioErrors([ScenarioError(file: file, line: line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
         } catch {
             throw ScenarioErrors([ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)")])
         }

@@ -110,7 +110,7 @@ public enum Distribution: Sendable, Equatable {
 public enum Format {
     /// Shortest round-tripping decimal text for `v` (integers without a fraction).
     public static func number(_ v: Double) -> String {
-        if v.isFinite, v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        if v.isFinite, v == v.rounded(), abs(v) <= 9_007_199_254_740_992 { return String(Int64(v)) }
         return "\(v)"
     }
     /// "a…b" for a range.
