@@ -19,8 +19,14 @@ public enum SeedDerivation {
         return h
     }
 
-    /// The seed of a single scenario run with replication index `replication`.
-    public static func runSeed(scenarioSeed: UInt64, replication: Int) -> UInt64 {
-        derive(scenarioSeed, [0, UInt64(replication)])
+    /// The largest seed a scenario, the command line or an output carries: 2^53 − 1, so every
+    /// seed is a TOML integer, a JSON number and a Python float without loss.
+    public static let maxSeed: UInt64 = (1 << 53) - 1
+
+    /// The seed of replication `r` under `base`: the one derivation of the CLI (`sweep`,
+    /// `compare`) and the tests. It is cut to 53 bits, so the seed written in runs.csv and the
+    /// manifest is accepted by `run --seed` and reproduces that run exactly.
+    public static func replicationSeed(_ base: UInt64, _ r: Int) -> UInt64 {
+        derive(base, [UInt64(r)]) >> 11
     }
 }

@@ -14,6 +14,14 @@ public enum Fingerprint {
         return String(h, radix: 16).leftPadded(16)
     }
     public static func of(_ text: String) -> String { of(text.utf8) }
+    public static func of(_ data: Data) -> String { data.withUnsafeBytes { String(hash($0), radix: 16).leftPadded(16) } }
+
+    /// The 64-bit FNV-1a value of `bytes`.
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
 }
 
 extension String {

@@ -257,7 +257,7 @@ final class MechanismTests: XCTestCase {
         XCTAssertEqual(SeedDerivation.derive(42, [1, 2]), SeedDerivation.derive(42, [1, 2]))
         XCTAssertNotEqual(SeedDerivation.derive(42, [1, 2]), SeedDerivation.derive(42, [2, 1]))
         XCTAssertNotEqual(SeedDerivation.derive(42, [1]), SeedDerivation.derive(43, [1]))
-        let seeds = Set((0..<10_000).map { SeedDerivation.runSeed(scenarioSeed: 1, replication: $0) })
+        let seeds = Set((0..<10_000).map { SeedDerivation.replicationSeed(1, $0) })
         XCTAssertEqual(seeds.count, 10_000)
     }
 

@@ -62,7 +62,7 @@ final class StudyTests: XCTestCase {
         // A changed study file is refused while the partial sweep exists.
         let other = try Study.load(try studyFile(smallVary.replacingOccurrences(of: "[36, 120]", with: "[36, 60]"), replications: 5))
         XCTAssertThrowsError(try SweepRunner(study: other, out: parts, threads: 2, keepRuns: false).run(command: ["t"])) { e in
-            XCTAssertTrue("\(e)".contains("different study"), "\(e)")
+            XCTAssertTrue("\(e)".contains("unfinished sweep of another study file"), "\(e)")
         }
         XCTAssertEqual(try SweepRunner(study: study, out: parts, threads: 2, keepRuns: false).run(command: ["t"]), .finished)
         XCTAssertEqual(files(whole), files(parts))
@@ -363,12 +363,130 @@ final class StudyTests: XCTestCase {
         let partial = dir + "/s2/.partial"
         try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
         let study = try Study.load(studyPath)
-        try "commissim sweep\nfingerprint \(study.fingerprint)\nshard 0/2\n".write(toFile: partial + "/state", atomically: true, encoding: .utf8)
+        let build = try XCTUnwrap(Shards.read(dir + "/s0")?.build, "shard.json names the build that ran it")
+        try "commissim sweep\nfingerprint \(study.fingerprint)\nshard 0/2\nbuild \(build)\n".write(toFile: partial + "/state", atomically: true, encoding: .utf8)
         let other = try Support.cli(["sweep", studyPath, "--shard", "1/2", "--out", dir + "/s2", "-q"])
         XCTAssertEqual(other.status, 2)
         XCTAssertTrue(other.err.contains("(shard 0/2)"), other.err)
         let same = try Support.cli(["sweep", studyPath, "--shard", "0/2", "--out", dir + "/s2", "-q"])
         XCTAssertEqual(same.status, 0, same.err)
+    }
+}
+
+extension StudyTests {
+    /// Fields of a CSV line (no quoted commas in these files).
+    private func csvRows(_ path: String) throws -> [[String]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// Asserts that a run folder's timeseries.csv gives the run summary `expected` (a runs.csv row):
+    /// the series are written to six decimals, so a total over n months may differ by n × 0.5e-6.
+    private func assertSummary(ofRun dir: String, equals expected: [String], _ what: String) throws {
+        let rows = try csvRows(dir + "/timeseries.csv").dropFirst().map { $0.map { Double($0) ?? .nan } }
+        let got = RunSummary.values(Array(rows))
+        XCTAssertEqual(got.count, expected.count)
+        for (j, (g, e)) in zip(got, expected.map { Double($0) ?? .nan }).enumerated() {
+            XCTAssertEqual(g, e, accuracy: Double(rows.count) * 1e-6 + 1e-9 * abs(e), "\(what): column \(RunSummary.columns[j])")
+        }
+    }
+
+    /// Every seed in runs.csv is accepted by `run --seed` and repeats that run: a sweep row (point 1,
+    /// replication 1) and a comparison's arm B row, run again from their resolved scenarios.
+    /// The study seed defaults to the scenario's seed; the tests' replications use the same derivation.
+    func testSeedsInOutputsRepeatTheirRuns() throws {
+        let (dir, studyPath) = try studyFile(replications: 2, vary: "\"policy.contract_months\" = [36, 120]\n\"simulation.scale\" = [0.02]\n\"simulation.months\" = [12]\n\"simulation.burn_in_months\" = [12]")
+        let sweep = try Support.cli(["sweep", studyPath, "--out", dir + "/sweep", "-q"])
+        XCTAssertEqual(sweep.status, 0, sweep.err)
+        let study = try Study.load(studyPath)
+        XCTAssertEqual(study.seed, UInt64(ModelConfig(study.base).int("simulation.seed")), "the study seed defaults to the scenario's")
+        let runs = try csvRows(dir + "/sweep/runs.csv")
+        let header = runs[0], row = runs.first { $0[0] == "1" && $0[1] == "1" }!
+        let seed = row[header.firstIndex(of: "seed")!]
+        XCTAssertEqual(seed, String(SeedDerivation.replicationSeed(study.seed, 1)))
+        XCTAssertLessThanOrEqual(UInt64(seed)!, SeedDerivation.maxSeed)
+        let args = ["run", dir + "/sweep/scenario.resolved.toml", "--seed", seed, "--out", dir + "/again", "-q"]
+            + ["policy.contract_months", "simulation.scale", "simulation.months", "simulation.burn_in_months"].flatMap { ["--set", "\($0)=\(row[header.firstIndex(of: $0)!])"] }
+        let again = try Support.cli(args)
+        XCTAssertEqual(again.status, 0, again.err)
+        let start = header.firstIndex(of: "seed")! + 5
+        try assertSummary(ofRun: dir + "/again", equals: Array(row[start...]), "run --seed repeats the sweep's run")
+        // The run's own resolved scenario repeats it to the byte.
+        let third = try Support.cli(["run", dir + "/again/scenario.resolved.toml", "--out", dir + "/third", "-q"])
+        XCTAssertEqual(third.status, 0, third.err)
+        XCTAssertEqual(FileManager.default.contents(atPath: dir + "/again/timeseries.csv"), FileManager.default.contents(atPath: dir + "/third/timeseries.csv"))
+
+        let small = ["--set", "simulation.scale=0.02", "--set", "simulation.months=12", "--set", "simulation.burn_in_months=12"]
+        let cmp = try Support.cli(["compare", Support.scenarioPath("three_year"), Support.scenarioPath("ten_year"), "--replications", "2", "--out", dir + "/cmp", "-q"] + small)
+        XCTAssertEqual(cmp.status, 0, cmp.err)
+        let crows = try csvRows(dir + "/cmp/runs.csv")
+        let b = crows.first { $0[0] == "1" && $0[1] == "B" }!
+        let rerun = try Support.cli(["run", dir + "/cmp/b.resolved.toml", "--seed", b[2], "--out", dir + "/b1", "-q"])
+        XCTAssertEqual(rerun.status, 0, rerun.err)
+        try assertSummary(ofRun: dir + "/b1", equals: Array(b[3...]), "run --seed repeats the comparison's run")
+        // Another seed gives another run (the check above could not pass by accident).
+        let other = try Support.cli(["run", dir + "/cmp/b.resolved.toml", "--seed", String(UInt64(b[2])! ^ 1), "--out", dir + "/b2", "-q"])
+        XCTAssertEqual(other.status, 0, other.err)
+        XCTAssertNotEqual(FileManager.default.contents(atPath: dir + "/b1/timeseries.csv"), FileManager.default.contents(atPath: dir + "/b2/timeseries.csv"))
+    }
+}
+
+extension StudyTests {
+    /// Every journaled run carries its checksum: a resumed sweep refuses a damaged record (and
+    /// names the fix, which then gives the uninterrupted result); merge refuses a shard whose
+    /// records are damaged even when shard.json's checksum was made to match; another build's
+    /// unfinished sweep is refused.
+    func testDamagedJournalsAndShardsAndOtherBuildsAreRefused() throws {
+        let path = try studyFile("""
+        [vary]
+        "policy.contract_months" = [36, 120]
+        "simulation.scale" = 0.02
+        "simulation.months" = 24
+        "simulation.burn_in_months" = 12
+        """, replications: 3)
+        let study = try Study.load(path)
+        let whole = Support.tempDir() + "/whole", parts = Support.tempDir() + "/parts"
+        XCTAssertEqual(try SweepRunner(study: study, out: whole, threads: 1, keepRuns: false).run(command: ["t"]), .finished)
+        let taken = Counter()
+        let runner = SweepRunner(study: study, out: parts, threads: 1, keepRuns: false)
+        runner.shouldStop = { taken.increment() > 2 }
+        guard case .interrupted = try runner.run(command: ["t"]) else { return XCTFail("should have been interrupted") }
+        let journal = parts + "/.partial/point-0.journal"
+        var data = try Data(contentsOf: URL(fileURLWithPath: journal))
+        XCTAssertEqual(data.count, 2 * RunRecord.bytes(months: 24, cols: MetricColumns.names.count), "two runs journaled, each with its checksum")
+        data[100] ^= 0x01
+        try data.write(to: URL(fileURLWithPath: journal))
+        XCTAssertThrowsError(try SweepRunner(study: study, out: parts, threads: 1, keepRuns: false).run(command: ["t"])) { e in
+            XCTAssertTrue("\(e)".contains("replication 0 of point 0") && "\(e)".contains("damaged") && "\(e)".contains("fix: delete"), "\(e)")
+        }
+        try FileManager.default.removeItem(atPath: journal)
+        XCTAssertEqual(try SweepRunner(study: study, out: parts, threads: 1, keepRuns: false).run(command: ["t"]), .finished)
+        XCTAssertEqual(files(whole), files(parts), "after the fix the sweep is the uninterrupted one")
+
+        // Another build's unfinished sweep.
+        let other = Support.tempDir() + "/other"
+        try FileManager.default.createDirectory(atPath: other + "/.partial", withIntermediateDirectories: true)
+        try "commissim sweep\nfingerprint \(study.fingerprint)\nbuild 0123456789abcdef\n".write(toFile: other + "/.partial/state", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try SweepRunner(study: study, out: other, threads: 1, keepRuns: false).run(command: ["t"])) { e in
+            XCTAssertTrue("\(e)".contains("another build of commissim"), "\(e)")
+        }
+
+        // A shard damaged before it was published: shard.json's checksum matches the bad bytes.
+        let dir = Support.tempDir()
+        for i in 0..<2 {
+            let r = try Support.cli(["sweep", path, "--shard", "\(i)/2", "--out", dir + "/s\(i)", "-q"])
+            XCTAssertEqual(r.status, 0, r.err)
+        }
+        let bin = dir + "/s1/shard.bin"
+        var shard = try Data(contentsOf: URL(fileURLWithPath: bin))
+        shard[RunRecord.bytes(months: 24, cols: MetricColumns.names.count) + 64] ^= 0x04
+        try shard.write(to: URL(fileURLWithPath: bin))
+        var info = try XCTUnwrap(Shards.read(dir + "/s1"))
+        info.checksum = Fingerprint.of(shard)
+        try Shards.write(info, to: dir + "/s1")
+        let bad = try Support.cli(["merge", path, dir + "/s0", dir + "/s1", "--out", dir + "/merged", "-q"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.contains("record 1 of shard 1's shard.bin is damaged"), bad.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/merged/summary.csv"))
     }
 }
 

@@ -74,7 +74,7 @@ struct PairedExperiment {
     /// Per-replication results of both arms.
     func run() -> (a: [RunResult], b: [RunResult]) {
         let ca = ModelConfig(a), cb = ModelConfig(b)
-        let seeds = (0..<replications).map { SeedDerivation.runSeed(scenarioSeed: ca.seed, replication: $0) }
+        let seeds = (0..<replications).map { SeedDerivation.replicationSeed(ca.seed, $0) }
         let results = ParallelRunner().map(2 * replications) { j in
             j < replications ? Simulation(config: ca, seed: seeds[j]).run() : Simulation(config: cb, seed: seeds[j - replications]).run()
         }

@@ -18,7 +18,7 @@ public struct Comparison {
         self.replications = replications; self.seed = seed
     }
 
-    public func runSeed(_ r: Int) -> UInt64 { SeedDerivation.derive(seed, [UInt64(r)]) }
+    public func runSeed(_ r: Int) -> UInt64 { SeedDerivation.replicationSeed(seed, r) }
 
     /// One row of `comparison.csv`.
     public struct Row: Sendable {

@@ -42,7 +42,7 @@ public struct ComparisonOutput {
         manifest.extra = [("scenario_b_file", .string(fileB)), ("scenario_b_fingerprint", .string(Fingerprint.of(textB))),
                           ("overrides_a", .array(overridesA.map { .string($0) })), ("overrides_b", .array(overridesB.map { .string($0) })),
                           ("replications", .int(cmp.replications)),
-                          ("seeding", .string("replication r of both arms uses seed SplitMix64(seed, r) (common random numbers)"))] + extra
+                          ("seeding", .string("replication r of both arms uses seed SplitMix64(seed, r), 53 bits (common random numbers); `commissim run a.resolved.toml --seed S` with a seed of runs.csv repeats that run"))] + extra
         try folder.write("manifest.json", manifest.json())
     }
 }

@@ -10,7 +10,7 @@ import TOMLKit
 /// [study]
 /// title = "Three-year versus ten-year contracts"
 /// replications = 12                  # pairs of runs per comparison
-/// seed = 20261122                    # replication r of every arm uses SplitMix64(seed, r)
+/// seed = 20261122                    # replication r of every arm uses SplitMix64(seed, r); default: the first arm A's seed
 /// set = { "simulation.scale" = 0.15 } # optional: overrides for every arm of every comparison
 ///
 /// [[comparison]]
@@ -76,7 +76,8 @@ public struct ComparisonStudy: Sendable {
         }
         r.checkKeys(st, in: "study", known: ["title", "replications", "seed", "set"])
         let replications = r.wholeNumber(st, "replications", in: "study", default: nil, 2...100_000)
-        let seed = r.wholeNumber(st, "seed", in: "study", default: 1, 0...Int(Int32.max))
+        // The study seed defaults to the first comparison's arm A's simulation.seed.
+        let seedGiven = st["seed"] == nil ? nil : r.wholeNumber(st, "seed", in: "study", default: 0, 0...Int(SeedDerivation.maxSeed))
         let title = st["title"]?.string ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let common = overrides(st["set"], at: "study.set", reader: &r)
 
@@ -118,7 +119,8 @@ public struct ComparisonStudy: Sendable {
             if let a, let b { entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b)) }
         }
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
-        return ComparisonStudy(file: file, text: text, title: title, replications: replications!, seed: UInt64(seed!), entries: entries)
+        let seed = seedGiven.map(UInt64.init) ?? entries.first.map { UInt64(ModelConfig($0.a.scenario).int("simulation.seed")) } ?? 1
+        return ComparisonStudy(file: file, text: text, title: title, replications: replications!, seed: seed, entries: entries)
     }
 
     /// Reads an inline table of overrides, `{ "policy.contract_months" = 36, … }`.

@@ -19,7 +19,7 @@ public enum Shards {
     public static func runs(total: Int, index: Int, count: Int) -> [Int] { Array(stride(from: index, to: total, by: count)) }
 
     struct Info: Equatable {
-        var fingerprint: String, index: Int, count: Int, runs: Int, version: String
+        var fingerprint: String, index: Int, count: Int, runs: Int, version: String, build: String
         /// FNV-1a of shard.bin: merge refuses a shard whose bytes changed after it was published.
         var checksum: String
     }
@@ -27,7 +27,8 @@ public enum Shards {
     static func write(_ info: Info, to dir: String) throws {
         let json = JSON.object([("tool", .string("commissim")), ("version", .string(info.version)),
                                 ("study_fingerprint", .string(info.fingerprint)), ("shard", .int(info.index)),
-                                ("shards", .int(info.count)), ("runs", .int(info.runs)), ("checksum", .string(info.checksum))]).text() + "\n"
+                                ("shards", .int(info.count)), ("runs", .int(info.runs)), ("build", .string(info.build)),
+                                ("checksum", .string(info.checksum))]).text() + "\n"
         try Data(json.utf8).write(to: URL(fileURLWithPath: dir + "/shard.json"), options: .atomic)
     }
 
@@ -35,10 +36,11 @@ public enum Shards {
         guard let data = FileManager.default.contents(atPath: dir + "/shard.json"),
               let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let f = o["study_fingerprint"] as? String, let i = o["shard"] as? Int, let n = o["shards"] as? Int,
-              let r = o["runs"] as? Int, let v = o["version"] as? String, let c = o["checksum"] as? String else { return nil }
+              let r = o["runs"] as? Int, let v = o["version"] as? String, let c = o["checksum"] as? String,
+              let b = o["build"] as? String else { return nil }
         // A damaged file (a count below 1, an index outside it) is no shard state at all.
         guard (1...1_000_000).contains(n), (0..<n).contains(i), r >= 0 else { return nil }
-        return Info(fingerprint: f, index: i, count: n, runs: r, version: v, checksum: c)
+        return Info(fingerprint: f, index: i, count: n, runs: r, version: v, build: b, checksum: c)
     }
 }
 
@@ -50,7 +52,7 @@ extension SweepRunner {
         let mine = Shards.runs(total: study.runCount, index: shard.index, count: shard.count)
         let journalPath = partial + "/shard.journal"
         if let info = Shards.read(out), info.fingerprint == study.fingerprint, info.index == shard.index, info.count == shard.count,
-           fm.fileExists(atPath: out + "/shard.bin") {
+           info.build == BuildIdentity.current, fm.fileExists(atPath: out + "/shard.bin") {
             progress?.start(total: mine.count, done: mine.count)
             return .finished // already complete
         }
@@ -58,8 +60,14 @@ extension SweepRunner {
         let data = fm.contents(atPath: journalPath) ?? Data()
         var done = 0, offset = 0
         while done < mine.count {
-            let size = recordBytes(mine[done] / study.replications)
+            let p = mine[done] / study.replications
+            let size = recordBytes(p)
             if offset + size > data.count { break }
+            guard RunRecord.decode(data, offset: offset, months: monthsOf(p), cols: MetricColumns.names.count) != nil else {
+                throw ScenarioErrors([ScenarioError(file: journalPath, line: nil, key: "--out",
+                    message: "run \(mine[done]) in the shard's journal is damaged (its checksum does not match); it will not be used",
+                    fix: "delete \(partial) to run this shard again, or choose another --out")])
+            }
             offset += size
             done += 1
         }
@@ -91,13 +99,14 @@ extension SweepRunner {
         }
         let published = fm.contents(atPath: out + "/shard.bin") ?? Data()
         try Shards.write(.init(fingerprint: study.fingerprint, index: shard.index, count: shard.count, runs: mine.count,
-                               version: CommissimVersion.string, checksum: Fingerprint.of(published)), to: out)
+                               version: CommissimVersion.string, build: BuildIdentity.current, checksum: Fingerprint.of(published)), to: out)
         try fm.removeItem(atPath: partial)
         return .finished
     }
 
     /// Merges shard folders into `out`: checks every shard, then replays their runs in global order.
     public func merge(shards dirs: [String], command: [String]) throws {
+        defer { releaseLock() }
         var infos: [Int: (String, Shards.Info)] = [:]
         var problems: [String] = []
         var count: Int?
@@ -107,6 +116,11 @@ extension SweepRunner {
                 throw ScenarioErrors([ScenarioError(file: d, line: nil, key: "shard.json",
                     message: "shard of a different study file, scenario or commissim version (\(info.version))",
                     fix: "merge only shards produced from \(study.file) with commissim \(CommissimVersion.string)")])
+            }
+            if info.build != BuildIdentity.current {
+                throw ScenarioErrors([ScenarioError(file: d, line: nil, key: "shard.json",
+                    message: "shard written by another build of commissim (build \(info.build), this is \(BuildIdentity.current)): its model may differ",
+                    fix: "merge with the binary that ran the shards, or run the shards again with this one")])
             }
             if let n = count, n != info.count { problems.append("\(d): shard of a \(info.count)-way split, others are \(n)-way") }
             count = count ?? info.count
@@ -133,6 +147,15 @@ extension SweepRunner {
                 fix: "run shard \(i) again (same command with --shard \(i)/\(n)), then merge again")])
         }
         let R = study.replications
+        // Every record's own checksum, before anything is aggregated.
+        for (i, reader) in readers.enumerated() {
+            let sizes = Shards.runs(total: study.runCount, index: i, count: n).map { monthsOf($0 / R) }
+            if let bad = reader.firstDamagedRecord(months: sizes, cols: MetricColumns.names.count) {
+                throw ScenarioErrors([ScenarioError(file: infos[i]!.0, line: nil, key: "shard.bin",
+                    message: "record \(bad) of shard \(i)'s shard.bin is damaged (its checksum does not match)",
+                    fix: "run shard \(i) again (same command with --shard \(i)/\(n)), then merge again")])
+            }
+        }
         let source: (Int) -> [[Double]] = { k in readers[k % n].next(months: self.monthsOf(k / R), cols: MetricColumns.names.count) }
         _ = try run(command: command, source: source)
     }
@@ -153,9 +176,20 @@ final class ShardReader {
     /// FNV-1a of the whole file (``Shards/Info/checksum``).
     var checksum: String { Fingerprint.of(data) }
 
+    /// The index of the first record whose checksum does not match, for records of `months` months.
+    func firstDamagedRecord(months: [Int], cols: Int) -> Int? {
+        var at = 0
+        for (i, m) in months.enumerated() {
+            if RunRecord.decode(data, offset: at, months: m, cols: cols) == nil { return i }
+            at += RunRecord.bytes(months: m, cols: cols)
+        }
+        return nil
+    }
+
+    /// The next record (checked by ``firstDamagedRecord(months:cols:)`` before merging).
     func next(months: Int, cols: Int) -> [[Double]] {
-        let rows = SweepRunner.decode(data, offset: offset, months: months, cols: cols)
-        offset += months * cols * 8
+        let rows = RunRecord.decode(data, offset: offset, months: months, cols: cols) ?? []
+        offset += RunRecord.bytes(months: months, cols: cols)
         return rows
     }
 }

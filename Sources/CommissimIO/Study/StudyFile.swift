@@ -10,7 +10,7 @@ import TOMLKit
 /// [study]
 /// scenario = "three_year.toml"   # relative to the study file
 /// replications = 20
-/// seed = 7                       # study seed (replaces the scenario's)
+/// seed = 7                       # study seed (default: the scenario's simulation.seed)
 /// design = "grid"                # grid | lhs | sobol | halton
 /// points = 16                    # lhs, sobol, halton only
 ///
@@ -41,13 +41,13 @@ public struct Study: Sendable {
     public func scenario(point i: Int) -> ResolvedScenario {
         var s = base
         for (path, v) in zip(parameters, points[i]) { ScenarioParser.apply(ScenarioParser.specPath(path)!, v, to: &s) }
-        s.set("simulation.seed", .integer(Int(seed & 0x1F_FFFF_FFFF_FFFF)))
+        s.set("simulation.seed", .integer(Int(seed)))
         return s
     }
 
     /// The seed of replication `r`: the same at every point (common random numbers), so a point's
     /// differences from another reflect its parameters, not the luck of the draw.
-    public func runSeed(replication r: Int) -> UInt64 { SeedDerivation.derive(seed, [UInt64(r)]) }
+    public func runSeed(replication r: Int) -> UInt64 { SeedDerivation.replicationSeed(seed, r) }
 
     public var runCount: Int { points.count * replications }
 
@@ -76,7 +76,8 @@ extension Study {
         r.checkKeys(st, in: "study", known: ["scenario", "replications", "seed", "design", "points"])
         func int(_ k: String, _ def: Int?, _ range: ClosedRange<Int>) -> Int? { r.wholeNumber(st, k, in: "study", default: def, range) }
         let replications = int("replications", nil, 1...1_000_000)
-        let seed = int("seed", 1, 0...Int(Int32.max))
+        // The study seed defaults to the base scenario's simulation.seed.
+        let seedGiven = st["seed"] == nil ? nil : int("seed", 0, 0...Int(SeedDerivation.maxSeed))
         var design = Design.grid
         if let d = st["design"] {
             if let name = d.string, let dd = Design(rawValue: name) { design = dd } else {
@@ -142,13 +143,14 @@ extension Study {
             r.fail("vary", key: "vary", "\(design.rawValue) supports at most \(design == .sobol ? 40 : 1229) parameters", fix: "use design = \"lhs\"")
         }
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
+        let seed = seedGiven.map(UInt64.init) ?? UInt64(ModelConfig(base).int("simulation.seed"))
         let points: [[ParamValue]]
         switch design {
         case .grid: points = cartesian(axes)
-        default: points = sample(design, n: npoints!, bounds: bounds, seed: UInt64(seed!))
+        default: points = sample(design, n: npoints!, bounds: bounds, seed: seed)
         }
         return Study(file: file, text: text, scenarioFile: scenarioFile, scenarioText: scenarioText, base: base,
-                     replications: replications!, seed: UInt64(seed!), design: design, parameters: parameters, points: points)
+                     replications: replications!, seed: seed, design: design, parameters: parameters, points: points)
     }
 
     private static func gridValues(_ v: TOMLValueConvertible, spec: ParameterSpec, loc: String, reader r: inout Reader) -> [ParamValue]? {
@@ -287,7 +289,8 @@ extension Reader {
             return def
         }
         guard let x = Reader.number(v), x == x.rounded(), range.contains(Int(exactly: x) ?? -1) else {
-            fail(location + "." + key, key: location + "." + key, "must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+            fail(location + "." + key, key: location + "." + key, "must be a whole number in \(range.lowerBound)…\(range.upperBound)",
+                 fix: "write e.g. \(key) = \(max(range.lowerBound, min(range.upperBound, 20)))")
             return nil
         }
         return Int(x)

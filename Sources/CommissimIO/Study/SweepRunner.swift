@@ -6,8 +6,8 @@ import Foundation
 ///
 /// Runs are numbered point-major (run k = point k / R, replication k % R) and consumed strictly
 /// in that order, so every output is independent of the thread count. While a sweep runs,
-/// `OUT/.partial/` holds: `state` (the study fingerprint), `point-P.journal` (the monthly series of
-/// the runs of the point in progress) and, for finished points, `summary-P.part` and `runs-P.part`.
+/// `OUT/.partial/` holds: `state` (the study fingerprint, shard and build), `point-P.journal` (the
+/// ``RunRecord``s of the runs of the point in progress, each with its checksum) and, for finished points, `summary-P.part` and `runs-P.part`.
 /// An interrupted sweep resumes from there; a finished one assembles `summary.csv`, `runs.csv`,
 /// `points.csv` and `manifest.json` atomically and removes `.partial/`.
 public final class SweepRunner {
@@ -38,6 +38,7 @@ public final class SweepRunner {
     public enum Outcome: Equatable { case finished, interrupted(done: Int, total: Int) }
 
     public func run(command: [String] = CommandLine.arguments) throws -> Outcome {
+        defer { releaseLock() }
         if let s = shard { return try runShard(s) }
         return try run(command: command, source: nil)
     }
@@ -111,12 +112,18 @@ public final class SweepRunner {
     private func summaryPart(_ p: Int) -> String { partial + "/summary-\(p).part" }
     private func runsPart(_ p: Int) -> String { partial + "/runs-\(p).part" }
     private func journalPath(_ p: Int) -> String { partial + "/point-\(p).journal" }
-    func recordBytes(_ p: Int) -> Int { months[p] * cols * 8 }
+    func recordBytes(_ p: Int) -> Int { RunRecord.bytes(months: months[p], cols: cols) }
 
     /// The lock held on `OUT/.partial/lock` while this process writes the sweep (one writer per folder).
     private var lockDescriptor: Int32 = -1
 
-    deinit { if lockDescriptor >= 0 { close(lockDescriptor) } }
+    deinit { releaseLock() }
+
+    /// Releases the folder's lock (when a run or merge returns).
+    func releaseLock() {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+        lockDescriptor = -1
+    }
 
     func prepare() throws {
         let fm = FileManager.default
@@ -139,13 +146,19 @@ public final class SweepRunner {
             lockDescriptor = fd
         }
         let statePath = partial + "/state"
-        // The shard is part of the state: a folder resumed under another --shard is refused.
+        // The shard and the build are part of the state: a folder resumed under another --shard,
+        // or by another build of commissim (whose model may differ), is refused.
         let state = "commissim sweep\nfingerprint \(study.fingerprint)\n" + (shard.map { "shard \($0.index)/\($0.count)\n" } ?? "")
+            + "build \(BuildIdentity.current)\n"
         if let old = fm.contents(atPath: statePath).map({ String(decoding: $0, as: UTF8.self) }) {
             if old != state {
-                let oldShard = old.split(separator: "\n").first { $0.hasPrefix("shard ") }.map { " (\($0))" } ?? ""
+                let oldLines = old.split(separator: "\n"), newLines = state.split(separator: "\n")
+                let oldShard = oldLines.first { $0.hasPrefix("shard ") }.map { " (\($0))" } ?? ""
+                let differs = ["fingerprint": "study file, scenario, version or columns", "shard": "shard", "build": "build of commissim"]
+                    .filter { k, _ in oldLines.first { $0.hasPrefix(k + " ") } != newLines.first { $0.hasPrefix(k + " ") } }
+                    .sorted { $0.key < $1.key }.map(\.value).joined(separator: " and ")
                 throw ScenarioErrors([ScenarioError(file: study.file, line: nil, key: "--out",
-                    message: "\(out) holds an unfinished sweep\(oldShard) of a different study file, scenario, version or shard; it will not be mixed with this one",
+                    message: "\(out) holds an unfinished sweep\(oldShard) of another \(differs.isEmpty ? "kind" : differs); it will not be mixed with this one",
                     fix: "resume it with the same command, or delete \(partial) (or run with --fresh), or choose another --out")])
             }
         } else {
@@ -165,7 +178,14 @@ public final class SweepRunner {
             try h.truncate(atOffset: UInt64(complete * recordBytes))
             try h.close()
         }
-        for k in 0..<complete { agg.add(Self.decode(data, offset: k * recordBytes, months: months, cols: cols)) }
+        for k in 0..<complete {
+            guard let rows = RunRecord.decode(data, offset: k * recordBytes, months: months, cols: cols) else {
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out",
+                    message: "replication \(k) of point \(p) in the sweep's journal is damaged (its checksum does not match); it will not be used",
+                    fix: "delete \(path) to run that point's replications again (finished points are kept), or run with --fresh")])
+            }
+            agg.add(rows)
+        }
         if complete == study.replications {
             try finishPoint(p, agg)
             agg = PointAggregation(months: p + 1 < self.months.count ? self.months[p + 1] : 0, cols: cols)
@@ -182,20 +202,8 @@ public final class SweepRunner {
         return h
     }
 
-    /// One run's monthly series from a journal or shard record (months × cols little-endian doubles).
-    static func decode(_ data: Data, offset: Int, months: Int, cols: Int) -> [[Double]] {
-        data.withUnsafeBytes { raw in
-            (0..<months).map { m in
-                (0..<cols).map { j in raw.loadUnaligned(fromByteOffset: offset + (m * cols + j) * 8, as: Double.self) }
-            }
-        }
-    }
-
     func append(_ rows: [[Double]], to h: FileHandle) throws {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(rows.count * cols * 8)
-        for row in rows { for v in row { withUnsafeBytes(of: v) { bytes.append(contentsOf: $0) } } }
-        try h.write(contentsOf: bytes)
+        try h.write(contentsOf: RunRecord.encode(rows))
     }
 
     private func writeRun(point p: Int, replication r: Int, rows: [[Double]]) throws {
@@ -265,7 +273,7 @@ public final class SweepRunner {
         manifest.extra = [("study_file", .string(study.file)), ("study_fingerprint", .string(study.fingerprint)),
                           ("design", .string(study.design.rawValue)), ("replications", .int(study.replications)),
                           ("points", .int(study.points.count)), ("varied", .array(study.parameters.map { .string($0) })),
-                          ("seeding", .string("run seed = SplitMix64 derivation of (study seed, replication): the same at every point (common random numbers)"))]
+                          ("seeding", .string("run seed = SplitMix64 derivation of (study seed, replication), 53 bits: the same at every point (common random numbers); `commissim run scenario.resolved.toml --seed S --set …` with a row of runs.csv repeats that run"))]
         try folder.write("manifest.json", manifest.json())
         if fm.fileExists(atPath: out + "/runs") && keepRuns { try? fm.removeItem(atPath: out + "/runs") }
         try folder.commit()
