@@ -125,6 +125,7 @@ public struct Manifest {
         var o: [(String, JSON)] = [
             ("tool", .string("commissim")),
             ("version", .string(CommissimVersion.string)),
+            ("build", .string(BuildIdentity.current)),
             ("created", .string(iso.string(from: created))),
             ("command", .array(command.map { .string($0) })),
             ("scenario_file", .string(scenarioFile)),
@@ -139,5 +140,19 @@ public struct Manifest {
         o.append(("outputs", .object(outputs.map { ($0.0, .string($0.1)) })))
         o.append(("scenario", JSON.scenario(scenario)))
         return JSON.object(o).text() + "\n"
+    }
+}
+
+extension Manifest {
+    /// Whether `folder` already holds finished results identified by `key` = `value` in its
+    /// manifest, written by this build, with every file of `files` present and no unfinished
+    /// work beside them: a command run again on it then returns at once.
+    public static func isComplete(_ folder: String, key: String, value: String, files: [String]) -> Bool {
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: folder + "/.partial"),
+              files.allSatisfy({ fm.fileExists(atPath: folder + "/" + $0) }),
+              let data = fm.contents(atPath: folder + "/manifest.json"),
+              let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return o[key] as? String == value && o["build"] as? String == BuildIdentity.current
     }
 }

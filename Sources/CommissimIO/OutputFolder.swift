@@ -26,7 +26,7 @@ public final class OutputFolder {
             if fm.fileExists(atPath: staging) { try fm.removeItem(atPath: staging) }
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {
-            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot write the output folder (\(Self.reason(error)))",
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot write the output folder (\(IOFailure.reason(error)))",
                                                 fix: "choose a folder you can write, e.g. --out results/my-run")])
         }
         guard fm.isWritableFile(atPath: staging) else {
@@ -101,11 +101,5 @@ public final class OutputFolder {
                 if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: parent + "/" + e) }
             }
         }
-    }
-
-    private static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError { return u.localizedDescription }
-        return ns.localizedDescription
     }
 }

@@ -3,10 +3,14 @@ import CommissimIO
 import CommissimModel
 import Foundation
 
-/// Prints input problems to standard error, one line each, and exits with status 2.
-func failWithInputErrors(_ error: Error) -> Never {
+/// Prints input problems to standard error, one line each, and exits with status 2. Any other
+/// failure (the file system's: full disk, permissions, open-file limit) is said the same way,
+/// naming the file (`path` when the error does not) and the fix.
+func failWithInputErrors(_ error: Error, path: String = "commissim") -> Never {
     let text: String
-    if let e = error as? ScenarioErrors { text = e.description } else if let e = error as? ScenarioError { text = e.description } else { text = "error: \(error)" }
+    if let e = error as? ScenarioErrors { text = e.description } else if let e = error as? ScenarioError { text = e.description } else {
+        text = IOFailure.error(error, path: path).description
+    }
     FileHandle.standardError.write(Data(("error: " + text.replacingOccurrences(of: "\n", with: "\nerror: ") + "\n").utf8))
     exit(2)
 }

@@ -44,7 +44,7 @@ struct RunCommand: ParsableCommand {
             let writer = RunWriter(scenario: s, scenarioFile: scenario, scenarioText: text, command: CommandLine.arguments)
             try writer.run(out: out)
         } catch {
-            failWithInputErrors(error)
+            failWithInputErrors(error, path: out)
         }
         if !quiet {
             let elapsed = ContinuousClock.now - clock

@@ -65,8 +65,10 @@ struct SweepCommand: ParsableCommand {
             runner.shard = sh
         }
         let outcome: SweepRunner.Outcome
-        do { outcome = try runner.run() } catch { failWithInputErrors(error) }
+        do { outcome = try runner.run() } catch { failWithInputErrors(error, path: out) }
         switch outcome {
+        case .upToDate:
+            if !quiet { print("\(out) already holds this sweep (same study, scenario and build): nothing to do") }
         case .finished:
             if quiet { break }
             if let sh = runner.shard {
@@ -123,35 +125,44 @@ struct CompareCommand: ParsableCommand {
             try ScenarioParser.checkLimits(sa, file: a)
             try ScenarioParser.checkLimits(sb, file: b)
         } catch { failWithInputErrors(error) }
-        let folder: OutputFolder
-        do { folder = try OutputFolder(out) } catch { failWithInputErrors(error) }
         let base = UInt64(seed ?? ModelConfig(sa).int("simulation.seed"))
         let name = { (p: String) in URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent }
         let cmp = Comparison(a: sa, b: sb, nameA: name(a), nameB: name(b), replications: replications ?? 20, seed: base)
-        let output = try run(cmp, label: "compare", stop: StopSignal(), into: folder,
-                             interrupted: "interrupted: nothing written (a comparison is short; run it again)") { result in
+        let stop = StopSignal()
+        let summary = run(cmp, label: "compare", stop: stop, into: out) { result in
             var output = ComparisonOutput(comparison: cmp, result: result, fileA: a, textA: ta, fileB: b, textB: tb)
             output.overridesA = overrides + overridesA
             output.overridesB = overrides + overridesB
             return output
         }
-        if !quiet { print(output.table, terminator: "") }
+        if !quiet { print(summary, terminator: "") }
     }
 
-    /// Runs `cmp` and writes its files into `folder`, committed; when interrupted, leaves nothing
-    /// there, prints `interrupted` and exits with 130.
-    private func run(_ cmp: Comparison, label: String, stop: StopSignal, into folder: OutputFolder, interrupted: String,
-                     output: (Comparison.Result) -> ComparisonOutput) throws -> ComparisonOutput {
-        guard let result = cmp.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                   progress: ProgressReporter(label: label, quiet: quiet), shouldStop: { stop.stopped }) else {
-            folder.abort()
-            FileHandle.standardError.write(Data((interrupted + "\n").utf8))
-            throw ExitCode(130)
+    /// Runs `cmp` into the folder `out` and returns its plain-words summary. A folder that holds
+    /// this finished comparison is left as it is; an unfinished one resumes from its journal; when
+    /// interrupted, the finished runs stay in `out/.partial` and the command exits 128 + signal.
+    private func run(_ cmp: Comparison, label: String, stop: StopSignal, into out: String,
+                     output: (Comparison.Result) -> ComparisonOutput) -> String {
+        if ComparisonOutput.isComplete(out, cmp) {
+            if !quiet { FileHandle.standardError.write(Data("\(label): \(out) already holds this comparison (same scenarios, replications, seed and build): nothing to do\n".utf8)) }
+            return (try? String(contentsOfFile: out + "/summary.txt", encoding: .utf8)) ?? ""
         }
-        let files = output(result)
-        try files.write(to: folder, command: CommandLine.arguments)
-        try folder.commit()
-        return files
+        do {
+            let folder = try OutputFolder(out)
+            guard let result = try cmp.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                                           progress: ProgressReporter(label: label, quiet: quiet), shouldStop: { stop.stopped }, journal: out) else {
+                folder.abort()
+                FileHandle.standardError.write(Data("interrupted: the finished runs are saved in \(out)/.partial; run the same command again to resume\n".utf8))
+                Foundation.exit(128 + (stop.signalNumber == 0 ? SIGINT : stop.signalNumber))
+            }
+            let files = output(result)
+            try files.write(to: folder, command: CommandLine.arguments)
+            try folder.commit()
+            try? FileManager.default.removeItem(atPath: out + "/.partial")
+            return files.table
+        } catch {
+            failWithInputErrors(error, path: out)
+        }
     }
 
     /// Runs every comparison of a study file into --out/<name>/, each folder written atomically.
@@ -175,11 +186,8 @@ struct CompareCommand: ParsableCommand {
         }
         let stop = StopSignal()
         for (n, entry) in study.entries.enumerated() {
-            let folder: OutputFolder
-            do { folder = try OutputFolder(out + "/" + entry.name) } catch { failWithInputErrors(error) }
             let cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: reps, seed: base)
-            _ = try run(cmp, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", stop: stop, into: folder,
-                        interrupted: "interrupted during \(entry.name): the comparisons before it are complete; run the same command again") { result in
+            _ = run(cmp, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", stop: stop, into: out + "/" + entry.name) { result in
                 var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
                 output.overridesA = entry.a.overrides
                 output.overridesB = entry.b.overrides
@@ -209,7 +217,7 @@ struct MergeCommand: ParsableCommand {
         try? FileManager.default.removeItem(atPath: out + "/.partial")
         let runner = SweepRunner(study: s, out: out, threads: 1, keepRuns: false)
         runner.progress = ProgressReporter(label: "merge", quiet: quiet)
-        do { try runner.merge(shards: shards, command: CommandLine.arguments) } catch { failWithInputErrors(error) }
+        do { try runner.merge(shards: shards, command: CommandLine.arguments) } catch { failWithInputErrors(error, path: out) }
         if !quiet { print("merged \(shards.count) shards into \(out)/summary.csv, runs.csv, points.csv") }
     }
 }

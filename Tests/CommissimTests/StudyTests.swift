@@ -296,11 +296,11 @@ final class StudyTests: XCTestCase {
 
     func testCompareIsPairedAndExactlyZeroAgainstItself() throws {
         let s = try Support.small(months: 24, scale: 0.04)
-        let same = Comparison(a: s, b: s, nameA: "a", nameB: "a", replications: 3, seed: 9).run(threads: 2)!
+        let same = try Comparison(a: s, b: s, nameA: "a", nameB: "a", replications: 3, seed: 9).run(threads: 2)!
         for r in same.rows { XCTAssertEqual(r.diff, 0); XCTAssertEqual(r.low, 0); XCTAssertEqual(r.high, 0) }
         let ten = try Support.small(months: 24, scale: 0.04, ["policy.contract_months=120"])
         let c1 = Comparison(a: s, b: ten, nameA: "3", nameB: "10", replications: 3, seed: 9)
-        let one = c1.run(threads: 1)!, two = c1.run(threads: 2)!
+        let one = try c1.run(threads: 1)!, two = try c1.run(threads: 2)!
         XCTAssertEqual(Comparison.csv(one.rows), Comparison.csv(two.rows))
         XCTAssertEqual(one.monthly, two.monthly)
         XCTAssertTrue(one.monthly.hasPrefix("month,metric,mean_a,a_ci95_low,a_ci95_high,mean_b,b_ci95_low,b_ci95_high,diff,ci95_low,ci95_high\n"))
@@ -487,6 +487,85 @@ extension StudyTests {
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.err.contains("record 1 of shard 1's shard.bin is damaged"), bad.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/merged/summary.csv"))
+    }
+}
+
+extension StudyTests {
+    /// An interrupted comparison resumes from its journal to the uninterrupted result; a finished
+    /// comparison or sweep run again returns at once and leaves its files as they were.
+    func testCompareResumesAndFinishedWorkReturnsAtOnce() throws {
+        let s = try Support.small(months: 24, scale: 0.02, ["simulation.burn_in_months=12"])
+        let ten = try Support.small(months: 24, scale: 0.02, ["simulation.burn_in_months=12", "policy.contract_months=120"])
+        let cmp = Comparison(a: s, b: ten, nameA: "3", nameB: "10", replications: 3, seed: 5)
+        let whole = try XCTUnwrap(try cmp.run(threads: 2))
+        let dir = Support.tempDir()
+        for stopAfter in [1, 2] {
+            let taken = Counter()
+            XCTAssertNil(try cmp.run(threads: 1, shouldStop: { taken.increment() > stopAfter }, journal: dir), "interrupted")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/.partial/runs.journal"))
+        }
+        let other = Comparison(a: s, b: ten, nameA: "3", nameB: "10", replications: 3, seed: 6)
+        XCTAssertThrowsError(try other.run(threads: 1, journal: dir)) { e in
+            XCTAssertTrue("\(e)".contains("unfinished comparison of another pair of scenarios, replications or seed"), "\(e)")
+        }
+        let resumed = try XCTUnwrap(try cmp.run(threads: 2, journal: dir))
+        XCTAssertEqual(Comparison.csv(resumed.rows), Comparison.csv(whole.rows))
+        XCTAssertEqual(resumed.runs, whole.runs)
+        XCTAssertEqual(resumed.monthly, whole.monthly)
+
+        // The command line: a finished comparison is not run again.
+        let args = ["compare", Support.scenarioPath("three_year"), Support.scenarioPath("ten_year"), "--replications", "2", "--out", dir + "/cli",
+                    "--set", "simulation.scale=0.02", "--set", "simulation.months=12", "--set", "simulation.burn_in_months=12"]
+        let first = try Support.cli(args)
+        XCTAssertEqual(first.status, 0, first.err)
+        let before = try FileManager.default.attributesOfItem(atPath: dir + "/cli/manifest.json")[.modificationDate] as? Date
+        let again = try Support.cli(args)
+        XCTAssertEqual(again.status, 0, again.err)
+        XCTAssertTrue(again.err.contains("already holds this comparison"), again.err)
+        XCTAssertEqual(again.out, first.out, "the same summary is printed")
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: dir + "/cli/manifest.json")[.modificationDate] as? Date, before)
+        // Another replication count is another comparison.
+        let more = try Support.cli(args.map { $0 == "2" ? "3" : $0 })
+        XCTAssertEqual(more.status, 0, more.err)
+        XCTAssertFalse(more.err.contains("already holds"), more.err)
+
+        // A finished sweep.
+        let study = try Study.load(try studyFile("[vary]\n\"simulation.scale\" = 0.02\n\"simulation.months\" = 12\n\"simulation.burn_in_months\" = [0, 12]", replications: 2))
+        let out = dir + "/sweep"
+        XCTAssertEqual(try SweepRunner(study: study, out: out, threads: 2, keepRuns: false).run(command: ["t"]), .finished)
+        XCTAssertEqual(try SweepRunner(study: study, out: out, threads: 2, keepRuns: false).run(command: ["t"]), .upToDate)
+        XCTAssertEqual(try SweepRunner(study: study, out: out, threads: 2, keepRuns: true).run(command: ["t"]), .finished, "--keep-runs needs the runs")
+    }
+
+    /// File-system failures (a file-size limit standing in for a full disk, the open-file limit)
+    /// are one `error: … — fix: …` line with exit 2, and nothing half-written is left.
+    func testFileSystemFailuresAreOneLineErrorsWithExit2() throws {
+        let dir = Support.tempDir()
+        let exe = Support.executable.path, s = Support.scenarioPath("three_year")
+        let small = "--set simulation.scale=0.02 --set simulation.months=24 --set simulation.burn_in_months=0"
+        let cases = [("ulimit -f 20; trap '' XFSZ", "run \(s) --out \(dir)/run --detail \(small)", "ulimit -f"),
+                     ("ulimit -f 20; trap '' XFSZ", "compare \(s) \(s) --replications 2 --out \(dir)/cmp -q \(small)", "ulimit -f"),
+                     ("ulimit -n 8", "compare \(s) \(s) --replications 2 --out \(dir)/cmp2 -q \(small)", "ulimit -n")]
+        for (limit, command, fix) in cases {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = ["-c", "\(limit); exec \(exe) \(command)"]
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 2, "\(limit): \(text)")
+            let lines = text.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, text)
+            XCTAssertTrue(text.hasPrefix("error: \(dir)/"), text)
+            XCTAssertTrue(text.contains(" — fix: ") && text.contains(fix), text)
+            XCTAssertFalse(text.contains("NSCocoaErrorDomain") || text.contains("error: error"), text)
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(left, [], "no staging folders left")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run/timeseries.csv"))
     }
 }
 

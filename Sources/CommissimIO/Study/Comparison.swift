@@ -37,8 +37,19 @@ public struct Comparison {
         public let runs: String
     }
 
-    /// Runs both arms on `threads` threads; results are independent of the thread count.
-    public func run(threads: Int, progress: ProgressReporter? = nil, shouldStop: @escaping @Sendable () -> Bool = { false }) -> Result? {
+    /// Identifies the comparison (both resolved arms, their labels, replications, seed, version
+    /// and columns): an unfinished comparison resumes, and a finished one is reused, only under it.
+    public var identity: String {
+        Fingerprint.of([a.tomlText(header: ""), b.tomlText(header: ""), nameA, nameB, String(replications), String(seed),
+                        CommissimVersion.string, MetricColumns.names.joined(separator: ",")].joined(separator: "\u{0}"))
+    }
+
+    /// Runs both arms on `threads` threads; results are independent of the thread count. With
+    /// `journal`, the folder whose `.partial/` keeps the finished runs (``RunRecord``s, A and B of
+    /// each replication in turn): an interrupted comparison resumes from it, byte-identical to
+    /// an uninterrupted one. Returns nil when stopped before the end.
+    public func run(threads: Int, progress: ProgressReporter? = nil, shouldStop: @escaping @Sendable () -> Bool = { false },
+                    journal folder: String? = nil) throws -> Result? {
         let ca = ModelConfig(a), cb = ModelConfig(b)
         let R = replications
         let cols = MetricColumns.names.count
@@ -50,11 +61,8 @@ public struct Comparison {
         var monthlyA = monthly, monthlyB = monthly
         var held: [[Double]]?
         var runs = (["replication", "arm", "seed"] + RunSummary.columns).joined(separator: ",") + "\n"
-        progress?.start(total: 2 * R, done: 0)
         let seeds = (0..<R).map(runSeed)
-        let done = ParallelRunner(threads: threads).forEachOrdered(count: 2 * R, job: { k in
-            Simulation(config: k % 2 == 0 ? ca : cb, seed: seeds[k / 2]).run().rows
-        }, shouldStop: shouldStop, consume: { (k: Int, rows: [[Double]]) in
+        func take(_ k: Int, _ rows: [[Double]]) {
             let values = RunSummary.values(rows)
             runs += ([String(k / 2), k % 2 == 0 ? "A" : "B", String(seeds[k / 2])] + values.map(CSVFormat.number)).joined(separator: ",") + "\n"
             if k % 2 == 0 {
@@ -71,8 +79,34 @@ public struct Comparison {
                 }
                 held = nil
             }
+        }
+        var state: PartialState?, journal: RunJournal?
+        var start = 0
+        if let folder {
+            let st = PartialState(out: folder)
+            try st.acquire(file: folder, kind: "comparison", fields: [("identity", identity), ("build", BuildIdentity.current)],
+                           describe: ["identity": "pair of scenarios, replications or seed", "build": "build of commissim"])
+            let j = RunJournal(path: st.path + "/runs.journal")
+            start = try j.replay(cols: cols, limit: 2 * R, months: { $0 % 2 == 0 ? ca.months : cb.months },
+                                 describe: { "replication \($0 / 2) of arm \($0 % 2 == 0 ? "A" : "B")" },
+                                 fix: "delete \(st.path) to run the comparison again, or choose another --out",
+                                 consume: { rows in take(start, rows); start += 1 })
+            state = st
+            journal = j
+        }
+        progress?.start(total: 2 * R, done: start)
+        var failure: Error?
+        let done = ParallelRunner(threads: threads).forEachOrdered(from: start, count: 2 * R, job: { k in
+            Simulation(config: k % 2 == 0 ? ca : cb, seed: seeds[k / 2]).run().rows
+        }, shouldStop: { shouldStop() }, consume: { (k: Int, rows: [[Double]]) in
+            guard failure == nil else { return }
+            do { try journal?.append(rows) } catch { failure = error; return }
+            take(k, rows)
             progress?.update(done: k + 1)
         })
+        try journal?.close()
+        state?.release()
+        if let failure { throw failure }
         progress?.finish()
         guard done == 2 * R else { return nil }
         var out: [Row] = []

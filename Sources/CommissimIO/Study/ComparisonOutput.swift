@@ -22,6 +22,14 @@ public struct ComparisonOutput {
     /// The plain-language summary (also written to `summary.txt`).
     public var table: String { Comparison.table(result.rows, nameA: comparison.nameA, nameB: comparison.nameB) }
 
+    /// The files a finished comparison folder holds (besides manifest.json).
+    public static let files = ["comparison.csv", "comparison_monthly.csv", "runs.csv", "summary.txt", "a.resolved.toml", "b.resolved.toml"]
+
+    /// Whether `folder` holds this finished comparison (same identity and build): nothing to do.
+    public static func isComplete(_ folder: String, _ cmp: Comparison) -> Bool {
+        Manifest.isComplete(folder, key: "comparison_identity", value: cmp.identity, files: files)
+    }
+
     /// Writes every file into `folder` (staged; the caller commits).
     public func write(to folder: OutputFolder, command: [String]) throws {
         let cmp = comparison
@@ -41,7 +49,7 @@ public struct ComparisonOutput {
             + "  (gives byte-identical comparison.csv and runs.csv)"
         manifest.extra = [("scenario_b_file", .string(fileB)), ("scenario_b_fingerprint", .string(Fingerprint.of(textB))),
                           ("overrides_a", .array(overridesA.map { .string($0) })), ("overrides_b", .array(overridesB.map { .string($0) })),
-                          ("replications", .int(cmp.replications)),
+                          ("replications", .int(cmp.replications)), ("comparison_identity", .string(cmp.identity)),
                           ("seeding", .string("replication r of both arms uses seed SplitMix64(seed, r), 53 bits (common random numbers); `commissim run a.resolved.toml --seed S` with a seed of runs.csv repeats that run"))] + extra
         try folder.write("manifest.json", manifest.json())
     }

@@ -56,25 +56,10 @@ extension SweepRunner {
             progress?.start(total: mine.count, done: mine.count)
             return .finished // already complete
         }
-        // Resume: count the complete records (record sizes depend on the point's months).
-        let data = fm.contents(atPath: journalPath) ?? Data()
-        var done = 0, offset = 0
-        while done < mine.count {
-            let p = mine[done] / study.replications
-            let size = recordBytes(p)
-            if offset + size > data.count { break }
-            guard RunRecord.decode(data, offset: offset, months: monthsOf(p), cols: MetricColumns.names.count) != nil else {
-                throw ScenarioErrors([ScenarioError(file: journalPath, line: nil, key: "--out",
-                    message: "run \(mine[done]) in the shard's journal is damaged (its checksum does not match); it will not be used",
-                    fix: "delete \(partial) to run this shard again, or choose another --out")])
-            }
-            offset += size
-            done += 1
-        }
-        if !fm.fileExists(atPath: journalPath) { _ = fm.createFile(atPath: journalPath, contents: nil) }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: journalPath))
-        try handle.truncate(atOffset: UInt64(offset))
-        try handle.seekToEnd()
+        // Resume: the complete records (record sizes depend on the point's months).
+        let journal = RunJournal(path: journalPath)
+        let done = try journal.replay(cols: MetricColumns.names.count, limit: mine.count, months: { self.monthsOf(mine[$0] / self.study.replications) },
+                                      describe: { "run \(mine[$0])" }, fix: "delete \(partial) to run this shard again, or choose another --out")
         progress?.start(total: mine.count, done: done)
         let configs = pointConfigs()
         let study = self.study
@@ -86,11 +71,11 @@ extension SweepRunner {
         }, shouldStop: shouldStop, consume: { (l: Int, rows: [[Double]]) in
             guard failure == nil else { return }
             do {
-                try self.append(rows, to: handle)
+                try journal.append(rows)
                 self.progress?.update(done: l + 1)
             } catch { failure = error }
         })
-        try handle.close()
+        try journal.close()
         progress?.finish()
         if let f = failure { throw f }
         guard consumed == mine.count else { return .interrupted(done: consumed, total: mine.count) }

@@ -35,11 +35,15 @@ public final class SweepRunner {
     }
 
     /// The outcome of `run()`.
-    public enum Outcome: Equatable { case finished, interrupted(done: Int, total: Int) }
+    public enum Outcome: Equatable { case finished, upToDate, interrupted(done: Int, total: Int) }
 
     public func run(command: [String] = CommandLine.arguments) throws -> Outcome {
         defer { releaseLock() }
         if let s = shard { return try runShard(s) }
+        // A finished sweep of this study by this build: nothing to do.
+        if Manifest.isComplete(out, key: "study_fingerprint", value: study.fingerprint, files: ["summary.csv", "runs.csv", "points.csv"] + (keepRuns ? ["runs"] : [])) {
+            return .upToDate
+        }
         return try run(command: command, source: nil)
     }
 
@@ -59,12 +63,13 @@ public final class SweepRunner {
         while firstUnfinished < study.points.count && fm.fileExists(atPath: summaryPart(firstUnfinished)) { firstUnfinished += 1 }
         var agg = PointAggregation(months: firstUnfinished < months.count ? months[firstUnfinished] : 0, cols: cols)
         var start = firstUnfinished * R
+        var journal: RunJournal?
         if firstUnfinished < study.points.count {
-            let replayed = try replay(point: firstUnfinished, into: &agg)
+            let (replayed, j) = try replay(point: firstUnfinished, into: &agg)
             start += replayed
+            journal = j
         }
         progress?.start(total: total, done: start)
-        var journal: FileHandle? = try openJournal(firstUnfinished)
         var currentPoint = firstUnfinished
         let study = self.study
         let configs = pointConfigs()
@@ -85,14 +90,14 @@ public final class SweepRunner {
             do {
                 let p = k / R
                 if p != currentPoint { currentPoint = p; journal = try self.openJournal(p) }
+                guard let journal else { return }
                 // A kept run's CSV exists before the run is journaled: a kill between the two
                 // leaves a CSV that the resumed sweep writes again, never a journaled run without one.
                 if self.keepRuns { try self.writeRun(point: p, replication: k % R, rows: rows) }
-                try self.append(rows, to: journal!)
+                try journal.append(rows)
                 agg.add(rows)
                 if k % R == R - 1 {
-                    try journal?.close()
-                    journal = nil
+                    try journal.close()
                     try self.finishPoint(p, agg)
                     agg = PointAggregation(months: p + 1 < self.months.count ? self.months[p + 1] : 0, cols: self.cols)
                 }
@@ -114,96 +119,45 @@ public final class SweepRunner {
     private func journalPath(_ p: Int) -> String { partial + "/point-\(p).journal" }
     func recordBytes(_ p: Int) -> Int { RunRecord.bytes(months: months[p], cols: cols) }
 
-    /// The lock held on `OUT/.partial/lock` while this process writes the sweep (one writer per folder).
-    private var lockDescriptor: Int32 = -1
-
-    deinit { releaseLock() }
+    /// `OUT/.partial/`, locked while this process writes the sweep (one writer per folder).
+    private lazy var state = PartialState(out: out)
 
     /// Releases the folder's lock (when a run or merge returns).
-    func releaseLock() {
-        if lockDescriptor >= 0 { close(lockDescriptor) }
-        lockDescriptor = -1
-    }
+    func releaseLock() { state.release() }
 
     func prepare() throws {
-        let fm = FileManager.default
-        do {
-            try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
-        } catch {
-            throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot write the output folder", fix: "choose a folder you can write")])
-        }
-        if lockDescriptor < 0 {
-            let fd = open(partial + "/lock", O_RDWR | O_CREAT, 0o644)
-            guard fd >= 0 else {
-                throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot create the sweep's lock file", fix: "choose a folder you can write")])
-            }
-            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-                close(fd)
-                throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out",
-                    message: "another commissim process is writing this output folder",
-                    fix: "wait for it to finish (or stop it), or choose another --out")])
-            }
-            lockDescriptor = fd
-        }
-        let statePath = partial + "/state"
         // The shard and the build are part of the state: a folder resumed under another --shard,
         // or by another build of commissim (whose model may differ), is refused.
-        let state = "commissim sweep\nfingerprint \(study.fingerprint)\n" + (shard.map { "shard \($0.index)/\($0.count)\n" } ?? "")
-            + "build \(BuildIdentity.current)\n"
-        if let old = fm.contents(atPath: statePath).map({ String(decoding: $0, as: UTF8.self) }) {
-            if old != state {
-                let oldLines = old.split(separator: "\n"), newLines = state.split(separator: "\n")
-                let oldShard = oldLines.first { $0.hasPrefix("shard ") }.map { " (\($0))" } ?? ""
-                let differs = ["fingerprint": "study file, scenario, version or columns", "shard": "shard", "build": "build of commissim"]
-                    .filter { k, _ in oldLines.first { $0.hasPrefix(k + " ") } != newLines.first { $0.hasPrefix(k + " ") } }
-                    .sorted { $0.key < $1.key }.map(\.value).joined(separator: " and ")
-                throw ScenarioErrors([ScenarioError(file: study.file, line: nil, key: "--out",
-                    message: "\(out) holds an unfinished sweep\(oldShard) of another \(differs.isEmpty ? "kind" : differs); it will not be mixed with this one",
-                    fix: "resume it with the same command, or delete \(partial) (or run with --fresh), or choose another --out")])
-            }
-        } else {
-            try Data(state.utf8).write(to: URL(fileURLWithPath: statePath), options: .atomic)
-        }
+        try state.acquire(file: study.file, kind: "sweep",
+                          fields: [("fingerprint", study.fingerprint)] + (shard.map { [("shard", "\($0.index)/\($0.count)")] } ?? []) + [("build", BuildIdentity.current)],
+                          describe: ["fingerprint": "study file, scenario, version or columns", "shard": "shard", "build": "build of commissim"])
     }
 
-    /// Replays the journal of point `p`; returns the number of complete runs in it.
-    private func replay(point p: Int, into agg: inout PointAggregation) throws -> Int {
-        let path = journalPath(p)
-        guard let data = FileManager.default.contents(atPath: path) else { return 0 }
-        let recordBytes = self.recordBytes(p), months = self.months[p]
-        let complete = min(data.count / recordBytes, study.replications)
-        if complete * recordBytes != data.count {
-            // A run cut short by a crash: drop the partial record.
-            let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try h.truncate(atOffset: UInt64(complete * recordBytes))
-            try h.close()
-        }
-        for k in 0..<complete {
-            guard let rows = RunRecord.decode(data, offset: k * recordBytes, months: months, cols: cols) else {
-                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out",
-                    message: "replication \(k) of point \(p) in the sweep's journal is damaged (its checksum does not match); it will not be used",
-                    fix: "delete \(path) to run that point's replications again (finished points are kept), or run with --fresh")])
-            }
-            agg.add(rows)
-        }
-        if complete == study.replications {
+    /// Replays the journal of point `p`; returns the number of complete runs in it and the
+    /// journal, open for the point's remaining runs.
+    private func replay(point p: Int, into agg: inout PointAggregation) throws -> (Int, RunJournal?) {
+        let journal = RunJournal(path: journalPath(p))
+        var local = agg
+        let count = try journal.replay(cols: cols, limit: study.replications, months: { _ in self.months[p] },
+                                       describe: { "replication \($0) of point \(p)" },
+                                       fix: "delete \(journalPath(p)) to run that point's replications again (finished points are kept), or run with --fresh",
+                                       consume: { local.add($0) })
+        agg = local
+        if count == study.replications {
+            try journal.close()
             try finishPoint(p, agg)
             agg = PointAggregation(months: p + 1 < self.months.count ? self.months[p + 1] : 0, cols: cols)
+            return (count, nil)
         }
-        return complete
+        return (count, journal)
     }
 
-    private func openJournal(_ p: Int) throws -> FileHandle? {
+    /// A new, empty journal for point `p` (nil past the last point).
+    private func openJournal(_ p: Int) throws -> RunJournal? {
         guard p < study.points.count else { return nil }
-        let path = journalPath(p)
-        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        try h.seekToEnd()
-        return h
-    }
-
-    func append(_ rows: [[Double]], to h: FileHandle) throws {
-        try h.write(contentsOf: RunRecord.encode(rows))
+        let journal = RunJournal(path: journalPath(p))
+        _ = try journal.replay(cols: cols, limit: 0, months: { _ in self.months[p] }, describe: { _ in "" }, fix: "")
+        return journal
     }
 
     private func writeRun(point p: Int, replication r: Int, rows: [[Double]]) throws {

@@ -1,0 +1,112 @@
+import Foundation
+
+/// The hidden `OUT/.partial/` folder of an unfinished sweep, shard or comparison: one writer at a
+/// time (an exclusive lock on `.partial/lock`), and a `state` file of `name value` lines (the
+/// identity of what is being computed, the shard, the build) that a resumed process must match
+/// exactly. The journals inside hold ``RunRecord``s.
+final class PartialState {
+    let out: String
+    var path: String { out + "/.partial" }
+    private var lock: Int32 = -1
+
+    init(out: String) { self.out = out }
+
+    deinit { release() }
+
+    /// Creates the folder, takes the lock and checks (or writes) the state. `fields` are the
+    /// state's lines in order; `describe` names, for a field name, what differs when it does.
+    /// `file` is the input named in errors, `kind` what is unfinished ("sweep", "comparison").
+    func acquire(file: String, kind: String, fields: [(String, String)], describe: [String: String]) throws {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot write the output folder (\(IOFailure.reason(error)))",
+                                                fix: "choose a folder you can write")])
+        }
+        if lock < 0 {
+            let fd = open(path + "/lock", O_RDWR | O_CREAT, 0o644)
+            guard fd >= 0 else {
+                let code = errno
+                throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot create the lock file (\(String(cString: strerror(code))))",
+                                                    fix: IOFailure.fix(code))])
+            }
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                close(fd)
+                throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out",
+                    message: "another commissim process is writing this output folder",
+                    fix: "wait for it to finish (or stop it), or choose another --out")])
+            }
+            lock = fd
+        }
+        let statePath = path + "/state"
+        let state = "commissim \(kind)\n" + fields.map { "\($0.0) \($0.1)\n" }.joined()
+        if let old = fm.contents(atPath: statePath).map({ String(decoding: $0, as: UTF8.self) }) {
+            guard old != state else { return }
+            let oldLines = old.split(separator: "\n"), newLines = state.split(separator: "\n")
+            func value(_ lines: [Substring], _ k: String) -> Substring? { lines.first { $0.hasPrefix(k + " ") } }
+            let oldShard = value(oldLines, "shard").map { " (\($0))" } ?? ""
+            let differs = fields.map(\.0).filter { value(oldLines, $0) != value(newLines, $0) }.compactMap { describe[$0] }
+            throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out",
+                message: "\(out) holds an unfinished \(kind)\(oldShard) of another \(differs.isEmpty ? "kind" : differs.joined(separator: " and ")); it will not be mixed with this one",
+                fix: "resume it with the same command, or delete \(path) (or run with --fresh), or choose another --out")])
+        }
+        try Data(state.utf8).write(to: URL(fileURLWithPath: statePath), options: .atomic)
+    }
+
+    /// Releases the lock (when the command returns).
+    func release() {
+        if lock >= 0 { close(lock) }
+        lock = -1
+    }
+
+    /// Removes the folder (the work is complete).
+    func remove() throws {
+        release()
+        try FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// An append-only file of ``RunRecord``s in run order: replayed on resume (a record cut short by
+/// a kill is dropped; a damaged one is refused), appended to as runs finish.
+final class RunJournal {
+    let path: String
+    private var handle: FileHandle?
+
+    init(path: String) { self.path = path }
+
+    /// Replays the complete records (record k has `months(k)` months) into `consume`, at most
+    /// `limit`; truncates a torn tail, opens the journal for appending and returns the count.
+    /// `describe(k)` names record k in errors, `fix` says what to do about a damaged one.
+    @discardableResult
+    func replay(cols: Int, limit: Int, months: (Int) -> Int, describe: (Int) -> String, fix: String,
+                consume: ([[Double]]) -> Void = { _ in }) throws -> Int {
+        let fm = FileManager.default
+        let data = fm.contents(atPath: path) ?? Data()
+        var count = 0, offset = 0
+        while count < limit {
+            let size = RunRecord.bytes(months: months(count), cols: cols)
+            if offset + size > data.count { break }
+            guard let rows = RunRecord.decode(data, offset: offset, months: months(count), cols: cols) else {
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out",
+                    message: "\(describe(count)) in the journal is damaged (its checksum does not match); it will not be used", fix: fix)])
+            }
+            consume(rows)
+            count += 1
+            offset += size
+        }
+        if !fm.fileExists(atPath: path) { _ = fm.createFile(atPath: path, contents: nil) }
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try h.truncate(atOffset: UInt64(offset))
+        try h.seekToEnd()
+        handle = h
+        return count
+    }
+
+    func append(_ rows: [[Double]]) throws { try handle?.write(contentsOf: RunRecord.encode(rows)) }
+
+    func close() throws {
+        try handle?.close()
+        handle = nil
+    }
+}
