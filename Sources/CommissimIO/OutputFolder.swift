@@ -12,6 +12,9 @@ public final class OutputFolder {
     /// cannot be written.
     public init(_ path: String) throws {
         let fm = FileManager.default
+        guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ScenarioErrors([ScenarioError(file: "commissim", line: nil, key: "--out", message: "the output folder is empty", fix: "give a folder, e.g. --out results/my-run")])
+        }
         let url = URL(fileURLWithPath: path).standardizedFileURL
         self.path = url.path
         var isDir: ObjCBool = false

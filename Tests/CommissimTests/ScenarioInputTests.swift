@@ -301,6 +301,21 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(r.err.contains("bad.toml:2: key 'budget.late_payment_prob'"), r.err)
     }
 
+    /// A bad command line is one `error:` line with the fix and exit 2, never a usage dump;
+    /// an empty --out is refused before anything is written.
+    func testBadCommandLinesAreOneLineErrorsWithExit2() throws {
+        let s = "scenarios/three_year.toml", st = "scenarios/contract_length_study.toml"
+        for args in [["run"], ["run", s], ["run", s, "--out", "x", "--bogus"], ["sweep", st, "--threads", "99999999999999999999", "--out", "x"],
+                     ["frobnicate"], ["run", s, "--out", ""], ["sweep", st, "--out", " "], ["compare", s, s, "--out", ""],
+                     ["run", s, "--out", "x", "--seed", "-1"], ["compare", s, s, "--replications", "abc", "--out", "x"]] {
+            let r = try Support.cli(args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
+            XCTAssertEqual(r.err.split(separator: "\n").count, 1, "\(args): \(r.err)")
+            XCTAssertTrue(r.err.hasPrefix("error: ") && r.err.contains(" — fix: "), "\(args): \(r.err)")
+        }
+        XCTAssertEqual(try Support.cli(["run", "--help"]).status, 0)
+    }
+
     func testMissingFileAndUnwritableOutput() throws {
         let missing = try Support.cli(["run", "no/such/file.toml", "--out", Support.tempDir() + "/x"])
         XCTAssertEqual(missing.status, 2)

@@ -18,6 +18,9 @@ final class PartialState {
     /// `file` is the input named in errors, `kind` what is unfinished ("sweep", "comparison").
     func acquire(file: String, kind: String, fields: [(String, String)], describe: [String: String]) throws {
         let fm = FileManager.default
+        guard !out.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out", message: "the output folder is empty", fix: "give a folder, e.g. --out results/my-sweep")])
+        }
         do {
             try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
