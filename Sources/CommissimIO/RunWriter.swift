@@ -75,7 +75,7 @@ final class DetailWriter {
         let month = String(m.reportedMonth + 1)
         let n = CSVFormat.number
         for c in 0..<m.councils.count {
-            try? councils.row([month, String(c), ParameterCatalog.councilTypes[m.councils.type[c]], String(m.councils.region[c]),
+            try? councils.row([month, String(c), (CouncilType(rawValue: m.councils.type[c])?.name ?? ""), String(m.councils.region[c]),
                                n(m.councils.budget[c]), n(m.councils.spendTrend[c]), n(m.councils.pressure[c]),
                                String(m.councils.waiting[c].count), String(m.councils.contracts[c].count),
                                m.councilIsCutting(c) ? "1" : "0",
@@ -85,7 +85,7 @@ final class DetailWriter {
         }
         let pr = m.providers
         for i in 0..<pr.count where pr.alive[i] || pr.exitMonth[i] == m.month {
-            try? providers.row([month, String(i), pr.kind[i].name, ParameterCatalog.tiers[pr.tier[i]], String(pr.homeCouncil[i]),
+            try? providers.row([month, String(i), pr.kind[i].name, (Tier(rawValue: pr.tier[i])?.name ?? ""), String(pr.homeCouncil[i]),
                                 pr.alive[i] ? "1" : "0", String(pr.capacity[i]), String(pr.occupied[i]), String(pr.committed[i]),
                                 n(pr.reserves[i]), n(pr.quality[i]), n(m.weeklyUnitCost(i)), n(pr.capital[i]), n(pr.marginTrend[i]),
                                 String(pr.contracts[i].count)])

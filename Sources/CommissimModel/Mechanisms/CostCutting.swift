@@ -77,7 +77,7 @@ extension Market {
 
     /// The in_house strategy: grow in-house capacity where it is cheaper than buying.
     func expandInHouseIfCheaper(_ c: Int, tier k: Int) {
-        guard activeStrategies[c].contains(.inHouse) else { return }
+        guard activeStrategies[c].contains(.bringInHouse) else { return }
         let h = councils.inHouse[councilTier(c, k)]
         var sum = 0.0, n = 0
         for ct in councils.contracts[c] where contracts.tier[ct] == k { sum += contracts.price[ct]; n += 1 }

@@ -1,30 +1,59 @@
 import CommissimEngine
 
-/// Cost-cutting strategies a council may apply under budget pressure (DOMAIN mechanism 2).
+/// The cost-cutting strategies a council may apply under budget pressure (DOMAIN mechanism 2),
+/// by scenario name. A set of them is a ``Strategies``.
+public enum Strategy: Int, NamedCase {
+    case priceSqueeze, lowestPrice, consolidation, collaborative, outcomePayment, decommission
+    /// Bringing services in-house (the strategy; the provider kind is ``ProviderKind/inHouse``).
+    case bringInHouse
+    case codesign
+
+    public var name: String {
+        switch self {
+        case .priceSqueeze: return "price_squeeze"
+        case .lowestPrice: return "lowest_price"
+        case .consolidation: return "consolidation"
+        case .collaborative: return "collaborative"
+        case .outcomePayment: return "outcome_payment"
+        case .decommission: return "decommission"
+        case .bringInHouse: return "in_house"
+        case .codesign: return "codesign"
+        }
+    }
+}
+
+/// A set of ``Strategy``s (one bit per case).
 public struct Strategies: OptionSet, Sendable, Hashable {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
-    public static let priceSqueeze = Strategies(rawValue: 1 << 0)
-    public static let lowestPrice = Strategies(rawValue: 1 << 1)
-    public static let consolidation = Strategies(rawValue: 1 << 2)
-    public static let collaborative = Strategies(rawValue: 1 << 3)
-    public static let outcomePayment = Strategies(rawValue: 1 << 4)
-    public static let decommission = Strategies(rawValue: 1 << 5)
-    public static let inHouse = Strategies(rawValue: 1 << 6)
-    public static let codesign = Strategies(rawValue: 1 << 7)
+    public init(_ s: Strategy) { rawValue = 1 << s.rawValue }
+    public static let priceSqueeze = Strategies(.priceSqueeze)
+    public static let lowestPrice = Strategies(.lowestPrice)
+    public static let consolidation = Strategies(.consolidation)
+    public static let collaborative = Strategies(.collaborative)
+    public static let outcomePayment = Strategies(.outcomePayment)
+    public static let decommission = Strategies(.decommission)
+    public static let bringInHouse = Strategies(.bringInHouse)
+    public static let codesign = Strategies(.codesign)
 
-    /// Parses the scenario names (see ``ParameterCatalog/strategies``).
+    /// The set named by scenario names (unknown names are refused by the parser first).
     public init(names: [String]) {
-        var s: Strategies = []
-        for n in names {
-            if let i = ParameterCatalog.strategies.firstIndex(of: n) { s.insert(Strategies(rawValue: 1 << i)) }
-        }
-        self = s
+        self = Strategies(names.compactMap(Strategy.init(name:)).map(Strategies.init))
     }
 }
 
 /// Contract payment forms (DOMAIN mechanism 3).
-public enum PaymentForm: Int, Sendable { case block, spot, grant, outcome }
+public enum PaymentForm: Int, NamedCase {
+    case block, spot, grant, outcome
+    public var name: String {
+        switch self {
+        case .block: return "block"
+        case .spot: return "spot"
+        case .grant: return "grant"
+        case .outcome: return "outcome"
+        }
+    }
+}
 
 /// The typed parameters of a run, read from a ``ResolvedScenario``.
 public struct ModelConfig: Sendable {
@@ -113,17 +142,17 @@ public struct ModelConfig: Sendable {
             CouncilGroup(
                 name: Self.text(v, "councils.name"),
                 count: Self.int(v, "councils.count"),
-                type: ParameterCatalog.councilTypes.firstIndex(of: Self.text(v, "councils.type")) ?? 0,
+                type: (CouncilType(name: Self.text(v, "councils.type")) ?? .unitary).rawValue,
                 children: Self.dist(v, "councils.children"),
                 demandFactor: Self.dist(v, "councils.demand_factor"),
                 staff: Self.dist(v, "councils.commissioning_staff"),
                 staffPer10k: Self.dist(v, "councils.staff_per_10k"),
                 budget: Self.dist(v, "councils.budget"),
-                inHouseShare: ParameterCatalog.tiers.map { Self.real(v, "councils.in_house_\($0)") },
+                inHouseShare: Tier.names.map { Self.real(v, "councils.in_house_\($0)") },
                 policy: Policy(
                     contractMonths: Self.int(v, "councils.policy.contract_months"),
                     extensionMonths: Self.int(v, "councils.policy.extension_months"),
-                    payment: PaymentForm(rawValue: ParameterCatalog.paymentForms.firstIndex(of: Self.text(v, "councils.policy.payment")) ?? 0)!,
+                    payment: PaymentForm(name: Self.text(v, "councils.policy.payment")) ?? .block,
                     outcomeSpecification: Self.text(v, "councils.policy.specification") == "outcome",
                     priceWeight: Self.real(v, "councils.policy.price_weight"),
                     uplift: Self.flag(v, "councils.policy.uplift"),
@@ -143,10 +172,10 @@ public struct ModelConfig: Sendable {
             ProviderGroup(
                 name: Self.text(v, "providers.name"),
                 count: Self.int(v, "providers.count"),
-                kind: ProviderKind(rawValue: ParameterCatalog.providerKinds.firstIndex(of: Self.text(v, "providers.kind")) ?? 0)!,
-                reach: ParameterCatalog.reaches.firstIndex(of: Self.text(v, "providers.reach")) ?? 1,
+                kind: ProviderKind(name: Self.text(v, "providers.kind")) ?? .smallCharity,
+                reach: (Reach(name: Self.text(v, "providers.reach")) ?? .regional).rawValue,
                 capacity: Self.dist(v, "providers.capacity"),
-                tierShares: ParameterCatalog.tiers.map { Self.real(v, "providers.share_\($0)") },
+                tierShares: Tier.names.map { Self.real(v, "providers.share_\($0)") },
                 reservesMonths: Self.dist(v, "providers.reserves_months"),
                 quality: Self.dist(v, "providers.quality"),
                 costFactor: Self.dist(v, "providers.cost_factor"),
@@ -167,7 +196,7 @@ public struct ModelConfig: Sendable {
         var p = group
         p.contractMonths = int("burn_in.contract_months")
         p.extensionMonths = int("burn_in.extension_months")
-        p.payment = PaymentForm(rawValue: ParameterCatalog.paymentForms.firstIndex(of: Self.text(g, "burn_in.payment")) ?? 0)!
+        p.payment = PaymentForm(name: Self.text(g, "burn_in.payment")) ?? .block
         p.outcomeSpecification = Self.text(g, "burn_in.specification") == "outcome"
         p.priceWeight = real("burn_in.price_weight")
         p.uplift = true

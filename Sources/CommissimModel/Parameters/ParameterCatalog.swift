@@ -4,15 +4,14 @@
 /// their resolved values, and ``ModelConfig`` reads them: one list, so they cannot drift apart.
 /// The evidence behind each default is given in `docs/MODEL.md`.
 public enum ParameterCatalog {
-    /// Service tiers, from early help to residential care.
-    public static let tiers = ["family_support", "fostering", "residential"]
-    public static let councilTypes = ["county", "metropolitan", "unitary", "london_borough"]
-    public static let providerKinds = ["small_charity", "large_charity", "small_private", "investor_private"]
-    public static let reaches = ["local", "regional", "national"]
-    public static let paymentForms = ["block", "spot", "grant", "outcome"]
+    /// Name lists of the model's vocabulary, derived from its enums (``NamedCase``).
+    public static let tiers = Tier.names
+    public static let councilTypes = CouncilType.names
+    public static let providerKinds = ProviderKind.independent.map(\.name)
+    public static let reaches = Reach.names
+    public static let paymentForms = PaymentForm.names
     public static let specifications = ["input", "outcome"]
-    public static let strategies = ["price_squeeze", "lowest_price", "consolidation", "collaborative",
-                                    "outcome_payment", "decommission", "in_house", "codesign"]
+    public static let strategies = Strategy.names
     public static let generators = ["mt19937", "taus2", "ranlxd1", "ranlxs0", "gfsr4"]
 
     /// Top-level sections (tables) other than the agent groups.

@@ -136,7 +136,7 @@ struct MonthTally {
     var tenderCost = 0.0, monitoringCost = 0.0, bidCosts = 0.0
     var paidToProviders = 0.0
     var tenders = 0, bids = 0, unfilledTenders = 0, extensions = 0, variations = 0, retenders = 0, terminations = 0
-    var entries = [0, 0, 0, 0], exits = [0, 0, 0, 0]
+    var entries = Array(repeating: 0, count: ProviderKind.allCases.count), exits = Array(repeating: 0, count: ProviderKind.allCases.count)
     var outcomeToInvestor = 0.0
     var investment = 0.0, externalCommitted = 0.0, investorAdvance = 0.0, dividends = 0.0
     var feeCuts = 0, latePayments = 0

@@ -97,9 +97,9 @@ struct MetricsRecorder {
 
         // Providers by kind.
         let kinds = ProviderKind.independent
-        var count = Array(repeating: 0, count: 5)
-        var reserves: [[Double]] = Array(repeating: [], count: 5)
-        var kindCapital = Array(repeating: 0.0, count: 5)
+        var count = Array(repeating: 0, count: ProviderKind.allCases.count)
+        var reserves: [[Double]] = Array(repeating: [], count: ProviderKind.allCases.count)
+        var kindCapital = Array(repeating: 0.0, count: ProviderKind.allCases.count)
         var qW = 0.0, capW = 0.0, costW = 0.0, w = 0.0, operating = 0.0, revenue = 0.0, alive = 0
         for i in 0..<np where m.providers.alive[i] && m.providers.kind[i] != .inHouse {
             let k = m.providers.kind[i].rawValue
