@@ -1,17 +1,8 @@
 import Foundation
 
-/// Mechanism 5 — Investment, quality and innovation (the hold-up problem).
-///
-/// A provider's expected horizon with its councils is the volume-weighted mean over its contracts of
-///   H = months left + τ_pc × contract_months of the council's policy
-/// (its trust in the council is its belief in renewal); with no contract H = 6 months. It invests
-///   I = max_share × revenue × 1 / (1 + exp(−(H − payback_months) / (0.25 payback_months)))
-/// if its reserves exceed min_reserve_months of cost, else nothing. Investment accumulates per place,
-/// K ← K (1 − depreciation) + I / capacity, with saturation w = K / (K + half_saturation); then
-///   quality = base quality + quality_gain × w + experience_gain × min(1, months trading / 120),
-///   unit cost = base cost × cost factor × inflation × (1 − cost_reduction × w).
-/// So investment pays back only over a horizon longer than a short contract (000: "transformative
-/// partnerships will struggle to deliver within three year contracts"; 003: 12- or 18-month contracts).
+/// Mechanism 5 — Investment, quality and innovation (the hold-up problem): MODEL.md §3.10 gives
+/// the horizon (term left with any extension, plus the renewal the provider expects), the
+/// investment rule, capital per place and what it buys in quality and cost, with the evidence.
 extension Market {
     /// Expected horizon (months) of every provider with the councils it serves: over its
     /// contracts in force, the volume-weighted mean of the term left (with any extension) plus

@@ -126,18 +126,6 @@ extension Market {
         }
     }
 
-    /// Monthly breakdown hazard of a placement with provider `j` at quality q_j:
-    /// breakdown_rate × exp(−quality_sensitivity (q_j − 0.5)) (taken with the month's spot quotes).
-    @inline(__always) func baseBreakdownHazard(_ j: Int) -> Double {
-        p.breakdownRate * exp(-p.qualitySensitivity * (providers.quality[j] - 0.5))
-    }
-
-    /// Monthly breakdown hazard of a placement with provider `j` for a child with `breakdowns` so far.
-    @inline(__always) func breakdownHazard(_ j: Int, breakdowns: UInt16, spot: Bool) -> Double {
-        let h = baseHazards[j] * (spot ? p.spotBreakdownFactor : 1)
-        return min(1, h * (1 + p.instability * Double(min(breakdowns, 4))))
-    }
-
     /// Starts child `i`'s placement with provider `j`.
     func assign(_ i: Int, provider j: Int, contract ct: Int, price: Double, spot: Bool) {
         var child = children[i]

@@ -1,16 +1,23 @@
-/// Mechanism 7 — Service delivery and outcomes.
-///
-/// Each month every placed child receives a month of care of quality q_j (0.9 q_j in an emergency
-/// spot placement) and the council pays spot and framework fees. A placement breaks down after a
-/// geometric time with monthly hazard h = breakdown_rate × exp(−quality_sensitivity (q_j − 0.5)) ×
-/// spot_breakdown_factor·[spot] × (1 + instability × min(previous breakdowns, 4)), drawn when the
-/// placement starts (instability begets instability); the child then waits to be placed
-/// again (004: 22% of looked-after children had two placements in a year, 11% three or more). A child
-/// leaves after a geometric time with mean duration_tier from its first placement, with outcome
-///   o = clamp(mean quality received − breakdown_penalty × breakdowns − waiting_penalty × months waited + ε, 0, 1),
-/// ε ~ N(0, outcome_noise²). Outcomes are observed only at exit and paid for (outcome-based
-/// contracts) after outcome_lag_months (001: "the difference you're trying to make is some years away").
+import Foundation
+
+/// Mechanism 7 — Service delivery and outcomes: MODEL.md §3.12 gives the month of care, the
+/// breakdown hazard (drawn when a placement starts), durations, and the outcome at exit — for a
+/// served child mean quality received less the breakdown and waiting penalties, for a child who
+/// leaves unserved `unserved_outcome` less the waiting penalty — with noise, clamped to [0, 1].
 extension Market {
+    /// The breakdown hazard of MODEL.md §3.12 without the child's terms: provider `j`'s monthly
+    /// hazard at quality q_j (computed once a month, with the spot quotes, for every provider).
+    @inline(__always) func baseBreakdownHazard(_ j: Int) -> Double {
+        p.breakdownRate * exp(-p.qualitySensitivity * (providers.quality[j] - 0.5))
+    }
+
+    /// The breakdown hazard of MODEL.md §3.12 of a placement with provider `j` for a child with
+    /// `breakdowns` so far (drawn when the placement starts, in ``assign(_:provider:contract:price:spot:)``).
+    @inline(__always) func breakdownHazard(_ j: Int, breakdowns: UInt16, spot: Bool) -> Double {
+        let h = baseHazards[j] * (spot ? p.spotBreakdownFactor : 1)
+        return min(1, h * (1 + p.instability * Double(min(breakdowns, 4))))
+    }
+
     /// One month of care for every child; exits and breakdowns.
     func runDelivery() {
         var broke: [Int] = []

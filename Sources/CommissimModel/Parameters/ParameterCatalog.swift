@@ -69,7 +69,7 @@ public enum ParameterCatalog {
         .init("market.weekly_cost_residential", .real, .real(2950), unit: "£/week", range: 1...100_000, "base unit cost of a children's home place (CMA: £3,830 at 23% margin)"),
         .init("market.in_house_cost_factor", .real, .real(0.85), range: 0.1...5, "in-house unit cost relative to the independent base cost"),
         .init("market.in_house_quality", .real, .real(0.55), range: p01, "quality of in-house services"),
-        .init("market.spot_premium", .real, .real(0.15), range: 0...5, "mark-up of spot purchases over a provider's contract price"),
+        .init("market.spot_premium", .real, .real(0.15), range: 0...5, "spot mark-up added to the provider's margin: spot price = unit cost × (1 + margin + risk premium × (1 − trust) + spot_premium)"),
         .init("market.shortage_markup", .real, .real(0.35), range: 0...5, "extra mark-up providers add when regional capacity is fully used"),
         .init("market.fixed_cost_share", .real, .real(0.6), range: p01, "share of a place's cost incurred whether or not it is filled"),
         .init("market.bid_cost", .real, .real(4000), unit: "£", range: 0...10_000_000, "cost to a provider of preparing one bid"),
@@ -122,7 +122,7 @@ public enum ParameterCatalog {
         .init("delivery.waiting_penalty", .real, .real(0.03), unit: "per month", range: p01, "outcome lost per month waiting for a service"),
         .init("delivery.outcome_noise", .real, .real(0.1), range: 0...5, "noise of a child's outcome around its expectation"),
         .init("delivery.good_outcome", .real, .real(0.5), range: p01, "outcome score counted as a good outcome"),
-        .init("delivery.unserved_outcome", .real, .real(0.25), range: p01, "expected outcome of a child screened out or never served"),
+        .init("delivery.unserved_outcome", .real, .real(0.25), range: p01, "outcome of a child screened out, or, less waiting_penalty × months waited, of one who leaves never served"),
         .init("delivery.eligibility_screen", .real, .real(0.3), range: p01, "share of family-support referrals screened out when eligibility is tightened"),
         .init("delivery.outcome_lag_months", .integer, .integer(12), unit: "months", range: 0...240, "delay before an outcome is measured and paid for"),
         // external (silo) costs
