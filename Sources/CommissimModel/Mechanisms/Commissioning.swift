@@ -35,32 +35,21 @@ extension Market {
     /// Terms of a new lot for council `c`, tier `k`, under the strategies it applies now.
     func lotTerms(_ c: Int, tier k: Int, volume: Int) -> Lot {
         let pol = policy(c), s = activeStrategies[c]
-        var form = pol.payment
-        if s.contains(.outcomePayment) { form = .outcome }
+        let form = s.paymentForm(pol)
         return Lot(council: c, tier: k, volume: volume,
                    months: pol.contractMonths, extensionMonths: pol.extensionMonths,
-                   form: form, outcomeSpec: pol.outcomeSpecification || form == .outcome || s.contains(.codesign),
-                   priceWeight: form == .grant ? 0 : (s.contains(.lowestPrice) ? pol.lowestPriceWeight : pol.priceWeight),
-                   collaborative: s.contains(.collaborative), incumbent: nil, incumbentContract: nil)
+                   form: form, outcomeSpec: s.specifiesOutcomes(pol, form: form), priceWeight: s.priceWeight(pol, form: form),
+                   collaborative: s.tendersJointly, incumbent: nil, incumbentContract: nil)
     }
 
     /// Places per lot for council `c` now (consolidation and collaboration make lots larger).
-    func lotSize(_ c: Int) -> Int {
-        let s = activeStrategies[c]
-        var size = Double(policy(c).lotSize)
-        if s.contains(.consolidation) { size *= policy(c).consolidationFactor }
-        if s.contains(.collaborative) { size *= 1.5 }
-        return max(1, Int(size.rounded()))
-    }
+    func lotSize(_ c: Int) -> Int { activeStrategies[c].lotSize(policy(c)) }
 
     /// Most staff time council `c` can build up: six months' worth, and at least two tenders'.
     func staffTimeCap(_ c: Int) -> Double { max(3 * councils.staff[c], 2 * p.tenderStaffMonths) }
 
-    /// Staff-months one tender takes (half under collaborative commissioning).
-    func tenderStaffMonths(collaborative: Bool) -> Double { p.tenderStaffMonths * (collaborative ? 0.5 : 1) }
-
     /// Staff-months one tender of council `c` takes now.
-    func tenderStaffMonths(_ c: Int) -> Double { tenderStaffMonths(collaborative: activeStrategies[c].contains(.collaborative)) }
+    func tenderStaffMonths(_ c: Int) -> Double { tenderStaffMonths(collaborative: activeStrategies[c].tendersJointly) }
 
     /// Whether contract `k` is in force and at or past its end: to be decided now, or waiting for
     /// staff time to be tendered.
@@ -76,7 +65,7 @@ extension Market {
             councils.rollovers[c] = 0
             councils.staffTime[c] = min(councils.staffTime[c] + 0.5 * councils.staff[c], staffTimeCap(c))
             var expiring = councils.contracts[c].filter(isDue)
-            if expiring.count > 1 && activeStrategies[c].contains(.decommission) {
+            if expiring.count > 1 && activeStrategies[c].lapsesExpiringContracts {
                 expiring.sort { councilTrust($0) < councilTrust($1) }
             }
             for k in expiring where contracts.active[k] { decideAtExpiry(k) }
@@ -110,7 +99,7 @@ extension Market {
             conduct(.renewal, council: c, provider: i)
             return
         }
-        if s.contains(.codesign) && mutual >= p.codesignThreshold && !pol.retenderGoodIncumbents {
+        if s.variesTrustedIncumbents && mutual >= p.codesignThreshold && !pol.retenderGoodIncumbents {
             contracts.start[k] = month
             contracts.end[k] = month + pol.contractMonths
             contracts.extensionLeft[k] = pol.extensionMonths
@@ -122,7 +111,7 @@ extension Market {
             return
         }
         let tier = contracts.tier[k]
-        if s.contains(.decommission) && Double(contractedVolume(c, tier: tier)) > contractTarget(c, tier: tier) {
+        if s.lapsesExpiringContracts && Double(contractedVolume(c, tier: tier)) > contractTarget(c, tier: tier) {
             endContract(k, early: false)
             return
         }
@@ -157,9 +146,7 @@ extension Market {
         let pol = policy(c)
         let inHouse = councils.inHouse[councilTier(c, k)]
         let independentDemand = max(0, expectedStock(c, k) - Double(providers.capacity[inHouse]))
-        var target = pol.contractedShare * independentDemand
-        if activeStrategies[c].contains(.decommission) { target *= 1 - pol.decommissionCut }
-        return target
+        return pol.contractedShare * independentDemand * activeStrategies[c].contractTargetFactor(pol)
     }
 
     /// In-house services keep staff for their share of expected demand as demand grows (the status

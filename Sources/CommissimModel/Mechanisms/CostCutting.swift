@@ -1,31 +1,16 @@
-/// Mechanism 2b — Cost-cutting strategies under budget pressure.
+/// Mechanism 2b — Cost-cutting strategies under budget pressure (MODEL.md §3.4, with the evidence).
 ///
-/// A council applies its group's `strategies` in a month when its budget pressure exceeds
-/// `trigger` (−1 = always). The strategies (000 Figure 1; 003; 004):
-/// - price_squeeze: each year, fees on existing contracts and spot placements are cut by
-///   squeeze_rate instead of uplifted (004 "forcing arbitrary discounts on fees"); a breach of trust.
-/// - lowest_price: tenders use lowest_price_weight as the price weight (004: 86% of councils make
-///   40%+ of placement decisions on cost).
-/// - consolidation: lots are consolidation_factor times larger (000: "out of reach for smaller
-///   organisations").
-/// - collaborative: lots 1.5× larger, half the tender time per council, providers' mark-up cut
-///   by collaborative_discount (bargaining power), and collaboration builds providers' trust.
-/// - outcome_payment: new contracts pay outcome_upfront_share up front and the rest on measured
-///   outcomes after delivery.outcome_lag_months (000: "requires up-front investment").
-/// - decommission: family-support eligibility tightened (delivery.eligibility_screen of referrals
-///   screened out), contracted volume cut by decommission_cut, expiring contracts lapse, and each
-///   year the least-trusted contract is terminated early.
-/// - in_house: where in-house unit cost is below the average independent price, in-house capacity
-///   grows by 5% of expected demand at each planning round (004 "internal challenge").
-/// - codesign: trusted incumbents are varied instead of re-tendered, contracts have outcome
-///   specifications, and each year innovation savings are shared (investment.shared_savings).
+/// Everything a strategy does is here: the yearly price review and terminations below, and the
+/// hooks the commissioning cycle (Commissioning.swift) asks of the strategies a council applies
+/// (``Strategies`` extension at the end). A new strategy is a case of ``Strategy`` plus its effects
+/// in this file.
 extension Market {
     /// Sets the strategies council `c` applies this month.
     func updateActiveStrategies(_ c: Int) {
         let pol = policy(c)
         let on = pol.trigger < 0 || councils.pressure[c] > pol.trigger
         activeStrategies[c] = on ? pol.strategies : []
-        tightened[c] = activeStrategies[c].contains(.decommission)
+        tightened[c] = activeStrategies[c].tightensEligibility
     }
 
     /// Monthly: which strategies apply; yearly (each January): the price review.
@@ -36,7 +21,7 @@ extension Market {
         var spotFactor = Array(repeating: 1.0, count: councils.count)
         for c in 0..<councils.count {
             let s = activeStrategies[c], pol = policy(c)
-            let squeeze = s.contains(.priceSqueeze)
+            let squeeze = s.squeezesPrices
             for k in councils.contracts[c] where contracts.active[k] {
                 let i = contracts.provider[k]
                 if squeeze {
@@ -46,7 +31,7 @@ extension Market {
                 } else if pol.uplift && contracts.form[k] != .grant {
                     contracts.price[k] *= uplift
                 }
-                if contracts.codesign[k] && s.contains(.codesign) {
+                if contracts.codesign[k] && s.sharesSavings {
                     // Shared savings: part of the provider's cost reduction since the last review.
                     let now = unitCost(i)
                     let saving = max(0, contracts.reviewCost[k] * (squeeze || !pol.uplift ? 1 : uplift) - now)
@@ -56,7 +41,7 @@ extension Market {
                 }
             }
             if squeeze { spotFactor[c] = 1 - pol.squeezeRate }
-            if s.contains(.decommission) { terminateLeastTrusted(c) }
+            if s.terminatesLeastTrusted { terminateLeastTrusted(c) }
         }
         // Spot and framework fees: cut under a squeeze, otherwise uplifted with inflation.
         for i in 0..<children.count where children[i].alive && children[i].price > 0 {
@@ -75,13 +60,78 @@ extension Market {
         if worst >= 0 { endContract(worst, early: true) }
     }
 
+    /// collaborative: staff-months one tender takes (half when tendered jointly).
+    func tenderStaffMonths(collaborative: Bool) -> Double { p.tenderStaffMonths * (collaborative ? 0.5 : 1) }
+
+    /// collaborative: the cut in bidders' mark-up a joint tender of council `c` brings (pooled bargaining).
+    func jointTenderDiscount(_ c: Int) -> Double { policy(c).collaborativeDiscount }
+
+    /// collaborative: trust on a jointly tendered contract `k` builds 25% faster.
+    func jointTenderTrustFactor(_ k: Int) -> Double { contracts.collaborative[k] ? 1.25 : 1 }
+
+    /// codesign: trust on a co-designed contract `k` builds twice as fast.
+    func codesignTrustFactor(_ k: Int) -> Double { contracts.codesign[k] ? 2 : 1 }
+
     /// The in_house strategy: grow in-house capacity where it is cheaper than buying.
     func expandInHouseIfCheaper(_ c: Int, tier k: Int) {
-        guard activeStrategies[c].contains(.bringInHouse) else { return }
+        guard activeStrategies[c].growsInHouse else { return }
         let h = councils.inHouse[councilTier(c, k)]
         var sum = 0.0, n = 0
         for ct in councils.contracts[c] where contracts.tier[ct] == k { sum += contracts.price[ct]; n += 1 }
         guard n > 0, unitCost(h) < sum / Double(n) else { return }
         providers.capacity[h] += max(1, Int((0.05 * expectedStock(c, k)).rounded()))
     }
+}
+
+/// What the strategies a council applies change in its commissioning cycle (MODEL.md §3.4): the
+/// hooks Commissioning.swift calls, one per decision.
+extension Strategies {
+    /// outcome_payment: new contracts pay on outcomes.
+    func paymentForm(_ pol: ModelConfig.Policy) -> PaymentForm { contains(.outcomePayment) ? .outcome : pol.payment }
+
+    /// codesign: contracts specify outcomes (as outcome payment does).
+    func specifiesOutcomes(_ pol: ModelConfig.Policy, form: PaymentForm) -> Bool {
+        pol.outcomeSpecification || form == .outcome || contains(.codesign)
+    }
+
+    /// lowest_price: tenders weigh price by lowest_price_weight (grants never weigh price).
+    func priceWeight(_ pol: ModelConfig.Policy, form: PaymentForm) -> Double {
+        form == .grant ? 0 : (contains(.lowestPrice) ? pol.lowestPriceWeight : pol.priceWeight)
+    }
+
+    /// consolidation and collaborative: larger lots.
+    func lotSize(_ pol: ModelConfig.Policy) -> Int {
+        var size = Double(pol.lotSize)
+        if contains(.consolidation) { size *= pol.consolidationFactor }
+        if contains(.collaborative) { size *= 1.5 }
+        return max(1, Int(size.rounded()))
+    }
+
+    /// collaborative: tenders are joint (half the staff time, pooled bargaining, trust built).
+    var tendersJointly: Bool { contains(.collaborative) }
+
+    /// decommission: expiring contracts are decided least trusted first and lapse while the
+    /// council holds more than its (cut) target.
+    var lapsesExpiringContracts: Bool { contains(.decommission) }
+
+    /// decommission: the share of the contracted target kept.
+    func contractTargetFactor(_ pol: ModelConfig.Policy) -> Double { contains(.decommission) ? 1 - pol.decommissionCut : 1 }
+
+    /// decommission: family-support eligibility is tightened.
+    var tightensEligibility: Bool { contains(.decommission) }
+
+    /// decommission: each year the least-trusted contract is terminated early.
+    var terminatesLeastTrusted: Bool { contains(.decommission) }
+
+    /// codesign: trusted incumbents are varied instead of re-tendered.
+    var variesTrustedIncumbents: Bool { contains(.codesign) }
+
+    /// codesign: innovation savings are shared at each price review.
+    var sharesSavings: Bool { contains(.codesign) }
+
+    /// price_squeeze: fees are cut instead of uplifted at each price review.
+    var squeezesPrices: Bool { contains(.priceSqueeze) }
+
+    /// in_house: in-house capacity grows where it is cheaper than buying.
+    var growsInHouse: Bool { contains(.bringInHouse) }
 }

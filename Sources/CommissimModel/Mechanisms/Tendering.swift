@@ -82,14 +82,13 @@ extension Market {
     func bidPrice(provider i: Int, lot: Lot, trust: Double) -> Double {
         let kind = providers.kind[i]
         var m = providers.targetMargin[i] + p.shortageMarkup * shortage[regionTier(providers.region[i], lot.tier)] + p.riskPremium * (1 - trust)
-        if lot.collaborative { m -= activeDiscount(lot.council) }
+        if lot.collaborative { m -= jointTenderDiscount(lot.council) }
         if lot.form == .outcome && kind.isPrivate { m += 0.05 }
         if kind.isPrivate { m = max(m, max(0, providers.requiredMargin[i])) }
         if kind.isCharity, providers.reserves[i] > 3 * providers.lastCost[i] { m -= providers.crossSubsidy[i] }
         return unitCost(i) * (1 + m)
     }
 
-    private func activeDiscount(_ c: Int) -> Double { policy(c).collaborativeDiscount }
 
     /// Creates (or, for a winning incumbent, renews) the contract for `lot`.
     private func award(_ lot: Lot, provider i: Int, price: Double, initial: Bool) -> Int {

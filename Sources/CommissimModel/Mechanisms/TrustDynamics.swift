@@ -72,7 +72,7 @@ extension Market {
                 tally.latePayments += 1
                 conduct(.lateFee, council: c, provider: i)
             } else {
-                let rate = p.trustGain * (contracts.codesign[k] ? 2 : 1) * (contracts.collaborative[k] ? 1.25 : 1)
+                let rate = p.trustGain * codesignTrustFactor(k) * jointTenderTrustFactor(k)
                 providers.providerTrust[ix] = TrustDynamics.update(providers.providerTrust[ix], signal: 1, rate: rate,
                                                                    lossMultiplier: p.trustLossMultiplier)
             }
