@@ -47,11 +47,13 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Discard an unfinished sweep in --out and start again.") var fresh = false
     @Option(help: ArgumentHelp("Run only shard I of N (runs k with k mod N = I) into --out, for `commissim merge`.", valueName: "I/N"))
     var shard: String?
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter of the base scenario (repeatable).", valueName: "path=value"))
+    var overrides: [String] = []
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
         let s: Study
-        do { s = try Study.load(study) } catch { failWithInputErrors(error) }
+        do { s = try Study.load(study).setting(overrides) } catch { failWithInputErrors(error) }
         if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: study, line: nil, key: "--threads", message: "must be at least 1")) }
         if fresh { try? FileManager.default.removeItem(atPath: out + "/.partial") }
         let stop = StopSignal()
@@ -209,11 +211,13 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "Study file the shards were run from.") var study: String
     @Argument(help: "Shard folders (each holding shard.json and shard.bin).") var shards: [String]
     @Option(name: .shortAndLong, help: "Output folder for the merged files.") var out: String
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter of the base scenario (repeatable).", valueName: "path=value"))
+    var overrides: [String] = []
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
         let s: Study
-        do { s = try Study.load(study) } catch { failWithInputErrors(error) }
+        do { s = try Study.load(study).setting(overrides) } catch { failWithInputErrors(error) }
         try? FileManager.default.removeItem(atPath: out + "/.partial")
         let runner = SweepRunner(study: s, out: out, threads: 1, keepRuns: false)
         runner.progress = ProgressReporter(label: "merge", quiet: quiet)

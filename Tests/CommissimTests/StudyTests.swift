@@ -569,6 +569,36 @@ extension StudyTests {
     }
 }
 
+extension StudyTests {
+    /// `[study] set` and `sweep --set` override the base scenario (and are part of the study's
+    /// identity); a varied parameter cannot also be set; with one replication summary.csv has no
+    /// spread or CI (empty cells), never a zero-width interval.
+    func testStudySetAndSweepSetOverrideTheBaseAndOneRunHasNoCI() throws {
+        let path = try studyFile("set = { \"simulation.scale\" = 0.02, \"simulation.burn_in_months\" = 0 }\n[vary]\n\"simulation.months\" = [6, 12]", replications: 1)
+        let study = try Study.load(path)
+        XCTAssertEqual(ModelConfig(study.base).real("simulation.scale"), 0.02)
+        XCTAssertEqual(ModelConfig(study.base).int("simulation.burn_in_months"), 0)
+        let dir = Support.tempDir()
+        let r = try Support.cli(["sweep", path, "--out", dir + "/a", "-q", "--set", "demand.trend=0.05"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let resolved = try String(contentsOfFile: dir + "/a/scenario.resolved.toml", encoding: .utf8)
+        XCTAssertTrue(resolved.contains("trend = 0.05"), "the --set reaches the base scenario")
+        XCTAssertTrue(try String(contentsOfFile: dir + "/a/manifest.json", encoding: .utf8).contains("demand.trend=0.05"))
+        let withSet = try study.setting(["demand.trend=0.05"])
+        XCTAssertNotEqual(withSet.fingerprint, study.fingerprint, "overrides are part of the study's identity")
+        let summary = try String(contentsOfFile: dir + "/a/summary.csv", encoding: .utf8).split(separator: "\n")
+        let header = summary[0].split(separator: ",", omittingEmptySubsequences: false)
+        let row = summary.first { $0.contains(",children_served,") }!.split(separator: ",", omittingEmptySubsequences: false)
+        XCTAssertEqual(row[header.firstIndex(of: "n")!], "1")
+        for k in ["sd", "ci95_low", "ci95_high"] { XCTAssertEqual(row[header.firstIndex(of: Substring(k))!], "", "\(k) with one run") }
+        let varied = try Support.cli(["sweep", path, "--out", dir + "/b", "-q", "--set", "simulation.months=24"])
+        XCTAssertEqual(varied.status, 2)
+        XCTAssertTrue(varied.err.contains("is varied by the study"), varied.err)
+        let clash = try studyFile("set = { \"simulation.months\" = 24 }\n[vary]\n\"simulation.months\" = [6, 12]", replications: 1)
+        XCTAssertThrowsError(try Study.load(clash)) { e in XCTAssertTrue("\(e)".contains("is varied by the study"), "\(e)") }
+    }
+}
+
 /// A thread-safe counter for interrupting sweeps in tests.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()

@@ -113,12 +113,12 @@ public struct Comparison {
         let names = MetricColumns.all
         for j in RunSummary.columns.indices {
             let column = names[j % cols]
-            let half = R > 1 ? Confidence.t95(R - 1) * md[j].sd / Double(R).squareRoot() : 0
+            let half = R > 1 ? Confidence.t95(R - 1) * md[j].sd / Double(R).squareRoot() : .nan
             out.append(Row(metric: column.name, measure: j < cols ? "end" : "total", unit: column.unit,
                            meanA: ma[j].mean, meanB: mb[j].mean, diff: md[j].mean, low: md[j].mean - half, high: md[j].mean + half, n: R))
         }
         var m = "month,metric,mean_a,a_ci95_low,a_ci95_high,mean_b,b_ci95_low,b_ci95_high,diff,ci95_low,ci95_high\n"
-        let t = R > 1 ? Confidence.t95(R - 1) / Double(R).squareRoot() : 0
+        let t = R > 1 ? Confidence.t95(R - 1) / Double(R).squareRoot() : .nan
         for month in 0..<months {
             for j in 0..<cols {
                 let ix = month * cols + j

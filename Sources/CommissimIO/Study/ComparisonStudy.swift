@@ -124,7 +124,7 @@ public struct ComparisonStudy: Sendable {
     }
 
     /// Reads an inline table of overrides, `{ "policy.contract_months" = 36, … }`.
-    private static func overrides(_ value: TOMLValueConvertible?, at location: String, reader r: inout Reader)
+    static func overrides(_ value: TOMLValueConvertible?, at location: String, reader r: inout Reader)
         -> [(path: String, specPath: String, value: ParamValue)] {
         guard let value else { return [] }
         guard let t = value.table else {

@@ -32,10 +32,12 @@ struct Accumulator {
         moments.add(x); p05.add(x); p50.add(x); p95.add(x)
     }
 
-    /// n, mean, sd, 95% CI low/high, p05, p50, p95.
+    /// n, mean, sd, 95% CI low/high, p05, p50, p95. With one run there is no spread to
+    /// estimate: sd and the CI are NaN (empty cells), never a zero-width interval.
     var fields: [Double] {
         let n = moments.count
-        let half = n > 1 ? Confidence.t95(n - 1) * moments.sd / Double(n).squareRoot() : 0
+        guard n > 1 else { return [Double(n), moments.mean, .nan, .nan, .nan, p05.value, p50.value, p95.value] }
+        let half = Confidence.t95(n - 1) * moments.sd / Double(n).squareRoot()
         return [Double(n), moments.mean, moments.sd, moments.mean - half, moments.mean + half, p05.value, p50.value, p95.value]
     }
 

@@ -11,6 +11,7 @@ import TOMLKit
 /// scenario = "three_year.toml"   # relative to the study file
 /// replications = 20
 /// seed = 7                       # study seed (default: the scenario's simulation.seed)
+/// set = { "simulation.scale" = 0.5 }   # overrides of the base scenario (optional)
 /// design = "grid"                # grid | lhs | sobol | halton
 /// points = 16                    # lhs, sobol, halton only
 ///
@@ -28,7 +29,9 @@ public struct Study: Sendable {
     public let text: String
     public let scenarioFile: String
     public let scenarioText: String
-    public let base: ResolvedScenario
+    public internal(set) var base: ResolvedScenario
+    /// Overrides from the command line (`sweep --set path=value`), applied to the base scenario.
+    public internal(set) var overrides: [String] = []
     public let replications: Int
     public let seed: UInt64
     public let design: Design
@@ -56,7 +59,25 @@ public struct Study: Sendable {
     /// The output columns are part of it: a build with other metrics never resumes or merges
     /// another's journals and shards.
     public var fingerprint: String {
-        Fingerprint.of(text + "\u{0}" + scenarioText + "\u{0}" + CommissimVersion.string + "\u{0}" + MetricColumns.names.joined(separator: ","))
+        Fingerprint.of(text + "\u{0}" + scenarioText + "\u{0}" + CommissimVersion.string + "\u{0}" + MetricColumns.names.joined(separator: ",")
+                       + (overrides.isEmpty ? "" : "\u{0}" + overrides.joined(separator: "\u{0}")))
+    }
+
+    /// This study with `assignments` (`path=value`, as `--set` gives them) applied to its base
+    /// scenario. A varied parameter cannot also be set: the study's points would override it.
+    public func setting(_ assignments: [String]) throws -> Study {
+        var s = self
+        for o in assignments {
+            let path = String(o.prefix { $0 != "=" }).trimmingCharacters(in: .whitespaces)
+            if let sp = ScenarioParser.specPath(path), parameters.contains(where: { ScenarioParser.specPath($0) == sp }) {
+                throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--set \(o)", message: "\(path) is varied by the study; --set cannot also fix it",
+                                                    fix: "remove it from --set, or from [vary]")])
+            }
+            try ScenarioParser.applyOverride(o, to: &s.base)
+        }
+        try ScenarioParser.checkLimits(s.base, file: file)
+        s.overrides += assignments
+        return s
     }
 }
 
@@ -73,7 +94,7 @@ extension Study {
         guard let st = table["study"]?.table else {
             throw ScenarioErrors([ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with scenario = \"…\" and replications = …")])
         }
-        r.checkKeys(st, in: "study", known: ["scenario", "replications", "seed", "design", "points"])
+        r.checkKeys(st, in: "study", known: ["scenario", "replications", "seed", "design", "points", "set"])
         func int(_ k: String, _ def: Int?, _ range: ClosedRange<Int>) -> Int? { r.wholeNumber(st, k, in: "study", default: def, range) }
         let replications = int("replications", nil, 1...1_000_000)
         // The study seed defaults to the base scenario's simulation.seed.
@@ -94,6 +115,9 @@ extension Study {
         } else {
             r.fail("study", key: "study.scenario", "missing", fix: "add scenario = \"baseline.toml\" (a path relative to the study file)")
         }
+        // [study] set = { path = value, … }: overrides of the base scenario (as compare's).
+        let sets = ComparisonStudy.overrides(st["set"], at: "study.set", reader: &r)
+        for o in sets { ScenarioParser.apply(o.specPath, o.value, to: &base) }
         // The varied parameters.
         var parameters: [String] = [], axes: [[ParamValue]] = [], bounds: [(Double, Double, Bool)] = []
         if let v = table["vary"], v.table == nil {
@@ -141,6 +165,12 @@ extension Study {
         }
         if design == .sobol && parameters.count > 40 || design == .halton && parameters.count > 1229 {
             r.fail("vary", key: "vary", "\(design.rawValue) supports at most \(design == .sobol ? 40 : 1229) parameters", fix: "use design = \"lhs\"")
+        }
+        for o in sets where parameters.contains(where: { ScenarioParser.specPath($0) == o.specPath }) {
+            r.fail("study.set." + o.path, key: "study.set." + o.path, "\(o.path) is varied by the study; set cannot also fix it", fix: "remove it from set, or from [vary]")
+        }
+        if r.errors.isEmpty && !sets.isEmpty {
+            do { try ScenarioParser.checkLimits(base, file: file) } catch let e as ScenarioErrors { r.errors += e.errors }
         }
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
         let seed = seedGiven.map(UInt64.init) ?? UInt64(ModelConfig(base).int("simulation.seed"))

@@ -225,6 +225,7 @@ public final class SweepRunner {
                                           ("runs.csv", "one row per run: end-of-horizon (mean of last 12 months) and cumulative metrics"),
                                           ("points.csv", "the parameter values of each point")])
         manifest.extra = [("study_file", .string(study.file)), ("study_fingerprint", .string(study.fingerprint)),
+                          ("overrides", .array(study.overrides.map { .string($0) })),
                           ("design", .string(study.design.rawValue)), ("replications", .int(study.replications)),
                           ("points", .int(study.points.count)), ("varied", .array(study.parameters.map { .string($0) })),
                           ("seeding", .string("run seed = SplitMix64 derivation of (study seed, replication), 53 bits: the same at every point (common random numbers); `commissim run scenario.resolved.toml --seed S --set …` with a row of runs.csv repeats that run"))]
