@@ -127,7 +127,7 @@ struct CompareCommand: ParsableCommand {
             try ScenarioParser.checkLimits(sa, file: a)
             try ScenarioParser.checkLimits(sb, file: b)
         } catch { failWithInputErrors(error) }
-        let base = UInt64(seed ?? ModelConfig(sa).int("simulation.seed"))
+        let base = seed.map(UInt64.init) ?? ModelConfig(sa).seed
         let name = { (p: String) in URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent }
         let cmp = Comparison(a: sa, b: sb, nameA: name(a), nameB: name(b), replications: replications ?? 20, seed: base)
         let stop = StopSignal()

@@ -74,6 +74,22 @@ final class VocabularyTests: XCTestCase {
         }
     }
 
+    /// Every parameter is read through its own declaration: each spec binds the field it fills
+    /// (so no second table of key names exists to drift), and a changed value reaches the model.
+    func testEveryParameterIsBoundToTheFieldItFills() throws {
+        for spec in ParameterCatalog.all {
+            if case .none = spec.binding { XCTFail("\(spec.path) is read by nothing") }
+        }
+        let c = try config("[market]\nspot_premium = 0.4\n[demand]\nduration_fostering = 44\n[burn_in]\nlot_size = 9\n[policy]\nsqueeze_rate = 0.11\n[[providers]]\nname = \"p\"\nscale_up = 0.7\nshare_residential = 0.9\n")
+        let p = MarketParameters(c)
+        XCTAssertEqual(p.spotPremium, 0.4)
+        XCTAssertEqual(p.duration[Tier.fostering.rawValue], 44)
+        XCTAssertEqual(c.burnIn.lotSize, 9)
+        for g in c.councils { XCTAssertEqual(g.policy.squeezeRate, 0.11) }
+        XCTAssertEqual(c.providers.map(\.scaleUp), [0.7])
+        XCTAssertEqual(c.providers.map { $0.tierShares[Tier.residential.rawValue] }, [0.9])
+    }
+
     /// Every file MODEL.md names ("where the code lives", as a path from the repository or from
     /// a module's folder, e.g. `Mechanisms/Placement.swift`) exists.
     func testEveryFileModelMdNamesExists() throws {

@@ -119,7 +119,7 @@ public struct ComparisonStudy: Sendable {
             if let a, let b { entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b)) }
         }
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
-        let seed = seedGiven.map(UInt64.init) ?? entries.first.map { UInt64(ModelConfig($0.a.scenario).int("simulation.seed")) } ?? 1
+        let seed = seedGiven.map(UInt64.init) ?? entries.first.map { ModelConfig($0.a.scenario).seed } ?? 1
         return ComparisonStudy(file: file, text: text, title: title, replications: replications!, seed: seed, entries: entries)
     }
 

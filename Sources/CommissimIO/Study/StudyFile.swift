@@ -173,7 +173,7 @@ extension Study {
             do { try ScenarioParser.checkLimits(base, file: file) } catch let e as ScenarioErrors { r.errors += e.errors }
         }
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
-        let seed = seedGiven.map(UInt64.init) ?? UInt64(ModelConfig(base).int("simulation.seed"))
+        let seed = seedGiven.map(UInt64.init) ?? ModelConfig(base).seed
         let points: [[ParamValue]]
         switch design {
         case .grid: points = cartesian(axes)

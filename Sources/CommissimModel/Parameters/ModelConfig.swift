@@ -59,134 +59,106 @@ public enum PaymentForm: Int, NamedCase {
 public struct ModelConfig: Sendable {
     /// A council group's policy.
     public struct Policy: Sendable {
-        public var contractMonths: Int
-        public var extensionMonths: Int
-        public var payment: PaymentForm
-        public var outcomeSpecification: Bool
-        public var priceWeight: Double
-        public var uplift: Bool
-        public var lotSize: Int
-        public var contractedShare: Double
-        public var strategies: Strategies
-        public var trigger: Double
-        public var squeezeRate: Double
-        public var lowestPriceWeight: Double
-        public var consolidationFactor: Double
-        public var collaborativeDiscount: Double
-        public var decommissionCut: Double
-        public var outcomeUpfrontShare: Double
-        public var retenderGoodIncumbents: Bool
+        public var contractMonths: Int = 0
+        public var extensionMonths: Int = 0
+        public var payment: PaymentForm = .block
+        public var outcomeSpecification: Bool = false
+        public var priceWeight: Double = 0
+        public var uplift: Bool = false
+        public var lotSize: Int = 0
+        public var contractedShare: Double = 0
+        public var strategies: Strategies = []
+        public var trigger: Double = 0
+        public var squeezeRate: Double = 0
+        public var lowestPriceWeight: Double = 0
+        public var consolidationFactor: Double = 0
+        public var collaborativeDiscount: Double = 0
+        public var decommissionCut: Double = 0
+        public var outcomeUpfrontShare: Double = 0
+        public var retenderGoodIncumbents: Bool = false
     }
 
     /// A group of councils drawn from common distributions.
     public struct CouncilGroup: Sendable {
-        public var name: String
-        public var count: Int
-        public var type: Int
-        public var children: Distribution
-        public var demandFactor: Distribution
-        public var staff: Distribution
+        public var name: String = ""
+        public var count: Int = 0
+        public var type: Int = 0
+        public var children: Distribution = .fixed(0)
+        public var demandFactor: Distribution = .fixed(0)
+        public var staff: Distribution = .fixed(0)
         /// Commissioning staff per 10,000 children (a zero draw: use `staff`).
-        public var staffPer10k: Distribution
-        public var budget: Distribution
-        public var inHouseShare: [Double]
-        public var policy: Policy
+        public var staffPer10k: Distribution = .fixed(0)
+        public var budget: Distribution = .fixed(0)
+        public var inHouseShare: [Double] = Array(repeating: 0, count: Tier.allCases.count)
+        public var policy: Policy = Policy()
     }
 
     /// A group of providers drawn from common distributions.
     public struct ProviderGroup: Sendable {
-        public var name: String
-        public var count: Int
-        public var kind: ProviderKind
-        public var reach: Int
-        public var capacity: Distribution
-        public var tierShares: [Double]
-        public var reservesMonths: Distribution
-        public var quality: Distribution
-        public var costFactor: Distribution
-        public var voluntaryIncome: Double
-        public var targetMargin: Double
-        public var requiredMargin: Double
-        public var leverage: Double
-        public var scaleUp: Double
-        public var missionTolerance: Double
-        public var crossSubsidy: Double
+        public var name: String = ""
+        public var count: Int = 0
+        public var kind: ProviderKind = .smallCharity
+        public var reach: Int = 0
+        public var capacity: Distribution = .fixed(0)
+        public var tierShares: [Double] = Array(repeating: 0, count: Tier.allCases.count)
+        public var reservesMonths: Distribution = .fixed(0)
+        public var quality: Distribution = .fixed(0)
+        public var costFactor: Distribution = .fixed(0)
+        public var voluntaryIncome: Double = 0
+        public var targetMargin: Double = 0
+        public var requiredMargin: Double = 0
+        public var leverage: Double = 0
+        public var scaleUp: Double = 0
+        public var missionTolerance: Double = 0
+        public var crossSubsidy: Double = 0
     }
 
     public let scenario: ResolvedScenario
-    public var months: Int
-    public var seed: UInt64
-    public var generator: String
+    public var months = 0
+    public var seed: UInt64 = 0
+    public var generator = ""
     /// The GSL generator `generator` names (validated, so the fallback is never taken).
     public var generatorKind: GeneratorKind { GeneratorKind(rawValue: generator) ?? .standard }
-    public var scale: Double
-    public var detail: Bool
+    public var scale = 0.0
+    public var detail = false
     /// Months run under ``burnInPolicy`` before month 1 (MODEL.md §3.1), not reported.
-    public var burnInMonths: Int
-    public var councils: [CouncilGroup]
-    public var providers: [ProviderGroup]
+    public var burnInMonths = 0
+    /// The contract terms of the burn-in's status quo (`[burn_in]`).
+    public struct BurnInTerms: Sendable {
+        public var contractMonths = 0, extensionMonths = 0, lotSize = 0
+        public var payment = PaymentForm.block
+        public var outcomeSpecification = false
+        public var priceWeight = 0.0, contractedShare = 0.0
+    }
+    public var burnIn = BurnInTerms()
+    public var councils: [CouncilGroup] = []
+    public var providers: [ProviderGroup] = []
 
-    private let g: [String: ParamValue]
-
-    /// Reads every parameter of `scenario`.
+    /// Reads every parameter of `scenario`, each through its binding in ``ParameterCatalog``.
     public init(_ scenario: ResolvedScenario) {
         self.scenario = scenario
-        g = scenario.global
-        months = Self.int(g, "simulation.months")
-        seed = UInt64(Self.int(g, "simulation.seed"))
-        generator = Self.text(g, "simulation.rng")
-        scale = Self.real(g, "simulation.scale")
-        detail = Self.flag(g, "simulation.detail")
-        burnInMonths = Self.int(g, "simulation.burn_in_months")
+        for spec in ParameterCatalog.global {
+            if case .run(let set) = spec.binding { set(&self, scenario.value(spec.path)) }
+        }
         councils = scenario.councilGroups.map { v in
-            CouncilGroup(
-                name: Self.text(v, "councils.name"),
-                count: Self.int(v, "councils.count"),
-                type: (CouncilType(name: Self.text(v, "councils.type")) ?? .unitary).rawValue,
-                children: Self.dist(v, "councils.children"),
-                demandFactor: Self.dist(v, "councils.demand_factor"),
-                staff: Self.dist(v, "councils.commissioning_staff"),
-                staffPer10k: Self.dist(v, "councils.staff_per_10k"),
-                budget: Self.dist(v, "councils.budget"),
-                inHouseShare: Tier.names.map { Self.real(v, "councils.in_house_\($0)") },
-                policy: Policy(
-                    contractMonths: Self.int(v, "councils.policy.contract_months"),
-                    extensionMonths: Self.int(v, "councils.policy.extension_months"),
-                    payment: PaymentForm(name: Self.text(v, "councils.policy.payment")) ?? .block,
-                    outcomeSpecification: Self.text(v, "councils.policy.specification") == "outcome",
-                    priceWeight: Self.real(v, "councils.policy.price_weight"),
-                    uplift: Self.flag(v, "councils.policy.uplift"),
-                    lotSize: Self.int(v, "councils.policy.lot_size"),
-                    contractedShare: Self.real(v, "councils.policy.contracted_share"),
-                    strategies: Strategies(names: Self.list(v, "councils.policy.strategies")),
-                    trigger: Self.real(v, "councils.policy.trigger"),
-                    squeezeRate: Self.real(v, "councils.policy.squeeze_rate"),
-                    lowestPriceWeight: Self.real(v, "councils.policy.lowest_price_weight"),
-                    consolidationFactor: Self.real(v, "councils.policy.consolidation_factor"),
-                    collaborativeDiscount: Self.real(v, "councils.policy.collaborative_discount"),
-                    decommissionCut: Self.real(v, "councils.policy.decommission_cut"),
-                    outcomeUpfrontShare: Self.real(v, "councils.policy.outcome_upfront_share"),
-                    retenderGoodIncumbents: Self.flag(v, "councils.policy.retender_good_incumbents")))
+            var group = CouncilGroup()
+            for spec in ParameterCatalog.council {
+                if case .council(let set) = spec.binding { set(&group, Self.value(v, spec.path)) }
+            }
+            return group
         }
         providers = scenario.providerGroups.map { v in
-            ProviderGroup(
-                name: Self.text(v, "providers.name"),
-                count: Self.int(v, "providers.count"),
-                kind: ProviderKind(name: Self.text(v, "providers.kind")) ?? .smallCharity,
-                reach: (Reach(name: Self.text(v, "providers.reach")) ?? .regional).rawValue,
-                capacity: Self.dist(v, "providers.capacity"),
-                tierShares: Tier.names.map { Self.real(v, "providers.share_\($0)") },
-                reservesMonths: Self.dist(v, "providers.reserves_months"),
-                quality: Self.dist(v, "providers.quality"),
-                costFactor: Self.dist(v, "providers.cost_factor"),
-                voluntaryIncome: Self.real(v, "providers.voluntary_income"),
-                targetMargin: Self.real(v, "providers.target_margin"),
-                requiredMargin: Self.real(v, "providers.required_margin"),
-                leverage: Self.real(v, "providers.leverage"),
-                scaleUp: Self.real(v, "providers.scale_up"),
-                missionTolerance: Self.real(v, "providers.mission_tolerance"),
-                crossSubsidy: Self.real(v, "providers.cross_subsidy"))
+            var group = ProviderGroup()
+            for spec in ParameterCatalog.provider {
+                if case .provider(let set) = spec.binding { set(&group, Self.value(v, spec.path)) }
+            }
+            return group
         }
+    }
+
+    private static func value(_ v: [String: ParamValue], _ path: String) -> ParamValue {
+        guard let x = v[path] else { preconditionFailure("parameter \(path) missing from a resolved group") }
+        return x
     }
 
     /// The status-quo policy every council follows during the burn-in (`[burn_in]`): the group's
@@ -194,56 +166,25 @@ public struct ModelConfig: Sendable {
     /// the same for every scenario so that paired arms share the burn-in exactly.
     public func burnInPolicy(from group: Policy) -> Policy {
         var p = group
-        p.contractMonths = int("burn_in.contract_months")
-        p.extensionMonths = int("burn_in.extension_months")
-        p.payment = PaymentForm(name: Self.text(g, "burn_in.payment")) ?? .block
-        p.outcomeSpecification = Self.text(g, "burn_in.specification") == "outcome"
-        p.priceWeight = real("burn_in.price_weight")
+        p.contractMonths = burnIn.contractMonths
+        p.extensionMonths = burnIn.extensionMonths
+        p.payment = burnIn.payment
+        p.outcomeSpecification = burnIn.outcomeSpecification
+        p.priceWeight = burnIn.priceWeight
         p.uplift = true
-        p.lotSize = int("burn_in.lot_size")
-        p.contractedShare = real("burn_in.contracted_share")
+        p.lotSize = burnIn.lotSize
+        p.contractedShare = burnIn.contractedShare
         p.strategies = []
         p.trigger = 0
         p.retenderGoodIncumbents = false
         return p
     }
 
-    /// A top-level real parameter, e.g. `real("demand.trend")`.
-    public func real(_ path: String) -> Double { Self.real(g, path) }
+    /// A top-level parameter by its catalogue path, e.g. `real("demand.trend")` (for tools and
+    /// tests; the model reads its typed fields).
+    public func real(_ path: String) -> Double { Double(parameter: scenario.value(path)) }
     /// A top-level whole-number parameter.
-    public func int(_ path: String) -> Int { Self.int(g, path) }
+    public func int(_ path: String) -> Int { Int(parameter: scenario.value(path)) }
     /// A top-level flag.
-    public func flag(_ path: String) -> Bool { Self.flag(g, path) }
-
-    static func real(_ v: [String: ParamValue], _ p: String) -> Double {
-        switch v[p] {
-        case .real(let x): return x
-        case .integer(let i): return Double(i)
-        default: preconditionFailure("parameter \(p) missing or not a number")
-        }
-    }
-    static func int(_ v: [String: ParamValue], _ p: String) -> Int {
-        if case .integer(let i) = v[p] { return i }
-        preconditionFailure("parameter \(p) missing or not a whole number")
-    }
-    static func flag(_ v: [String: ParamValue], _ p: String) -> Bool {
-        if case .flag(let b) = v[p] { return b }
-        preconditionFailure("parameter \(p) missing or not a flag")
-    }
-    static func text(_ v: [String: ParamValue], _ p: String) -> String {
-        if case .text(let s) = v[p] { return s }
-        preconditionFailure("parameter \(p) missing or not text")
-    }
-    static func list(_ v: [String: ParamValue], _ p: String) -> [String] {
-        if case .list(let l) = v[p] { return l }
-        preconditionFailure("parameter \(p) missing or not a list")
-    }
-    static func dist(_ v: [String: ParamValue], _ p: String) -> Distribution {
-        switch v[p] {
-        case .distribution(let d): return d
-        case .real(let x): return .fixed(x)
-        case .integer(let i): return .fixed(Double(i))
-        default: preconditionFailure("parameter \(p) missing or not a distribution")
-        }
-    }
+    public func flag(_ path: String) -> Bool { Bool(parameter: scenario.value(path)) }
 }

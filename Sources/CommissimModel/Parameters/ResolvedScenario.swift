@@ -24,6 +24,12 @@ public struct ResolvedScenario: Sendable, Equatable {
         return out
     }
 
+    /// The resolved value of top-level parameter `path` (every catalogue path has one).
+    public func value(_ path: String) -> ParamValue {
+        guard let v = global[path] else { preconditionFailure("parameter \(path) missing from the resolved scenario") }
+        return v
+    }
+
     /// Sets a top-level value (used by command-line overrides and sweeps).
     public mutating func set(_ path: String, _ value: ParamValue) { global[path] = value }
 

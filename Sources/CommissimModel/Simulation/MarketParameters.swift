@@ -1,79 +1,43 @@
 /// A flat, typed snapshot of the top-level parameters, read once per run so the monthly loop
-/// never looks anything up by name. Field names follow the scenario keys.
+/// never looks anything up by name. Each field is filled through its parameter's binding in
+/// ``ParameterCatalog`` (field names follow the scenario keys); nothing here names a key.
 struct MarketParameters: Sendable {
     // demand
-    var referralsPer10k: Double, tierShare: [Double], duration: [Double], trend: Double
-    var shockMonth: Int, shockSize: Double, shockMonths: Int, randomShockProb: Double, randomShockSize: Double
+    var referralsPer10k: Double = 0, tierShare: [Double] = Array(repeating: 0, count: Tier.allCases.count), duration: [Double] = Array(repeating: 0, count: Tier.allCases.count), trend: Double = 0
+    var shockMonth: Int = 0, shockSize: Double = 0, shockMonths: Int = 0, randomShockProb: Double = 0, randomShockSize: Double = 0
     // budget
-    var headroom: Double, budgetGrowth: Double, austerityCut: Double, austerityYears: Int, austerityStartYear: Int
-    var frontLoading: Double, inflation: Double, latePaymentProb: Double, rationing: Double
+    var headroom: Double = 0, budgetGrowth: Double = 0, austerityCut: Double = 0, austerityYears: Int = 0, austerityStartYear: Int = 0
+    var frontLoading: Double = 0, inflation: Double = 0, latePaymentProb: Double = 0, rationing: Double = 0
     // market
-    var monthlyBaseCost: [Double], inHouseCostFactor: Double, inHouseQuality: Double, spotPremium: Double
-    var shortageMarkup: Double, fixedCostShare: Double, bidCost: Double, tenderStaffMonths: Double, staffCost: Double
-    var monitoringCost: Double, regions: Int, entryRate: Double, entryMargin: Double, exitPatience: Int
-    var interestRate: Double, dividendShare: Double, reserveTargetMonths: Double, spotCandidates: Int, matchNoise: Double, charityReserveMonths: Double
+    var monthlyBaseCost: [Double] = Array(repeating: 0, count: Tier.allCases.count), inHouseCostFactor: Double = 0, inHouseQuality: Double = 0, spotPremium: Double = 0
+    var shortageMarkup: Double = 0, fixedCostShare: Double = 0, bidCost: Double = 0, tenderStaffMonths: Double = 0, staffCost: Double = 0
+    var monitoringCost: Double = 0, regions: Int = 0, entryRate: Double = 0, entryMargin: Double = 0, exitPatience: Int = 0
+    var interestRate: Double = 0, dividendShare: Double = 0, reserveTargetMonths: Double = 0, spotCandidates: Int = 0, matchNoise: Double = 0, charityReserveMonths: Double = 0
     // trust
-    var trustInitial: Double, trustGain: Double, trustLossMultiplier: Double, trustEventRate: Double
-    var observationNoise: Double, referenceStaff: Double, staffTurnover: Double, turnoverErosion: Double
-    var extendThreshold: Double, codesignThreshold: Double, goodIncumbent: Double, incumbencyWeight: Double
-    var bidSensitivity: Double, riskPremium: Double, reputationSpill: Double, monitoringDiscount: Double
+    var trustInitial: Double = 0, trustGain: Double = 0, trustLossMultiplier: Double = 0, trustEventRate: Double = 0
+    var observationNoise: Double = 0, referenceStaff: Double = 0, staffTurnover: Double = 0, turnoverErosion: Double = 0
+    var extendThreshold: Double = 0, codesignThreshold: Double = 0, goodIncumbent: Double = 0, incumbencyWeight: Double = 0
+    var bidSensitivity: Double = 0, riskPremium: Double = 0, reputationSpill: Double = 0, monitoringDiscount: Double = 0
     // investment
-    var paybackMonths: Double, investMaxShare: Double, depreciation: Double, halfSaturation: Double
-    var qualityGain: Double, costReduction: Double, experienceGain: Double, minReserveMonths: Double, sharedSavings: Double
+    var paybackMonths: Double = 0, investMaxShare: Double = 0, depreciation: Double = 0, halfSaturation: Double = 0
+    var qualityGain: Double = 0, costReduction: Double = 0, experienceGain: Double = 0, minReserveMonths: Double = 0, sharedSavings: Double = 0
     // delivery
-    var breakdownRate: Double, instability: Double, qualitySensitivity: Double, spotBreakdownFactor: Double, breakdownPenalty: Double
-    var waitingPenalty: Double, outcomeNoise: Double, goodOutcome: Double, unservedOutcome: Double
-    var eligibilityScreen: Double, outcomeLag: Int
+    var breakdownRate: Double = 0, instability: Double = 0, qualitySensitivity: Double = 0, spotBreakdownFactor: Double = 0, breakdownPenalty: Double = 0
+    var waitingPenalty: Double = 0, outcomeNoise: Double = 0, goodOutcome: Double = 0, unservedOutcome: Double = 0
+    var eligibilityScreen: Double = 0, outcomeLag: Int = 0
     // external
-    var justiceCost: Double, justiceProb: Double, welfareCost: Double, welfareProb: Double, familySupportFactor: Double, externalYears: Int
-    var careLeaverShare: Double, discountRate: Double
+    var justiceCost: Double = 0, justiceProb: Double = 0, welfareCost: Double = 0, welfareProb: Double = 0, familySupportFactor: Double = 0, externalYears: Int = 0
+    var careLeaverShare: Double = 0, discountRate: Double = 0
     // investor
-    var investorEnabled: Bool, investorCapital: Double, investorReturn: Double, outcomeTarget: Double
+    var investorEnabled: Bool = false, investorCapital: Double = 0, investorReturn: Double = 0, outcomeTarget: Double = 0
 
     init(_ c: ModelConfig) {
-        let tiers = ParameterCatalog.tiers
-        referralsPer10k = c.real("demand.referrals_per_10k")
-        let shares = tiers.map { c.real("demand.share_\($0)") }
-        let total = shares.reduce(0, +)
-        tierShare = shares.map { total > 0 ? $0 / total : 1.0 / Double(tiers.count) }
-        duration = tiers.map { c.real("demand.duration_\($0)") }
-        trend = c.real("demand.trend")
-        shockMonth = c.int("demand.shock_month"); shockSize = c.real("demand.shock_size"); shockMonths = c.int("demand.shock_months")
-        randomShockProb = c.real("demand.random_shock_prob"); randomShockSize = c.real("demand.random_shock_size")
-        headroom = c.real("budget.headroom"); budgetGrowth = c.real("budget.growth"); austerityCut = c.real("budget.austerity_cut")
-        austerityYears = c.int("budget.austerity_years"); austerityStartYear = c.int("budget.austerity_start_year")
-        frontLoading = c.real("budget.front_loading"); inflation = c.real("budget.inflation"); latePaymentProb = c.real("budget.late_payment_prob")
-        rationing = c.real("budget.rationing")
-        monthlyBaseCost = tiers.map { c.real("market.weekly_cost_\($0)") * 52.0 / 12.0 }
-        inHouseCostFactor = c.real("market.in_house_cost_factor"); inHouseQuality = c.real("market.in_house_quality")
-        spotPremium = c.real("market.spot_premium"); shortageMarkup = c.real("market.shortage_markup")
-        fixedCostShare = c.real("market.fixed_cost_share"); bidCost = c.real("market.bid_cost")
-        tenderStaffMonths = c.real("market.tender_staff_months"); staffCost = c.real("market.staff_cost")
-        monitoringCost = c.real("market.monitoring_cost"); regions = c.int("market.regions")
-        entryRate = c.real("market.entry_rate"); entryMargin = c.real("market.entry_margin"); exitPatience = c.int("market.exit_patience")
-        interestRate = c.real("market.interest_rate"); dividendShare = c.real("market.dividend_share")
-        reserveTargetMonths = c.real("market.reserve_target_months"); spotCandidates = c.int("market.spot_candidates"); matchNoise = c.real("market.match_noise"); charityReserveMonths = c.real("market.charity_reserve_months")
-        trustInitial = c.real("trust.initial"); trustGain = c.real("trust.gain_rate"); trustLossMultiplier = c.real("trust.loss_multiplier")
-        trustEventRate = c.real("trust.event_rate"); observationNoise = c.real("trust.observation_noise")
-        referenceStaff = c.real("trust.reference_staff"); staffTurnover = c.real("trust.staff_turnover")
-        turnoverErosion = c.real("trust.turnover_erosion"); extendThreshold = c.real("trust.extend_threshold")
-        codesignThreshold = c.real("trust.codesign_threshold"); goodIncumbent = c.real("trust.good_incumbent")
-        incumbencyWeight = c.real("trust.incumbency_weight"); bidSensitivity = c.real("trust.bid_sensitivity"); riskPremium = c.real("trust.risk_premium")
-        reputationSpill = c.real("trust.reputation_spill"); monitoringDiscount = c.real("trust.monitoring_discount")
-        paybackMonths = c.real("investment.payback_months"); investMaxShare = c.real("investment.max_share")
-        depreciation = c.real("investment.depreciation"); halfSaturation = c.real("investment.half_saturation")
-        qualityGain = c.real("investment.quality_gain"); costReduction = c.real("investment.cost_reduction")
-        experienceGain = c.real("investment.experience_gain"); minReserveMonths = c.real("investment.min_reserve_months")
-        sharedSavings = c.real("investment.shared_savings")
-        breakdownRate = c.real("delivery.breakdown_rate"); instability = c.real("delivery.instability"); qualitySensitivity = c.real("delivery.quality_sensitivity")
-        spotBreakdownFactor = c.real("delivery.spot_breakdown_factor"); breakdownPenalty = c.real("delivery.breakdown_penalty")
-        waitingPenalty = c.real("delivery.waiting_penalty"); outcomeNoise = c.real("delivery.outcome_noise")
-        goodOutcome = c.real("delivery.good_outcome"); unservedOutcome = c.real("delivery.unserved_outcome")
-        eligibilityScreen = c.real("delivery.eligibility_screen"); outcomeLag = c.int("delivery.outcome_lag_months")
-        justiceCost = c.real("external.justice_cost"); justiceProb = c.real("external.justice_prob")
-        welfareCost = c.real("external.welfare_cost"); welfareProb = c.real("external.welfare_prob"); externalYears = c.int("external.years"); familySupportFactor = c.real("external.family_support_factor")
-        careLeaverShare = c.real("external.care_leaver_share"); discountRate = c.real("external.discount_rate")
-        investorEnabled = c.flag("investor.enabled"); investorCapital = c.real("investor.capital") * c.scale
-        investorReturn = c.real("investor.required_return"); outcomeTarget = c.real("investor.outcome_target")
+        for spec in ParameterCatalog.global {
+            if case .market(let set) = spec.binding { set(&self, c.scenario.value(spec.path)) }
+        }
+        // Derived: tier shares normalised to 1, investor capital at the market's scale.
+        let total = tierShare.reduce(0, +)
+        tierShare = tierShare.map { total > 0 ? $0 / total : 1.0 / Double(Tier.allCases.count) }
+        investorCapital *= c.scale
     }
 }
