@@ -42,10 +42,32 @@ public final class RandomStream {
         rng = r
         self.seed = seed
         self.kind = kind
-        // GSL's seeding takes an unsigned long; 0 means "the generator's default seed" for some
-        // generators, so fold the 64-bit seed into a non-zero value.
-        let folded = seed == 0 ? 0x9E37_79B9 : seed
-        gsl_rng_set(rng, UInt(truncatingIfNeeded: folded))
+        Self.seed(rng, kind: kind, with: seed)
+    }
+
+    /// Seeds `rng` from all 64 bits of `seed`. GSL's own seeding keeps 32 bits (taus2's and
+    /// mt19937's take the seed modulo 2^32), so seeds 2^32 apart gave the same stream. taus2's
+    /// state — three 32-bit words — is set from SplitMix64 draws of the seed instead, with GSL's
+    /// constraints (s1 > 1, s2 > 7, s3 > 15) and its six warm-up draws: a distinct stream per
+    /// 64-bit seed. The other generators get the seed folded to 32 bits (high bits count).
+    static func seed(_ rng: UnsafeMutablePointer<gsl_rng>, kind: GeneratorKind, with seed: UInt64) {
+        if kind == .taus2, gsl_rng_size(rng) == 3 * MemoryLayout<UInt>.size, let raw = gsl_rng_state(rng) {
+            let state = raw.assumingMemoryBound(to: UInt.self)
+            var x = seed
+            func word() -> UInt {
+                x = x &+ 0x9E37_79B9_7F4A_7C15
+                return UInt(SeedDerivation.mix(x) & 0xFFFF_FFFF)
+            }
+            for (k, least) in [(0, UInt(2)), (1, 8), (2, 16)] {
+                var w = word()
+                if w < least { w += least }
+                state[k] = w
+            }
+            for _ in 0..<6 { _ = gsl_rng_get(rng) }
+            return
+        }
+        let folded = UInt32(truncatingIfNeeded: seed ^ (seed >> 32))
+        gsl_rng_set(rng, UInt(folded == 0 ? 0x9E37_79B9 : folded))
     }
 
     deinit { gsl_rng_free(rng) }

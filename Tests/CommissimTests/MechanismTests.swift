@@ -261,6 +261,25 @@ final class MechanismTests: XCTestCase {
         XCTAssertEqual(seeds.count, 10_000)
     }
 
+    /// Every bit of the seed counts: GSL's own seeding keeps 32 bits, so seeds 2^32 apart used to
+    /// give identical streams; they differ now under every generator, and a seed repeats its stream.
+    func testSeedsThatDifferOnlyAboveBit32GiveDifferentStreams() {
+        func draws(_ seed: UInt64, _ kind: GeneratorKind) -> [Double] {
+            let r = RandomStream(seed: seed, kind: kind)
+            return (0..<8).map { _ in r.uniform() }
+        }
+        for kind in GeneratorKind.allCases {
+            for base: UInt64 in [0, 1, 7, 123_456_789] {
+                XCTAssertEqual(draws(base, kind), draws(base, kind), "\(kind) repeats")
+                XCTAssertNotEqual(draws(base, kind), draws(base + (1 << 32), kind), "\(kind): seed \(base) and \(base) + 2^32")
+                XCTAssertNotEqual(draws(base, kind), draws(base + (1 << 40), kind), "\(kind): seed \(base) and \(base) + 2^40")
+            }
+        }
+        // taus2 (the default) has a distinct stream per seed: no two of 20,000 replication seeds start alike.
+        let starts = Set((0..<20_000).map { draws(SeedDerivation.replicationSeed(3, $0), .taus2) })
+        XCTAssertEqual(starts.count, 20_000)
+    }
+
     func testDistributionsHaveTheirMeans() {
         let rng = RandomStream(seed: 99)
         let cases: [Distribution] = [.lognormal(mean: 4, sd: 2), .gamma(mean: 8, sd: 3), .beta(mean: 0.55, sd: 0.1), .normal(mean: 1, sd: 0.1), .uniform(min: 2, max: 6)]
