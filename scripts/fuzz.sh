@@ -36,7 +36,11 @@ echo "fuzz: running ${SECONDS_TO_RUN}s from $(ls "$corpus" | wc -l) seed inputs"
   -artifact_prefix="$crashes/" -print_final_stats=1 >"$W/run.log" 2>&1
 status=$?
 grep -E "^stat::number_of_executed_units|^Done" "$W/run.log" >&2
-if [ $status -ne 0 ] || [ -n "$(ls -A "$crashes")" ]; then
+# Slow units (slow-unit-*, over 10 s on a loaded machine: a parse that forks to catch toml++'s
+# aborts) are reported, not failures; crashes, timeouts (30 s), out-of-memory and leaks are.
+slow=$(ls "$crashes" | grep -c '^slow-unit-' || true)
+[ "$slow" -gt 0 ] && echo "fuzz: $slow slow unit(s) in $crashes (not failures)" >&2
+if [ $status -ne 0 ] || [ -n "$(ls "$crashes" | grep -Ev '^slow-unit-')" ]; then
   tail -30 "$W/run.log" >&2
   echo "fuzz: crash inputs in $crashes" >&2
   echo "fuzz: 0 passed, 1 failed"; exit 1
