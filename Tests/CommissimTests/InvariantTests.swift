@@ -33,18 +33,18 @@ final class InvariantTests: XCTestCase {
                 if market.providers.kind[i] != .inHouse { XCTAssertGreaterThanOrEqual(market.providers.reserves[i], 0, "provider \(i) trading with negative reserves") }
             }
             // The placement shortcut's counts of free reserved places and framework contracts are exact.
-            var free = Array(repeating: 0, count: market.freePlaces.count), frames = free
+            var free = Array(repeating: 0, count: market.book.freePlaces.count), frames = free
             for k in 0..<market.contracts.count where market.contracts.active[k] {
                 let ck = market.councilTier(market.contracts.council[k], market.contracts.tier[k])
                 if market.reservesPlaces(k) { free[ck] += market.contracts.volume[k] - market.contracts.occupied[k] } else { frames[ck] += 1 }
             }
-            XCTAssertEqual(free, market.freePlaces, "month \(market.month)")
+            XCTAssertEqual(free, market.book.freePlaces, "month \(market.month)")
             for c in 0..<market.councils.count {
                 for k in 0..<Tier.allCases.count {
                     XCTAssertEqual(market.councils.contractsByTier[market.councilTier(c, k)], market.councils.contracts[c].filter { market.contracts.tier[$0] == k })
                 }
             }
-            XCTAssertEqual(frames, market.frameworks, "month \(market.month)")
+            XCTAssertEqual(frames, market.book.frameworks, "month \(market.month)")
             // The concentration counts kept by placement match a recount from the children.
             var pairs: [Int: Int] = [:]
             for ch in 0..<market.children.count where market.children[ch].alive && market.children[ch].provider >= 0 {
@@ -53,8 +53,8 @@ final class InvariantTests: XCTestCase {
             }
             var perCouncil = Array(repeating: 0, count: market.councils.count), squares = perCouncil
             for (key, n) in pairs { perCouncil[key / 100_000] += n; squares[key / 100_000] += n * n }
-            XCTAssertEqual(perCouncil, market.councilPlaced)
-            XCTAssertEqual(squares, market.councilPlacedSquares)
+            XCTAssertEqual(perCouncil, market.book.councilPlaced)
+            XCTAssertEqual(squares, market.book.councilPlacedSquares)
             // Each trading provider has a column of its own in the council × provider matrices;
             // its placement counts there match the recount, and an entrant starts afresh.
             let pv = market.providers
@@ -79,7 +79,7 @@ final class InvariantTests: XCTestCase {
                 XCTAssertLessThanOrEqual(market.contracts.occupied[k], market.contracts.volume[k])
                 XCTAssertEqual(market.contracts.occupied[k], market.members(of: k).count)
             }
-            // The census kept by placement (read by the metrics) matches a recount from the children,
+            // The book.census kept by placement (read by the metrics) matches a recount from the children,
             // and each provider's list of children holds exactly the children placed with it.
             var byPlacements = [0, 0, 0, 0], feePaying = 0, feeSum = [0.0, 0.0, 0.0]
             var feeFree = Array(repeating: 0, count: market.contracts.count), withProvider = Array(repeating: 0, count: market.providers.count)
@@ -89,9 +89,9 @@ final class InvariantTests: XCTestCase {
                 withProvider[Int(child.provider)] += 1
                 if child.price > 0 { feePaying += 1; feeSum[Int(child.tier)] += child.price } else if child.contract >= 0 { feeFree[Int(child.contract)] += 1 }
             }
-            XCTAssertEqual(byPlacements, market.census.lookedAfterByPlacements, "month \(market.month)")
-            XCTAssertEqual(feePaying, market.census.feePaying, "month \(market.month)")
-            for k in 0..<3 { XCTAssertEqual(feeSum[k], market.census.feeSum[k], accuracy: 1e-9 * max(1, feeSum[k])) }
+            XCTAssertEqual(byPlacements, market.book.census.lookedAfterByPlacements, "month \(market.month)")
+            XCTAssertEqual(feePaying, market.book.census.feePaying, "month \(market.month)")
+            for k in 0..<3 { XCTAssertEqual(feeSum[k], market.book.census.feeSum[k], accuracy: 1e-9 * max(1, feeSum[k])) }
             XCTAssertEqual(feeFree, market.contracts.feeFree, "month \(market.month)")
             XCTAssertEqual(withProvider, market.providers.occupied, "month \(market.month)")
             for j in 0..<market.providers.count where market.providers.occupied[j] > 0 && market.providers.kind[j] != .inHouse {

@@ -144,7 +144,7 @@ final class MechanismTests: XCTestCase {
             guard market.place(i) else { market.councils.waiting[c].append(Int32(i)); continue }
             if market.children[i].spot { spot += 1 } else { other += 1 }
             for j in 0..<market.providers.count {
-                XCTAssertEqual(Int(market.spotVacancies[j]), market.providers.alive[j] ? market.spotFree(j) : 0, "provider \(j) after placement \(n)")
+                XCTAssertEqual(Int(market.book.spotVacancies[j]), market.providers.alive[j] ? market.spotFree(j) : 0, "provider \(j) after placement \(n)")
             }
         }
         XCTAssertGreaterThan(spot, 100, "spot placements exercised")

@@ -1,16 +1,10 @@
 import CommissimEngine
 import Foundation
 
-/// Mechanism 3c — Placement: matching waiting children to places.
-///
-/// A waiting child of council c and tier k goes, in order, to a free place on one of c's block,
-/// grant or outcome contracts for k; to a framework (spot-form) contract whose provider has room,
-/// at the contract price; to c's in-house service; or to a spot purchase: the council rings round (up to 3 × spot_candidates
-/// calls, a third local, a third regional) until it has found spot_candidates providers with a
-/// vacancy, and buys from the one that offers the best
-/// quality per price, at unit cost × (1 + target margin + shortage mark-up + risk premium + spot_premium)
-/// (private providers never below cost plus required margin). Otherwise the child waits. Each
-/// waiting child's need resolves elsewhere with probability 1/duration per month (it leaves unserved).
+/// Mechanism 3c — Placement and spot purchasing (MODEL.md §3.7): where a waiting child goes — a
+/// free contracted place, a framework contract with room, the in-house service, or the best spot
+/// offer the council finds by ringing round — and at what price. What a placement changes in the
+/// counts is recorded in PlacementBook.swift.
 extension Market {
     /// Places every waiting child that can be placed, oldest first.
     func runPlacement() {
@@ -41,7 +35,7 @@ extension Market {
     func place(_ i: Int) -> Bool {
         let c = Int(children[i].council), k = Int(children[i].tier)
         let ck = councilTier(c, k)
-        if freePlaces[ck] > 0 || frameworks[ck] > 0 {
+        if book.freePlaces[ck] > 0 || book.frameworks[ck] > 0 {
         for ct in councils.contractsByTier[ck] where contracts.active[ct] {
             let pr = contracts.provider[ct]
             if reservesPlaces(ct) {
@@ -49,7 +43,7 @@ extension Market {
                     assign(i, provider: pr, contract: ct, price: 0, spot: false)
                     return true
                 }
-            } else if spotVacancies[pr] > 0 {
+            } else if book.spotVacancies[pr] > 0 {
                 assign(i, provider: pr, contract: ct, price: contracts.price[ct], spot: false)
                 return true
             }
@@ -75,7 +69,7 @@ extension Market {
             case 1 where nearby > local: j = Int(councils.reachPool[start + local + rng.uniformInt(nearby - local)])
             default: j = Int(councils.reachPool[start + rng.uniformInt(size)])
             }
-            guard spotVacancies[j] > 0 else { continue }
+            guard book.spotVacancies[j] > 0 else { continue }
             found += 1
             let quote = spotQuotes[j]
             // How well this placement would suit this child, as the council judges it: a
@@ -111,17 +105,17 @@ extension Market {
     /// ``assign(_:provider:contract:price:spot:)``).
     func quoteSpotPrices() {
         spotQuotes.removeAll(keepingCapacity: true)
-        spotVacancies.removeAll(keepingCapacity: true)
+        book.spotVacancies.removeAll(keepingCapacity: true)
         baseHazards.removeAll(keepingCapacity: true)
         for j in 0..<providers.count {
             guard providers.alive[j] else { // gone: no vacancies, so never quoted or placed with
                 spotQuotes.append(SpotQuote.closed)
-                spotVacancies.append(0)
+                book.spotVacancies.append(0)
                 baseHazards.append(0)
                 continue
             }
             spotQuotes.append(SpotQuote(self, j))
-            spotVacancies.append(Int32(clamping: spotFree(j)))
+            book.spotVacancies.append(Int32(clamping: spotFree(j)))
             baseHazards.append(baseBreakdownHazard(j))
         }
     }
@@ -142,121 +136,8 @@ extension Market {
         let b = month + rng.geometric(breakdownHazard(j, breakdowns: child.breakdowns, spot: spot))
         child.breakdownMonth = Int32(min(b, Int(Int32.max)))
         children[i] = child
-        censusPlaced(child)
-        providers.occupied[j] += 1
-        if providers.kind[j] != .inHouse {
-            linkChild(i, provider: j, contract: ct)
-            let c = Int(child.council), ix = pair(j, c)
-            let n = Int(providers.placedPairs[ix])
-            councilPlacedSquares[c] += 2 * n + 1
-            councilPlaced[c] += 1
-            providers.placedPairs[ix] = UInt16(n + 1)
-        }
-        if ct >= 0 && reservesPlaces(ct) {
-            contracts.occupied[ct] += 1
-            providers.blockOccupied[j] += 1
-            freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] -= 1
-        } else {
-            if ct >= 0 { contracts.occupied[ct] += 1 }
-            if j < spotVacancies.count { spotVacancies[j] -= 1 } // a spot or framework place taken
-        }
+        attach(i, child, provider: j, contract: ct)
         tally.newPlacements += 1
-    }
-
-    /// Starts loading what detaching child `i` will touch besides its own record: its roster
-    /// neighbours and its council–provider count. Call once `i`'s record is (nearly) in the cache.
-    @inline(__always) func prefetchDetach(_ i: Int) {
-        let child = children[i]
-        guard child.provider >= 0 else { return }
-        children.prefetch(Int(child.prevOnRoster))
-        children.prefetch(Int(child.nextOnRoster))
-        providers.placedPairs.prefetch(pair(Int(child.provider), Int(child.council)))
-    }
-
-    /// Ends child `i`'s current placement (leaving, breakdown or provider exit).
-    func detach(_ i: Int) {
-        let child = children[i]
-        let j = Int(child.provider)
-        guard j >= 0 else { return }
-        let ct = Int(child.contract)
-        countFee(child, -1)
-        let independent = providers.kind[j] != .inHouse
-        if independent { unlinkChild(i, provider: j, contract: ct) }
-        // Field by field, not the whole record written back: the roster fields were just
-        // written narrowly, and reloading the record over them stalls the store buffer.
-        children[i].provider = -1
-        children[i].contract = -1
-        children[i].price = 0
-        children[i].spot = false
-        children[i].breakdownMonth = Int32.max
-        providers.occupied[j] -= 1
-        if independent {
-            let c = Int(child.council), ix = pair(j, c)
-            let n = Int(providers.placedPairs[ix])
-            councilPlacedSquares[c] -= 2 * n - 1
-            councilPlaced[c] -= 1
-            providers.placedPairs[ix] = UInt16(n - 1)
-        }
-        if ct >= 0 {
-            contracts.occupied[ct] -= 1
-            if reservesPlaces(ct) {
-                providers.blockOccupied[j] -= 1
-                freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] += 1
-            }
-        }
-    }
-}
-
-/// Rosters: every child placed with an independent provider is on exactly one list — its
-/// contract's if it is placed on one, otherwise its provider's list of children placed off
-/// contract — threaded through ``Child`` (`nextOnRoster`, `prevOnRoster`) in the order the
-/// children were placed. Ending a contract walks only its own children; a provider's exit walks
-/// its off-contract list after its contracts have ended. In-house services never exit and hold no
-/// contracts, so their children are on no roster.
-extension Market {
-    /// Appends child `i` (placed with provider `j`, on contract `ct` or −1) to its roster (O(1)).
-    @inline(__always) func linkChild(_ i: Int, provider j: Int, contract ct: Int) {
-        let last = ct >= 0 ? contracts.lastOnRoster[ct] : providers.lastOffContract[j]
-        children[i].prevOnRoster = last
-        children[i].nextOnRoster = -1
-        if last >= 0 { children[Int(last)].nextOnRoster = Int32(i) }
-        if last < 0 { // the roster was empty
-            if ct >= 0 { contracts.firstOnRoster[ct] = Int32(i) } else { providers.firstOffContract[j] = Int32(i) }
-        }
-        if ct >= 0 { contracts.lastOnRoster[ct] = Int32(i) } else { providers.lastOffContract[j] = Int32(i) }
-    }
-
-    /// Removes child `i` from its roster (O(1)); the others keep their order.
-    @inline(__always) func unlinkChild(_ i: Int, provider j: Int, contract ct: Int) {
-        let prev = children[i].prevOnRoster, next = children[i].nextOnRoster
-        if prev >= 0 { children[Int(prev)].nextOnRoster = next }
-        if next >= 0 { children[Int(next)].prevOnRoster = prev }
-        children[i].prevOnRoster = -1
-        children[i].nextOnRoster = -1
-        if prev < 0 { // it was first
-            if ct >= 0 { contracts.firstOnRoster[ct] = next } else { providers.firstOffContract[j] = next }
-        }
-        if next < 0 { // it was last
-            if ct >= 0 { contracts.lastOnRoster[ct] = prev } else { providers.lastOffContract[j] = prev }
-        }
-    }
-
-    private func roster(from first: Int32) -> [Int] {
-        var out: [Int] = []
-        var i = first
-        while i >= 0 { out.append(Int(i)); i = children[Int(i)].nextOnRoster }
-        return out
-    }
-
-    /// The children placed on contract `k`, in the order they were placed.
-    public func members(of k: Int) -> [Int] { roster(from: contracts.firstOnRoster[k]) }
-
-    /// The children placed with independent provider `j` off contract (spot, or on a contract that ended).
-    public func offContractChildren(of j: Int) -> [Int] { roster(from: providers.firstOffContract[j]) }
-
-    /// Every child placed with independent provider `j`, in slot order.
-    public func children(of j: Int) -> [Int] {
-        (offContractChildren(of: j) + providers.contracts[j].flatMap { members(of: $0) }).sorted()
     }
 }
 

@@ -109,7 +109,7 @@ extension Market {
         if children[i].isLookedAfter {
             let n = Int(children[i].placementsThisYear)
             if n > 0 { yearLeaverPlacements[min(n, 3) - 1] += 1 }
-            census.lookedAfterByPlacements[min(3, n)] -= 1
+            book.census.lookedAfterByPlacements[min(3, n)] -= 1
         }
         detach(i)
         tally.leavers += 1

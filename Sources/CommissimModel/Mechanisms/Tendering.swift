@@ -99,8 +99,8 @@ extension Market {
         if !initial { countLet(c, months: lot.months) }
         if let old = lot.incumbentContract, contracts.provider[old] == i {
             // The incumbent won again: the same contract continues on the new terms.
-            setForm(old, lot.form)
-            setCommitment(old, to: lot.volume)
+            reclassify(contract: old, to: lot.form)
+            commit(contract: old, volume: lot.volume)
             contracts.price[old] = price
             contracts.start[old] = month
             contracts.end[old] = month + lot.months
@@ -120,40 +120,9 @@ extension Market {
         councils.contractsByTier[councilTier(c, lot.tier)].append(k)
         providers.contracts[i].append(k)
         contractsInForce.append(k) // ids only grow, so the list stays sorted
-        if lot.form == .spot { frameworks[councilTier(c, lot.tier)] += 1 }
-        setCommitment(k, to: lot.volume)
+        register(contract: k)
+        commit(contract: k, volume: lot.volume)
         return k
-    }
-
-    /// Sets contract `k`'s volume, reserving places at its provider (growing capacity if needed).
-    func setCommitment(_ k: Int, to volume: Int) {
-        let i = contracts.provider[k]
-        if reservesPlaces(k) {
-            providers.committed[i] -= contracts.volume[k]
-            freePlaces[councilTier(contracts.council[k], contracts.tier[k])] += volume - contracts.volume[k]
-        }
-        contracts.volume[k] = volume
-        if reservesPlaces(k) {
-            providers.committed[i] += volume
-            let spotOccupied = providers.occupied[i] - providers.blockOccupied[i]
-            providers.capacity[i] = max(providers.capacity[i], providers.committed[i] + spotOccupied)
-        }
-    }
-
-    /// Changes contract `k`'s payment form, moving its places between reserved and framework.
-    func setForm(_ k: Int, _ form: PaymentForm) {
-        let before = reservesPlaces(k)
-        let after = form != .spot
-        if before != after {
-            let i = contracts.provider[k]
-            let sign = after ? 1 : -1
-            providers.committed[i] += sign * contracts.volume[k]
-            providers.blockOccupied[i] += sign * contracts.occupied[k]
-            let ck = councilTier(contracts.council[k], contracts.tier[k])
-            freePlaces[ck] += sign * (contracts.volume[k] - contracts.occupied[k])
-            frameworks[ck] -= sign
-        }
-        contracts.form[k] = form
     }
 
     /// Ends contract `k`. Children on it stay with the provider as spot placements at the
@@ -164,24 +133,7 @@ extension Market {
         contracts.active[k] = false
         contractsEnded = true // it leaves `activeContracts` when the list is next read
         let ck = councilTier(c, contracts.tier[k])
-        if reservesPlaces(k) {
-            providers.committed[i] -= contracts.volume[k]
-            providers.blockOccupied[i] -= contracts.occupied[k]
-            freePlaces[ck] -= contracts.volume[k] - contracts.occupied[k]
-        } else {
-            frameworks[ck] -= 1
-        }
-        for ch in members(of: k) {
-            countFee(children[ch], -1)
-            children[ch].contract = -1
-            children[ch].price = contracts.price[k]
-            children[ch].spot = true
-            countFee(children[ch], 1)
-            linkChild(ch, provider: i, contract: -1)
-        }
-        contracts.firstOnRoster[k] = -1
-        contracts.lastOnRoster[k] = -1
-        contracts.occupied[k] = 0
+        release(contract: k)
         if let at = councils.contracts[c].firstIndex(of: k) { councils.contracts[c].remove(at: at) }
         if let at = councils.contractsByTier[ck].firstIndex(of: k) { councils.contractsByTier[ck].remove(at: at) }
         if let at = providers.contracts[i].firstIndex(of: k) { providers.contracts[i].remove(at: at) }

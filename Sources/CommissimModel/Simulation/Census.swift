@@ -17,7 +17,7 @@ struct Census {
 extension Market {
     /// Adds a waiting child of council `c` and tier `k` (not yet on a waiting list).
     func admit(council c: Int, tier k: Int) -> Int {
-        if k != Tier.familySupport.rawValue { census.lookedAfterByPlacements[0] += 1 }
+        if k != Tier.familySupport.rawValue { book.census.lookedAfterByPlacements[0] += 1 }
         return children.add(council: c, tier: k, month: month)
     }
 
@@ -26,8 +26,8 @@ extension Market {
     @inline(__always) func censusPlaced(_ child: Child) {
         let n = Int(child.placementsThisYear)
         if child.isLookedAfter && n <= 3 {
-            census.lookedAfterByPlacements[n - 1] -= 1
-            census.lookedAfterByPlacements[n] += 1
+            book.census.lookedAfterByPlacements[n - 1] -= 1
+            book.census.lookedAfterByPlacements[n] += 1
         }
         countFee(child, 1)
     }
@@ -36,8 +36,8 @@ extension Market {
     /// positive, otherwise through its contract (if any).
     @inline(__always) func countFee(_ child: Child, _ sign: Int) {
         if child.price > 0 {
-            census.feePaying += sign
-            census.feeSum[Int(child.tier)] += Double(sign) * child.price
+            book.census.feePaying += sign
+            book.census.feeSum[Int(child.tier)] += Double(sign) * child.price
         } else if child.contract >= 0 {
             contracts.feeFree[Int(child.contract)] += sign
         }
@@ -45,8 +45,8 @@ extension Market {
 
     /// Recounts the fees from scratch (after the yearly price review, which may cut a fee to 0).
     func recountFees() {
-        census.feePaying = 0
-        census.feeSum = Array(repeating: 0.0, count: Tier.allCases.count)
+        book.census.feePaying = 0
+        book.census.feeSum = Array(repeating: 0.0, count: Tier.allCases.count)
         contracts.feeFree = Array(repeating: 0, count: contracts.count)
         for child in children where child.alive && child.provider >= 0 { countFee(child, 1) }
     }
@@ -61,6 +61,6 @@ extension Market {
                 if records[i].isLookedAfter { counts[Int(records[i].placementsThisYear)] += 1 }
             }
         }
-        census.lookedAfterByPlacements = counts
+        book.census.lookedAfterByPlacements = counts
     }
 }

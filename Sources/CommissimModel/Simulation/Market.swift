@@ -45,17 +45,10 @@ public final class Market {
     var pendingHead = 0
     /// Providers that exit at the end of this month.
     var exiting: [Int] = []
-    /// Free reserved places on each council's contracts, per council and tier (`c * 3 + k`), and
-    /// the number of framework (spot-form) contracts: placement skips the contract search when
-    /// neither can take a child.
-    var freePlaces: [Int] = []
-    var frameworks: [Int] = []
+    /// Who is placed where, and every count kept from it (PlacementBook.swift).
+    var book = PlacementBook()
     @inline(__always) func councilTier(_ c: Int, _ k: Int) -> Int { c * Tier.allCases.count + k }
 
-    /// Per council: children placed with independent providers, and the sum over providers of the
-    /// squared counts (for the Herfindahl index), kept up to date on every placement.
-    var councilPlaced: [Int] = []
-    var councilPlacedSquares: [Int] = []
 
     /// Ids of contracts in force, ascending (monthly loops visit them in id order, as a scan would).
     var activeContracts: [Int] {
@@ -78,13 +71,8 @@ public final class Market {
     var yearLeaverPlacements = [0, 0, 0]
     /// Each provider's spot quote for this month's placements.
     var spotQuotes: [SpotQuote] = []
-    /// Each provider's free places for spot and framework children during this month's
-    /// placements (``spotFree(_:)``, 0 once it has exited): one small array a spot search can probe.
-    var spotVacancies: [Int32] = []
     /// Each provider's breakdown hazard before the spot and instability factors, this month.
     var baseHazards: [Double] = []
-    /// Children by status, kept by placement (read by the metrics).
-    var census = Census()
     /// Running totals of the current month.
     var tally = MonthTally()
     /// Each council's policy (its group's), looked up once: the hot paths read it per contract.

@@ -29,9 +29,9 @@ struct MetricsRecorder {
         set("overspend", over)
         set("councils_cutting", Double(m.activeStrategies.filter { !$0.isEmpty }.count) / Double(max(1, nc)))
 
-        // Children by status: from the providers' counts and the census kept by placement.
+        // Children by status: from the providers' counts and the book.census kept by placement.
         let tiers = Tier.allCases.count
-        var priceSum = m.census.feeSum, priceN = Array(repeating: 0.0, count: tiers)
+        var priceSum = m.book.census.feeSum, priceN = Array(repeating: 0.0, count: tiers)
         var served = 0, inHouse = 0, qualitySum = 0.0
         var kindPlaces = Array(repeating: 0.0, count: ProviderKind.allCases.count)
         let quality = m.providers.quality, providerKind = m.providers.kind
@@ -47,12 +47,12 @@ struct MetricsRecorder {
         for k in m.activeContracts where m.contracts.feeFree[k] > 0 {
             priceSum[m.contracts.tier[k]] += Double(m.contracts.feeFree[k]) * m.contracts.price[k]
         }
-        let waiting = m.children.living - served, spot = m.census.feePaying
+        let waiting = m.children.living - served, spot = m.book.census.feePaying
         for (k, name) in ParameterCatalog.tiers.enumerated() {
             set("price_\(name)", priceN[k] > 0 ? priceSum[k] / priceN[k] * weekly : 0)
         }
         // Looked-after children this year to date: those still in care plus this year's leavers.
-        let byPlacements = m.census.lookedAfterByPlacements
+        let byPlacements = m.book.census.lookedAfterByPlacements
         let lookedAfter = byPlacements.reduce(0, +), two = byPlacements[2], threePlus = byPlacements[3]
         let yl = m.yearLeaverPlacements
         let laTotal = Double(lookedAfter + yl.reduce(0, +))
@@ -60,9 +60,9 @@ struct MetricsRecorder {
         set("three_plus_placements_share", laTotal > 0 ? Double(threePlus + yl[2]) / laTotal : 0)
         // Local HHI: per council over its independent placements (counts kept by placement).
         var hhiSum = 0.0, hhiN = 0.0
-        for c in 0..<nc where m.councilPlaced[c] > 0 {
-            let total = Double(m.councilPlaced[c])
-            hhiSum += 10_000 * Double(m.councilPlacedSquares[c]) / (total * total)
+        for c in 0..<nc where m.book.councilPlaced[c] > 0 {
+            let total = Double(m.book.councilPlaced[c])
+            hhiSum += 10_000 * Double(m.book.councilPlacedSquares[c]) / (total * total)
             hhiN += 1
         }
         set("hhi_local", hhiN > 0 ? hhiSum / hhiN : 0)

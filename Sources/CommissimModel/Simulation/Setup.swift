@@ -30,10 +30,10 @@ extension Market {
         }
         activeStrategies = Array(repeating: [], count: nc)
         councilSpend = Array(repeating: 0, count: nc)
-        freePlaces = Array(repeating: 0, count: nc * Tier.allCases.count)
-        frameworks = freePlaces
-        councilPlaced = Array(repeating: 0, count: nc)
-        councilPlacedSquares = councilPlaced
+        book.freePlaces = Array(repeating: 0, count: nc * Tier.allCases.count)
+        book.frameworks = book.freePlaces
+        book.councilPlaced = Array(repeating: 0, count: nc)
+        book.councilPlacedSquares = book.councilPlaced
         tightened = Array(repeating: false, count: nc)
         priceIndex = Array(repeating: 0, count: p.regions * Tier.allCases.count)
         shortage = Array(repeating: 0, count: p.regions * Tier.allCases.count)

@@ -1,0 +1,208 @@
+/// The bookkeeping of placements: who is placed where, and every count kept from it — provider
+/// and contract occupancy and reserved places, rosters, free places and framework contracts per
+/// council and tier, spot vacancies, the census (Census.swift) and the per-council concentration
+/// counts. The mechanisms decide — Placement.swift where a child goes and at what price,
+/// Tendering.swift what a contract commits — and record what they decided here, through
+/// ``Market/attach(_:_:provider:contract:)``, ``Market/detach(_:)``, ``Market/register(contract:)``,
+/// ``Market/commit(contract:volume:)``, ``Market/reclassify(contract:to:)`` and
+/// ``Market/release(contract:)``; nothing else writes these counts (the month's spot vacancies
+/// are refreshed with the spot quotes). InvariantTests recounts all of it from the children every month.
+struct PlacementBook {
+    /// Free reserved places on each council's contracts, per council and tier (`c * 3 + k`), and
+    /// the number of framework (spot-form) contracts: placement skips the contract search when
+    /// neither can take a child.
+    var freePlaces: [Int] = []
+    var frameworks: [Int] = []
+    /// Per council: children placed with independent providers, and the sum over providers of the
+    /// squared counts (for the Herfindahl index), kept up to date on every placement.
+    var councilPlaced: [Int] = []
+    var councilPlacedSquares: [Int] = []
+    /// Each provider's free places for spot and framework children during this month's
+    /// placements (``Market/spotFree(_:)``, 0 once it has exited): one small array a spot search can probe.
+    var spotVacancies: [Int32] = []
+    /// Children by status, kept by placement (read by the metrics).
+    var census = Census()
+}
+
+extension Market {
+    /// Records child `i`'s placement with provider `j` (on contract `ct`, or −1); `child` is its
+    /// record as placed.
+    @inline(__always) func attach(_ i: Int, _ child: Child, provider j: Int, contract ct: Int) {
+        censusPlaced(child)
+        providers.occupied[j] += 1
+        if providers.kind[j] != .inHouse {
+            linkChild(i, provider: j, contract: ct)
+            let c = Int(child.council), ix = pair(j, c)
+            let n = Int(providers.placedPairs[ix])
+            book.councilPlacedSquares[c] += 2 * n + 1
+            book.councilPlaced[c] += 1
+            providers.placedPairs[ix] = UInt16(n + 1)
+        }
+        if ct >= 0 && reservesPlaces(ct) {
+            contracts.occupied[ct] += 1
+            providers.blockOccupied[j] += 1
+            book.freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] -= 1
+        } else {
+            if ct >= 0 { contracts.occupied[ct] += 1 }
+            if j < book.spotVacancies.count { book.spotVacancies[j] -= 1 } // a spot or framework place taken
+        }
+    }
+
+    /// Starts loading what detaching child `i` will touch besides its own record: its roster
+    /// neighbours and its council–provider count. Call once `i`'s record is (nearly) in the cache.
+    @inline(__always) func prefetchDetach(_ i: Int) {
+        let child = children[i]
+        guard child.provider >= 0 else { return }
+        children.prefetch(Int(child.prevOnRoster))
+        children.prefetch(Int(child.nextOnRoster))
+        providers.placedPairs.prefetch(pair(Int(child.provider), Int(child.council)))
+    }
+
+    /// Ends child `i`'s current placement (leaving, breakdown or provider exit).
+    func detach(_ i: Int) {
+        let child = children[i]
+        let j = Int(child.provider)
+        guard j >= 0 else { return }
+        let ct = Int(child.contract)
+        countFee(child, -1)
+        let independent = providers.kind[j] != .inHouse
+        if independent { unlinkChild(i, provider: j, contract: ct) }
+        // Field by field, not the whole record written back: the roster fields were just
+        // written narrowly, and reloading the record over them stalls the store buffer.
+        children[i].provider = -1
+        children[i].contract = -1
+        children[i].price = 0
+        children[i].spot = false
+        children[i].breakdownMonth = Int32.max
+        providers.occupied[j] -= 1
+        if independent {
+            let c = Int(child.council), ix = pair(j, c)
+            let n = Int(providers.placedPairs[ix])
+            book.councilPlacedSquares[c] -= 2 * n - 1
+            book.councilPlaced[c] -= 1
+            providers.placedPairs[ix] = UInt16(n - 1)
+        }
+        if ct >= 0 {
+            contracts.occupied[ct] -= 1
+            if reservesPlaces(ct) {
+                providers.blockOccupied[j] -= 1
+                book.freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] += 1
+            }
+        }
+    }
+
+    /// A new contract `k` in force (framework contracts are counted per council and tier).
+    func register(contract k: Int) {
+        if contracts.form[k] == .spot { book.frameworks[councilTier(contracts.council[k], contracts.tier[k])] += 1 }
+    }
+
+    /// Sets contract `k`'s volume, reserving places at its provider (growing capacity if needed).
+    func commit(contract k: Int, volume: Int) {
+        let i = contracts.provider[k]
+        if reservesPlaces(k) {
+            providers.committed[i] -= contracts.volume[k]
+            book.freePlaces[councilTier(contracts.council[k], contracts.tier[k])] += volume - contracts.volume[k]
+        }
+        contracts.volume[k] = volume
+        if reservesPlaces(k) {
+            providers.committed[i] += volume
+            let spotOccupied = providers.occupied[i] - providers.blockOccupied[i]
+            providers.capacity[i] = max(providers.capacity[i], providers.committed[i] + spotOccupied)
+        }
+    }
+
+    /// Changes contract `k`'s payment form, moving its places between reserved and framework.
+    func reclassify(contract k: Int, to form: PaymentForm) {
+        let before = reservesPlaces(k)
+        let after = form != .spot
+        if before != after {
+            let i = contracts.provider[k]
+            let sign = after ? 1 : -1
+            providers.committed[i] += sign * contracts.volume[k]
+            providers.blockOccupied[i] += sign * contracts.occupied[k]
+            let ck = councilTier(contracts.council[k], contracts.tier[k])
+            book.freePlaces[ck] += sign * (contracts.volume[k] - contracts.occupied[k])
+            book.frameworks[ck] -= sign
+        }
+        contracts.form[k] = form
+    }
+
+    /// Releases ended contract `k`'s places; its children stay with the provider as spot
+    /// placements at the contract price ("existing placements continue").
+    func release(contract k: Int) {
+        let c = contracts.council[k], i = contracts.provider[k]
+        let ck = councilTier(c, contracts.tier[k])
+        if reservesPlaces(k) {
+            providers.committed[i] -= contracts.volume[k]
+            providers.blockOccupied[i] -= contracts.occupied[k]
+            book.freePlaces[ck] -= contracts.volume[k] - contracts.occupied[k]
+        } else {
+            book.frameworks[ck] -= 1
+        }
+        for ch in members(of: k) {
+            countFee(children[ch], -1)
+            children[ch].contract = -1
+            children[ch].price = contracts.price[k]
+            children[ch].spot = true
+            countFee(children[ch], 1)
+            linkChild(ch, provider: i, contract: -1)
+        }
+        contracts.firstOnRoster[k] = -1
+        contracts.lastOnRoster[k] = -1
+        contracts.occupied[k] = 0
+    }
+}
+
+/// Rosters: every child placed with an independent provider is on exactly one list — its
+/// contract's if it is placed on one, otherwise its provider's list of children placed off
+/// contract — threaded through ``Child`` (`nextOnRoster`, `prevOnRoster`) in the order the
+/// children were placed. Ending a contract walks only its own children; a provider's exit walks
+/// its off-contract list after its contracts have ended. In-house services never exit and hold no
+/// contracts, so their children are on no roster.
+extension Market {
+    /// Appends child `i` (placed with provider `j`, on contract `ct` or −1) to its roster (O(1)).
+    @inline(__always) func linkChild(_ i: Int, provider j: Int, contract ct: Int) {
+        let last = ct >= 0 ? contracts.lastOnRoster[ct] : providers.lastOffContract[j]
+        children[i].prevOnRoster = last
+        children[i].nextOnRoster = -1
+        if last >= 0 { children[Int(last)].nextOnRoster = Int32(i) }
+        if last < 0 { // the roster was empty
+            if ct >= 0 { contracts.firstOnRoster[ct] = Int32(i) } else { providers.firstOffContract[j] = Int32(i) }
+        }
+        if ct >= 0 { contracts.lastOnRoster[ct] = Int32(i) } else { providers.lastOffContract[j] = Int32(i) }
+    }
+
+    /// Removes child `i` from its roster (O(1)); the others keep their order.
+    @inline(__always) func unlinkChild(_ i: Int, provider j: Int, contract ct: Int) {
+        let prev = children[i].prevOnRoster, next = children[i].nextOnRoster
+        if prev >= 0 { children[Int(prev)].nextOnRoster = next }
+        if next >= 0 { children[Int(next)].prevOnRoster = prev }
+        children[i].prevOnRoster = -1
+        children[i].nextOnRoster = -1
+        if prev < 0 { // it was first
+            if ct >= 0 { contracts.firstOnRoster[ct] = next } else { providers.firstOffContract[j] = next }
+        }
+        if next < 0 { // it was last
+            if ct >= 0 { contracts.lastOnRoster[ct] = prev } else { providers.lastOffContract[j] = prev }
+        }
+    }
+
+    private func roster(from first: Int32) -> [Int] {
+        var out: [Int] = []
+        var i = first
+        while i >= 0 { out.append(Int(i)); i = children[Int(i)].nextOnRoster }
+        return out
+    }
+
+    /// The children placed on contract `k`, in the order they were placed.
+    public func members(of k: Int) -> [Int] { roster(from: contracts.firstOnRoster[k]) }
+
+    /// The children placed with independent provider `j` off contract (spot, or on a contract that ended).
+    public func offContractChildren(of j: Int) -> [Int] { roster(from: providers.firstOffContract[j]) }
+
+    /// Every child placed with independent provider `j`, in slot order.
+    public func children(of j: Int) -> [Int] {
+        (offContractChildren(of: j) + providers.contracts[j].flatMap { members(of: $0) }).sorted()
+    }
+}
+
