@@ -1,14 +1,8 @@
 import Foundation
 
-/// Mechanism 2a — Budgets and budget pressure.
-///
-/// Council c's annual budget in year y is B_c(y) = B_c(0) × (1 + growth)^y × (1 − cut(y)), where
-/// B_c(0) = 12 × initial monthly spend × (1 + headroom) and cut(y) is the austerity path: a total
-/// cut X spread over N years from the start year with weights
-/// w_i = (1 − f)/N + f × 2(N − i)/(N(N + 1)), i = 0…N−1 (f = front_loading), so
-/// cut(y) = X × Σ_{i ≤ y − start} w_i and cut reaches X after N years (004: "savings of 28% over a
-/// 4 year period", front-loaded). Pressure is projected annual spend / budget − 1, with spend
-/// smoothed over about six months.
+/// Mechanism 2a — Budgets and budget pressure: MODEL.md §3.3 gives the budget path (growth,
+/// the front-loaded austerity cut, rebasing after the burn-in), pressure, rationing and late
+/// payment, with the evidence.
 extension Market {
     /// Cumulative share of the budget cut by year `y` (0-based).
     public static func austerityCut(year y: Int, total: Double, years n: Int, start: Int, frontLoading f: Double) -> Double {

@@ -1,15 +1,8 @@
 import Foundation
 
-/// Mechanism 3a — The commissioning cycle. MODEL.md §3.5.
-///
-/// At a contract's expiry the council, in this order: extends it (extension option left, trust at
-/// least extend_threshold, no re-tendering rule); varies it under a co-design partnership; lets it
-/// lapse when decommissioning and its contracted volume is above the decommissioned target (least
-/// trusted first); otherwise re-tenders it. A tender draws tender_staff_months from the council's
-/// built-up staff time; without enough, the contract continues past its end and its tender waits
-/// (a roll-over, counted) until the time has built up. Every three months the council keeps its
-/// in-house services staffed for their share of demand and tenders lots up to contracted_share of
-/// expected independent demand.
+/// Mechanism 3a — The commissioning cycle (MODEL.md §3.5): decisions at a contract's expiry
+/// (extend, vary, lapse, re-tender), commissioning staff time and roll-overs, and the quarterly
+/// planning of in-house services and contracted lots.
 extension Market {
     /// The policy of council `c`'s group.
     @inline(__always) func policy(_ c: Int) -> ModelConfig.Policy { councilPolicies[c] }

@@ -1,13 +1,7 @@
 import Foundation
 
-/// Mechanism 1 — Demand.
-///
-/// Referrals arrive per council, tier and month as Poisson(λ) with
-/// λ = referrals_per_10k × children/10,000 × demand_factor × share_tier × (1 + trend)^(t/12) × shock,
-/// where shock is 1 + shock_size during a scheduled shock and 1 + random_shock_size for six
-/// months after a random council-level shock. Under tightened eligibility (decommissioning) a
-/// share of family-support referrals is screened out, and a council over budget rations family
-/// support in proportion to its overspend (MODEL.md §3.2): their need stays unmet.
+/// Mechanism 1 — Demand (MODEL.md §3.2): referrals per council, tier and month, trend and shocks,
+/// and the family-support referrals screened out under tightened eligibility or rationing.
 extension Market {
     /// Expected referrals per month of tier `k` for council `c` now.
     func referralRate(_ c: Int, _ k: Int) -> Double {

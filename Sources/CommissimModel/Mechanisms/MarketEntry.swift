@@ -1,14 +1,7 @@
 import Foundation
 
-/// Mechanism 4c — Market entry and exit, and shortage.
-///
-/// Shortage in a region and tier is s = clamp((u − 0.85) / 0.15, 0, 1) + waiting / capacity, capped
-/// at 1, where u is the use of independent capacity. New providers enter region r and tier k at
-/// Poisson rate entry_rate × (max(0, π − entry_margin) / 0.1 + s), where π is the smoothed winning
-/// (and spot) price over base cost − 1; each entrant is drawn from a provider group with probability
-/// proportional to the group's size times its share of tier k, homed in a council of the region in
-/// proportion to its children. An exiting provider's contracts end early and every child it
-/// serves must move: a placement breakdown, re-placed by the child's council.
+/// Mechanism 4c — Market entry and exit, and shortage (MODEL.md §3.8): the shortage signal, entry
+/// by region and tier, and what an exit does to contracts and children.
 extension Market {
     /// Updates the shortage index of every region and tier.
     func updateShortage() {

@@ -1,13 +1,6 @@
-/// Mechanism 2c/4b — Outcome-based payment (payment by results) and the social investor.
-///
-/// Under an outcome-based contract the council pays outcome_upfront_share of the price each month
-/// and, outcome_lag_months after a child leaves, the deferred share for the months it was served,
-/// scaled by min(1.5, outcome / outcome_target). Without finance the provider carries the deferred
-/// share as working capital (000 Figure 1: "requires up-front investment and additional financial
-/// risk"). With a social investor (003: social outcomes partnerships) the investor advances the
-/// deferred share each month while it has capital (investor.capital × simulation.scale), less its
-/// required return over the lag, and is repaid from the contract's outcome payments up to what it
-/// advanced. MODEL.md §3.9.
+/// Mechanism 2c/4b — Outcome-based payment (payment by results) and the social investor
+/// (MODEL.md §3.9): up-front and deferred payments, the investor's advances and repayment, and
+/// what happens to a departed provider's deferred payments.
 extension Market {
     /// Schedules the outcome payment for child `i` leaving contract `ct` with outcome `o`.
     func scheduleOutcomePayment(contract ct: Int, child i: Int, outcome o: Double) {

@@ -1,16 +1,5 @@
-/// Mechanism 4a — Provider finance: revenue, costs, reserves, owners' extraction, exit decisions.
-///
-/// Each month a provider earns contract payments (block and grant: price × volume; outcome-based:
-/// outcome_upfront_share × price × volume, plus outcome payments when due), spot and framework
-/// fees, and — charities — voluntary income (voluntary_income × unit cost × capacity). It pays
-///   unit cost × (fixed_cost_share × capacity + (1 − fixed_cost_share) × occupied)
-/// plus interest on debt, bid costs and its investment. Profit goes to reserves; private owners
-/// take dividend_share of profit while reserves exceed reserve_target_months of cost. A provider
-/// exits when reserves fall below zero (insolvency) or when its smoothed operating margin stays
-/// below required_margin for exit_patience months (persistent loss; a charity only once its reserves
-/// are below six months of cost); its children must move.
-/// Staffed capacity follows use: each month a provider sheds an eighth of its idle places beyond a
-/// buffer of 10% of capacity; every six months a full provider with margin above target adds 10%.
+/// Mechanism 4a — Provider finance (MODEL.md §3.8): revenue, costs, reserves, owners'
+/// extraction, charities' reserve policy, staffed capacity following use, and exit decisions.
 extension Market {
     /// Contract payments, outcome payments, in-house costs and monitoring costs of the month.
     func runContractPayments() {

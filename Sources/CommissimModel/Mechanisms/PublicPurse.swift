@@ -1,13 +1,8 @@
 import Foundation
 
-/// Mechanism 8 — Costs outside the council's budget (silos). MODEL.md §3.13.
-///
-/// A leaver with outcome o starts a yearly stream of (1 − o) × (justice_prob × justice_cost +
-/// welfare_prob × welfare_cost) for `external.years` years, counted for the share
-/// care_leaver_share of looked-after leavers who are care leavers in 004's sense (and
-/// family_support_factor for family-support leavers). Streams are booked at month-1 prices and fall
-/// at the price level of the month they fall in. The stock of earlier leavers' streams is in place
-/// at month 0 of the run (``bookEarlierLeavers()``).
+/// Mechanism 8 — Costs outside the council's budget (MODEL.md §3.13): the justice and welfare
+/// streams a leaver starts, counted per care leaver as 004 defines them, priced and discounted,
+/// from a stock of earlier leavers' streams (``bookEarlierLeavers()``).
 extension Market {
     /// The yearly external cost, at month-1 prices, of one leaver of tier `tier` with outcome `o`.
     func yearlyExternalCost(outcome o: Double, tier: Int) -> Double {

@@ -15,19 +15,9 @@ struct Lot {
     var incumbentContract: Int?
 }
 
-/// Mechanism 3b — Tendering: who bids, at what price, and who wins.
-///
-/// A provider that can reach the council and deliver the tier considers the lot (always when it is
-/// local or the incumbent, otherwise with probability min(1, 10 / pool size)), needs capacity
-/// free + capacity × scale_up ≥ volume, and — if a charity — refuses mission drift
-/// d = max(0, w_price − 0.5) + 0.25·[input specification] > mission_tolerance. It bids with
-/// probability 1 / (1 + exp(−bid_sensitivity × (τ_pc − 0.35))) and pays bid_cost. Its price is
-///   unit cost × (1 + m),  m = target_margin + shortage_markup × shortage + risk_premium × (1 − τ_pc)
-///                              − collaborative_discount·[collaborative] + 0.05·[outcome-based, private],
-/// floored at required_margin ≥ 0 for private providers (never below cost), and lowered by up to
-/// cross_subsidy for charities with more than three months of reserves. The council scores each
-/// bid w_price × (lowest price / price) + (1 − w_price) × (quality + monitoring noise)
-/// + incumbency_weight × τ_cp for the incumbent, and awards the best score.
+/// Mechanism 3b — Tendering (MODEL.md §3.6): who considers and bids for a lot, at what price
+/// (cost, margin, shortage, risk and the joint-tender discount), how the council scores bids, and
+/// what the winner's contract commits (recorded in PlacementBook.swift).
 extension Market {
     /// Runs a tender for `lot`; returns the contract id awarded, or nil when nobody bid.
     @discardableResult

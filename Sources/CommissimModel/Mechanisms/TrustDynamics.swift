@@ -1,19 +1,6 @@
-/// Mechanism 6 — Trust, in both directions.
-///
-/// Trust τ ∈ [0, 1] moves towards a signal s ∈ [0, 1]:
-///   τ ← τ + r (s − τ)        if s ≥ τ (gain)
-///   τ ← τ + min(1, λ r)(s − τ) if s < τ (loss, λ = loss_multiplier > 1),
-/// so it is lost faster than it is gained. Monthly, a council observes each contracted
-/// provider's quality with noise σ = observation_noise × √(reference_staff / staff) (more
-/// commissioning capacity, better observation) and uses the observation as the signal; a
-/// provider receives s = 1 from a council that pays on time and s = 0 from one that pays late.
-/// One-off events use rate event_rate: fee cuts, early termination and re-tendering a good
-/// incumbent send s = 0 (for the last two a share reputation_spill reaches the other providers the
-/// council reaches);
-/// extensions, variations and shared savings send s = 1. Staff turnover regresses trust towards
-/// trust.initial by turnover_erosion. Trust lowers monitoring cost, allows extension and variation
-/// instead of re-tendering, raises the incumbent's tender score, providers' willingness to bid and
-/// to invest, and gates co-design.
+/// Mechanism 6 — Trust, in both directions (MODEL.md §3.11): the asymmetric update, the monthly
+/// signals (monitored quality, payment on time), one-off events and which of them spill, staff
+/// turnover, and what trust changes elsewhere.
 public enum TrustDynamics {
     /// One asymmetric trust update.
     @inline(__always)
