@@ -2,6 +2,9 @@
 # Benchmark of one England-scale baseline run on one thread (issue: simulation core).
 # Builds in release mode and prints wall time and peak memory (median of N runs), plus the
 # market size actually simulated. Timings on shared machines are noisy: quote the median.
+#   OLD=path/to/old/commissim PAIRS=9   paired ratio new/old of the time per simulated month
+#   CALLGRIND=1                         instruction counts (load-independent), against OLD too
+#   SKIP_SWEEP=1                        without the sweep scaling part
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-5}"
@@ -65,6 +68,24 @@ print(f"paired against OLD ({len(pairs)} alternating pairs): old {statistics.med
 print(f"  time per simulated month new/old: median ratio {statistics.median(ratios):.3f} "
       f"(quartiles {statistics.quantiles(ratios, n=4)[0]:.3f}-{statistics.quantiles(ratios, n=4)[2]:.3f})")
 PY
+fi
+
+# ---- Callgrind instruction counts (CALLGRIND=1; load-independent): quarter scale, 60 + 60 months ----
+# The binaries are stripped first (valgrind cannot read Swift's debug info). With OLD, both are
+# counted and the ratio printed; compare builds with the same random streams for a code-only figure.
+if [ "${CALLGRIND:-0}" = "1" ] && command -v valgrind >/dev/null; then
+  count() {
+    strip -o "$OUT/cg-bin" "$1"
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/cg.out" "$OUT/cg-bin" run scenarios/baseline.toml --out "$OUT/cg" -q \
+      --set simulation.scale=0.25 --set simulation.months=60 --set simulation.burn_in_months=60 2>&1 |
+      sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | sort -n | tail -1
+  }
+  new_ir=$(count "$BIN")
+  echo "callgrind   : $new_ir instructions (quarter scale, 120 simulated months: $((new_ir / 120)) per month)"
+  if [ -n "${OLD:-}" ]; then
+    old_ir=$(count "$OLD")
+    python3 -c "print(f'  against OLD: {$old_ir} instructions, new/old {$new_ir / $old_ir:.4f}')"
+  fi
 fi
 
 # ---- Sweep throughput and memory (issue: sweeps on every core) ----
