@@ -21,7 +21,7 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
         var s = file
         if let l = line { s += ":\(l)" }
         s += ": "
-        if let k = key { s += "key '\(k)': " }
+        if let k = key { s += "key '\(k.count > 120 ? String(k.prefix(100)) + "… (\(k.count) characters)" : k)': " }
         s += message
         if let f = fix { s += " — fix: " + f }
         return s.replacingOccurrences(of: "\n", with: " ")

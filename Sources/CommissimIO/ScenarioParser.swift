@@ -334,6 +334,21 @@ struct Reader {
             fail("simulation.scale", key: "simulation.scale",
                  "about \(Format.number(children.rounded())) children would be in service at the start, above the limit of 30,000,000",
                  fix: "lower simulation.scale, the councils' children or demand.referrals_per_10k")
+        } else {
+            // Demand grows over the reported months (the trend, a scheduled shock, random shocks):
+            // the children in service at the peak must stay within the limit too, or a run would
+            // allocate without bound (trend 1 over 20 years is a millionfold).
+            let years = number(s.global["simulation.months"]) / 12
+            let trend = number(s.global["demand.trend"])
+            let growth = pow(max(1, 1 + trend), years)
+            let shock = 1 + max(0, number(s.global["demand.shock_size"]))
+            let random = number(s.global["demand.random_shock_prob"]) > 0 ? 1 + number(s.global["demand.random_shock_size"]) : 1
+            let peak = children * growth * shock * random
+            if peak > Self.maxChildren {
+                fail("demand.trend", key: "demand.trend",
+                     "demand growing \(Format.number(trend)) a year over \(Format.number(number(s.global["simulation.months"]))) months (with its shocks) would put about \(Format.number(peak.rounded())) children in service, above the limit of 30,000,000",
+                     fix: "lower demand.trend, the shocks or simulation.months (or simulation.scale)")
+            }
         }
         let tierKeys = ParameterCatalog.tiers.map { "demand.share_\($0)" }
         let total = tierKeys.reduce(0.0) { acc, k in if case .real(let x) = s.global[k]! { return acc + x }; return acc }

@@ -599,6 +599,31 @@ extension StudyTests {
     }
 }
 
+extension StudyTests {
+    /// A point or an arm may combine values that pass alone into a market beyond the limits (a
+    /// steep demand trend over a long run): the study is refused, naming the point or arm.
+    func testPointsAndArmsBeyondTheLimitsAreRefused() throws {
+        let sweep = try studyFile("[vary]\n\"demand.trend\" = [0.02, 1.0]")
+        XCTAssertThrowsError(try Study.load(sweep)) { e in
+            XCTAssertTrue("\(e)".contains("at point 1 (demand.trend = 1.0)") && "\(e)".contains("limit of 30,000,000"), "\(e)")
+        }
+        let dir = Support.tempDir(), path = dir + "/cmp.toml"
+        try """
+        [study]
+        replications = 2
+        [[comparison]]
+        name = "steep"
+        a = "\(Support.scenarioPath("three_year"))"
+        b = "\(Support.scenarioPath("three_year"))"
+        set_b = { "demand.trend" = 1.0 }
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try Support.cli(["compare", path, "--out", dir + "/out", "-q"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("comparison steep, arm b") && r.err.contains("key 'demand.trend'"), r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out/steep"))
+    }
+}
+
 /// A thread-safe counter for interrupting sweeps in tests.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()

@@ -118,6 +118,15 @@ public struct ComparisonStudy: Sendable {
             let a = arm("a"), b = arm("b")
             if let a, let b { entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b)) }
         }
+        // Each arm's market within the limits once its overrides are applied.
+        for e in entries {
+            for (arm, side) in [(e.a, "a"), (e.b, "b")] {
+                do { try ScenarioParser.checkLimits(arm.scenario, file: file) } catch let x as ScenarioErrors {
+                    r.errors += x.errors.map { ScenarioError(file: file, line: SourceLocator(text: text).line("comparison"), key: $0.key,
+                                                             message: "comparison \(e.name), arm \(side): \($0.message)", fix: $0.fix) }
+                }
+            }
+        }
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
         let seed = seedGiven.map(UInt64.init) ?? entries.first.map { ModelConfig($0.a.scenario).seed } ?? 1
         return ComparisonStudy(file: file, text: text, title: title, replications: replications!, seed: seed, entries: entries)

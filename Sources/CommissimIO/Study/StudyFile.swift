@@ -76,6 +76,7 @@ public struct Study: Sendable {
             try ScenarioParser.applyOverride(o, to: &s.base)
         }
         try ScenarioParser.checkLimits(s.base, file: file)
+        try s.checkPointLimits()
         s.overrides += assignments
         return s
     }
@@ -179,8 +180,23 @@ extension Study {
         case .grid: points = cartesian(axes)
         default: points = sample(design, n: npoints!, bounds: bounds, seed: seed)
         }
-        return Study(file: file, text: text, scenarioFile: scenarioFile, scenarioText: scenarioText, base: base,
-                     replications: replications!, seed: seed, design: design, parameters: parameters, points: points)
+        let study = Study(file: file, text: text, scenarioFile: scenarioFile, scenarioText: scenarioText, base: base,
+                          replications: replications!, seed: seed, design: design, parameters: parameters, points: points)
+        try study.checkPointLimits()
+        return study
+    }
+
+    /// Every point's market within the limits (a point can combine values that each pass alone,
+    /// e.g. a high demand trend with a long run); the first that does not is named.
+    func checkPointLimits() throws {
+        for i in points.indices {
+            do { try ScenarioParser.checkLimits(scenario(point: i), file: file) } catch let e as ScenarioErrors {
+                let values = zip(parameters, points[i]).map { "\($0) = \($1.tomlText)" }.joined(separator: ", ")
+                throw ScenarioErrors(e.errors.map {
+                    ScenarioError(file: file, line: SourceLocator(text: text).line("vary"), key: $0.key, message: "at point \(i) (\(values)): \($0.message)", fix: $0.fix.map { $0 + ", or narrow the [vary] range" })
+                })
+            }
+        }
     }
 
     private static func gridValues(_ v: TOMLValueConvertible, spec: ParameterSpec, loc: String, reader r: inout Reader) -> [ParamValue]? {
