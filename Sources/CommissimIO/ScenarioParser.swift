@@ -35,6 +35,15 @@ public enum ScenarioParser {
 
     /// Parses scenario `text`; `file` names it in messages.
     public static func parse(text: String, file: String) throws -> ResolvedScenario {
+        // A study file where a scenario is expected: say so, not "unknown section [study]".
+        let kind = InputKind.of(text: text)
+        if kind != .scenario {
+            let what = kind == .sweep ? "a sweep study" : "a comparison study"
+            let command = kind == .sweep ? "commissim sweep \(file) --out DIR" : "commissim compare \(file) --out DIR"
+            throw ScenarioErrors([ScenarioError(file: file, line: SourceLocator(text: text).line("study") ?? SourceLocator(text: text).line("comparison"),
+                                                key: "study", message: "this is \(what), not a scenario",
+                                                fix: "run it with `\(command)`, or give a scenario file here")])
+        }
         var p = Reader(file: file, text: text)
         let result = p.read()
         if !p.errors.isEmpty { throw ScenarioErrors(p.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }

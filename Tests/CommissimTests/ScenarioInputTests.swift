@@ -314,6 +314,12 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(r.err.hasPrefix("error: ") && r.err.contains(" — fix: "), "\(args): \(r.err)")
         }
         XCTAssertEqual(try Support.cli(["run", "--help"]).status, 0)
+        // A study where a scenario belongs is named as such.
+        for args in [["run", "scenarios/headline_study.toml", "--out", "x"], ["compare", st, s, "--out", "x"]] {
+            let r = try Support.cli(args)
+            XCTAssertEqual(r.status, 2)
+            XCTAssertTrue(r.err.contains("not a scenario") && r.err.contains("fix: run it with `commissim"), r.err)
+        }
     }
 
     func testMissingFileAndUnwritableOutput() throws {
