@@ -13,7 +13,24 @@ public enum ScenarioParser {
 
     /// The UTF-8 text of an input file (scenario or study); a missing, unreadable or non-text file is
     /// an input error naming the file.
+    /// Largest scenario or study file read (4 MiB; 20,000 council groups take about 0.5 MiB).
+    static let maxInputBytes = 4 * 1_048_576
+
     public static func readText(_ path: String) throws -> String {
+        // Only regular files of a sane size: a FIFO or a device would block or never end, and a
+        // scenario of megabytes is not one anyone wrote (the largest shipped is a few kB).
+        var info = stat()
+        if stat(path, &info) == 0 {
+            if (info.st_mode & S_IFMT) != S_IFREG {
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil, message: "is not a regular file",
+                                                    fix: "give the path of a .toml file")])
+            }
+            if info.st_size > Self.maxInputBytes {
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil,
+                                                    message: "is \(info.st_size / 1_048_576) MiB, above the limit of \(Self.maxInputBytes / 1_048_576) MiB for a scenario or study file",
+                                                    fix: "give the scenario file itself (a few kB of TOML)")])
+            }
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil,

@@ -314,6 +314,15 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(r.err.hasPrefix("error: ") && r.err.contains(" — fix: "), "\(args): \(r.err)")
         }
         XCTAssertEqual(try Support.cli(["run", "--help"]).status, 0)
+        // What is not a regular file of sane size is refused before it is read.
+        let dir = Support.tempDir()
+        mkfifo(dir + "/fifo.toml", 0o644)
+        try Data(repeating: UInt8(ascii: "#"), count: 5 * 1_048_576).write(to: URL(fileURLWithPath: dir + "/big.toml"))
+        for (f, what) in [(dir + "/fifo.toml", "is not a regular file"), (dir + "/big.toml", "above the limit of 4 MiB"), (dir, "is not a regular file")] {
+            let r = try Support.cli(["run", f, "--out", dir + "/out"])
+            XCTAssertEqual(r.status, 2, f)
+            XCTAssertTrue(r.err.contains(what) && r.err.contains(" — fix: "), r.err)
+        }
         // A study where a scenario belongs is named as such.
         for args in [["run", "scenarios/headline_study.toml", "--out", "x"], ["compare", st, s, "--out", "x"]] {
             let r = try Support.cli(args)
