@@ -62,7 +62,7 @@ struct SweepCommand: ParsableCommand {
         runner.shouldStop = { stop.stopped }
         if let text = shard {
             guard let sh = Shards.parse(text) else {
-                failWithInputErrors(ScenarioError(file: study, line: nil, key: "--shard", message: "\"\(text)\" is not I/N with 0 ≤ I < N", fix: "e.g. --shard 0/64"))
+                failWithInputErrors(ScenarioError(file: study, line: nil, key: "--shard", message: "\"\(text)\" is not I/N with 0 ≤ I < N ≤ 1,000,000", fix: "e.g. --shard 0/64"))
             }
             runner.shard = sh
         }

@@ -8,10 +8,13 @@ import Foundation
 /// shards' runs in global run order through the same streaming aggregation, so the merged files
 /// are byte-identical to an unsharded sweep.
 public enum Shards {
-    /// Parses "I/N" (0 ≤ I < N).
+    /// Most shards of one study (what `shard.json` may record).
+    public static let maxShards = 1_000_000
+
+    /// Parses "I/N" (0 ≤ I < N ≤ ``maxShards``).
     public static func parse(_ text: String) -> (index: Int, count: Int)? {
         let parts = text.split(separator: "/")
-        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 0, i < n else { return nil }
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), (1...maxShards).contains(n), i >= 0, i < n else { return nil }
         return (i, n)
     }
 
@@ -39,7 +42,7 @@ public enum Shards {
               let r = o["runs"] as? Int, let v = o["version"] as? String, let c = o["checksum"] as? String,
               let b = o["build"] as? String else { return nil }
         // A damaged file (a count below 1, an index outside it) is no shard state at all.
-        guard (1...1_000_000).contains(n), (0..<n).contains(i), r >= 0 else { return nil }
+        guard (1...maxShards).contains(n), (0..<n).contains(i), r >= 0 else { return nil }
         return Info(fingerprint: f, index: i, count: n, runs: r, version: v, build: b, checksum: c)
     }
 }
