@@ -129,6 +129,27 @@ def fmt_pct(x):
     return f"{100 * x:+.1f}%"
 
 
+COUNT_UNITS = ("children", "placements", "providers", "contracts", "tenders")
+
+
+def effect(r):
+    """(text, clear) for a comparison.csv row: the relative difference with its 95% interval
+    (Fieller's, from commissim, stopping at -100% for what cannot be negative), and, where the base is a
+    small count (under 1,000) or the relative interval is unbounded, the absolute difference with
+    its interval too. Clear when the interval of the difference excludes zero."""
+    rel = float(r["rel_diff"]) if r["rel_diff"] else float("nan")
+    diff, dlo, dhi = float(r["diff"]), float(r["diff_ci95_low"]), float(r["diff_ci95_high"])
+    clear = dlo > 0 or dhi < 0
+    if r["rel_ci95_low"] and r["rel_ci95_high"]:
+        text = f"{fmt_pct(rel)} ({fmt_pct(float(r['rel_ci95_low']))} to {fmt_pct(float(r['rel_ci95_high']))})"
+    else:
+        text = f"{fmt_pct(rel)} (relative interval unbounded)" if rel == rel else "(no base)"
+    unit = r.get("unit", "")
+    if (unit in COUNT_UNITS and abs(float(r["mean_a"])) < 1000) or not (r["rel_ci95_low"] and r["rel_ci95_high"]):
+        text += f"; {diff:+,.1f} {unit} ({dlo:+,.1f} to {dhi:+,.1f})".rstrip()
+    return text, clear
+
+
 def fmt_num(x):
     a = abs(x)
     if a >= 1e9:
@@ -205,8 +226,8 @@ def main(study, OUT, trim):
             r = data[key]["rows"][(metric, measure)]
             v = float(r["rel_diff"] or 0)
             vals.append(100 * v)
-            lo.append(100 * (v - float(r["rel_ci95_low"] or 0)))
-            hi.append(100 * (float(r["rel_ci95_high"] or 0) - v))
+            lo.append(100 * (v - float(r["rel_ci95_low"])) if r["rel_ci95_low"] else 0)
+            hi.append(100 * (float(r["rel_ci95_high"]) - v) if r["rel_ci95_high"] else 0)
         y = [i + 0.38 * j for i in range(len(KEY))]
         ax.barh(y, vals, height=0.36, xerr=[lo, hi], label=title, color=["#1f77b4", "#ff7f0e"][j], capsize=2)
     ax.set_yticks([i + 0.19 for i in range(len(KEY))])
@@ -263,19 +284,20 @@ def main(study, OUT, trim):
         lines += [f"### {title}", "", "| for | measure | 3-year | 10-year | difference (95% CI) |", "|---|---|---|---|---|"]
         for metric, measure, label, group, _ in KEY:
             r = data[key]["rows"][(metric, measure)]
-            rel, lo, hi = float(r["rel_diff"] or 0), float(r["rel_ci95_low"] or 0), float(r["rel_ci95_high"] or 0)
-            clear = "" if (lo > 0 or hi < 0) else " (not clear)"
+            text, clear = effect(r)
             lines.append(f"| {group} | {label} | {fmt_num(float(r['mean_a']))} | {fmt_num(float(r['mean_b']))} | "
-                         f"{fmt_pct(rel)} ({fmt_pct(lo)} to {fmt_pct(hi)}){clear} |")
+                         f"{text}{'' if clear else ' (not clear)'} |")
         lines.append("")
         # Plain words.
         words = []
         for metric, measure, label, group, better in KEY:
             r = data[key]["rows"][(metric, measure)]
-            lo, hi = float(r["rel_ci95_low"] or 0), float(r["rel_ci95_high"] or 0)
-            if lo > 0 or hi < 0:
-                up = lo > 0
-                words.append(f"{label.lower()} {'higher' if up else 'lower'} ({fmt_pct(float(r['rel_diff']))})")
+            text, clear = effect(r)
+            if clear:
+                up = float(r["diff_ci95_low"]) > 0
+                small = r.get("unit", "") in COUNT_UNITS and abs(float(r["mean_a"])) < 1000
+                size = f"{float(r['diff']):+,.0f} {r['unit']}" if small else fmt_pct(float(r['rel_diff']))
+                words.append(f"{label.lower()} {'higher' if up else 'lower'} ({size})")
         lines += ["In plain words: with ten-year contracts, " + ("; ".join(words) if words else "no clear difference") + ".", ""]
     # The middle path and the strategies: the headline measures only.
     for group_title, group in [("## Five-plus-two as a middle path", MIDDLE), ("## Under cost-cutting strategies: ten-year against three-year", STRATEGIES)]:
@@ -284,8 +306,8 @@ def main(study, OUT, trim):
             cells = []
             for key, _ in group:
                 r = data[key]["rows"][(metric, measure)]
-                lo, hi = float(r["rel_ci95_low"] or 0), float(r["rel_ci95_high"] or 0)
-                cells.append(f"{fmt_pct(float(r['rel_diff'] or 0))} ({fmt_pct(lo)} to {fmt_pct(hi)})" + ("" if lo > 0 or hi < 0 else " ·"))
+                text, clear = effect(r)
+                cells.append(text + ("" if clear else " ·"))
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
         lines += ["", "(· = the 95% interval includes zero.)", ""]
     robustness(lines, OUT)
@@ -396,10 +418,9 @@ def facts(study, root):
         lines += [f"## {c['title']}", "", f"{arms}; {n} replications", "", "| metric | A | B | B − A (95% CI) |", "|---|---|---|---|"]
         for metric, measure in metrics:
             r = rows[(metric, measure)]
-            lo, hi = float(r["rel_ci95_low"] or 0), float(r["rel_ci95_high"] or 0)
-            clear = "" if (lo > 0 or hi < 0) else " (not clear)"
+            text, clear = effect(r)
             lines.append(f"| {metric} ({measure}) | {fmt_num(float(r['mean_a']))} | {fmt_num(float(r['mean_b']))} | "
-                         f"{fmt_pct(float(r['rel_diff'] or 0))} ({fmt_pct(lo)} to {fmt_pct(hi)}){clear} |")
+                         f"{text}{'' if clear else ' (not clear)'} |")
         lines.append("")
     lines += ["Fact 2 in this calibration: the squeeze saves council money early and raises exits, spot purchasing, lost trust "
               "and costs outside the council, but it does not raise local concentration or unit prices (see docs/MODEL.md §4).", "",

@@ -142,6 +142,17 @@ class ReportTests(unittest.TestCase):
         squeeze = self.rows("price_squeeze")[("spend", "total")]
         self.assertIn(f"{100 * float(squeeze['rel_diff']):+.1f}%", self.report.split("## Under cost-cutting")[1])
 
+    def test_no_relative_interval_of_a_count_passes_minus_100_percent(self):
+        # Fieller's interval (comparison.csv): a count cannot fall by more than all of it.
+        import re
+        for name in ["baseline", "austerity", "price_squeeze"]:
+            for r in self.rows(name).values():
+                if r["rel_ci95_low"] and r.get("unit") in ("children", "placements", "providers", "£/month", "£"):
+                    if float(r["mean_a"]) > 0 and float(r["mean_b"]) >= 0:
+                        self.assertGreaterEqual(float(r["rel_ci95_low"]), -1.0, (name, r["metric"], r["measure"]))
+        for lo in re.findall(r"\(([-+]\d+\.\d)% to", self.report):
+            self.assertGreaterEqual(float(lo), -100.0)
+
     def test_figures_are_png_files_the_report_links(self):
         figures = os.path.join(self.out, "figures")
         for name in ["paired_differences.png", "outcome_mean.png", "spend_middle_and_strategies.png"]:

@@ -624,6 +624,41 @@ extension StudyTests {
     }
 }
 
+extension StudyTests {
+    /// The relative interval of comparison.csv is Fieller's: checked against a brute-force scan of
+    /// the ratios R with (b̄ − R ā)² ≤ t² var(b̄ − R ā), for positive and negative bases; a count
+    /// whose base is small stays above −100%; an A not clearly away from zero gives no interval.
+    func testRelativeIntervalsAreFiellers() {
+        func moments(_ x: [Double]) -> RunningMoments { var m = RunningMoments(); for v in x { m.add(v) }; return m }
+        func scan(_ a: [Double], _ b: [Double]) -> (Double, Double) {
+            let n = Double(a.count), t = Confidence.t95(a.count - 1)
+            let ma = a.reduce(0, +) / n, mb = b.reduce(0, +) / n
+            let va = a.map { ($0 - ma) * ($0 - ma) }.reduce(0, +) / (n - 1), vb = b.map { ($0 - mb) * ($0 - mb) }.reduce(0, +) / (n - 1)
+            let cab = zip(a, b).map { ($0 - ma) * ($1 - mb) }.reduce(0, +) / (n - 1)
+            var inside: [Double] = []
+            for i in 0...400_000 {
+                let r = -2 + Double(i) * 1e-5
+                let lhs = (mb - r * ma) * (mb - r * ma), rhs = t * t * (vb - 2 * r * cab + r * r * va) / n
+                if lhs <= rhs { inside.append(r) }
+            }
+            let rel = { (r: Double) in ma > 0 ? r - 1 : 1 - r }
+            return (min(rel(inside.first!), rel(inside.last!)), max(rel(inside.first!), rel(inside.last!)))
+        }
+        let cases: [([Double], [Double])] = [([10, 12, 11, 9, 14], [5, 8, 6, 4, 9]),          // a count falling by half
+                                             ([3, 9, 1, 6, 2, 8], [1, 4, 0, 2, 1, 5]),           // a small, noisy base
+                                             ([-10, -12, -11, -9], [-8, -11, -9, -8])]          // a negative base
+        for (a, b) in cases {
+            let d = zip(a, b).map { $1 - $0 }
+            guard let (lo, hi) = Comparison.fieller(a: moments(a), b: moments(b), d: moments(d)) else { return XCTFail("\(a)") }
+            let (slo, shi) = scan(a, b)
+            XCTAssertEqual(lo, slo, accuracy: 2e-5, "\(a)")
+            XCTAssertEqual(hi, shi, accuracy: 2e-5, "\(a)")
+            XCTAssertGreaterThan(lo, -1, "a count never falls below zero")
+        }
+        XCTAssertNil(Comparison.fieller(a: moments([1, -1, 2, -2]), b: moments([1, 0, 1, 0]), d: moments([0, 1, -1, 2])), "A not clearly non-zero")
+    }
+}
+
 /// A thread-safe counter for interrupting sweeps in tests.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()

@@ -24,9 +24,13 @@ public struct Comparison {
     public struct Row: Sendable {
         public let metric: String, measure: String, unit: String
         public let meanA: Double, meanB: Double, diff: Double, low: Double, high: Double, n: Int
+        /// The 95% interval of the relative difference (B − A) / |A| by Fieller's method for the
+        /// ratio of paired means: it carries A's own uncertainty (dividing the CI of B − A by
+        /// mean A does not). Where every run of both arms is non-negative (counts, money) the
+        /// ratio cannot be negative, so the interval stops at −100%. NaN (empty) where A is not
+        /// clearly away from zero and the interval is unbounded.
+        public var relLow = Double.nan, relHigh = Double.nan
         public var relative: Double { meanA != 0 ? diff / abs(meanA) : .nan }
-        public var relLow: Double { meanA != 0 ? low / abs(meanA) : .nan }
-        public var relHigh: Double { meanA != 0 ? high / abs(meanA) : .nan }
         /// Whether the 95% CI excludes zero.
         public var clear: Bool { low > 0 || high < 0 }
     }
@@ -57,6 +61,7 @@ public struct Comparison {
         let summaryCount = RunSummary.columns.count
         var ma = Array(repeating: RunningMoments(), count: summaryCount)
         var mb = ma, md = ma
+        var smallest = Array(repeating: Double.infinity, count: summaryCount)
         var monthly = Array(repeating: RunningMoments(), count: months * cols)
         var monthlyA = monthly, monthlyB = monthly
         var held: [[Double]]?
@@ -69,7 +74,10 @@ public struct Comparison {
                 held = rows
             } else if let rowsA = held {
                 let va = RunSummary.values(rowsA)
-                for j in 0..<summaryCount { ma[j].add(va[j]); mb[j].add(values[j]); md[j].add(values[j] - va[j]) }
+                for j in 0..<summaryCount {
+                    ma[j].add(va[j]); mb[j].add(values[j]); md[j].add(values[j] - va[j])
+                    smallest[j] = min(smallest[j], va[j], values[j])
+                }
                 for m in 0..<months {
                     for j in 0..<cols {
                         monthly[m * cols + j].add(rows[m][j] - rowsA[m][j])
@@ -114,8 +122,13 @@ public struct Comparison {
         for j in RunSummary.columns.indices {
             let column = names[j % cols]
             let half = R > 1 ? Confidence.t95(R - 1) * md[j].sd / Double(R).squareRoot() : .nan
-            out.append(Row(metric: column.name, measure: j < cols ? "end" : "total", unit: column.unit,
-                           meanA: ma[j].mean, meanB: mb[j].mean, diff: md[j].mean, low: md[j].mean - half, high: md[j].mean + half, n: R))
+            var row = Row(metric: column.name, measure: j < cols ? "end" : "total", unit: column.unit,
+                          meanA: ma[j].mean, meanB: mb[j].mean, diff: md[j].mean, low: md[j].mean - half, high: md[j].mean + half, n: R)
+            if R > 1, let (lo, hi) = Self.fieller(a: ma[j], b: mb[j], d: md[j]) {
+                row.relLow = smallest[j] >= 0 ? max(-1, lo) : lo
+                row.relHigh = hi
+            }
+            out.append(row)
         }
         var m = "month,metric,mean_a,a_ci95_low,a_ci95_high,mean_b,b_ci95_low,b_ci95_high,diff,ci95_low,ci95_high\n"
         let t = R > 1 ? Confidence.t95(R - 1) / Double(R).squareRoot() : .nan
@@ -129,6 +142,24 @@ public struct Comparison {
             }
         }
         return Result(rows: out, monthly: m, runs: runs)
+    }
+
+    /// Fieller's 95% interval for (mean B − mean A) / |mean A| from paired samples with moments
+    /// `a`, `b` and differences `d` (the covariance follows from var(d) = var(a) + var(b) − 2 cov):
+    /// the R with (b̄ − R ā)² ≤ t² var(b̄ − R ā), less 1. Nil when ā is not clearly non-zero
+    /// (the interval would be unbounded).
+    static func fieller(a: RunningMoments, b: RunningMoments, d: RunningMoments) -> (Double, Double)? {
+        let n = Double(a.count), t = Confidence.t95(a.count - 1)
+        let saa = a.variance / n, sbb = b.variance / n, sab = (a.variance + b.variance - d.variance) / 2 / n
+        let qa = a.mean * a.mean - t * t * saa
+        guard qa > 0 else { return nil }
+        let qb = a.mean * b.mean - t * t * sab
+        let qc = b.mean * b.mean - t * t * sbb
+        let disc = max(0, qb * qb - qa * qc)
+        let r1 = (qb - disc.squareRoot()) / qa, r2 = (qb + disc.squareRoot()) / qa
+        // Relative to |A|: for a negative A the ratio's order flips.
+        let lo = a.mean > 0 ? r1 - 1 : 1 - r2, hi = a.mean > 0 ? r2 - 1 : 1 - r1
+        return (lo, hi)
     }
 
     /// `comparison.csv`.
@@ -158,7 +189,9 @@ public struct Comparison {
         for r in effects.prefix(top) {
             let pct = { (x: Double) in String(format: "%+.0f%%", 100 * x) }
             let label = r.metric.replacingOccurrences(of: "_", with: " ")
-            s += "  \(label) (\(r.measure)): \(pct(r.relative)) (95% CI \(pct(r.relLow)) to \(pct(r.relHigh)))\n"
+            let ci = r.relLow.isFinite && r.relHigh.isFinite ? "95% CI \(pct(r.relLow)) to \(pct(r.relHigh))"
+                : "difference \(CSVFormat.number(r.diff)), 95% CI \(CSVFormat.number(r.low)) to \(CSVFormat.number(r.high)) \(r.unit)"
+            s += "  \(label) (\(r.measure)): \(pct(r.relative)) (\(ci))\n"
         }
         let unclear = headline(rows).filter { !$0.clear }.count
         s += "\n\(effects.count) metrics differ clearly; \(unclear) do not (CI includes zero). Full table: comparison.csv\n"
