@@ -1,4 +1,5 @@
 import CommissimModel
+import Foundation
 
 /// The parameter and column references, generated from the catalogue and the metric list
 /// (`commissim params`, `commissim columns`, docs/PARAMETERS.md, docs/COLUMNS.md).
@@ -26,6 +27,32 @@ public enum ParameterReference {
             out += line + "\n    " + s.summary + "\n"
         }
         return out
+    }
+
+    /// The parameter space for samplers (SALib, EMA Workbench): every parameter a study can vary
+    /// or `--set`, by the name [vary], a design file's header and `--set` use, with its type,
+    /// default, bounds, choices, unit and meaning. One JSON array, keys in a fixed order.
+    public static func json() -> String {
+        let specs = ScenarioParser.overridablePaths.compactMap { name in ScenarioParser.specPath(name).flatMap(ParameterCatalog.spec).map { (name, $0) } }
+        let items: [JSON] = specs.map { name, s in
+            let type: String, choices: [String]
+            switch s.kind {
+            case .real: type = "real"; choices = []
+            case .integer: type = "integer"; choices = []
+            case .flag: type = "flag"; choices = ["false", "true"]
+            case .text: type = "text"; choices = []
+            case .choice(let c): type = "choice"; choices = c
+            case .choices(let c): type = "choices"; choices = c
+            case .distribution: type = "distribution"; choices = []
+            }
+            var fields: [(String, JSON)] = [("name", .string(name)), ("path", .string(s.path)), ("type", .string(type)),
+                                            ("default", .string(s.defaultValue.tomlText))]
+            if let r = s.range { fields += [("min", .number(r.lowerBound)), ("max", .number(r.upperBound))] }
+            if !choices.isEmpty { fields.append(("choices", .array(choices.map { .string($0) }))) }
+            fields += [("unit", .string(s.unit)), ("summary", .string(s.summary))]
+            return .object(fields)
+        }
+        return JSON.array(items).text() + "\n"
     }
 
     public static func columns(markdown: Bool) -> String {

@@ -89,9 +89,10 @@ struct ParamsCommand: ParsableCommand {
     )
 
     @Flag(help: "Print a Markdown table (as in docs/PARAMETERS.md).") var markdown = false
+    @Flag(help: "Print the parameter space as JSON for samplers (SALib, EMA Workbench): name, type, default, bounds, choices.") var json = false
 
     func run() {
-        print(ParameterReference.text(markdown: markdown), terminator: "")
+        print(json ? ParameterReference.json() : ParameterReference.text(markdown: markdown), terminator: "")
     }
 }
 

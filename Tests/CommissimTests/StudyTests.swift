@@ -659,6 +659,52 @@ extension StudyTests {
     }
 }
 
+extension StudyTests {
+    /// An explicit design (any sampler's points in a CSV) runs as one sweep: its points are the
+    /// rows, each cell checked against its parameter with the CSV's line; the CSV is part of the
+    /// study's identity and is copied beside the results. `params --json` gives samplers the space.
+    func testADesignFileRunsItsPointsAsOneSweep() throws {
+        let dir = Support.tempDir()
+        try "policy.contract_months,investment.payback_months,policy.payment\n36,48,block\n120,24.5,outcome\n"
+            .write(toFile: dir + "/design.csv", atomically: true, encoding: .utf8)
+        let path = dir + "/study.toml"
+        try """
+        [study]
+        scenario = "\(Support.scenarioPath("three_year"))"
+        replications = 2
+        design = "file"
+        points_file = "design.csv"
+        set = { "simulation.scale" = 0.02, "simulation.months" = 12, "simulation.burn_in_months" = 0 }
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let study = try Study.load(path)
+        XCTAssertEqual(study.parameters, ["policy.contract_months", "investment.payback_months", "policy.payment"])
+        XCTAssertEqual(study.points, [[.integer(36), .real(48), .text("block")], [.integer(120), .real(24.5), .text("outcome")]])
+        XCTAssertEqual(ModelConfig(study.scenario(point: 1)).councils.map(\.policy.contractMonths).first, 120)
+        let r = try Support.cli(["sweep", path, "--out", dir + "/out", "-q"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(try String(contentsOfFile: dir + "/out/points.csv", encoding: .utf8),
+                       "point,policy.contract_months,investment.payback_months,policy.payment\n0,36,48,block\n1,120,24.5,outcome\n")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/out/design.csv"))
+        // Another design is another study.
+        try "policy.contract_months,investment.payback_months,policy.payment\n36,48,block\n120,30,outcome\n"
+            .write(toFile: dir + "/design.csv", atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(try Study.load(path).fingerprint, study.fingerprint)
+        // A bad cell names the CSV, its line and the parameter.
+        try "policy.contract_months,investment.payback_months\n36,48\n0,24\n".write(toFile: dir + "/design.csv", atomically: true, encoding: .utf8)
+        let bad = try Support.cli(["validate", path])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.hasPrefix("error: \(dir)/design.csv:3: key 'policy.contract_months': value 0 is out of range"), bad.err)
+
+        let json = try Support.cli(["params", "--json"])
+        let items = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(Set(items.compactMap { $0["name"] as? String }), Set(ScenarioParser.overridablePaths))
+        let payback = try XCTUnwrap(items.first { $0["name"] as? String == "investment.payback_months" })
+        XCTAssertEqual(payback["type"] as? String, "real")
+        XCTAssertEqual(payback["min"] as? Double, 1)
+        XCTAssertEqual(payback["max"] as? Double, 600)
+    }
+}
+
 /// A thread-safe counter for interrupting sweeps in tests.
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()

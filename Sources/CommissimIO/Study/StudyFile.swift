@@ -23,7 +23,7 @@ import TOMLKit
 /// ```
 public struct Study: Sendable {
     /// How the points are chosen.
-    public enum Design: String, Sendable, CaseIterable { case grid, lhs, sobol, halton }
+    public enum Design: String, Sendable, CaseIterable { case grid, lhs, sobol, halton, file }
 
     public let file: String
     public let text: String
@@ -39,6 +39,8 @@ public struct Study: Sendable {
     public let parameters: [String]
     /// Each point's values, in `parameters` order.
     public let points: [[ParamValue]]
+    /// The design file's text (`design = "file"`), part of the study's identity.
+    public var designText = ""
 
     /// The scenario of point `i`, with the study seed.
     public func scenario(point i: Int) -> ResolvedScenario {
@@ -60,7 +62,8 @@ public struct Study: Sendable {
     /// another's journals and shards.
     public var fingerprint: String {
         Fingerprint.of(text + "\u{0}" + scenarioText + "\u{0}" + CommissimVersion.string + "\u{0}" + MetricColumns.names.joined(separator: ",")
-                       + (overrides.isEmpty ? "" : "\u{0}" + overrides.joined(separator: "\u{0}")))
+                       + (overrides.isEmpty ? "" : "\u{0}" + overrides.joined(separator: "\u{0}"))
+                       + (designText.isEmpty ? "" : "\u{0}" + designText))
     }
 
     /// This study with `assignments` (`path=value`, as `--set` gives them) applied to its base
@@ -95,7 +98,7 @@ extension Study {
         guard let st = table["study"]?.table else {
             throw ScenarioErrors([ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with scenario = \"…\" and replications = …")])
         }
-        r.checkKeys(st, in: "study", known: ["scenario", "replications", "seed", "design", "points", "set"])
+        r.checkKeys(st, in: "study", known: ["scenario", "replications", "seed", "design", "points", "points_file", "set"])
         func int(_ k: String, _ def: Int?, _ range: ClosedRange<Int>) -> Int? { r.wholeNumber(st, k, in: "study", default: def, range) }
         let replications = int("replications", nil, 1...1_000_000)
         // The study seed defaults to the base scenario's simulation.seed.
@@ -107,7 +110,23 @@ extension Study {
                        fix: (d.string.flatMap { Suggest.nearest($0, in: Design.allCases.map(\.rawValue)) }).map { "did you mean \"\($0)\"?" })
             }
         }
-        let npoints = design == .grid ? 0 : int("points", nil, 1...100_000)
+        let npoints = design == .grid || design == .file ? 0 : int("points", nil, 1...100_000)
+        // design = "file": the points come from a CSV (relative to the study file), not from [vary].
+        var designFile: (parameters: [String], points: [[ParamValue]], text: String)?
+        if design == .file {
+            if table["vary"] != nil {
+                r.fail("vary", key: "vary", "a file design takes its parameters from the CSV header", fix: "remove [vary], or use another design")
+            }
+            if let pf = st["points_file"]?.string {
+                let dir = (file as NSString).deletingLastPathComponent
+                let path = pf.hasPrefix("/") || dir.isEmpty ? pf : (dir as NSString).appendingPathComponent(pf)
+                do { designFile = try DesignFile.read(path) } catch let e as ScenarioErrors { r.errors += e.errors }
+            } else {
+                r.fail("study", key: "study.points_file", "missing", fix: "add points_file = \"design.csv\" (a CSV with a header of parameter paths and one row per point)")
+            }
+        } else if st["points_file"] != nil {
+            r.fail("study.points_file", key: "study.points_file", "only a file design reads points_file", fix: "add design = \"file\", or remove points_file")
+        }
         // The base scenario, relative to the study file.
         var base = ResolvedScenario()
         var scenarioFile = "", scenarioText = ""
@@ -156,12 +175,14 @@ extension Study {
                 }
             }
         }
+        if let d = designFile { parameters = d.parameters }
         let gridPoints = axes.reduce(1.0) { $0 * Double($1.count) }
         if design == .grid && gridPoints > 1_000_000 {
             r.fail("vary", key: "vary", "the grid has \(Format.number(gridPoints)) points, above the limit of 1,000,000",
                    fix: "use fewer values per parameter, or design = \"lhs\" with points = N")
         }
-        if let reps = replications, design == .grid ? gridPoints * Double(reps) > 1e9 : Double(npoints ?? 0) * Double(reps) > 1e9 {
+        let pointCount = design == .grid ? gridPoints : design == .file ? Double(designFile?.points.count ?? 0) : Double(npoints ?? 0)
+        if let reps = replications, pointCount * Double(reps) > 1e9 {
             r.fail("study", key: "study.replications", "points × replications is above the limit of 1,000,000,000 runs", fix: "use fewer points or replications")
         }
         if design == .sobol && parameters.count > 40 || design == .halton && parameters.count > 1229 {
@@ -178,10 +199,12 @@ extension Study {
         let points: [[ParamValue]]
         switch design {
         case .grid: points = cartesian(axes)
+        case .file: points = designFile!.points
         default: points = sample(design, n: npoints!, bounds: bounds, seed: seed)
         }
-        let study = Study(file: file, text: text, scenarioFile: scenarioFile, scenarioText: scenarioText, base: base,
+        var study = Study(file: file, text: text, scenarioFile: scenarioFile, scenarioText: scenarioText, base: base,
                           replications: replications!, seed: seed, design: design, parameters: parameters, points: points)
+        study.designText = designFile?.text ?? ""
         try study.checkPointLimits()
         return study
     }

@@ -218,6 +218,7 @@ public final class SweepRunner {
         let resolved = study.base.tomlText(header: "# Base scenario of the sweep, resolved; each point overrides the parameters in points.csv.\n")
         try folder.write("scenario.resolved.toml", resolved)
         try folder.write("study.toml", study.text)
+        if !study.designText.isEmpty { try folder.write("design.csv", study.designText) }
         var manifest = Manifest(command: command, scenarioFile: study.scenarioFile, scenarioText: study.scenarioText, scenario: study.base,
                                 seed: study.seed, runSeeds: (0..<study.replications).map { study.runSeed(replication: $0) },
                                 generator: ModelConfig(study.base).generatorKind.gslName,

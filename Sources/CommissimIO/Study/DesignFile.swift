@@ -1,0 +1,108 @@
+import CommissimModel
+import Foundation
+
+/// An explicit design: a CSV file of points (`[study] design = "file"`, `points_file = "…"`),
+/// written by any sampler — SALib's Saltelli or Morris, EMA Workbench's, a hand-made table — and
+/// run as one sweep with its threads, resume, shards and common random numbers.
+///
+/// ```csv
+/// policy.contract_months,investment.payback_months
+/// 36,48
+/// 120,24.5
+/// ```
+/// The header names parameters as `[vary]` does; each row is a point, each cell a value checked
+/// against its parameter (type and range). Errors name the CSV file, line and parameter.
+enum DesignFile {
+    /// Largest design file read (64 MiB: a million points of a few parameters).
+    static let maxBytes = 64 * 1_048_576
+    static let maxPoints = 1_000_000
+
+    /// The parameters (header) and points (rows) of the design at `path`.
+    static func read(_ path: String) throws -> (parameters: [String], points: [[ParamValue]], text: String) {
+        func error(_ line: Int?, _ key: String?, _ message: String, _ fix: String) -> ScenarioErrors {
+            ScenarioErrors([ScenarioError(file: path, line: line, key: key, message: message, fix: fix)])
+        }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw error(nil, nil, "no such file", "check points_file (relative to the study file)") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw error(nil, nil, "is not a regular file", "give the path of a .csv file") }
+        guard info.st_size <= maxBytes else {
+            throw error(nil, nil, "is \(info.st_size / 1_048_576) MiB, above the limit of 64 MiB for a design", "split the design into several studies")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw error(nil, nil, "cannot be read as UTF-8 text", "save it as UTF-8 CSV")
+        }
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+        lines = lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+        if let first = lines.first, first.unicodeScalars.first == "\u{FEFF}" { lines[0] = String(first.unicodeScalars.dropFirst()) }
+        guard let headerLine = lines.first, !headerLine.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw error(1, nil, "the header row is missing", "start with a row of parameter paths, e.g. policy.contract_months,demand.trend")
+        }
+        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var specs: [ParameterSpec] = []
+        for name in header {
+            guard let sp = ScenarioParser.specPath(name), let spec = ParameterCatalog.spec(sp) else {
+                throw error(1, name, "unknown parameter path",
+                            Suggest.nearest(name, in: ScenarioParser.overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params`")
+            }
+            if sp == "simulation.seed" {
+                throw error(1, name, "the seed cannot be a design column: replications derive their seeds from the study seed", "remove the column; use [study] replications")
+            }
+            if specs.contains(where: { $0.path == spec.path }) { throw error(1, name, "named twice in the header", "keep one column per parameter") }
+            specs.append(spec)
+        }
+        var points: [[ParamValue]] = []
+        for (n, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count == specs.count else {
+                throw error(n + 1, nil, "\(cells.count) values for \(specs.count) parameters", "give one value per header column")
+            }
+            var point: [ParamValue] = []
+            for (cell, (spec, name)) in zip(cells, zip(specs, header)) {
+                switch value(cell, spec: spec) {
+                case .success(let v): point.append(v)
+                case .failure(let f): throw error(n + 1, name, f.message, f.fix)
+                }
+            }
+            points.append(point)
+            if points.count > maxPoints { throw error(n + 1, nil, "more than 1,000,000 points", "split the design into several studies") }
+        }
+        guard !points.isEmpty else { throw error(2, nil, "no points (only a header)", "add one row per point") }
+        return (header, points, text)
+    }
+
+    struct Problem: Error { let message: String, fix: String }
+
+    /// A cell as the value of `spec`: numbers in range, whole numbers, true/false, choices.
+    static func value(_ cell: String, spec: ParameterSpec) -> Result<ParamValue, Problem> {
+        func inRange(_ x: Double) -> Problem? {
+            guard let r = spec.range, !r.contains(x) else { return nil }
+            return Problem(message: "value \(Format.number(x)) is out of range \(Format.range(r))", fix: "keep values within \(Format.range(r))")
+        }
+        switch spec.kind {
+        case .real, .distribution:
+            guard let x = Double(cell), x.isFinite else { return .failure(Problem(message: "\"\(cell)\" is not a number", fix: "write a number, e.g. 0.5")) }
+            if let p = inRange(x) { return .failure(p) }
+            return .success(spec.kind == .real ? .real(x) : .distribution(.fixed(x)))
+        case .integer:
+            guard let x = Double(cell), x.isFinite, x == x.rounded(), abs(x) < 9e15 else {
+                return .failure(Problem(message: "\"\(cell)\" is not a whole number", fix: "write a whole number, e.g. 36"))
+            }
+            if let p = inRange(x) { return .failure(p) }
+            return .success(.integer(Int(x)))
+        case .flag:
+            guard cell == "true" || cell == "false" else { return .failure(Problem(message: "\"\(cell)\" is not true or false", fix: "write true or false")) }
+            return .success(.flag(cell == "true"))
+        case .choice(let options):
+            guard options.contains(cell) else { return .failure(Problem(message: "\"\(cell)\" is not a valid choice", fix: "use one of: " + options.joined(separator: ", "))) }
+            return .success(.text(cell))
+        case .text:
+            return .success(.text(cell))
+        case .choices(let options):
+            let items = cell.split(separator: " ").map(String.init)
+            guard items.allSatisfy(options.contains) else {
+                return .failure(Problem(message: "\"\(cell)\" is not a space-separated list of valid entries", fix: "use any of: " + options.joined(separator: ", ")))
+            }
+            return .success(.list(items))
+        }
+    }
+}
