@@ -49,7 +49,6 @@ public final class Market {
     var book = PlacementBook()
     @inline(__always) func councilTier(_ c: Int, _ k: Int) -> Int { c * Tier.allCases.count + k }
 
-
     /// Ids of contracts in force, ascending (monthly loops visit them in id order, as a scan would).
     var activeContracts: [Int] {
         // Ended contracts leave the list here, all at once, not one by one in the middle of it.
