@@ -44,7 +44,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder.") var out: String
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(help: "Also keep every run's monthly series under runs/.") var keepRuns = false
-    @Flag(help: "Discard an unfinished sweep in --out and start again.") var fresh = false
+    @Flag(help: "Start again: discard an unfinished sweep in --out, and run a finished one again.") var fresh = false
     @Option(help: ArgumentHelp("Run only shard I of N (runs k with k mod N = I) into --out, for `commissim merge`.", valueName: "I/N"))
     var shard: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter of the base scenario (repeatable).", valueName: "path=value"))
@@ -60,6 +60,7 @@ struct SweepCommand: ParsableCommand {
         let runner = SweepRunner(study: s, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepRuns: keepRuns)
         runner.progress = ProgressReporter(label: "sweep", quiet: quiet)
         runner.shouldStop = { stop.stopped }
+        runner.reuseFinished = !fresh
         if let text = shard {
             guard let sh = Shards.parse(text) else {
                 failWithInputErrors(ScenarioError(file: study, line: nil, key: "--shard", message: "\"\(text)\" is not I/N with 0 ≤ I < N ≤ 1,000,000", fix: "e.g. --shard 0/64"))

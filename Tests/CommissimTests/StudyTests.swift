@@ -534,6 +534,9 @@ extension StudyTests {
         let out = dir + "/sweep"
         XCTAssertEqual(try SweepRunner(study: study, out: out, threads: 2, keepRuns: false).run(command: ["t"]), .finished)
         XCTAssertEqual(try SweepRunner(study: study, out: out, threads: 2, keepRuns: false).run(command: ["t"]), .upToDate)
+        let fresh = SweepRunner(study: study, out: out, threads: 2, keepRuns: false)
+        fresh.reuseFinished = false
+        XCTAssertEqual(try fresh.run(command: ["t"]), .finished, "--fresh runs a finished sweep again")
         XCTAssertEqual(try SweepRunner(study: study, out: out, threads: 2, keepRuns: true).run(command: ["t"]), .finished, "--keep-runs needs the runs")
     }
 

@@ -20,6 +20,8 @@ public final class SweepRunner {
     public var shouldStop: @Sendable () -> Bool = { false }
     /// Only runs whose index satisfies this are run (sharding); nil = all.
     public var shard: (index: Int, count: Int)?
+    /// Whether a folder that already holds this finished sweep is left as it is (`--fresh`: no).
+    public var reuseFinished = true
 
     var partial: String { out + "/.partial" }
     /// Months of each point (a study may vary `simulation.months`).
@@ -41,7 +43,7 @@ public final class SweepRunner {
         defer { releaseLock() }
         if let s = shard { return try runShard(s) }
         // A finished sweep of this study by this build: nothing to do.
-        if Manifest.isComplete(out, key: "study_fingerprint", value: study.fingerprint, files: ["summary.csv", "runs.csv", "points.csv"] + (keepRuns ? ["runs"] : [])) {
+        if reuseFinished, Manifest.isComplete(out, key: "study_fingerprint", value: study.fingerprint, files: ["summary.csv", "runs.csv", "points.csv"] + (keepRuns ? ["runs"] : [])) {
             return .upToDate
         }
         return try run(command: command, source: nil)
