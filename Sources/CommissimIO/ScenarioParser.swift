@@ -97,10 +97,20 @@ struct Reader {
         var councilGroups: [[String: ParamValue]]?
         var providerGroups: [[String: ParamValue]]?
         var policy: [String: ParamValue] = [:]
+        /// `extends = "base.toml"` as written (ScenarioComposition.swift).
+        var extends: String?
+        /// Names of the base's groups this file removes (`remove = true`), per group section.
+        var removed: [String: [String]] = [:]
     }
 
     mutating func read() -> ResolvedScenario {
-        let raw = readRaw()
+        var chain: [String] = []
+        return read(chain: &chain)
+    }
+
+    /// `read()`, within a chain of `extends` (the files above this one, to refuse cycles).
+    mutating func read(chain: inout [String]) -> ResolvedScenario {
+        let raw = composed(readRaw(), chain: &chain)
         guard errors.isEmpty || raw.councilGroups != nil || raw.providerGroups != nil || !raw.global.isEmpty else { return ResolvedScenario() }
         let defaults = raw.councilGroups == nil || raw.providerGroups == nil ? Self.defaultPopulation() : nil
         // A group's own policy keys win over [policy], which wins over the catalogue defaults.
@@ -120,8 +130,14 @@ struct Reader {
             errors += (error as? ScenarioErrors)?.errors ?? [ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)")]
             return raw
         }
-        let known = ParameterCatalog.sections + ["policy"] + ParameterCatalog.groupSections
+        let known = ParameterCatalog.sections + ["policy", "extends"] + ParameterCatalog.groupSections
         for name in table.keys {
+            if name == "extends" {
+                if let path = table[name]?.string, !path.isEmpty { raw.extends = path } else {
+                    fail(name, key: name, "must be the path of a scenario file in quotes", fix: "write e.g. extends = \"baseline.toml\" (relative to this file)")
+                }
+                continue
+            }
             guard let value = table[name] else {
                 fail(name, key: name, "this key cannot be read", fix: "write the key without escapes")
                 continue
@@ -140,8 +156,9 @@ struct Reader {
                 }
                 readKeys(sub, prefix: name, at: name, specs: ParameterCatalog.global, into: &raw.global)
             } else if ParameterCatalog.groupSections.contains(name) {
-                let groups = readGroups(name, value)
+                let (groups, removed) = readGroups(name, value)
                 if name == "councils" { raw.councilGroups = groups } else { raw.providerGroups = groups }
+                if !removed.isEmpty { raw.removed[name] = removed }
             } else {
                 let hint = Suggest.nearest(name, in: known).map { "did you mean [\($0)]?" } ?? "valid sections: " + known.joined(separator: ", ")
                 fail(name, key: name, "unknown section or key", fix: hint)
@@ -158,36 +175,51 @@ struct Reader {
         return raw
     }
 
-    mutating func readGroups(_ name: String, _ value: TOMLValueConvertible) -> [[String: ParamValue]] {
+    /// The groups of section `name`, and the names of the groups it removes (`remove = true`, in
+    /// a scenario that extends another: ScenarioComposition.swift).
+    mutating func readGroups(_ name: String, _ value: TOMLValueConvertible) -> ([[String: ParamValue]], [String]) {
         guard let array = value.array else {
             fail(name, key: name, "must be an array of tables", fix: "write each group as [[\(name)]] followed by its keys")
-            return []
+            return ([], [])
         }
         let specs = name == "councils" ? ParameterCatalog.council : ParameterCatalog.provider
         // An array of values (`councils = [1, 2]`) is one mistake, reported once.
         if let i = array.indices.first(where: { array[$0].table == nil }) {
             fail("\(name)[\(i)]", key: name, "must be an array of tables, but element \(i + 1) is not a table",
                  fix: "write each group as [[\(name)]] followed by its keys")
-            return []
+            return ([], [])
         }
-        var groups: [[String: ParamValue]] = []
+        var groups: [[String: ParamValue]] = [], removed: [String] = []
         for (i, element) in array.enumerated() {
             let at = "\(name)[\(i)]"
             guard let t = element.table else { continue }
+            if let r = t["remove"] {
+                guard let flag = r.bool else { fail(at + ".remove", key: name + ".remove", "must be true or false", fix: "write remove = true"); continue }
+                if flag {
+                    guard let n = t["name"]?.string, t.keys.allSatisfy({ $0 == "name" || $0 == "remove" }) else {
+                        fail(at + ".remove", key: name + ".remove", "a removed group names only the group it removes",
+                             fix: "write [[\(name)]] with name = \"…\" and remove = true, nothing else")
+                        continue
+                    }
+                    removed.append(n)
+                    continue
+                }
+            }
             var values: [String: ParamValue] = [:]
-            readKeys(t, prefix: name, at: at, specs: specs, into: &values)
+            readKeys(t, prefix: name, at: at, specs: specs, into: &values, skip: ["remove"])
             groups.append(values)
         }
-        if groups.isEmpty {
+        if groups.isEmpty && removed.isEmpty {
             fail(name, key: name, "no groups given (zero \(name))", fix: "add at least one [[\(name)]] group, or remove the key to use the default population")
         }
-        return groups
+        return (groups, removed)
     }
 
     /// Reads the keys of table `t` whose catalogue paths start with `prefix`; `at` locates it in the file.
-    mutating func readKeys(_ t: TOMLTable, prefix: String, at: String, specs: [ParameterSpec], into out: inout [String: ParamValue]) {
+    mutating func readKeys(_ t: TOMLTable, prefix: String, at: String, specs: [ParameterSpec], into out: inout [String: ParamValue],
+                           skip: Set<String> = []) {
         let valid = specs.filter { $0.path.hasPrefix(prefix + ".") }
-        for key in t.keys {
+        for key in t.keys where !skip.contains(key) {
             guard let v = t[key] else {
                 fail(at + "." + key, key: prefix + "." + key, "this key cannot be read", fix: "write the key without escapes")
                 continue

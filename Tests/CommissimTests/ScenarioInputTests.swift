@@ -176,6 +176,63 @@ final class ScenarioInputTests: XCTestCase {
         }
     }
 
+    /// `extends`: a scenario starts from another and changes only what it says — top-level and
+    /// [policy] keys, groups by name (changed, added, removed); chains resolve; cycles, missing
+    /// bases and removals without a base are errors at their line.
+    func testScenariosExtendOthersAndAddressGroupsByName() throws {
+        let dir = Support.tempDir()
+        let base = Support.scenarioPath("baseline")
+        func write(_ name: String, _ text: String) throws -> String {
+            let p = dir + "/" + name
+            try text.write(toFile: p, atomically: true, encoding: .utf8)
+            return p
+        }
+        let original = try ScenarioParser.parse(file: base)
+        XCTAssertEqual(try ScenarioParser.parse(file: try write("same.toml", "extends = \"\(base)\"\n")), original, "nothing changed")
+        let changed = try ScenarioParser.parse(file: try write("changed.toml", """
+        extends = "\(base)"
+        [demand]
+        trend = 0.05
+        [policy]
+        contract_months = 120
+        [[councils]]
+        name = "london"
+        count = 10
+        [[councils]]
+        name = "Our County"
+        type = "county"
+        children = 120000
+        [[councils]]
+        name = "unitary"
+        remove = true
+        """))
+        XCTAssertEqual(changed.global["demand.trend"], .real(0.05))
+        XCTAssertEqual(changed.global["budget.growth"], original.global["budget.growth"])
+        let names = changed.councilGroups.map { $0["councils.name"] }
+        XCTAssertEqual(names, [.text("counties"), .text("metropolitan"), .text("london"), .text("Our County")])
+        let london = changed.councilGroups[2], oldLondon = original.councilGroups.first { $0["councils.name"] == .text("london") }!
+        XCTAssertEqual(london["councils.count"], .integer(10))
+        XCTAssertEqual(london["councils.children"], oldLondon["councils.children"], "unchanged keys of a changed group stay")
+        for g in changed.councilGroups { XCTAssertEqual(g["councils.policy.contract_months"], .integer(120)) }
+        XCTAssertEqual(changed.providerGroups, original.providerGroups)
+        // A chain resolves; a cycle is refused at its extends line.
+        let chained = try ScenarioParser.parse(file: try write("chain.toml", "extends = \"changed.toml\"\n[demand]\ntrend = 0.01\n"))
+        XCTAssertEqual(chained.councilGroups.count, 4)
+        XCTAssertEqual(chained.global["demand.trend"], .real(0.01))
+        _ = try write("a.toml", "# a\nextends = \"b.toml\"\n")
+        _ = try write("b.toml", "extends = \"a.toml\"\n")
+        XCTAssertThrowsError(try ScenarioParser.parse(file: dir + "/a.toml")) { e in
+            let first = (e as? ScenarioErrors)?.errors.first
+            XCTAssertTrue(first?.description.contains("cycle: a.toml → b.toml → a.toml") == true, "\(e)")
+        }
+        for (text, what) in [("extends = \"missing.toml\"\n", "no such file"), ("[[councils]]\nname = \"x\"\nremove = true\n", "extends nothing"),
+                             ("extends = \"\(base)\"\n[[councils]]\nname = \"nowhere\"\nremove = true\n", "no group named \"nowhere\"")] {
+            XCTAssertThrowsError(try ScenarioParser.parse(file: try write("bad.toml", text))) { e in
+                XCTAssertTrue("\(e)".contains(what) && "\(e)".contains("bad.toml:"), "\(e)")
+            }
+        }
+    }
+
     /// The bad-input corpus (Tests/BadInputs): each file's first line says where the error must
     /// point (`# expect: line N, key K`). `run` and `validate` both exit 2 with `error:` lines
     /// naming the file, that line and key and a fix, and `run` leaves no output folder behind.

@@ -55,9 +55,11 @@ public struct ComparisonStudy: Sendable {
     public let seed: UInt64
     public let entries: [Entry]
 
-    /// Identifies the study: its text, every scenario's text and the tool version.
+    /// Identifies the study: its text, every scenario's text and the tool version, and every arm
+    /// as resolved (so a change in a scenario one of them `extends` changes it too).
     public var fingerprint: String {
-        Fingerprint.of(([text] + entries.flatMap { [$0.a.text, $0.b.text] } + [CommissimVersion.string]).joined(separator: "\u{0}"))
+        Fingerprint.of(([text] + entries.flatMap { [$0.a.text, $0.b.text, $0.a.scenario.tomlText(header: ""), $0.b.scenario.tomlText(header: "")] }
+                        + [CommissimVersion.string]).joined(separator: "\u{0}"))
     }
 
     /// Reads a comparison study; throws ``ScenarioErrors`` naming file, line and key.

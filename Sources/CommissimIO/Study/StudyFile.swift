@@ -56,12 +56,13 @@ public struct Study: Sendable {
 
     public var runCount: Int { points.count * replications }
 
-    /// Identifies the study: its file, the base scenario's text and the tool version. A resumed
-    /// or merged sweep must carry the same fingerprint.
+    /// Identifies the study: its file, the base scenario's text and its resolved form (so a change
+    /// in a scenario it `extends` counts) and the tool version. A resumed or merged sweep must
+    /// carry the same fingerprint.
     /// The output columns are part of it: a build with other metrics never resumes or merges
     /// another's journals and shards.
     public var fingerprint: String {
-        Fingerprint.of(text + "\u{0}" + scenarioText + "\u{0}" + CommissimVersion.string + "\u{0}" + MetricColumns.names.joined(separator: ",")
+        Fingerprint.of(text + "\u{0}" + scenarioText + "\u{0}" + base.tomlText(header: "") + "\u{0}" + CommissimVersion.string + "\u{0}" + MetricColumns.names.joined(separator: ",")
                        + (overrides.isEmpty ? "" : "\u{0}" + overrides.joined(separator: "\u{0}"))
                        + (designText.isEmpty ? "" : "\u{0}" + designText))
     }
