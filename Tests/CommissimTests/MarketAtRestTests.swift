@@ -27,6 +27,37 @@ final class MarketAtRestTests: XCTestCase {
         return tallies
     }
 
+    /// A group's own austerity path (`[councils.austerity]`) cuts its councils' budgets as it
+    /// says; the other groups follow the scenario's `[budget]` path (here: none).
+    func testAGroupsOwnAusterityPathCutsOnlyItsCouncils() throws {
+        let s = try Support.scenario(text: """
+        [simulation]
+        scale = 0.2
+        months = 36
+        burn_in_months = 12
+        [budget]
+        growth = 0.0
+        [[councils]]
+        name = "cut"
+        count = 10
+        [councils.austerity]
+        cut = 0.3
+        years = 2
+        start_year = 0
+        front_loading = 0
+        [[councils]]
+        name = "spared"
+        count = 10
+        """)
+        let m = burnedIn(s, seed: 4)
+        report(m, months: 25)   // into year 3: the two-year cut is complete
+        for c in 0..<m.councils.count {
+            let expected = m.config.councils[m.councils.group[c]].name == "cut" ? 0.7 : 1.0
+            XCTAssertEqual(m.councils.budget[c] / m.councils.budgetBase[c], expected, accuracy: 1e-12, "council \(c)")
+        }
+        XCTAssertEqual(Market.austerityCut(year: 0, total: 0.3, years: 2, start: 0, frontLoading: 0), 0.15, accuracy: 1e-12)
+    }
+
     func testArmsThatDifferOnlyInPolicyShareTheBurnInExactly() throws {
         let common = ["simulation.scale=0.1", "simulation.burn_in_months=48"]
         let a = burnedIn(try Support.scenario("three_year", common), seed: 11)

@@ -15,10 +15,16 @@ extension Market {
         return total * s
     }
 
-    /// Budget index of year `y` relative to the first year.
-    func budgetIndex(year y: Int) -> Double {
-        pow(1 + p.budgetGrowth, Double(y)) *
-            (1 - Self.austerityCut(year: y, total: p.austerityCut, years: p.austerityYears, start: p.austerityStartYear, frontLoading: p.frontLoading))
+    /// Budget index of council `c` in year `y` relative to the first year: the scenario's growth,
+    /// and the austerity path of its group's `[councils.austerity]` where the group gives one
+    /// (each key it leaves out is the scenario's `[budget]` value).
+    func budgetIndex(year y: Int, council c: Int) -> Double {
+        let g = config.councils[councils.group[c]]
+        let cut = g.austerityCut >= 0 ? g.austerityCut : p.austerityCut
+        let years = g.austerityYears > 0 ? g.austerityYears : p.austerityYears
+        let start = g.austerityStartYear >= 0 ? g.austerityStartYear : p.austerityStartYear
+        let front = g.frontLoading >= 0 ? g.frontLoading : p.frontLoading
+        return pow(1 + p.budgetGrowth, Double(y)) * (1 - Self.austerityCut(year: y, total: cut, years: years, start: start, frontLoading: front))
     }
 
     /// Sets this year's budgets at the start of each year. During the burn-in the status-quo
@@ -30,8 +36,7 @@ extension Market {
             if month > 0 { setBudgetBases() }
             return
         }
-        let index = budgetIndex(year: reportedMonth / 12)
-        for c in 0..<councils.count { councils.budget[c] = councils.budgetBase[c] * index }
+        for c in 0..<councils.count { councils.budget[c] = councils.budgetBase[c] * budgetIndex(year: reportedMonth / 12, council: c) }
     }
 
     /// Budget bases from the current smoothed spend (a group's given budget stays as given).

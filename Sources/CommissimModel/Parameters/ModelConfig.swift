@@ -90,6 +90,9 @@ public struct ModelConfig: Sendable {
         public var staffPer10k: Distribution = .fixed(0)
         public var budget: Distribution = .fixed(0)
         public var inHouseShare: [Double] = Array(repeating: 0, count: Tier.allCases.count)
+        /// This group's austerity path (`[councils.austerity]`); a negative (years: 0) value means
+        /// the scenario's `[budget]` key.
+        public var austerityCut = -1.0, austerityYears = 0, austerityStartYear = -1, frontLoading = -1.0
         public var policy: Policy = Policy()
     }
 

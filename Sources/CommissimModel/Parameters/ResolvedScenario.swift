@@ -43,15 +43,19 @@ public struct ResolvedScenario: Sendable, Equatable {
             }
         }
         func group(_ name: String, _ groups: [[String: ParamValue]], _ specs: [ParameterSpec]) {
+            // A group's own keys, then each of its sub-tables ([councils.policy], [councils.austerity]).
+            func table(_ s: ParameterSpec) -> String? {
+                let rest = s.path.dropFirst(name.count + 1)
+                return rest.contains(".") ? String(rest.prefix { $0 != "." }) : nil
+            }
+            var tables: [String] = []
+            for s in specs { if let t = table(s), !tables.contains(t) { tables.append(t) } }
             for g in groups {
                 out += "\n[[\(name)]]\n"
-                for s in specs where !s.path.hasPrefix(name + ".policy.") {
-                    out += "\(s.key) = \(g[s.path]!.tomlText)\n"
-                }
-                let policy = specs.filter { $0.path.hasPrefix(name + ".policy.") }
-                if !policy.isEmpty {
-                    out += "[\(name).policy]\n"
-                    for s in policy { out += "\(s.key) = \(g[s.path]!.tomlText)\n" }
+                for s in specs where table(s) == nil { out += "\(s.key) = \(g[s.path]!.tomlText)\n" }
+                for t in tables {
+                    out += "[\(name).\(t)]\n"
+                    for s in specs where table(s) == t { out += "\(s.key) = \(g[s.path]!.tomlText)\n" }
                 }
             }
         }
