@@ -40,8 +40,9 @@ public struct RunWriter {
                 outputs.append((n, Fingerprint.of(data)))
             }
         }
-        let manifest = Manifest(command: command, scenarioFile: scenarioFile, scenarioText: scenarioText, scenario: scenario,
+        var manifest = Manifest(command: command, scenarioFile: scenarioFile, scenarioText: scenarioText, scenario: scenario,
                                 seed: config.seed, runSeeds: [result.seed], generator: result.generator, outputs: outputs)
+        if let note = ScenarioParser.populationNote(text: scenarioText, file: scenarioFile) { manifest.extra.append(("population", .string(note))) }
         try folder.write("manifest.json", manifest.json())
         // A folder that holds only a run's files is replaced whole, in one rename; one that holds
         // anything else keeps it, and loses only the run files this run did not write again.

@@ -43,6 +43,27 @@ public enum ScenarioParser {
         return text
     }
 
+    /// What a scenario's population is made of, where it mixes its own groups with the built-in
+    /// ones: its `[[councils]]` replace the built-in councils while the built-in providers remain,
+    /// or the reverse (nil when it gives both or neither). `validate` prints it; the run manifest
+    /// records it.
+    public static func populationNote(text: String, file: String) -> String? {
+        guard InputKind.of(text: text) == .scenario else { return nil }
+        var r = Reader(file: file, text: text)
+        var chain: [String] = []
+        let raw = r.composed(r.readRaw(), chain: &chain)
+        guard r.errors.isEmpty else { return nil }
+        let defaults = Reader.defaultPopulation()
+        switch (raw.councilGroups, raw.providerGroups) {
+        case (.some(let c), nil):
+            return "its \(c.count) [[councils]] group(s) replace the built-in councils; the built-in providers (\(defaults.providerGroups!.count) groups) remain"
+        case (nil, .some(let p)):
+            return "its \(p.count) [[providers]] group(s) replace the built-in providers; the built-in councils (\(defaults.councilGroups!.count) groups) remain"
+        default:
+            return nil
+        }
+    }
+
     /// Checks the limits on the size of the market of `scenario` (after command-line overrides).
     public static func checkLimits(_ scenario: ResolvedScenario, file: String) throws {
         var r = Reader(file: file, text: "")

@@ -66,7 +66,9 @@ struct ValidateCommand: ParsableCommand {
         for f in scenarios {
             do {
                 switch try InputKind.validate(f) {
-                case .scenario: print("\(f): ok")
+                case .scenario:
+                    let note = (try? ScenarioParser.readText(f)).flatMap { ScenarioParser.populationNote(text: $0, file: f) }
+                    print("\(f): ok" + (note.map { " (note: \($0))" } ?? ""))
                 case .sweep: print("\(f): ok (sweep)")
                 case .comparisonStudy: print("\(f): ok (comparison study)")
                 }

@@ -388,6 +388,21 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// A scenario whose own groups replace only part of the built-in population says so, in
+    /// validate's output and in the run's manifest; one that gives both or neither says nothing.
+    func testPartlyBuiltInPopulationsAreNamed() throws {
+        let dir = Support.tempDir(), path = dir + "/ours.toml"
+        try "[simulation]\nscale = 0.05\nmonths = 2\nburn_in_months = 0\n[[councils]]\nname = \"Our County\"\ntype = \"county\"\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let v = try Support.cli(["validate", path, "scenarios/baseline.toml"])
+        XCTAssertEqual(v.status, 0, v.err)
+        XCTAssertTrue(v.out.contains("ours.toml: ok (note: its 1 [[councils]] group(s) replace the built-in councils; the built-in providers (4 groups) remain)"), v.out)
+        XCTAssertTrue(v.out.contains("scenarios/baseline.toml: ok\n"), v.out)
+        let r = try Support.cli(["run", path, "--out", dir + "/out", "-q"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/out/manifest.json", encoding: .utf8).contains("\"population\": \"its 1 [[councils]] group(s) replace the built-in councils"))
+    }
+
     func testMissingFileAndUnwritableOutput() throws {
         let missing = try Support.cli(["run", "no/such/file.toml", "--out", Support.tempDir() + "/x"])
         XCTAssertEqual(missing.status, 2)
