@@ -9,15 +9,13 @@ public enum CommissimVersion {
 /// 64-bit FNV-1a fingerprint of text or bytes (identifies scenario files and outputs in manifests).
 public enum Fingerprint {
     public static func of<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return String(h, radix: 16).leftPadded(16)
+        String(hash(bytes), radix: 16).leftPadded(16)
     }
     public static func of(_ text: String) -> String { of(text.utf8) }
-    public static func of(_ data: Data) -> String { data.withUnsafeBytes { String(hash($0), radix: 16).leftPadded(16) } }
+    public static func of(_ data: Data) -> String { data.withUnsafeBytes { of($0) } }
 
     /// The 64-bit FNV-1a value of `bytes`.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    public static func hash<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return h

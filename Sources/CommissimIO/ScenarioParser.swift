@@ -78,7 +78,8 @@ public enum ScenarioParser {
         if kind != .scenario {
             let what = kind == .sweep ? "a sweep study" : "a comparison study"
             let command = kind == .sweep ? "commissim sweep \(file) --out DIR" : "commissim compare \(file) --out DIR"
-            throw ScenarioErrors([ScenarioError(file: file, line: SourceLocator(text: text).line("study") ?? SourceLocator(text: text).line("comparison"),
+            let locator = SourceLocator(text: text)
+            throw ScenarioErrors([ScenarioError(file: file, line: locator.line("study") ?? locator.line("comparison"),
                                                 key: "study", message: "this is \(what), not a scenario",
                                                 fix: "run it with `\(command)`, or give a scenario file here")])
         }

@@ -188,13 +188,14 @@ struct CompareCommand: ParsableCommand {
             failWithInputErrors(ScenarioError(file: out, line: nil, key: "--out", message: "cannot create the output folder", fix: "choose a folder you can write"))
         }
         let stop = StopSignal()
+        let fingerprint = study.fingerprint
         for (n, entry) in study.entries.enumerated() {
             let cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: reps, seed: base)
             _ = run(cmp, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", stop: stop, into: out + "/" + entry.name) { result in
                 var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
                 output.overridesA = entry.a.overrides
                 output.overridesB = entry.b.overrides
-                output.extra = [("study_file", .string(a)), ("study_fingerprint", .string(study.fingerprint)), ("comparison", .string(entry.name))]
+                output.extra = [("study_file", .string(a)), ("study_fingerprint", .string(fingerprint)), ("comparison", .string(entry.name))]
                 return output
             }
         }

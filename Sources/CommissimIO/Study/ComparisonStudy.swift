@@ -121,10 +121,11 @@ public struct ComparisonStudy: Sendable {
             if let a, let b { entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b)) }
         }
         // Each arm's market within the limits once its overrides are applied.
+        let comparisonLine = r.locator.line("comparison")
         for e in entries {
             for (arm, side) in [(e.a, "a"), (e.b, "b")] {
                 do { try ScenarioParser.checkLimits(arm.scenario, file: file) } catch let x as ScenarioErrors {
-                    r.errors += x.errors.map { ScenarioError(file: file, line: SourceLocator(text: text).line("comparison"), key: $0.key,
+                    r.errors += x.errors.map { ScenarioError(file: file, line: comparisonLine, key: $0.key,
                                                              message: "comparison \(e.name), arm \(side): \($0.message)", fix: $0.fix) }
                 }
             }

@@ -80,21 +80,25 @@ final class RunJournal {
 
     /// Replays the complete records (record k has `months(k)` months) into `consume`, at most
     /// `limit`; truncates a torn tail, opens the journal for appending and returns the count.
-    /// `describe(k)` names record k in errors, `fix` says what to do about a damaged one.
+    /// Without `consume` the records are only checked, not decoded. `describe(k)` names record
+    /// k in errors, `fix` says what to do about a damaged one.
     @discardableResult
     func replay(cols: Int, limit: Int, months: (Int) -> Int, describe: (Int) -> String, fix: String,
-                consume: ([[Double]]) -> Void = { _ in }) throws -> Int {
+                consume: (([[Double]]) -> Void)? = nil) throws -> Int {
         let fm = FileManager.default
         let data = fm.contents(atPath: path) ?? Data()
         var count = 0, offset = 0
         while count < limit {
             let size = RunRecord.bytes(months: months(count), cols: cols)
             if offset + size > data.count { break }
-            guard let rows = RunRecord.decode(data, offset: offset, months: months(count), cols: cols) else {
-                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out",
-                    message: "\(describe(count)) in the journal is damaged (its checksum does not match); it will not be used", fix: fix)])
+            let damaged = ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out",
+                message: "\(describe(count)) in the journal is damaged (its checksum does not match); it will not be used", fix: fix)])
+            if let consume {
+                guard let rows = RunRecord.decode(data, offset: offset, months: months(count), cols: cols) else { throw damaged }
+                consume(rows)
+            } else if !RunRecord.isIntact(data, offset: offset, months: months(count), cols: cols) {
+                throw damaged
             }
-            consume(rows)
             count += 1
             offset += size
         }

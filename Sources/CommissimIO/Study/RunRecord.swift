@@ -18,15 +18,21 @@ enum RunRecord {
         return bytes
     }
 
+    /// Whether the record at `offset` of `data` is complete and its checksum matches.
+    static func isIntact(_ data: Data, offset: Int, months: Int, cols: Int) -> Bool {
+        let payload = months * cols * 8
+        guard offset >= 0, offset + payload + 8 <= data.count else { return false }
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            let body = UnsafeRawBufferPointer(rebasing: raw[(raw.startIndex + offset)..<(raw.startIndex + offset + payload)])
+            return Fingerprint.hash(body) == UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + payload, as: UInt64.self))
+        }
+    }
+
     /// The record at `offset` of `data`, or nil when it is incomplete or its checksum does not match.
     static func decode(_ data: Data, offset: Int, months: Int, cols: Int) -> [[Double]]? {
-        let payload = months * cols * 8
-        guard offset >= 0, offset + payload + 8 <= data.count else { return nil }
-        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [[Double]]? in
-            let body = UnsafeRawBufferPointer(rebasing: raw[(raw.startIndex + offset)..<(raw.startIndex + offset + payload)])
-            let stored = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + payload, as: UInt64.self))
-            guard Fingerprint.hash(body) == stored else { return nil }
-            return (0..<months).map { m in
+        guard isIntact(data, offset: offset, months: months, cols: cols) else { return nil }
+        return data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [[Double]] in
+            (0..<months).map { m in
                 (0..<cols).map { j in
                     Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + (m * cols + j) * 8, as: UInt64.self)))
                 }

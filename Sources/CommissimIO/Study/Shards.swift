@@ -98,9 +98,10 @@ extension SweepRunner {
         var infos: [Int: (String, Shards.Info)] = [:]
         var problems: [String] = []
         var count: Int?
+        let fingerprint = study.fingerprint
         for d in dirs {
             guard let info = Shards.read(d) else { problems.append("\(d): no readable shard.json (the shard has not finished, or the file is damaged)"); continue }
-            if info.fingerprint != study.fingerprint {
+            if info.fingerprint != fingerprint {
                 throw ScenarioErrors([ScenarioError(file: d, line: nil, key: "shard.json",
                     message: "shard of a different study file, scenario or commissim version (\(info.version))",
                     fix: "merge only shards produced from \(study.file) with commissim \(CommissimVersion.string)")])
@@ -168,7 +169,7 @@ final class ShardReader {
     func firstDamagedRecord(months: [Int], cols: Int) -> Int? {
         var at = 0
         for (i, m) in months.enumerated() {
-            if RunRecord.decode(data, offset: at, months: m, cols: cols) == nil { return i }
+            if !RunRecord.isIntact(data, offset: at, months: m, cols: cols) { return i }
             at += RunRecord.bytes(months: m, cols: cols)
         }
         return nil

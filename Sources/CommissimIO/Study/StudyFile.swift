@@ -216,8 +216,9 @@ extension Study {
         for i in points.indices {
             do { try ScenarioParser.checkLimits(scenario(point: i), file: file) } catch let e as ScenarioErrors {
                 let values = zip(parameters, points[i]).map { "\($0) = \($1.tomlText)" }.joined(separator: ", ")
+                let line = SourceLocator(text: text).line("vary")
                 throw ScenarioErrors(e.errors.map {
-                    ScenarioError(file: file, line: SourceLocator(text: text).line("vary"), key: $0.key, message: "at point \(i) (\(values)): \($0.message)", fix: $0.fix.map { $0 + ", or narrow the [vary] range" })
+                    ScenarioError(file: file, line: line, key: $0.key, message: "at point \(i) (\(values)): \($0.message)", fix: $0.fix.map { $0 + ", or narrow the [vary] range" })
                 })
             }
         }

@@ -23,7 +23,7 @@ public final class SweepRunner {
     /// Whether a folder that already holds this finished sweep is left as it is (`--fresh`: no).
     public var reuseFinished = true
 
-    var partial: String { out + "/.partial" }
+    var partial: String { state.path }
     /// Months of each point (a study may vary `simulation.months`).
     private let months: [Int]
     private let cols = MetricColumns.names.count
