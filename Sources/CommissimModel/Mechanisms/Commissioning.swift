@@ -38,8 +38,12 @@ extension Market {
     /// Places per lot for council `c` now (consolidation and collaboration make lots larger).
     func lotSize(_ c: Int) -> Int { activeStrategies[c].lotSize(policy(c)) }
 
+    /// Commissioning staff (FTE) of council `c` now: its team grows with the demand it serves, as
+    /// the number of contracts at the policy's lot size does (MODEL.md §3.5).
+    func commissioningStaff(_ c: Int) -> Double { councils.staff[c] * staffGrowth }
+
     /// Most staff time council `c` can build up: six months' worth, and at least two tenders'.
-    func staffTimeCap(_ c: Int) -> Double { max(3 * councils.staff[c], 2 * p.tenderStaffMonths) }
+    func staffTimeCap(_ c: Int) -> Double { max(3 * commissioningStaff(c), 2 * p.tenderStaffMonths) }
 
     /// Staff-months one tender of council `c` takes now.
     func tenderStaffMonths(_ c: Int) -> Double { tenderStaffMonths(collaborative: activeStrategies[c].tendersJointly) }
@@ -51,12 +55,13 @@ extension Market {
     /// Monthly commissioning: staff time builds up, expiring contracts are decided (least trusted
     /// first), then every third month the council plans.
     func runCommissioning() {
+        staffGrowth = p.staffFollowDemand ? demandIndex() : 1
         for c in 0..<councils.count {
             councils.staffUsed[c] = 0
             councils.contractsLet[c] = 0
             councils.monthsLet[c] = 0
             councils.rollovers[c] = 0
-            councils.staffTime[c] = min(councils.staffTime[c] + 0.5 * councils.staff[c], staffTimeCap(c))
+            councils.staffTime[c] = min(councils.staffTime[c] + 0.5 * commissioningStaff(c), staffTimeCap(c))
             var expiring = councils.contracts[c].filter(isDue)
             if expiring.count > 1 && activeStrategies[c].lapsesExpiringContracts {
                 expiring.sort { councilTrust($0) < councilTrust($1) }

@@ -3,10 +3,14 @@ import Foundation
 /// Mechanism 1 — Demand (MODEL.md §3.2): referrals per council, tier and month, trend and shocks,
 /// and the family-support referrals screened out under tightened eligibility or rationing.
 extension Market {
+    /// Growth of demand since month 1 from the trend alone (1 throughout the burn-in, whose clock
+    /// stands still): referrals, entry and commissioning teams follow it (MODEL.md §3.2).
+    func demandIndex() -> Double { pow(1 + p.trend, Double(clock) / 12) }
+
     /// Expected referrals per month of tier `k` for council `c` now.
     func referralRate(_ c: Int, _ k: Int) -> Double {
         var rate = p.referralsPer10k * councils.children[c] / 10_000 * councils.demandFactor[c] * p.tierShare[k]
-        rate *= pow(1 + p.trend, Double(clock) / 12)
+        rate *= demandIndex()
         if p.shockMonth > 0 && reportedMonth >= p.shockMonth && reportedMonth < p.shockMonth + p.shockMonths { rate *= 1 + p.shockSize }
         if month < councils.shockUntil[c] { rate *= 1 + councils.shockSize[c] }
         return rate

@@ -46,12 +46,16 @@ extension Market {
     func runEntry() {
         let groups = config.providers
         guard !groups.isEmpty, p.entryRate > 0 else { return }
+        let growth = demandIndex()
         for r in 0..<p.regions {
             let home = (0..<councils.count).filter { councils.region[$0] == r }
             guard !home.isEmpty else { continue }
+            // Entry grows with the market it serves: per million children living in the region,
+            // at the month's demand (MODEL.md §3.8), so a tenth of England has a tenth of the entry.
+            let millions = home.reduce(0.0) { $0 + councils.children[$1] * councils.demandFactor[$1] } / 1e6 * growth
             for k in 0..<Tier.allCases.count {
                 let rt = regionTier(r, k)
-                let rate = p.entryRate * (max(0, priceIndex[rt] - p.entryMargin) / 0.1 + shortage[rt])
+                let rate = p.entryRate * millions * (max(0, priceIndex[rt] - p.entryMargin) / 0.1 + shortage[rt])
                 let n = rng.poisson(rate)
                 guard n > 0 else { continue }
                 let weights = groups.map { Double($0.count) * $0.tierShares[k] }
@@ -60,6 +64,8 @@ extension Market {
                     let g = pick(weights)
                     let c = home[pick(home.map { councils.children[$0] })]
                     let id = addProvider(group: g, home: c, tier: k)
+                    // It opens staffed for part of its registered places and recruits as they fill (§3.8).
+                    providers.capacity[id] = max(1, Int((Double(providers.registered[id]) * p.entrantStaffedShare).rounded()))
                     tally.entries[providers.kind[id].rawValue] += 1
                 }
             }

@@ -75,7 +75,14 @@ extension Market {
             // A service with no child and no contract for exit_patience months closes, whatever
             // its reserves: there is nothing left to cross-subsidise (MODEL.md §3.8).
             providers.lowUseMonths[i] = providers.occupied[i] == 0 && providers.contracts[i].isEmpty ? providers.lowUseMonths[i] + 1 : 0
-            if providers.reserves[i] < 0 || patienceOver || providers.lowUseMonths[i] >= p.exitPatience {
+            if providers.reserves[i] < 0 {
+                tally.exitsInsolvent += 1
+                exiting.append(i)
+            } else if patienceOver {
+                tally.exitsLosses += 1
+                exiting.append(i)
+            } else if providers.lowUseMonths[i] >= p.exitPatience {
+                tally.exitsIdle += 1
                 exiting.append(i)
             } else {
                 adaptCapacity(i, grow: reviewCapacity)

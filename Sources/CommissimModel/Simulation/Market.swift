@@ -1,3 +1,4 @@
+import Foundation
 import CommissimEngine
 
 /// The whole state of one simulated market: councils, providers, contracts, children, the
@@ -66,6 +67,8 @@ public final class Market {
     var regionCouncils: [[Int]] = []
     /// Whether the reachable-provider lists must be rebuilt.
     var reachDirty = true
+    /// Growth of every council's commissioning team since month 1 (set each month by commissioning).
+    var staffGrowth = 1.0
     /// Looked-after children served this calendar year, by placements (1, 2, 3+), from leavers.
     var yearLeaverPlacements = [0, 0, 0]
     /// Each provider's spot quote for this month's placements.
@@ -110,8 +113,13 @@ public final class Market {
     /// Index into the provider × council trust matrices.
     @inline(__always) func pair(_ provider: Int, _ council: Int) -> Int { council * providers.trustStride + Int(providers.column[provider]) }
 
-    /// Expected children in service of tier `k` for council `c` at this month's referral rate.
-    func expectedStock(_ c: Int, _ k: Int) -> Double { referralRate(c, k) * p.duration[k] }
+    /// Expected children in service of tier `k` for council `c`: the stock that referrals growing
+    /// at the trend leave with geometric stays, r·(1 + g)/(g + 1/D), g the monthly growth (0 while
+    /// the burn-in's clock stands still, giving r·D). MODEL.md §3.5.
+    func expectedStock(_ c: Int, _ k: Int) -> Double {
+        let g = inBurnIn || p.trend == 0 ? 0 : pow(1 + p.trend, 1.0 / 12) - 1
+        return g == 0 ? referralRate(c, k) * p.duration[k] : referralRate(c, k) * (1 + g) / (g + 1 / p.duration[k])
+    }
 }
 
 /// Running totals of one month, turned into a CSV row by ``MetricsRecorder``.
@@ -129,6 +137,8 @@ struct MonthTally {
     var feeCuts = 0, latePayments = 0
     var rationed = 0, rollovers = 0, contractsLet = 0, monthsLet = 0
     var outcomeWrittenOff = 0.0, missionSpend = 0.0
+    /// Exits by reason (MODEL.md §3.8): reserves exhausted, losses beyond exit patience, an idle service.
+    var exitsInsolvent = 0, exitsLosses = 0, exitsIdle = 0
 }
 
 extension Market {

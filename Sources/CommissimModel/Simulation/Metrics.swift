@@ -72,6 +72,9 @@ public enum MetricColumns {
             ]
         }
         c += [
+            col("exits_insolvent", "providers", "exits this month because reserves ran out"),
+            col("exits_losses", "providers", "exits this month after exit_patience months below the required margin"),
+            col("exits_idle", "providers", "exits this month of services with no child and no contract for exit_patience months"),
             col("hhi_local", "0-10000", "mean over councils of the Herfindahl index of independent places"),
             col("hhi_national", "0-10000", "Herfindahl index of independent places, England-wide"),
             col("quality_mean", "score 0-1", "mean quality of care received (all placed children)"),

@@ -127,6 +127,9 @@ struct MetricsRecorder {
             set("reserves_\(n)", median(&reserves[r]))
             set("capital_\(n)", count[r] > 0 ? kindCapital[r] / Double(count[r]) : 0)
         }
+        set("exits_insolvent", Double(t.exitsInsolvent))
+        set("exits_losses", Double(t.exitsLosses))
+        set("exits_idle", Double(t.exitsIdle))
         set("independent_quality_mean", w > 0 ? qW / w : 0)
         set("capital_per_place", w > 0 ? capW / w : 0)
         set("unit_cost_mean", w > 0 ? costW / w * weekly : 0)
