@@ -422,8 +422,11 @@ def facts(study, root):
             lines.append(f"| {metric} ({measure}) | {fmt_num(float(r['mean_a']))} | {fmt_num(float(r['mean_b']))} | "
                          f"{text}{'' if clear else ' (not clear)'} |")
         lines.append("")
-    lines += ["Fact 2 in this calibration: the squeeze saves council money early and raises exits, spot purchasing, lost trust "
-              "and costs outside the council, but it does not raise local concentration or unit prices (see docs/MODEL.md §4).", "",
+    lines += ["Fact 2 in this calibration: the squeeze saves council money early and raises exits, lost trust and costs "
+              "outside the council, but it does not raise spot spending, local concentration or unit prices (docs/MODEL.md §4.2; "
+              "the test reports the spot-spending claim as a known failure).", "",
+              "Fact 5: an investor's finance lowers exits by about 5%, the size measured at England scale; its test uses the 96 "
+              "pairs a power calculation asks for (docs/MODEL.md §4.2), so this study's pairs may not resolve every kind.", "",
               "Fact 6: councils over budget ration family support (docs/MODEL.md §3.3), so spot purchases of all tiers together "
               "no longer rise; spot purchases for looked-after children, whom councils must place, do (the test asserts those).", "",
               "Fact 4: the rise in local concentration is small against its run-to-run spread (effect size about 0.5): its test "
