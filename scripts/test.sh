@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, runs `swift test` with optimisation (the
 # statistical tests simulate hundreds of market-years) and testing enabled, then the tests of the
-# report generator (scripts/test_report.py, on a small real study), the fuzz smoke run of the
+# report generator (scripts/test_report.py, on a small real study), the Python package's tests
+# (python/tests, pytest against the binary), the fuzz smoke run of the
 # parsers (scripts/fuzz.sh, a minute of libFuzzer), then the SLURM cluster test (a
 # real single-node cluster; skip with SKIP_SLURM=1). Ends with one line "tests: N passed, N failed".
 set -uo pipefail
@@ -23,6 +24,18 @@ if [ $# -eq 0 ]; then
   report_failed=$(echo "$s" | sed -E 's/.*passed, ([0-9]+) failed/\1/'); report_failed=${report_failed:-1}
   [ -n "$s" ] || report_failed=1
 fi
+# The Python package (python/), installed into .venv and tested against the binary just built.
+py_passed=0; py_failed=0; py_status=0
+if [ $# -eq 0 ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r python/requirements.txt ./python 2>&1 | tail -5
+  COMMISSIM_BIN="$PWD/.build/release/commissim" .venv/bin/python -m pytest -q -p no:cacheprovider python/tests 2>&1 | tee "$log"
+  py_status=${PIPESTATUS[0]}
+  s=$(grep -E "^[0-9]+ (passed|failed)|^=+ .*(passed|failed)" "$log" | tail -1)
+  py_passed=$(echo "$s" | grep -oE "[0-9]+ passed" | grep -oE "[0-9]+"); py_passed=${py_passed:-0}
+  py_failed=$(echo "$s" | grep -oE "[0-9]+ (failed|errors?)" | awk '{n += $1} END {print n + 0}')
+  [ -n "$s" ] || py_failed=1
+  [ "$py_status" -eq 0 ] || [ "$py_failed" -gt 0 ] || py_failed=1
+fi
 # The fuzz smoke run (scripts/fuzz.sh, FUZZ_SECONDS, default 60; skip with SKIP_FUZZ=1).
 fuzz_passed=0; fuzz_failed=0; fuzz_status=0
 if [ "${SKIP_FUZZ:-0}" != 1 ] && [ $# -eq 0 ]; then
@@ -43,8 +56,8 @@ if [ "${SKIP_SLURM:-0}" != 1 ] && [ $# -eq 0 ]; then
   [ -n "$s" ] || slurm_failed=1
 fi
 rm -f "$log"
-passed=$(( unit_run - unit_failed + report_passed + fuzz_passed + slurm_passed ))
-failed=$(( unit_failed + report_failed + fuzz_failed + slurm_failed ))
+passed=$(( unit_run - unit_failed + report_passed + py_passed + fuzz_passed + slurm_passed ))
+failed=$(( unit_failed + report_failed + py_failed + fuzz_failed + slurm_failed ))
 [ "$unit_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "tests: $passed passed, $failed failed"
-[ "$unit_status" -eq 0 ] && [ "$report_status" -eq 0 ] && [ "$fuzz_status" -eq 0 ] && [ "$slurm_status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$unit_status" -eq 0 ] && [ "$report_status" -eq 0 ] && [ "$py_status" -eq 0 ] && [ "$fuzz_status" -eq 0 ] && [ "$slurm_status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,9 @@
+"""commissim for Python: run, sweep and compare scenarios with the compiled binary and get
+pandas DataFrames back; Sobol and Morris analyses with SALib. See docs/PYTHON.md."""
+from ._cli import CommissimError, binary
+from .api import ComparisonResult, RunResult, SweepResult, compare, params, run, sweep, validate
+from .sensitivity import SensitivityResult, morris, sobol
+
+__all__ = ["CommissimError", "binary", "run", "sweep", "compare", "validate", "params", "sobol", "morris",
+           "RunResult", "SweepResult", "ComparisonResult", "SensitivityResult"]
+__version__ = "0.1.0"

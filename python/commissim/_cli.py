@@ -1,0 +1,147 @@
+"""Finding and calling the compiled `commissim` binary; its one-line errors as exceptions."""
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Iterable, Mapping, Optional, Sequence
+
+
+class CommissimError(Exception):
+    """An error the binary reported: ``file``, ``line``, ``key`` and ``fix`` come from its
+    one-line message ``error: FILE:LINE: key 'KEY': MESSAGE — fix: FIX`` (any may be None)."""
+
+    def __init__(self, message: str, *, file: Optional[str] = None, line: Optional[int] = None,
+                 key: Optional[str] = None, fix: Optional[str] = None, returncode: Optional[int] = None,
+                 errors: Sequence["CommissimError"] = (), stderr: str = ""):
+        super().__init__(message)
+        self.message, self.file, self.line, self.key, self.fix = message, file, line, key, fix
+        self.returncode, self.stderr = returncode, stderr
+        self.errors = list(errors) or [self]
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [p for p in (where, f"key '{self.key}'" if self.key else "", self.message) if p]
+        text = ": ".join(parts)
+        return text + (f" — fix: {self.fix}" if self.fix else "")
+
+
+_ERROR = re.compile(r"^error: (?P<rest>.*)$")
+_KEY = re.compile(r"^(?P<loc>.*?): key '(?P<key>(?:[^']|'(?!: ))*)': (?P<msg>.*)$")
+
+
+def parse_error(line: str, returncode: Optional[int] = None) -> Optional[CommissimError]:
+    """The exception for one ``error: …`` line of the binary's stderr (None for other lines)."""
+    m = _ERROR.match(line.rstrip("\n"))
+    if not m:
+        return None
+    rest = m.group("rest")
+    fix = None
+    if " — fix: " in rest:
+        rest, fix = rest.split(" — fix: ", 1)
+    file = lineno = key = None
+    km = _KEY.match(rest)
+    if km:
+        loc, key, msg = km.group("loc"), km.group("key"), km.group("msg")
+    elif ": " in rest:
+        loc, msg = rest.split(": ", 1)
+    else:
+        loc, msg = "", rest
+    if loc:
+        head, sep, tail = loc.rpartition(":")
+        if sep and tail.isdigit():
+            file, lineno = head, int(tail)
+        else:
+            file = loc
+    return CommissimError(msg, file=file, line=lineno, key=key, fix=fix, returncode=returncode)
+
+
+def binary() -> str:
+    """The `commissim` executable: $COMMISSIM_BIN, else `commissim` on PATH, else the
+    repository's release build (``.build/release/commissim`` above this package)."""
+    env = os.environ.get("COMMISSIM_BIN")
+    if env:
+        if not os.access(env, os.X_OK):
+            raise CommissimError(f"COMMISSIM_BIN={env} is not an executable file",
+                                 fix="point COMMISSIM_BIN at the built binary (swift build -c release)")
+        return env
+    found = shutil.which("commissim")
+    if found:
+        return found
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / ".build" / "release" / "commissim"
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    raise CommissimError("the commissim binary was not found",
+                         fix="build it (swift build -c release --product commissim) and set COMMISSIM_BIN to .build/release/commissim")
+
+
+def toml_value(value) -> str:
+    """A Python value as a TOML literal (for --set and generated study files)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CommissimError(f"{value!r} is not a finite number", fix="give a finite value")
+        text = repr(value)
+        return text if any(c in text for c in ".eE") else text + ".0"
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        return toml_value(value.item())
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{toml_value(str(k))} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, Iterable):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    raise CommissimError(f"{value!r} cannot be written as a scenario value", fix="use a number, string, bool or list")
+
+
+def set_args(flag: str, overrides: Optional[Mapping[str, object]]) -> list:
+    """``--set path=value`` arguments for a mapping of parameter paths to values."""
+    args: list = []
+    for path, value in (overrides or {}).items():
+        args += [flag, f"{path}={toml_value(value)}"]
+    return args
+
+
+def call(args: Sequence[str], *, quiet: bool = False, capture: bool = False) -> str:
+    """Runs the binary with `args`; its stderr (progress) is shown as it comes unless `quiet`.
+    Returns stdout when `capture`. Raises CommissimError (the first error line, with every
+    error line in `.errors`) when it exits with a non-zero status."""
+    cmd = [binary(), *map(str, args)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+    lines: list = []
+
+    def pump():
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.append(line)
+            if not quiet and not line.startswith("error: "):
+                sys.stderr.write(line)
+                sys.stderr.flush()
+
+    t = threading.Thread(target=pump, daemon=True)
+    t.start()
+    out = proc.stdout.read() if capture and proc.stdout else ""
+    rc = proc.wait()
+    t.join()
+    if rc != 0:
+        errors = [e for e in (parse_error(l, rc) for l in lines) if e is not None]
+        stderr = "".join(lines)
+        if errors:
+            first = errors[0]
+            raise CommissimError(first.message, file=first.file, line=first.line, key=first.key, fix=first.fix,
+                                 returncode=rc, errors=errors, stderr=stderr)
+        raise CommissimError(f"commissim exited with status {rc}: {stderr.strip()[-500:]}", returncode=rc, stderr=stderr)
+    return out

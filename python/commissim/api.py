@@ -1,0 +1,225 @@
+"""run, sweep, compare, validate and params: the binary's commands with DataFrames back."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Optional, Sequence, Union
+
+import pandas as pd
+
+from ._cli import CommissimError, call, set_args, toml_value
+
+PathLike = Union[str, os.PathLike]
+
+
+@dataclass
+class RunResult:
+    """One run: ``timeseries`` (one row per reported month), ``councils`` and ``providers``
+    (with ``detail=True``), the ``manifest`` (seeds, resolved scenario, build) and the folder."""
+    timeseries: pd.DataFrame
+    manifest: dict
+    councils: Optional[pd.DataFrame] = None
+    providers: Optional[pd.DataFrame] = None
+    folder: Optional[str] = None
+
+
+@dataclass
+class SweepResult:
+    """A sweep: ``summary`` (point, month, metric, n, mean, sd, CI, quantiles, joined with the
+    point's parameters), ``runs`` (one row per point × replication: ``<metric>_end`` and
+    ``<metric>_total``), ``points`` (the design) and the ``manifest``."""
+    summary: pd.DataFrame
+    runs: pd.DataFrame
+    points: pd.DataFrame
+    manifest: dict
+    folder: Optional[str] = None
+
+    def contrast(self, metric: str, by: str, a, b, *, measure: str = "end", within: Sequence[str] = (), level: float = 0.95) -> pd.DataFrame:
+        """Paired differences of `metric` (``measure`` "end" or "total") between the points where
+        parameter `by` is `a` and where it is `b`, at each combination of the `within`
+        parameters (default: every other varied parameter), pairing replication r with
+        replication r (common random numbers). Columns: the `within` parameters, n, mean_a,
+        mean_b, diff, ci_low, ci_high (t interval at `level`)."""
+        from scipy import stats  # noqa: PLC0415 (scipy comes with SALib)
+
+        col = f"{metric}_{measure}"
+        if col not in self.runs:
+            raise CommissimError(f"no column {col!r} in runs.csv", key=metric, fix="name a metric of `commissim columns`, measure 'end' or 'total'")
+        params = [c for c in self.points.columns if c != "point"]
+        if by not in params:
+            raise CommissimError(f"{by!r} is not varied in this sweep", key=by, fix=f"use one of: {', '.join(params)}")
+        within = list(within) if within else [p for p in params if p != by]
+        runs = self.runs
+        rows = []
+        keyed = runs.groupby(within, dropna=False) if within else [((), runs)]
+        for key, group in keyed:
+            key = key if isinstance(key, tuple) else (key,)
+            ga = group[group[by].astype(str) == str(a)].set_index("replication")[col]
+            gb = group[group[by].astype(str) == str(b)].set_index("replication")[col]
+            common = ga.index.intersection(gb.index)
+            d = gb.loc[common] - ga.loc[common]
+            n = len(d)
+            mean = d.mean() if n else float("nan")
+            half = stats.t.ppf(0.5 + level / 2, n - 1) * d.std(ddof=1) / n ** 0.5 if n > 1 else float("nan")
+            rows.append(dict(zip(within, key)) | {"n": n, "mean_a": ga.loc[common].mean(), "mean_b": gb.loc[common].mean(),
+                                                  "diff": mean, "ci_low": mean - half, "ci_high": mean + half})
+        return pd.DataFrame(rows)
+
+
+@dataclass
+class ComparisonResult:
+    """A paired comparison: ``differences`` (comparison.csv: metric, measure, unit, mean_a,
+    mean_b, diff with its CI, rel_diff with its Fieller CI, …), ``runs`` (one row per arm ×
+    replication), ``monthly`` (comparison_monthly.csv) and the ``manifest``."""
+    differences: pd.DataFrame
+    runs: pd.DataFrame
+    monthly: Optional[pd.DataFrame]
+    manifest: dict
+    folder: Optional[str] = None
+
+
+@contextmanager
+def _output(out: Optional[PathLike]):
+    """The output folder: `out`, or a temporary one removed once the result is read."""
+    if out is not None:
+        yield str(out)
+        return
+    tmp = tempfile.mkdtemp(prefix="commissim-")
+    try:
+        yield os.path.join(tmp, "out")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _read(folder: str, name: str, required: bool = True) -> Optional[pd.DataFrame]:
+    path = os.path.join(folder, name)
+    if not os.path.exists(path):
+        if required:
+            raise CommissimError(f"{name} is missing from {folder}", file=path, fix="rerun the command")
+        return None
+    return pd.read_csv(path)
+
+
+def _manifest(folder: str) -> dict:
+    with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _threads(threads: Optional[int]) -> list:
+    return ["--threads", str(int(threads))] if threads else []
+
+
+def run(scenario: PathLike, *, seed: Optional[int] = None, set: Optional[Mapping[str, object]] = None,
+        detail: bool = False, out: Optional[PathLike] = None, quiet: bool = False) -> RunResult:
+    """``commissim run``: one run of `scenario` (a .toml path), with parameter overrides `set`
+    ({"simulation.scale": 0.1, ...}); ``detail`` adds the per-council and per-provider tables."""
+    with _output(out) as folder:
+        args = ["run", os.fspath(scenario), "--out", folder, *set_args("--set", set)]
+        if seed is not None:
+            args += ["--seed", str(int(seed))]
+        if detail:
+            args.append("--detail")
+        if quiet:
+            args.append("--quiet")
+        call(args, quiet=quiet)
+        return RunResult(timeseries=_read(folder, "timeseries.csv"), manifest=_manifest(folder),
+                         councils=_read(folder, "councils.csv", required=False),
+                         providers=_read(folder, "providers.csv", required=False),
+                         folder=None if out is None else folder)
+
+
+def _study_text(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]], design: str, points: Optional[int],
+                points_file: Optional[str], replications: int, seed: Optional[int], set: Optional[Mapping[str, object]]) -> str:
+    lines = ["[study]", f"scenario = {toml_value(str(Path(scenario).resolve()))}", f"replications = {int(replications)}",
+             f"design = {toml_value(design)}"]
+    if seed is not None:
+        lines.append(f"seed = {int(seed)}")
+    if points is not None:
+        lines.append(f"points = {int(points)}")
+    if points_file is not None:
+        lines.append(f"points_file = {toml_value(points_file)}")
+    if set:
+        lines.append(f"set = {toml_value(dict(set))}")
+    if vary:
+        lines += ["", "[vary]"] + [f"{toml_value(str(k))} = {toml_value(v)}" for k, v in vary.items()]
+    return "\n".join(lines) + "\n"
+
+
+def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, design: Union[str, pd.DataFrame] = "grid",
+          points: Optional[int] = None, replications: int = 10, seed: Optional[int] = None,
+          set: Optional[Mapping[str, object]] = None, out: Optional[PathLike] = None, threads: Optional[int] = None,
+          fresh: bool = False, quiet: bool = False) -> SweepResult:
+    """``commissim sweep``: every point of a design × `replications`, on all cores, with common
+    random numbers (replication r has the same seed at every point), resumable when `out` is
+    given. `design` is "grid" (every combination of `vary`'s lists), "lhs", "sobol" or "halton"
+    (`points` points within `vary`'s [low, high] bounds), or a DataFrame of explicit points (one
+    column per parameter path, one row per point: any sampler's design)."""
+    with _output(out) as folder, tempfile.TemporaryDirectory(prefix="commissim-study-") as tmp:
+        points_file = None
+        if isinstance(design, pd.DataFrame):
+            if vary:
+                raise CommissimError("an explicit design takes its parameters from its columns", key="vary", fix="leave out vary")
+            points_file = os.path.join(tmp, "design.csv")
+            design.to_csv(points_file, index=False)
+            design_name = "file"
+        else:
+            design_name = design
+        study = os.path.join(tmp, "study.toml")
+        with open(study, "w", encoding="utf-8") as f:
+            f.write(_study_text(scenario, vary=vary, design=design_name, points=points, points_file=points_file,
+                                replications=replications, seed=seed, set=set))
+        args = ["sweep", study, "--out", folder, *_threads(threads)]
+        if fresh:
+            args.append("--fresh")
+        if quiet:
+            args.append("--quiet")
+        call(args, quiet=quiet)
+        pts = _read(folder, "points.csv")
+        summary = _read(folder, "summary.csv").merge(pts, on="point", how="left")
+        return SweepResult(summary=summary, runs=_read(folder, "runs.csv"), points=pts, manifest=_manifest(folder),
+                           folder=None if out is None else folder)
+
+
+def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional[int] = None, seed: Optional[int] = None,
+            set: Optional[Mapping[str, object]] = None, set_a: Optional[Mapping[str, object]] = None,
+            set_b: Optional[Mapping[str, object]] = None, out: Optional[PathLike] = None, threads: Optional[int] = None,
+            quiet: bool = False) -> ComparisonResult:
+    """``commissim compare``: paired replications of scenario `a` against `b` (replication r of
+    both arms shares its seed). `set` overrides both arms, `set_a`/`set_b` one each. Given a
+    comparison study file and no `b`, returns a dict of name → ComparisonResult."""
+    with _output(out) as folder:
+        args = ["compare", os.fspath(a)] + ([os.fspath(b)] if b is not None else [])
+        args += ["--out", folder, *set_args("--set", set), *set_args("--set-a", set_a), *set_args("--set-b", set_b), *_threads(threads)]
+        if replications is not None:
+            args += ["--replications", str(int(replications))]
+        if seed is not None:
+            args += ["--seed", str(int(seed))]
+        if quiet:
+            args.append("--quiet")
+        call(args, quiet=quiet)
+
+        def load(f: str) -> ComparisonResult:
+            return ComparisonResult(differences=_read(f, "comparison.csv"), runs=_read(f, "runs.csv"),
+                                    monthly=_read(f, "comparison_monthly.csv", required=False), manifest=_manifest(f),
+                                    folder=None if out is None else f)
+
+        if b is None and not os.path.exists(os.path.join(folder, "comparison.csv")):
+            return {d: load(os.path.join(folder, d)) for d in sorted(os.listdir(folder))
+                    if os.path.exists(os.path.join(folder, d, "comparison.csv"))}
+        return load(folder)
+
+
+def validate(path: PathLike) -> None:
+    """``commissim validate``: raises CommissimError (every problem in ``.errors``) unless `path`
+    (a scenario, sweep or comparison-study file) is valid."""
+    call(["validate", os.fspath(path)], quiet=True, capture=True)
+
+
+def params() -> pd.DataFrame:
+    """Every scenario parameter: name, path, type, default, min, max, choices, unit, summary."""
+    return pd.DataFrame(json.loads(call(["params", "--json"], quiet=True, capture=True)))

@@ -1,0 +1,132 @@
+"""Tests of the Python package against the real binary, on small, short markets."""
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import commissim as cs
+
+ROOT = Path(__file__).resolve().parents[2]
+SCEN = ROOT / "scenarios"
+SMALL = {"simulation.scale": 0.05, "simulation.months": 24, "simulation.burn_in_months": 12}
+
+
+def test_run_returns_the_monthly_series_and_is_reproducible(tmp_path):
+    r1 = cs.run(SCEN / "three_year.toml", seed=3, set=SMALL, quiet=True)
+    r2 = cs.run(SCEN / "three_year.toml", seed=3, set=SMALL, out=tmp_path / "r", quiet=True)
+    assert list(r1.timeseries["month"]) == list(range(1, 25))
+    assert r1.timeseries["children_served"].dtype.kind == "f" or r1.timeseries["children_served"].dtype.kind == "i"
+    pd.testing.assert_frame_equal(r1.timeseries, r2.timeseries)
+    assert r1.manifest["seed"] == "3"
+    assert r1.folder is None and r2.folder == str(tmp_path / "r")
+    assert (tmp_path / "r" / "timeseries.csv").exists()
+    other = cs.run(SCEN / "three_year.toml", seed=4, set=SMALL, quiet=True)
+    assert not other.timeseries["spend"].equals(r1.timeseries["spend"])
+
+
+def test_detail_tables_and_set_values_of_every_type():
+    r = cs.run(SCEN / "three_year.toml", seed=1, detail=True, quiet=True,
+               set=SMALL | {"policy.strategies": ["price_squeeze"], "policy.trigger": -1.0, "investor.enabled": False})
+    assert r.councils is not None and r.providers is not None
+    assert {"month", "provider", "kind"} <= set(r.providers.columns)
+    assert r.timeseries["fee_cuts"].sum() > 0, "the price squeeze set from Python applied"
+
+
+def test_a_bad_file_raises_with_its_file_line_key_and_fix():
+    bad = ROOT / "Tests" / "BadInputs" / "bad-choice.toml"
+    with pytest.raises(cs.CommissimError) as e:
+        cs.run(bad, quiet=True)
+    err = e.value
+    assert err.file.endswith("bad-choice.toml") and err.line == 3
+    assert err.key == "councils.policy.payment"
+    assert "block" in err.fix and err.returncode == 2
+    assert "bad-choice.toml:3" in str(err)
+    with pytest.raises(cs.CommissimError):
+        cs.validate(bad)
+    cs.validate(SCEN / "baseline.toml")
+
+
+def test_an_unknown_parameter_raises_with_the_suggestion():
+    with pytest.raises(cs.CommissimError) as e:
+        cs.run(SCEN / "three_year.toml", set={"simulation.sead": 3}, quiet=True)
+    assert e.value.key == "simulation.sead"
+    assert "simulation.seed" in e.value.fix
+
+
+def test_binary_not_found_is_an_error_with_a_fix(monkeypatch):
+    monkeypatch.setenv("COMMISSIM_BIN", "/nonexistent/commissim")
+    with pytest.raises(cs.CommissimError) as e:
+        cs.binary()
+    assert "COMMISSIM_BIN" in e.value.fix
+
+
+def test_compare_gives_paired_differences():
+    res = cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=3, set=SMALL, quiet=True)
+    d = res.differences
+    assert {"metric", "measure", "mean_a", "mean_b", "diff", "diff_ci95_low", "diff_ci95_high"} <= set(d.columns)
+    row = d[(d.metric == "spend") & (d.measure == "total")].iloc[0]
+    assert row["diff"] == pytest.approx(row["mean_b"] - row["mean_a"], rel=1e-6, abs=1e-6)
+    assert len(res.runs) == 6
+    # Arm B's mean over replications is the mean of its runs.
+    b = res.runs[res.runs["arm"] == "B"]["spend_total"].mean()
+    assert row["mean_b"] == pytest.approx(b, rel=1e-9)
+
+
+def test_sweep_grid_summary_contrast_and_an_explicit_design_agree():
+    vary = {"policy.contract_months": [36, 120], "policy.extension_months": [0, 24]}
+    grid = cs.sweep(SCEN / "three_year.toml", vary=vary, replications=3, seed=11, set=SMALL, quiet=True)
+    assert len(grid.points) == 4 and len(grid.runs) == 12
+    assert {"point", "month", "metric", "mean", "policy.contract_months"} <= set(grid.summary.columns)
+    c = grid.contrast("outcome_mean", by="policy.contract_months", a=36, b=120, measure="total")
+    assert len(c) == 2 and (c["n"] == 3).all()
+    # The contrast is the paired difference replication by replication.
+    runs = grid.runs[grid.runs["policy.extension_months"] == 0].set_index("replication")
+    manual = (runs[runs["policy.contract_months"] == 120]["outcome_mean_total"] - runs[runs["policy.contract_months"] == 36]["outcome_mean_total"]).mean()
+    assert c[c["policy.extension_months"] == 0]["diff"].iloc[0] == pytest.approx(manual, rel=1e-12)
+    # The same points as an explicit design (a DataFrame) give the same runs: common random numbers.
+    design = grid.points.drop(columns="point")
+    explicit = cs.sweep(SCEN / "three_year.toml", design=design, replications=3, seed=11, set=SMALL, quiet=True)
+    cols = ["point", "replication", "seed", "spend_total", "outcome_mean_total"]
+    pd.testing.assert_frame_equal(grid.runs[cols], explicit.runs[cols])
+
+
+def test_params_lists_the_parameter_space():
+    p = cs.params()
+    row = p.set_index("path").loc["simulation.months"]
+    assert row["type"] == "integer" and row["min"] == 1
+
+
+# A parameter that cannot matter (the investor's capital with no investor) and one that must
+# (the referral rate, for children served): with common random numbers the first's indices are 0.
+BOUNDS = {"demand.referrals_per_10k": (2.0, 6.0), "investor.capital": (1e8, 9e8)}
+
+
+def test_sobol_indices_find_the_parameter_that_matters():
+    si = cs.sobol(SCEN / "three_year.toml", BOUNDS, outcome="children_served", n=8, replications=1, seed=5, set=SMALL, quiet=True)
+    idx = si.indices.set_index("parameter")
+    assert len(si.design) == 8 * (2 + 2)
+    assert si.design["demand.referrals_per_10k"].between(2, 6).all()
+    assert idx.loc["demand.referrals_per_10k", "ST"] > 0.5
+    assert idx.loc["investor.capital", "ST"] == pytest.approx(0, abs=1e-9)
+    assert idx.loc["investor.capital", "S1"] == pytest.approx(0, abs=1e-9)
+    assert {"S1_conf", "ST_conf"} <= set(si.indices.columns)
+
+
+def test_morris_screens_out_the_parameter_that_cannot_matter():
+    m = cs.morris(SCEN / "three_year.toml", BOUNDS | {"investment.payback_months": (24, 96)}, outcome="children_served",
+                  trajectories=4, replications=1, seed=5, set=SMALL, quiet=True)
+    idx = m.indices.set_index("parameter")
+    assert len(m.design) == 4 * (3 + 1)
+    assert m.design["investment.payback_months"].dtype.kind in "fi"
+    assert idx.loc["demand.referrals_per_10k", "mu_star"] > 0
+    assert idx.loc["investor.capital", "mu_star"] == pytest.approx(0, abs=1e-9)
+
+
+def test_bad_bounds_and_unknown_parameters_are_refused_before_running():
+    with pytest.raises(cs.CommissimError) as e:
+        cs.sobol(SCEN / "three_year.toml", {"no.such": (0, 1)}, outcome="spend", n=4, quiet=True)
+    assert e.value.key == "no.such"
+    with pytest.raises(cs.CommissimError):
+        cs.sobol(SCEN / "three_year.toml", {"demand.trend": (0.05, 0.01)}, outcome="spend", n=4, quiet=True)
