@@ -47,6 +47,7 @@ KEY = [
     ("spend", "total", "Council spend", "councils", "down"),
     ("transaction_costs", "total", "Transaction costs (tendering, monitoring)", "councils", "down"),
     ("exits_small_charity", "total", "Small-charity exits", "market", "down"),
+    ("providers", "end", "Independent providers trading", "market", "up"),
     ("hhi_local", "end", "Local concentration (HHI)", "market", "down"),
     ("price_fostering", "end", "Fostering price per week", "market", "down"),
     ("trust_provider_all", "end", "Providers' trust in councils", "market", "up"),
