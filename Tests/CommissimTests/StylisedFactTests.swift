@@ -15,11 +15,12 @@ final class StylisedFactTests: XCTestCase {
     /// paired sd of about 222 (effect size d ≈ 0.48); 90% power for a one-sided claim at the 99%
     /// level needs ((2.58 + 1.28) / 0.48)² ≈ 64 pairs. (With 32 the 99% CI was −2 to +214.)
     static let consolidationReplications = 64
-    /// Fact 5's effect on exits is about 5% of a run's exits (the England-scale size; at 16 pairs
-    /// the test passed only while entry at 15% scale was 6.7 times England's per child and most
-    /// entrants died within months): small-charity exits −9.8 of 212 with a paired sd of about 23
-    /// over 64 pairs (d ≈ 0.43), so ((2.58 + 1.28) / 0.43)² ≈ 80 pairs give 90% power; 96 do.
-    static let financeReplications = 96
+    /// Fact 5's effect on exits is a few percent of a run's exits (the England-scale size; at 16
+    /// pairs the test passed only while entry at 15% scale was 6.7 times England's per child and
+    /// most exits were entrants dying within months): over 96 pairs small-charity exits fell by
+    /// 7.4 of 191 with a paired sd of about 22.6 (d ≈ 0.33), so 90% power for a one-sided claim at
+    /// the 99% level needs ((2.58 + 1.28) / 0.33)² ≈ 137 pairs; 140 are run.
+    static let financeReplications = 140
 
     private func compare(_ a: String, _ b: String, extraA: [String] = [], extraB: [String] = [], replications: Int = replications) throws -> (a: [RunResult], b: [RunResult]) {
         let sa = try Support.scenario(a, Self.common + extraA)
@@ -80,10 +81,12 @@ final class StylisedFactTests: XCTestCase {
         let (a, b) = try compare("outcome_payment", "outcome_payment_investor", replications: Self.financeReplications)
         assertPaired("provider exits (investor vs none)", a.map { exits($0) }, b.map { exits($0) }, .decrease)
         assertPaired("small-charity exits (investor vs none)", a.map { $0.total("exits_small_charity") }, b.map { $0.total("exits_small_charity") }, .decrease)
-        assertPaired("small private exits (investor vs none)", a.map { $0.total("exits_small_private") }, b.map { $0.total("exits_small_private") }, .decrease)
         // And against block contracts, payment by results without finance raises exits.
         let (block, pbr) = try compare("three_year", "outcome_payment")
         assertPaired("provider exits (outcome payment vs block)", block.map { exits($0) }, pbr.map { exits($0) }, .increase)
+        // The smallest of the three effects (about −3.5% of small private providers' exits, d ≈ 0.2):
+        // clear at 140 pairs, near the edge of what they resolve (MODEL.md §4.2).
+        assertPaired("small private exits (investor vs none)", a.map { $0.total("exits_small_private") }, b.map { $0.total("exits_small_private") }, .decrease)
     }
 
     /// 6. Rising demand against a flat budget raises unmet need, spot purchasing and prices.

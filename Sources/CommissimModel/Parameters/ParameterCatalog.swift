@@ -30,7 +30,7 @@ public enum ParameterCatalog {
         .init("simulation.rng", .choice(generators), .text("taus2"), "GSL generator algorithm (taus2 is fastest; mt19937 about a tenth slower)").run(\.generator),
         .init("simulation.scale", .real, .real(1.0), range: 0.001...10, "multiplies every group's count (0.1 = a tenth-size market)").run(\.scale),
         .init("simulation.detail", .flag, .flag(false), "also write per-council and per-provider CSVs (large)").run(\.detail),
-        .init("simulation.burn_in_months", .integer, .integer(240), unit: "months", range: 0...600, "months run before month 1 under the [burn_in] status quo and not reported (MODEL.md 3.1)").run(\.burnInMonths),
+        .init("simulation.burn_in_months", .integer, .integer(480), unit: "months", range: 0...600, "months run before month 1 under the [burn_in] status quo and not reported (MODEL.md 3.1)").run(\.burnInMonths),
         // burn-in: the status-quo policy every council follows before month 1 (MODEL.md 3.1)
         .init("burn_in.contract_months", .integer, .integer(36), unit: "months", range: 1...600, "length of contracts let during the burn-in").run(\.burnIn.contractMonths),
         .init("burn_in.extension_months", .integer, .integer(0), unit: "months", range: 0...600, "extension option of contracts let during the burn-in").run(\.burnIn.extensionMonths),
