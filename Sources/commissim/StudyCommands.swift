@@ -49,11 +49,16 @@ struct SweepCommand: ParsableCommand {
     var shard: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter of the base scenario (repeatable).", valueName: "path=value"))
     var overrides: [String] = []
+    @Option(help: ArgumentHelp("Report only these metrics in summary.csv and runs.csv (comma-separated column names; default: [study] metrics, or all).", valueName: "a,b,…"))
+    var metrics: String?
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
-        let s: Study
-        do { s = try Study.load(study).setting(overrides) } catch { failWithInputErrors(error) }
+        var s: Study
+        do {
+            s = try Study.load(study).setting(overrides)
+            if let m = metrics { s = try s.selecting(metrics: m.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) }
+        } catch { failWithInputErrors(error) }
         if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: study, line: nil, key: "--threads", message: "must be at least 1")) }
         if fresh { try? FileManager.default.removeItem(atPath: out + "/.partial") }
         let stop = StopSignal()
@@ -215,11 +220,16 @@ struct MergeCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output folder for the merged files.") var out: String
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter of the base scenario (repeatable).", valueName: "path=value"))
     var overrides: [String] = []
+    @Option(help: ArgumentHelp("The shards' --metrics, if they were run with it.", valueName: "a,b,…"))
+    var metrics: String?
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
-        let s: Study
-        do { s = try Study.load(study).setting(overrides) } catch { failWithInputErrors(error) }
+        var s: Study
+        do {
+            s = try Study.load(study).setting(overrides)
+            if let m = metrics { s = try s.selecting(metrics: m.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) }
+        } catch { failWithInputErrors(error) }
         try? FileManager.default.removeItem(atPath: out + "/.partial")
         let runner = SweepRunner(study: s, out: out, threads: 1, keepRuns: false)
         runner.progress = ProgressReporter(label: "merge", quiet: quiet)

@@ -381,12 +381,15 @@ extension StudyTests {
 
     /// Asserts that a run folder's timeseries.csv gives the run summary `expected` (a runs.csv row):
     /// the series are written to six decimals, so a total over n months may differ by n × 0.5e-6.
-    private func assertSummary(ofRun dir: String, equals expected: [String], _ what: String) throws {
+    /// The run's end levels and totals (of the columns at `metrics`: a comparison's runs.csv has
+    /// every column, a sweep's the metrics) equal `expected`.
+    private func assertSummary(ofRun dir: String, equals expected: [String], metrics: [Int] = Array(MetricColumns.names.indices), _ what: String) throws {
         let rows = try csvRows(dir + "/timeseries.csv").dropFirst().map { $0.map { Double($0) ?? .nan } }
-        let got = RunSummary.values(Array(rows))
+        let all = RunSummary.values(Array(rows)), cols = MetricColumns.names.count
+        let got = metrics.map { all[$0] } + metrics.map { all[cols + $0] }
         XCTAssertEqual(got.count, expected.count)
         for (j, (g, e)) in zip(got, expected.map { Double($0) ?? .nan }).enumerated() {
-            XCTAssertEqual(g, e, accuracy: Double(rows.count) * 1e-6 + 1e-9 * abs(e), "\(what): column \(RunSummary.columns[j])")
+            XCTAssertEqual(g, e, accuracy: Double(rows.count) * 1e-6 + 1e-9 * abs(e), "\(what): column \(RunSummary.columns(metrics)[j])")
         }
     }
 
@@ -409,7 +412,7 @@ extension StudyTests {
         let again = try Support.cli(args)
         XCTAssertEqual(again.status, 0, again.err)
         let start = header.firstIndex(of: "seed")! + 5
-        try assertSummary(ofRun: dir + "/again", equals: Array(row[start...]), "run --seed repeats the sweep's run")
+        try assertSummary(ofRun: dir + "/again", equals: Array(row[start...]), metrics: MetricColumns.metricIndices, "run --seed repeats the sweep's run")
         // The run's own resolved scenario repeats it to the byte.
         let third = try Support.cli(["run", dir + "/again/scenario.resolved.toml", "--out", dir + "/third", "-q"])
         XCTAssertEqual(third.status, 0, third.err)
@@ -603,6 +606,43 @@ extension StudyTests {
 }
 
 extension StudyTests {
+    /// summary.csv and runs.csv summarise metrics, never the clock; `[study] metrics` and
+    /// `sweep --metrics` choose them, their values are those of the full sweep, and the choice is
+    /// part of the study's identity (another choice never resumes or merges this one's work).
+    func testSweepsSummariseTheChosenMetricsAndNeverTheClock() throws {
+        let body = "set = { \"simulation.scale\" = 0.03, \"simulation.burn_in_months\" = 0, \"simulation.months\" = 12 }\n[vary]\n\"policy.contract_months\" = [36, 120]"
+        let all = try Study.load(try studyFile(body, replications: 2))
+        let chosenPath = try studyFile("metrics = [\"outcome_mean\", \"spend\"]\n" + body, replications: 2)
+        let chosen = try Study.load(chosenPath)
+        let dir = Support.tempDir()
+        XCTAssertEqual(try SweepRunner(study: all, out: dir + "/all", threads: 2, keepRuns: false).run(command: ["t"]), .finished)
+        XCTAssertEqual(try SweepRunner(study: chosen, out: dir + "/chosen", threads: 2, keepRuns: false).run(command: ["t"]), .finished)
+        func lines(_ f: String) throws -> [[Substring]] {
+            try String(contentsOfFile: f, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        }
+        let full = try lines(dir + "/all/summary.csv"), some = try lines(dir + "/chosen/summary.csv")
+        XCTAssertFalse(full.dropFirst().contains { $0[2] == "month" || $0[2] == "year" }, "the clock is not a metric")
+        XCTAssertEqual(Set(full.dropFirst().map { String($0[2]) }).count, MetricColumns.names.count - 2)
+        XCTAssertEqual(Set(some.dropFirst().map { String($0[2]) }), ["outcome_mean", "spend"])
+        for row in some.dropFirst() {
+            XCTAssertEqual(full.first { $0[0] == row[0] && $0[1] == row[1] && $0[2] == row[2] }, row, "the same numbers as the full sweep")
+        }
+        let runsHeader = try lines(dir + "/chosen/runs.csv")[0].map(String.init)
+        XCTAssertEqual(runsHeader, ["point", "replication", "seed", "policy.contract_months", "outcome_mean_end", "spend_end", "outcome_mean_total", "spend_total"])
+        XCTAssertFalse(try lines(dir + "/all/runs.csv")[0].contains("month_end"))
+        XCTAssertNotEqual(chosen.fingerprint, all.fingerprint)
+        XCTAssertEqual(try all.selecting(metrics: ["outcome_mean", "spend"]).metrics, chosen.metrics)
+        XCTAssertNotEqual(try all.selecting(metrics: ["spend"]).fingerprint, all.fingerprint)
+        // Unknown names, the clock and a wrong type are errors naming the key.
+        XCTAssertThrowsError(try all.selecting(metrics: ["spnd"])) { e in XCTAssertTrue("\(e)".contains("did you mean \"spend\""), "\(e)") }
+        XCTAssertThrowsError(try all.selecting(metrics: ["year"])) { e in XCTAssertTrue("\(e)".contains("the clock"), "\(e)") }
+        let bad = try studyFile("metrics = [\"spend\", 3]\n" + body)
+        XCTAssertThrowsError(try Study.load(bad)) { e in XCTAssertTrue("\(e)".contains(":5: key 'study.metrics'"), "\(e)") }
+        let cli = try Support.cli(["sweep", chosenPath, "--out", dir + "/cli", "-q", "--metrics", "spend,outcom_mean"])
+        XCTAssertEqual(cli.status, 2)
+        XCTAssertTrue(cli.err.contains("--metrics") && cli.err.contains("outcome_mean"), cli.err)
+    }
+
     /// A point or an arm may combine values that pass alone into a market beyond the limits (a
     /// steep demand trend over a long run): the study is refused, naming the point or arm.
     func testPointsAndArmsBeyondTheLimitsAreRefused() throws {

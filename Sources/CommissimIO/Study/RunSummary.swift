@@ -8,6 +8,12 @@ public enum RunSummary {
     /// Column names: `<metric>_end` for every metric, then `<metric>_total`.
     public static var columns: [String] { MetricColumns.names.map { $0 + "_end" } + MetricColumns.names.map { $0 + "_total" } }
 
+    /// Column names for the metrics at `indices` (into ``MetricColumns/names``): `<metric>_end`
+    /// for each, then `<metric>_total`.
+    public static func columns(_ indices: [Int]) -> [String] {
+        indices.map { MetricColumns.names[$0] + "_end" } + indices.map { MetricColumns.names[$0] + "_total" }
+    }
+
     /// End levels then totals, in `columns` order.
     public static func values(_ rows: [[Double]]) -> [Double] {
         let cols = MetricColumns.names.count

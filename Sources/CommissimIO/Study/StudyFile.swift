@@ -41,6 +41,10 @@ public struct Study: Sendable {
     public let points: [[ParamValue]]
     /// The design file's text (`design = "file"`), part of the study's identity.
     public var designText = ""
+    /// The metrics summary.csv and runs.csv report (indices into ``MetricColumns/names``):
+    /// `[study] metrics` or `sweep --metrics`; by default every metric (the clock columns month
+    /// and year are never summarised).
+    public internal(set) var metrics: [Int] = MetricColumns.metricIndices
 
     /// The scenario of point `i`, with the study seed.
     public func scenario(point i: Int) -> ResolvedScenario {
@@ -64,7 +68,34 @@ public struct Study: Sendable {
     public var fingerprint: String {
         Fingerprint.of(text + "\u{0}" + scenarioText + "\u{0}" + base.tomlText(header: "") + "\u{0}" + CommissimVersion.string + "\u{0}" + MetricColumns.names.joined(separator: ",")
                        + (overrides.isEmpty ? "" : "\u{0}" + overrides.joined(separator: "\u{0}"))
-                       + (designText.isEmpty ? "" : "\u{0}" + designText))
+                       + (designText.isEmpty ? "" : "\u{0}" + designText)
+                       + (metrics == MetricColumns.metricIndices ? "" : "\u{0}metrics:" + metrics.map { MetricColumns.names[$0] }.joined(separator: ",")))
+    }
+
+    /// The indices of the metrics `names` (as `[study] metrics` and `--metrics` give them), or the
+    /// error for the first unknown one (`key` names where it was given).
+    static func metricIndices(_ names: [String], file: String, line: Int?, key: String) throws -> [Int] {
+        var out: [Int] = []
+        for n in names {
+            let name = n.trimmingCharacters(in: .whitespaces)
+            if MetricColumns.clock.contains(name) {
+                throw ScenarioErrors([ScenarioError(file: file, line: line, key: key, message: "\(name) is the clock, not a metric: every row already has it", fix: "remove \"\(name)\"")])
+            }
+            guard let j = MetricColumns.names.firstIndex(of: name) else {
+                throw ScenarioErrors([ScenarioError(file: file, line: line, key: key, message: "\"\(name)\" is not a metric",
+                                                    fix: Suggest.nearest(name, in: MetricColumns.names).map { "did you mean \"\($0)\"? (`commissim columns` lists them)" } ?? "see `commissim columns`")])
+            }
+            if !out.contains(j) { out.append(j) }
+        }
+        if out.isEmpty { throw ScenarioErrors([ScenarioError(file: file, line: line, key: key, message: "no metric given", fix: "name at least one column of `commissim columns`")]) }
+        return out
+    }
+
+    /// This study reporting only the metrics `names` (`sweep --metrics`).
+    public func selecting(metrics names: [String]) throws -> Study {
+        var s = self
+        s.metrics = try Self.metricIndices(names, file: file, line: nil, key: "--metrics")
+        return s
     }
 
     /// This study with `assignments` (`path=value`, as `--set` gives them) applied to its base
@@ -99,7 +130,17 @@ extension Study {
         guard let st = table["study"]?.table else {
             throw ScenarioErrors([ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with scenario = \"…\" and replications = …")])
         }
-        r.checkKeys(st, in: "study", known: ["scenario", "replications", "seed", "design", "points", "points_file", "set"])
+        r.checkKeys(st, in: "study", known: ["scenario", "replications", "seed", "design", "points", "points_file", "set", "metrics"])
+        // [study] metrics = ["spend", …]: the metrics summary.csv and runs.csv report.
+        var metrics = MetricColumns.metricIndices
+        if let m = st["metrics"] {
+            let line = r.locator.line("study.metrics")
+            if let list = m.array, list.allSatisfy({ $0.string != nil }) {
+                do { metrics = try Study.metricIndices(list.compactMap(\.string), file: file, line: line, key: "study.metrics") } catch let e as ScenarioErrors { r.errors += e.errors }
+            } else {
+                r.errors.append(ScenarioError(file: file, line: line, key: "study.metrics", message: "must be a list of metric names", fix: "write metrics = [\"spend\", \"outcome_mean\"]"))
+            }
+        }
         func int(_ k: String, _ def: Int?, _ range: ClosedRange<Int>) -> Int? { r.wholeNumber(st, k, in: "study", default: def, range) }
         let replications = int("replications", nil, 1...1_000_000)
         // The study seed defaults to the base scenario's simulation.seed.
@@ -206,6 +247,7 @@ extension Study {
         var study = Study(file: file, text: text, scenarioFile: scenarioFile, scenarioText: scenarioText, base: base,
                           replications: replications!, seed: seed, design: design, parameters: parameters, points: points)
         study.designText = designFile?.text ?? ""
+        study.metrics = metrics
         try study.checkPointLimits()
         return study
     }

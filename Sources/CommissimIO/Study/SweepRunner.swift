@@ -174,12 +174,12 @@ public final class SweepRunner {
         let R = study.replications
         var runs = ""
         let params = study.points[p].map { CSVFormat.field(Self.text($0)) }
-        for (r, values) in agg.runRows.enumerated() {
+        for (r, values) in agg.runRows(study.metrics).enumerated() {
             runs += ([String(p), String(r), String(study.runSeed(replication: r))] + params + values.map(CSVFormat.number)).joined(separator: ",") + "\n"
         }
-        precondition(agg.runRows.count == R)
+        precondition(agg.runs.count == R)
         try Data(runs.utf8).write(to: URL(fileURLWithPath: runsPart(p)), options: .atomic)
-        try Data(agg.summaryRows(point: p).utf8).write(to: URL(fileURLWithPath: summaryPart(p)), options: .atomic)
+        try Data(agg.summaryRows(point: p, metrics: study.metrics).utf8).write(to: URL(fileURLWithPath: summaryPart(p)), options: .atomic)
         try? FileManager.default.removeItem(atPath: journalPath(p))
     }
 
@@ -189,7 +189,7 @@ public final class SweepRunner {
         let folder = try OutputFolder(out)
         let summaryPath = folder.stagedPath("summary.csv"), runsPath = folder.stagedPath("runs.csv")
         let header = (["point", "month", "metric"] + Accumulator.header).joined(separator: ",") + "\n"
-        let runsHeader = (["point", "replication", "seed"] + study.parameters + RunSummary.columns).map(CSVFormat.field).joined(separator: ",") + "\n"
+        let runsHeader = (["point", "replication", "seed"] + study.parameters + RunSummary.columns(study.metrics)).map(CSVFormat.field).joined(separator: ",") + "\n"
         for (path, head, part) in [(summaryPath, header, summaryPart), (runsPath, runsHeader, runsPart)] {
             guard fm.createFile(atPath: path, contents: Data(head.utf8)) else {
                 throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot write \(path)")])
@@ -260,7 +260,8 @@ private final class SourceBox: @unchecked Sendable {
 struct PointAggregation {
     let months: Int, cols: Int
     var cells: [Accumulator]
-    var runRows: [[Double]] = []
+    /// Each run's end levels and totals of every column (``RunSummary/values(_:)``).
+    var runs: [[Double]] = []
 
     init(months: Int, cols: Int) {
         self.months = months
@@ -270,14 +271,21 @@ struct PointAggregation {
 
     mutating func add(_ rows: [[Double]]) {
         for (m, row) in rows.enumerated() { for j in 0..<cols { cells[m * cols + j].add(row[j]) } }
-        runRows.append(RunSummary.values(rows))
+        runs.append(RunSummary.values(rows))
     }
 
-    func summaryRows(point p: Int) -> String {
+    /// One runs.csv row per run: the end levels and totals of the metrics at `metrics`.
+    func runRows(_ metrics: [Int]) -> [[Double]] {
+        let cols = MetricColumns.names.count
+        return runs.map { v in metrics.map { v[$0] } + metrics.map { v[cols + $0] } }
+    }
+
+    /// summary.csv's rows of point `p` for the metrics at `metrics`.
+    func summaryRows(point p: Int, metrics: [Int]) -> String {
         var s = ""
         let names = MetricColumns.names
         for m in 0..<months {
-            for j in 0..<cols {
+            for j in metrics {
                 s += "\(p),\(m + 1),\(names[j]),"
                 s += cells[m * cols + j].fields.map(CSVFormat.number).joined(separator: ",")
                 s += "\n"

@@ -111,6 +111,10 @@ public enum MetricColumns {
 
     /// Column names in order.
     public static let names: [String] = all.map(\.name)
+    /// The clock columns (month, year): in every time series, but not metrics to summarise.
+    public static let clock: Set<String> = ["month", "year"]
+    /// Indices of the columns that are metrics (every column but the clock).
+    public static let metricIndices: [Int] = names.indices.filter { !clock.contains(names[$0]) }
     /// Column index by name.
     public static let index: [String: Int] = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
 }
