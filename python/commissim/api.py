@@ -134,7 +134,8 @@ def run(scenario: PathLike, *, seed: Optional[int] = None, set: Optional[Mapping
 
 
 def _study_text(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]], design: str, points: Optional[int],
-                points_file: Optional[str], replications: int, seed: Optional[int], set: Optional[Mapping[str, object]]) -> str:
+                points_file: Optional[str], replications: int, seed: Optional[int], set: Optional[Mapping[str, object]],
+                metrics: Optional[Sequence[str]] = None) -> str:
     lines = ["[study]", f"scenario = {toml_value(str(Path(scenario).resolve()))}", f"replications = {int(replications)}",
              f"design = {toml_value(design)}"]
     if seed is not None:
@@ -145,6 +146,8 @@ def _study_text(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]], d
         lines.append(f"points_file = {toml_value(points_file)}")
     if set:
         lines.append(f"set = {toml_value(dict(set))}")
+    if metrics:
+        lines.append(f"metrics = {toml_value(list(metrics))}")
     if vary:
         lines += ["", "[vary]"] + [f"{toml_value(str(k))} = {toml_value(v)}" for k, v in vary.items()]
     return "\n".join(lines) + "\n"
@@ -152,13 +155,14 @@ def _study_text(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]], d
 
 def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, design: Union[str, pd.DataFrame] = "grid",
           points: Optional[int] = None, replications: int = 10, seed: Optional[int] = None,
-          set: Optional[Mapping[str, object]] = None, out: Optional[PathLike] = None, threads: Optional[int] = None,
-          fresh: bool = False, quiet: bool = False) -> SweepResult:
+          set: Optional[Mapping[str, object]] = None, metrics: Optional[Sequence[str]] = None, out: Optional[PathLike] = None,
+          threads: Optional[int] = None, fresh: bool = False, quiet: bool = False) -> SweepResult:
     """``commissim sweep``: every point of a design × `replications`, on all cores, with common
     random numbers (replication r has the same seed at every point), resumable when `out` is
     given. `design` is "grid" (every combination of `vary`'s lists), "lhs", "sobol" or "halton"
     (`points` points within `vary`'s [low, high] bounds), or a DataFrame of explicit points (one
-    column per parameter path, one row per point: any sampler's design)."""
+    column per parameter path, one row per point: any sampler's design). `metrics` keeps
+    summary and runs to the metrics named (default: every metric)."""
     with _output(out) as folder, tempfile.TemporaryDirectory(prefix="commissim-study-") as tmp:
         points_file = None
         if isinstance(design, pd.DataFrame):
@@ -172,7 +176,7 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
         study = os.path.join(tmp, "study.toml")
         with open(study, "w", encoding="utf-8") as f:
             f.write(_study_text(scenario, vary=vary, design=design_name, points=points, points_file=points_file,
-                                replications=replications, seed=seed, set=set))
+                                replications=replications, seed=seed, set=set, metrics=metrics))
         args = ["sweep", study, "--out", folder, *_threads(threads)]
         if fresh:
             args.append("--fresh")

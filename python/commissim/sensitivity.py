@@ -78,7 +78,8 @@ def sobol(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]], outcome
     problem = _problem(bounds)
     x = sample.sample(_salib_problem(problem), int(n), calc_second_order=calc_second_order, seed=seed)
     design = _design(problem, x)
-    result = sweep(scenario, design=design, replications=replications, seed=seed, set=set, out=out, threads=threads, quiet=quiet)
+    result = sweep(scenario, design=design, replications=replications, seed=seed, set=set, metrics=[outcome], out=out,
+                   threads=threads, quiet=quiet)
     y = _outputs(result, outcome, measure, len(design))
     si = analyze.analyze(_salib_problem(problem), y, calc_second_order=calc_second_order, print_to_console=False, seed=seed)
     indices = pd.DataFrame({"parameter": problem["names"], "S1": si["S1"], "S1_conf": si["S1_conf"], "ST": si["ST"], "ST_conf": si["ST_conf"]})
@@ -98,7 +99,8 @@ def morris(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]], outcom
     problem = _problem(bounds)
     x = sample.sample(_salib_problem(problem), int(trajectories), num_levels=levels, seed=seed)
     design = _design(problem, x)
-    result = sweep(scenario, design=design, replications=replications, seed=seed, set=set, out=out, threads=threads, quiet=quiet)
+    result = sweep(scenario, design=design, replications=replications, seed=seed, set=set, metrics=[outcome], out=out,
+                   threads=threads, quiet=quiet)
     y = _outputs(result, outcome, measure, len(design))
     # Analyse the points as run (integer parameters rounded), so each effect is the one simulated.
     si = analyze.analyze(_salib_problem(problem), design.to_numpy(dtype=float), y, num_levels=levels, print_to_console=False, seed=seed)

@@ -90,6 +90,11 @@ def test_sweep_grid_summary_contrast_and_an_explicit_design_agree():
     explicit = cs.sweep(SCEN / "three_year.toml", design=design, replications=3, seed=11, set=SMALL, quiet=True)
     cols = ["point", "replication", "seed", "spend_total", "outcome_mean_total"]
     pd.testing.assert_frame_equal(grid.runs[cols], explicit.runs[cols])
+    # Only the metrics asked for, with the same numbers.
+    few = cs.sweep(SCEN / "three_year.toml", vary=vary, replications=3, seed=11, set=SMALL, metrics=["spend"], quiet=True)
+    assert set(few.summary["metric"]) == {"spend"}
+    assert "month_end" not in grid.runs and "outcome_mean_end" not in few.runs
+    pd.testing.assert_series_equal(few.runs["spend_total"], grid.runs["spend_total"])
 
 
 def test_params_lists_the_parameter_space():
