@@ -461,12 +461,68 @@ struct Reader {
 }
 
 extension ScenarioParser {
+    /// A group path, `councils[NAME].KEY` or `providers[NAME].KEY`: one group's key (any key of
+    /// the group but its name, e.g. `councils[Our County].policy.contract_months`), as
+    /// (section, group name, catalogue path); nil for any other path.
+    static func groupPath(_ path: String) -> (section: String, name: String, specPath: String)? {
+        for section in ["councils", "providers"] where path.hasPrefix(section + "[") {
+            let open = path.index(path.startIndex, offsetBy: section.count + 1)
+            guard let close = path[open...].range(of: "].") else { return nil }
+            let name = String(path[open..<close.lowerBound]), sp = section + "." + path[close.upperBound...]
+            guard !name.isEmpty, sp != section + ".name", ParameterCatalog.spec(sp) != nil else { return nil }
+            return (section, name, sp)
+        }
+        return nil
+    }
+
+    /// What `path` sets, for telling two paths apart: a group path's group and key, otherwise the
+    /// catalogue path (`policy.KEY` is every group's KEY).
+    static func target(_ path: String) -> String? {
+        if let g = groupPath(path) { return "\(g.section)[\(g.name)].\(g.specPath.dropFirst(g.section.count + 1))" }
+        return specPath(path)
+    }
+
+    /// The problem with a group path whose group `scenario` does not have, as (message, fix); nil
+    /// when `path` is not a group path or its group exists.
+    static func missingGroup(_ path: String, in scenario: ResolvedScenario) -> (message: String, fix: String)? {
+        guard let g = groupPath(path) else { return nil }
+        let groups = g.section == "councils" ? scenario.councilGroups : scenario.providerGroups
+        let names = groups.compactMap { $0[g.section + ".name"]?.text }
+        if names.contains(g.name) { return nil }
+        let kind = g.section == "councils" ? "council" : "provider"
+        return ("the scenario has no \(kind) group named \"\(g.name)\"",
+                Suggest.nearest(g.name, in: names).map { "did you mean \(g.section)[\($0)]?" } ?? "its \(kind) groups are: " + names.map { "\"\($0)\"" }.joined(separator: ", "))
+    }
+
     /// The catalogue path a user-facing parameter path names: top-level keys as they are,
-    /// `policy.KEY` for every council group's policy; nil for anything else.
+    /// `policy.KEY` for every council group's policy, a group path (``groupPath(_:)``) for its
+    /// key; nil for anything else.
     static func specPath(_ path: String) -> String? {
+        if let g = groupPath(path) { return g.specPath }
         let p = path.hasPrefix("policy.") ? "councils." + path : path
         guard ParameterCatalog.spec(p) != nil, !p.hasPrefix("providers."), p.hasPrefix("councils.policy.") || !p.hasPrefix("councils.") else { return nil }
         return p
+    }
+
+    /// Sets `value` where user-facing `path` says: one group for a group path (every group of
+    /// that name), otherwise as ``apply(_:_:to:)``. A group path's group must exist
+    /// (``missingGroup(_:in:)``), checked where the path is read.
+    static func apply(path: String, _ value: ParamValue, to scenario: inout ResolvedScenario) {
+        guard let g = groupPath(path) else { apply(specPath(path)!, value, to: &scenario); return }
+        let key = g.section + ".name"
+        if g.section == "councils" {
+            for i in scenario.councilGroups.indices where scenario.councilGroups[i][key]?.text == g.name { scenario.councilGroups[i][g.specPath] = value }
+        } else {
+            for i in scenario.providerGroups.indices where scenario.providerGroups[i][key]?.text == g.name { scenario.providerGroups[i][g.specPath] = value }
+        }
+    }
+
+    /// The fix for a path `specPath` does not know: the nearest valid path, or how to address a group.
+    static func unknownPathFix(_ path: String) -> String {
+        for section in ["councils", "providers"] where path.hasPrefix(section + ".") || path.hasPrefix(section + "[") {
+            return "address one group as \(section)[NAME].KEY, e.g. \(section == "councils" ? "councils[Our County].policy.contract_months" : "providers[Small charities].capacity") (`commissim params` lists the keys)"
+        }
+        return Suggest.nearest(path, in: overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
     }
 
     /// Every path `specPath` accepts, for suggestions.
@@ -493,8 +549,10 @@ extension ScenarioParser {
         let path = assignment[..<eq].trimmingCharacters(in: .whitespaces)
         let value = String(assignment[assignment.index(after: eq)...])
         guard let sp = specPath(path), let spec = ParameterCatalog.spec(sp) else {
-            let hint = Suggest.nearest(path, in: overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
-            throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "unknown parameter", fix: hint)])
+            throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "unknown parameter", fix: unknownPathFix(path))])
+        }
+        if let (message, fix) = missingGroup(path, in: scenario) {
+            throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: message, fix: fix)])
         }
         var reader = Reader(file: origin, text: "")
         let table: TOMLTable
@@ -506,6 +564,11 @@ extension ScenarioParser {
             throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "value is not valid TOML", fix: "quote text, e.g. \(path)=\"block\"")])
         }
         guard let converted = reader.convert(table["v"]!, spec: spec, location: "v") else { throw ScenarioErrors(reader.errors) }
-        apply(sp, converted, to: &scenario)
+        apply(path: path, converted, to: &scenario)
     }
+}
+
+private extension ParamValue {
+    /// The text of a `.text` value (a group's name); nil for any other.
+    var text: String? { if case .text(let s) = self { return s } else { return nil } }
 }

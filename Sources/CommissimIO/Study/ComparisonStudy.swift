@@ -113,7 +113,13 @@ public struct ComparisonStudy: Sendable {
                 var scenario = loaded.scenario
                 let own = overrides(t["set_" + key], at: at + ".set_" + key, reader: &r)
                 let all = common + both + own
-                for o in all { ScenarioParser.apply(o.specPath, o.value, to: &scenario) }
+                for o in all {
+                    if let (message, fix) = ScenarioParser.missingGroup(o.path, in: scenario) {
+                        r.fail(at, key: o.path, "arm \(key) (\(path)): " + message, fix: fix)
+                        continue
+                    }
+                    ScenarioParser.apply(path: o.path, o.value, to: &scenario)
+                }
                 let text = { (o: (path: String, specPath: String, value: ParamValue)) in "\(o.path)=\(o.value.tomlText)" }
                 return Arm(file: armFile, text: armText, scenario: scenario, overrides: all.map(text), own: own.map(text))
             }
@@ -146,8 +152,7 @@ public struct ComparisonStudy: Sendable {
         var out: [(String, String, ParamValue)] = []
         for path in t.keys.sorted() {
             guard let sp = ScenarioParser.specPath(path), let spec = ParameterCatalog.spec(sp) else {
-                r.fail(location + "." + path, key: path, "unknown parameter path",
-                       fix: Suggest.nearest(path, in: ScenarioParser.overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params`")
+                r.fail(location + "." + path, key: path, "unknown parameter path", fix: ScenarioParser.unknownPathFix(path))
                 continue
             }
             if let v = r.convert(t[path]!, spec: spec, location: location + "." + path) { out.append((path, sp, v)) }

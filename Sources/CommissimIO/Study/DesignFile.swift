@@ -41,13 +41,14 @@ enum DesignFile {
         var specs: [ParameterSpec] = []
         for name in header {
             guard let sp = ScenarioParser.specPath(name), let spec = ParameterCatalog.spec(sp) else {
-                throw error(1, name, "unknown parameter path",
-                            Suggest.nearest(name, in: ScenarioParser.overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params`")
+                throw error(1, name, "unknown parameter path", ScenarioParser.unknownPathFix(name))
             }
             if sp == "simulation.seed" {
                 throw error(1, name, "the seed cannot be a design column: replications derive their seeds from the study seed", "remove the column; use [study] replications")
             }
-            if specs.contains(where: { $0.path == spec.path }) { throw error(1, name, "named twice in the header", "keep one column per parameter") }
+            if header.filter({ ScenarioParser.target($0) == ScenarioParser.target(name) }).count > 1 {
+                throw error(1, name, "named twice in the header", "keep one column per parameter")
+            }
             specs.append(spec)
         }
         var points: [[ParamValue]] = []

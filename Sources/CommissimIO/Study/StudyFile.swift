@@ -49,7 +49,7 @@ public struct Study: Sendable {
     /// The scenario of point `i`, with the study seed.
     public func scenario(point i: Int) -> ResolvedScenario {
         var s = base
-        for (path, v) in zip(parameters, points[i]) { ScenarioParser.apply(ScenarioParser.specPath(path)!, v, to: &s) }
+        for (path, v) in zip(parameters, points[i]) { ScenarioParser.apply(path: path, v, to: &s) }
         s.set("simulation.seed", .integer(Int(seed)))
         return s
     }
@@ -104,7 +104,7 @@ public struct Study: Sendable {
         var s = self
         for o in assignments {
             let path = String(o.prefix { $0 != "=" }).trimmingCharacters(in: .whitespaces)
-            if let sp = ScenarioParser.specPath(path), parameters.contains(where: { ScenarioParser.specPath($0) == sp }) {
+            if let sp = ScenarioParser.target(path), parameters.contains(where: { ScenarioParser.target($0) == sp }) {
                 throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--set \(o)", message: "\(path) is varied by the study; --set cannot also fix it",
                                                     fix: "remove it from --set, or from [vary]")])
             }
@@ -155,6 +155,7 @@ extension Study {
         let npoints = design == .grid || design == .file ? 0 : int("points", nil, 1...100_000)
         // design = "file": the points come from a CSV (relative to the study file), not from [vary].
         var designFile: (parameters: [String], points: [[ParamValue]], text: String)?
+        var designPath = ""
         if design == .file {
             if table["vary"] != nil {
                 r.fail("vary", key: "vary", "a file design takes its parameters from the CSV header", fix: "remove [vary], or use another design")
@@ -162,6 +163,7 @@ extension Study {
             if let pf = st["points_file"]?.string {
                 let dir = (file as NSString).deletingLastPathComponent
                 let path = pf.hasPrefix("/") || dir.isEmpty ? pf : (dir as NSString).appendingPathComponent(pf)
+                designPath = path
                 do { designFile = try DesignFile.read(path) } catch let e as ScenarioErrors { r.errors += e.errors }
             } else {
                 r.fail("study", key: "study.points_file", "missing", fix: "add points_file = \"design.csv\" (a CSV with a header of parameter paths and one row per point)")
@@ -179,7 +181,10 @@ extension Study {
         }
         // [study] set = { path = value, … }: overrides of the base scenario (as compare's).
         let sets = ComparisonStudy.overrides(st["set"], at: "study.set", reader: &r)
-        for o in sets { ScenarioParser.apply(o.specPath, o.value, to: &base) }
+        for o in sets {
+            if let (message, fix) = ScenarioParser.missingGroup(o.path, in: base) { r.fail("study.set." + o.path, key: "study.set." + o.path, message, fix: fix); continue }
+            ScenarioParser.apply(path: o.path, o.value, to: &base)
+        }
         // The varied parameters.
         var parameters: [String] = [], axes: [[ParamValue]] = [], bounds: [(Double, Double, Bool)] = []
         if let v = table["vary"], v.table == nil {
@@ -189,9 +194,10 @@ extension Study {
             for path in vary.keys {
                 let loc = "vary." + path
                 guard let sp = ScenarioParser.specPath(path), let spec = ParameterCatalog.spec(sp) else {
-                    r.fail(loc, key: path, "unknown parameter path", fix: Suggest.nearest(path, in: ScenarioParser.overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params`")
+                    r.fail(loc, key: path, "unknown parameter path", fix: ScenarioParser.unknownPathFix(path))
                     continue
                 }
+                if let (message, fix) = ScenarioParser.missingGroup(path, in: base) { r.fail(loc, key: path, message, fix: fix); continue }
                 if sp == "simulation.seed" {
                     r.fail(loc, key: path, "the seed cannot be varied: every point's replications derive their seeds from the study seed",
                            fix: "remove it and use [study] replications = N (and seed = S) for more runs per point")
@@ -217,7 +223,14 @@ extension Study {
                 }
             }
         }
-        if let d = designFile { parameters = d.parameters }
+        if let d = designFile {
+            parameters = d.parameters
+            for path in parameters {
+                if let (message, fix) = ScenarioParser.missingGroup(path, in: base) {
+                    r.errors.append(ScenarioError(file: designPath, line: 1, key: path, message: message, fix: fix))
+                }
+            }
+        }
         let gridPoints = axes.reduce(1.0) { $0 * Double($1.count) }
         if design == .grid && gridPoints > 1_000_000 {
             r.fail("vary", key: "vary", "the grid has \(Format.number(gridPoints)) points, above the limit of 1,000,000",
@@ -230,7 +243,7 @@ extension Study {
         if design == .sobol && parameters.count > 40 || design == .halton && parameters.count > 1229 {
             r.fail("vary", key: "vary", "\(design.rawValue) supports at most \(design == .sobol ? 40 : 1229) parameters", fix: "use design = \"lhs\"")
         }
-        for o in sets where parameters.contains(where: { ScenarioParser.specPath($0) == o.specPath }) {
+        for o in sets where parameters.contains(where: { ScenarioParser.target($0) == ScenarioParser.target(o.path) }) {
             r.fail("study.set." + o.path, key: "study.set." + o.path, "\(o.path) is varied by the study; set cannot also fix it", fix: "remove it from set, or from [vary]")
         }
         if r.errors.isEmpty && !sets.isEmpty {

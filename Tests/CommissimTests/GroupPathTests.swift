@@ -1,0 +1,116 @@
+@testable import CommissimIO
+@testable import CommissimModel
+import XCTest
+
+/// One group addressed everywhere a parameter path is accepted (README "Addressing one group"):
+/// `councils[NAME].KEY` and `providers[NAME].KEY` in `--set`, `[vary]`, design files and
+/// comparison `set`s; `policy.KEY` sets every council group.
+final class GroupPathTests: XCTestCase {
+    static let text = """
+    [simulation]
+    scale = 0.05
+    months = 12
+    burn_in_months = 0
+    [[councils]]
+    name = "Our County"
+    count = 2
+    type = "county"
+    [councils.policy]
+    contract_months = 36
+    [[councils]]
+    name = "Others"
+    count = 3
+    [[providers]]
+    name = "Small charities"
+    kind = "small_charity"
+    count = 20
+    """
+
+    private func months(_ s: ResolvedScenario) -> [ParamValue?] { s.councilGroups.map { $0["councils.policy.contract_months"] } }
+
+    func testAGroupPathSetsOneGroupAndPolicySetsEvery() throws {
+        let one = try Support.scenario(text: Self.text, ["councils[Our County].policy.contract_months=120"])
+        XCTAssertEqual(months(one), [.integer(120), .integer(36)])
+        let every = try Support.scenario(text: Self.text, ["policy.contract_months=60"])
+        XCTAssertEqual(months(every), [.integer(60), .integer(60)], "policy.KEY sets every group, a group's own value too")
+        // Later overrides win, so a group path after policy.KEY refines it.
+        let both = try Support.scenario(text: Self.text, ["policy.contract_months=60", "councils[Others].policy.contract_months=84"])
+        XCTAssertEqual(months(both), [.integer(60), .integer(84)])
+        // Any group key but the name: a group's own austerity and size; a provider group's capacity.
+        let more = try Support.scenario(text: Self.text, ["councils[Our County].austerity.cut=0.2", "councils[Others].count=7",
+                                                          "providers[Small charities].reserves_months=6"])
+        XCTAssertEqual(more.councilGroups[0]["councils.austerity.cut"], .real(0.2))
+        XCTAssertEqual(more.councilGroups[1]["councils.count"], .integer(7))
+        XCTAssertEqual(more.providerGroups[0]["providers.reserves_months"], .distribution(.fixed(6)))
+        // It reaches the model: the county's councils get ten-year contracts, the others three-year.
+        let config = ModelConfig(one)
+        XCTAssertEqual(config.councils.map(\.policy.contractMonths), [120, 36])
+    }
+
+    func testGroupPathErrorsNameTheGroupsThereAre() throws {
+        XCTAssertThrowsError(try Support.scenario(text: Self.text, ["councils[Our Conty].policy.contract_months=120"])) { e in
+            XCTAssertTrue("\(e)".contains("no council group named \"Our Conty\"") && "\(e)".contains("did you mean councils[Our County]?"), "\(e)")
+        }
+        XCTAssertThrowsError(try Support.scenario(text: Self.text, ["councils.Our County.policy.contract_months=120"])) { e in
+            XCTAssertTrue("\(e)".contains("councils[NAME].KEY"), "\(e)")
+        }
+        XCTAssertThrowsError(try Support.scenario(text: Self.text, ["councils[Our County].name=\"x\""])) { e in
+            XCTAssertTrue("\(e)".contains("unknown parameter"), "a group's name is not settable: \(e)")
+        }
+        XCTAssertThrowsError(try Support.scenario(text: Self.text, ["councils[Our County].policy.contract_months=0"])) { e in
+            XCTAssertTrue("\(e)".contains("councils[Our County].policy.contract_months"), "the value is checked against its parameter: \(e)")
+        }
+    }
+
+    func testSweepsAndComparisonsAddressOneGroup() throws {
+        let dir = Support.tempDir()
+        try Self.text.write(toFile: dir + "/county.toml", atomically: true, encoding: .utf8)
+        let study = """
+        [study]
+        scenario = "county.toml"
+        replications = 2
+        [vary]
+        "councils[Our County].policy.contract_months" = [36, 120]
+        """
+        try study.write(toFile: dir + "/study.toml", atomically: true, encoding: .utf8)
+        let s = try Study.load(dir + "/study.toml")
+        XCTAssertEqual(s.points.count, 2)
+        XCTAssertEqual(months(s.scenario(point: 1)), [.integer(120), .integer(36)], "the point sets the county only")
+        // policy.KEY and one group's KEY are different parameters: both can be given.
+        let withSet = try s.setting(["policy.extension_months=24"])
+        XCTAssertEqual(withSet.scenario(point: 1).councilGroups[1]["councils.policy.extension_months"], .integer(24))
+        XCTAssertThrowsError(try s.setting(["councils[Our County].policy.contract_months=60"])) { e in
+            XCTAssertTrue("\(e)".contains("is varied by the study"), "\(e)")
+        }
+        // A design file's column may be a group path; a group that is not there is refused at its line.
+        try "councils[Our County].policy.contract_months,demand.trend\n60,0.01\n".write(toFile: dir + "/d.csv", atomically: true, encoding: .utf8)
+        try "[study]\nscenario = \"county.toml\"\nreplications = 1\ndesign = \"file\"\npoints_file = \"d.csv\"\n".write(toFile: dir + "/file.toml", atomically: true, encoding: .utf8)
+        XCTAssertEqual(months(try Study.load(dir + "/file.toml").scenario(point: 0)), [.integer(60), .integer(36)])
+        try "councils[Nowhere].policy.contract_months\n60\n".write(toFile: dir + "/d.csv", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Study.load(dir + "/file.toml")) { e in XCTAssertTrue("\(e)".contains("d.csv:1: key 'councils[Nowhere].policy.contract_months'"), "\(e)") }
+        let badVary = study.replacingOccurrences(of: "Our County]", with: "Our Cuonty]")
+        try badVary.write(toFile: dir + "/bad.toml", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Study.load(dir + "/bad.toml")) { e in XCTAssertTrue("\(e)".contains("bad.toml:5:") && "\(e)".contains("did you mean councils[Our County]"), "\(e)") }
+        // A comparison's arm set with a group path: the county's contracts only.
+        let cmp = """
+        [study]
+        replications = 2
+        [[comparison]]
+        name = "county"
+        a = "county.toml"
+        b = "county.toml"
+        set_b = { "councils[Our County].policy.contract_months" = 120 }
+        """
+        try cmp.write(toFile: dir + "/cmp.toml", atomically: true, encoding: .utf8)
+        let c = try ComparisonStudy.load(dir + "/cmp.toml")
+        XCTAssertEqual(months(c.entries[0].a.scenario), [.integer(36), .integer(36)])
+        XCTAssertEqual(months(c.entries[0].b.scenario), [.integer(120), .integer(36)])
+        try cmp.replacingOccurrences(of: "Our County]", with: "Your County]").write(toFile: dir + "/cmp2.toml", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ComparisonStudy.load(dir + "/cmp2.toml")) { e in XCTAssertTrue("\(e)".contains("no council group named \"Your County\""), "\(e)") }
+        // And from the command line.
+        let run = try Support.cli(["run", dir + "/county.toml", "--out", dir + "/run", "-q", "--set", "councils[Our County].policy.contract_months=120"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let resolved = try String(contentsOfFile: dir + "/run/scenario.resolved.toml", encoding: .utf8)
+        XCTAssertTrue(resolved.contains("contract_months = 120") && resolved.contains("contract_months = 36"), resolved)
+    }
+}
