@@ -139,6 +139,38 @@ final class InvariantTests: XCTestCase {
         XCTAssertNotEqual(FileManager.default.contents(atPath: a + "/timeseries.csv"), FileManager.default.contents(atPath: c + "/timeseries.csv"))
     }
 
+    /// councils.csv is the England figure split by council: its budgets, children served and
+    /// waiting, spot and in-house children and leavers sum to timeseries.csv's, and its outcome
+    /// means, weighted by leavers, give the month's outcome mean; every council is named by its group.
+    func testCouncilDetailAddsUpToTheTimeSeries() throws {
+        let s = try Support.small(months: 24, ["simulation.detail=true", "policy.strategies=[\"price_squeeze\"]", "policy.trigger=-1"])
+        let out = Support.tempDir() + "/run"
+        try RunWriter(scenario: s, scenarioFile: "three_year.toml", scenarioText: "", command: ["test"]).run(out: out)
+        func table(_ f: String) throws -> (header: [String], rows: [[String]]) {
+            let lines = try String(contentsOfFile: out + "/" + f, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            return (lines[0], Array(lines.dropFirst()))
+        }
+        let ts = try table("timeseries.csv"), cs = try table("councils.csv")
+        XCTAssertEqual(cs.header, ["month", "council"] + DetailColumns.councils.map(\.name))
+        let names = Set(ModelConfig(s).councils.map(\.name))
+        XCTAssertTrue(cs.rows.allSatisfy { names.contains($0[cs.header.firstIndex(of: "name")!]) })
+        func col(_ t: (header: [String], rows: [[String]]), _ name: String, month: Int) -> [Double] {
+            let j = t.header.firstIndex(of: name)!, m = t.header.firstIndex(of: "month")!
+            return t.rows.filter { $0[m] == String(month) }.map { Double($0[j])! }
+        }
+        for month in [1, 12, 24] {
+            for (council, series) in [("budget", "budget"), ("children_served", "children_served"), ("children_waiting", "children_waiting"),
+                                      ("children_spot", "children_spot"), ("children_in_house", "children_in_house"), ("leavers", "leavers")] {
+                let total = col(ts, series, month: month)[0], sum = col(cs, council, month: month).reduce(0, +)
+                XCTAssertEqual(sum, total, accuracy: 1e-6 * max(1, abs(total)), "month \(month): \(council)")
+            }
+            let leavers = col(cs, "leavers", month: month), outcome = col(cs, "outcome_mean", month: month)
+            let weighted = zip(leavers, outcome).map(*).reduce(0, +) / leavers.reduce(0, +)
+            XCTAssertEqual(weighted, col(ts, "outcome_mean", month: month)[0], accuracy: 1e-5)
+            XCTAssertTrue(col(cs, "contract_price_fostering", month: month).contains { $0 > 0 })
+        }
+    }
+
     func testResolvedScenarioReproducesTheRun() throws {
         // The manifest's resolved scenario, run again, gives byte-identical time series.
         let s = try Support.small(months: 24)

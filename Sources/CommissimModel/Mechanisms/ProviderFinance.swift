@@ -110,7 +110,11 @@ extension Market {
             providers.councilRevenue[i] = 0
             providers.bidCosts[i] = 0
         }
-        for c in 0..<councils.count { councilSpend[c] = 0 }
+        for c in 0..<councils.count {
+            councilSpend[c] = 0
+            councilLeavers[c] = 0
+            councilOutcomeSum[c] = 0
+        }
         tally = MonthTally()
     }
 }

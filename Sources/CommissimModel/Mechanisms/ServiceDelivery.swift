@@ -114,6 +114,9 @@ extension Market {
         detach(i)
         tally.leavers += 1
         tally.outcomeSum += o
+        let c = Int(children[i].council)
+        councilLeavers[c] += 1
+        councilOutcomeSum[c] += o
         if o >= p.goodOutcome { tally.goodOutcomes += 1 }
         bookExternalCosts(outcome: o, tier: Int(children[i].tier))
         children.remove(i)

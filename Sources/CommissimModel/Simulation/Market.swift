@@ -81,6 +81,8 @@ public final class Market {
     var councilPolicies: [ModelConfig.Policy] = []
     /// This month's spend per council (payments to providers, in-house, transaction costs).
     var councilSpend: [Double] = []
+    /// This month's leavers and the sum of their outcomes, per council (councils.csv).
+    public internal(set) var councilLeavers: [Int] = [], councilOutcomeSum: [Double] = []
 
     /// Builds the initial market of `config` with random stream `rng` (see ``Setup``).
     public init(config: ModelConfig, rng: RandomStream) {

@@ -30,6 +30,8 @@ extension Market {
         }
         activeStrategies = Array(repeating: [], count: nc)
         councilSpend = Array(repeating: 0, count: nc)
+        councilLeavers = Array(repeating: 0, count: nc)
+        councilOutcomeSum = Array(repeating: 0, count: nc)
         book.freePlaces = Array(repeating: 0, count: nc * Tier.allCases.count)
         book.frameworks = book.freePlaces
         book.councilPlaced = Array(repeating: 0, count: nc)
