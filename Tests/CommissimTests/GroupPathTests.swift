@@ -1,3 +1,4 @@
+import CommissimEngine
 @testable import CommissimIO
 @testable import CommissimModel
 import XCTest
@@ -112,5 +113,58 @@ final class GroupPathTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.err)
         let resolved = try String(contentsOfFile: dir + "/run/scenario.resolved.toml", encoding: .utf8)
         XCTAssertTrue(resolved.contains("contract_months = 120") && resolved.contains("contract_months = 36"), resolved)
+    }
+}
+
+/// Per-tier contract terms (MODEL.md §3.5): a tier's table overrides the group's policy for that
+/// tier only; unset terms are the group's.
+final class TierTermsTests: XCTestCase {
+    func testAFosteringTableChangesFosteringContractsOnly() throws {
+        let text = """
+        [simulation]
+        scale = 0.1
+        months = 48
+        burn_in_months = 24
+        [policy]
+        contract_months = 36
+        [policy.fostering]
+        contract_months = 120
+        extension_months = 24
+        """
+        let s = try Support.scenario(text: text)
+        let config = ModelConfig(s)
+        for g in config.councils {
+            XCTAssertEqual(g.policy.forTier(Tier.fostering.rawValue).contractMonths, 120)
+            XCTAssertEqual(g.policy.forTier(Tier.fostering.rawValue).extensionMonths, 24)
+            XCTAssertEqual(g.policy.forTier(Tier.residential.rawValue).contractMonths, 36, "other tiers keep the group's terms")
+            XCTAssertEqual(g.policy.forTier(Tier.residential.rawValue).payment, g.policy.payment)
+        }
+        // In the market: contracts let after month 1 run 120 months (+24 extension) for fostering, 36 otherwise.
+        let m = Market(config: config, rng: RandomStream(seed: 4, kind: config.generatorKind))
+        for _ in 0..<config.burnInMonths { m.step(); m.month += 1 }
+        let firstReported = m.month
+        m.startReporting()
+        for _ in 0..<48 { m.step(); m.month += 1 }
+        var lengths: [Int: Set<Int>] = [:]
+        for k in 0..<m.contracts.count where m.contracts.start[k] >= firstReported && m.contracts.extensionLeft[k] >= 0 {
+            lengths[m.contracts.tier[k], default: []].insert(m.contracts.end[k] - m.contracts.start[k])
+        }
+        XCTAssertEqual(lengths[Tier.fostering.rawValue], [120])
+        XCTAssertEqual(lengths[Tier.residential.rawValue], [36])
+        XCTAssertEqual(lengths[Tier.familySupport.rawValue], [36])
+        // The burn-in's status quo ignores tier tables: both arms of a comparison share it.
+        XCTAssertEqual(config.burnInPolicy(from: config.councils[0].policy).forTier(Tier.fostering.rawValue).contractMonths, config.burnIn.contractMonths)
+        // The resolved scenario writes the tier table (and only tables that set something) and reads back equal.
+        let resolved = s.tomlText()
+        XCTAssertTrue(resolved.contains("[councils.policy.fostering]\ncontract_months = 120"), resolved)
+        XCTAssertFalse(resolved.contains("[councils.policy.residential]"))
+        XCTAssertEqual(try ScenarioParser.parse(text: resolved, file: "resolved.toml"), s)
+        // From the command line, for every group or one.
+        let all = try Support.scenario(text: text, ["policy.residential.payment=\"spot\""])
+        XCTAssertTrue(ModelConfig(all).councils.allSatisfy { $0.policy.forTier(Tier.residential.rawValue).payment == .spot })
+        XCTAssertThrowsError(try Support.scenario(text: text, ["policy.fostering.contract_months=-3"]))
+        XCTAssertThrowsError(try Support.scenario(text: "[policy.fostering]\ncontract_monhts = 120\n")) { e in
+            XCTAssertTrue("\(e)".contains("test.toml:2") && "\(e)".contains("did you mean 'contract_months'"), "\(e)")
+        }
     }
 }

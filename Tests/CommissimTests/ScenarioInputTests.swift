@@ -302,7 +302,9 @@ final class ScenarioInputTests: XCTestCase {
 
     func testEveryShippedScenarioIsValidAndCommented() throws {
         let dir = Support.root.appendingPathComponent("scenarios").path
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") }
+        let examples = try FileManager.default.contentsOfDirectory(atPath: dir + "/examples").filter { $0.hasSuffix(".toml") }.map { "examples/" + $0 }
+        XCTAssertFalse(examples.isEmpty)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".toml") } + examples
         XCTAssertGreaterThanOrEqual(files.count, 11)
         var kinds: [InputKind: Int] = [:]
         for f in files {

@@ -6,6 +6,8 @@ import Foundation
 extension Market {
     /// The policy of council `c`'s group.
     @inline(__always) func policy(_ c: Int) -> ModelConfig.Policy { councilPolicies[c] }
+    /// Council `c`'s policy for tier `k`: its contract terms for that tier (MODEL.md §3.5).
+    @inline(__always) func policy(_ c: Int, tier k: Int) -> ModelConfig.Policy { tierPolicies[councilTier(c, k)] }
 
     /// Staff-months of commissioning time council `c` has built up and not yet spent.
     func tenderTimeLeft(_ c: Int) -> Double { councils.staffTime[c] }
@@ -27,7 +29,7 @@ extension Market {
 
     /// Terms of a new lot for council `c`, tier `k`, under the strategies it applies now.
     func lotTerms(_ c: Int, tier k: Int, volume: Int) -> Lot {
-        let pol = policy(c), s = activeStrategies[c]
+        let pol = policy(c, tier: k), s = activeStrategies[c]
         let form = s.paymentForm(pol)
         return Lot(council: c, tier: k, volume: volume,
                    months: pol.contractMonths, extensionMonths: pol.extensionMonths,
@@ -36,7 +38,7 @@ extension Market {
     }
 
     /// Places per lot for council `c` now (consolidation and collaboration make lots larger).
-    func lotSize(_ c: Int) -> Int { activeStrategies[c].lotSize(policy(c)) }
+    func lotSize(_ c: Int, tier k: Int) -> Int { activeStrategies[c].lotSize(policy(c, tier: k)) }
 
     /// Commissioning staff (FTE) of council `c` now: its team grows with the demand it serves, as
     /// the number of contracts at the policy's lot size does (MODEL.md §3.5).
@@ -84,7 +86,7 @@ extension Market {
     /// Extend, vary, decommission or re-tender contract `k` at (or, waiting for staff, after) its expiry.
     func decideAtExpiry(_ k: Int) {
         let c = contracts.council[k], i = contracts.provider[k]
-        let pol = policy(c), s = activeStrategies[c]
+        let pol = policy(c, tier: contracts.tier[k]), s = activeStrategies[c]
         let trust = Double(providers.councilTrust[pair(i, c)])
         let mutual = min(trust, Double(providers.providerTrust[pair(i, c)]))
         if contracts.extensionLeft[k] > 0 && trust >= p.extendThreshold && !pol.retenderGoodIncumbents {
@@ -125,7 +127,7 @@ extension Market {
         // Re-tendering a trusted incumbent whose contract offered an extension is a breach; an
         // expiring contract re-tendered as its terms foresaw is not (MODEL.md §3.11).
         if trust >= p.goodIncumbent && contracts.extensionLeft[k] > 0 { conduct(.retenderedGoodIncumbent, council: c, provider: i) }
-        var lot = lotTerms(c, tier: tier, volume: max(contracts.volume[k], lotSize(c)))
+        var lot = lotTerms(c, tier: tier, volume: max(contracts.volume[k], lotSize(c, tier: tier)))
         lot.incumbent = i
         lot.incumbentContract = k
         if tender(lot) == nil { endContract(k, early: false) }
@@ -163,7 +165,7 @@ extension Market {
         }
         let target = contractTarget(c, tier: k)
         var current = contractedVolume(c, tier: k)
-        let size = lotSize(c)
+        let size = lotSize(c, tier: k)
         var rounds = 0
         while Double(current) + Double(size) / 2 <= target && (initial || rounds < 3) {
             let volume = min(size, max(1, Int((target - Double(current)).rounded())))

@@ -15,7 +15,7 @@ extension Market {
             let left = Double(max(0, contracts.end[k] - month) + contracts.extensionLeft[k])
             let renewal = Double(providers.providerTrust[pair(i, c)])
             let v = Double(max(1, contracts.volume[k]))
-            weighted[i] += v * (left + renewal * Double(policy(c).contractMonths))
+            weighted[i] += v * (left + renewal * Double(policy(c, tier: contracts.tier[k]).contractMonths))
             total[i] += v
         }
         for i in weighted.indices { weighted[i] = total[i] > 0 ? weighted[i] / total[i] : 6 }

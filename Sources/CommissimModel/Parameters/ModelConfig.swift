@@ -76,6 +76,25 @@ public struct ModelConfig: Sendable {
         public var decommissionCut: Double = 0
         public var outcomeUpfrontShare: Double = 0
         public var retenderGoodIncumbents: Bool = false
+        /// Contract terms of one service tier (`[councils.policy.fostering]` …): each term left
+        /// unset (0, −1 or "policy") is the group's own.
+        public struct TierTerms: Sendable {
+            public var contractMonths = 0, extensionMonths = -1, lotSize = 0
+            public var payment: PaymentForm?
+        }
+        /// Per-tier terms, indexed by ``Tier``.
+        public var tierTerms = Array(repeating: TierTerms(), count: Tier.allCases.count)
+
+        /// This policy for tier `k`: its tier table's terms where set, the group's elsewhere.
+        public func forTier(_ k: Int) -> Policy {
+            var p = self
+            let t = tierTerms[k]
+            if t.contractMonths > 0 { p.contractMonths = t.contractMonths }
+            if t.extensionMonths >= 0 { p.extensionMonths = t.extensionMonths }
+            if t.lotSize > 0 { p.lotSize = t.lotSize }
+            if let f = t.payment { p.payment = f }
+            return p
+        }
     }
 
     /// A group of councils drawn from common distributions.
@@ -180,6 +199,7 @@ public struct ModelConfig: Sendable {
         p.strategies = []
         p.trigger = 0
         p.retenderGoodIncumbents = false
+        p.tierTerms = Array(repeating: Policy.TierTerms(), count: Tier.allCases.count)
         return p
     }
 

@@ -143,6 +143,18 @@ public enum ParameterCatalog {
         .init("investor.outcome_target", .real, .real(0.55), range: p01, "outcome score at which the full outcome payment is due").market(\.outcomeTarget),
     ]
 
+    /// Contract terms per service tier (`[councils.policy.fostering]`, … or `[policy.residential]`):
+    /// each unset term is the group's policy (MODEL.md §3.5).
+    static let tierTerms: [ParameterSpec] = Tier.allCases.flatMap { t -> [ParameterSpec] in
+        let k = t.rawValue, at = "councils.policy.\(t.name)."
+        return [
+            .init(at + "contract_months", .integer, .integer(0), unit: "months", range: 0...600, "length of new \(t.name) contracts (0 = policy.contract_months)").council(\.policy.tierTerms[k].contractMonths),
+            .init(at + "extension_months", .integer, .integer(-1), unit: "months", range: -1...600, "optional extension of \(t.name) contracts (−1 = policy.extension_months)").council(\.policy.tierTerms[k].extensionMonths),
+            .init(at + "payment", .choice(paymentForms + ["policy"]), .text("policy"), "payment form of new \(t.name) contracts (\"policy\" = policy.payment)").council { $0.policy.tierTerms[k].payment = PaymentForm(name: String(parameter: $1)) },
+            .init(at + "lot_size", .integer, .integer(0), unit: "places", range: 0...100_000, "places per tendered \(t.name) lot (0 = policy.lot_size)").council(\.policy.tierTerms[k].lotSize),
+        ]
+    }
+
     /// Keys of each `[[councils]]` group (prefix `councils.`).
     public static let council: [ParameterSpec] = [
         .init("councils.name", .text, .text("councils"), "label of the group").council(\.name),
@@ -177,7 +189,7 @@ public enum ParameterCatalog {
         .init("councils.policy.decommission_cut", .real, .real(0.15), range: 0...0.9, "decommissioning: share of contracted volume dropped").council(\.policy.decommissionCut),
         .init("councils.policy.outcome_upfront_share", .real, .real(0.5), range: p01, "outcome-based payment: share of the price paid up front").council(\.policy.outcomeUpfrontShare),
         .init("councils.policy.retender_good_incumbents", .flag, .flag(false), "re-tender at expiry even when the incumbent is trusted").council(\.policy.retenderGoodIncumbents),
-    ]
+    ] + tierTerms
 
     /// Keys of each `[[providers]]` group (prefix `providers.`).
     public static let provider: [ParameterSpec] = [

@@ -44,9 +44,12 @@ public struct ResolvedScenario: Sendable, Equatable {
         }
         func group(_ name: String, _ groups: [[String: ParamValue]], _ specs: [ParameterSpec]) {
             // A group's own keys, then each of its sub-tables ([councils.policy], [councils.austerity]).
+            // A key's table: everything between the section and the key (`policy`, `austerity`,
+            // `policy.fostering`); nil for the group's own keys.
             func table(_ s: ParameterSpec) -> String? {
                 let rest = s.path.dropFirst(name.count + 1)
-                return rest.contains(".") ? String(rest.prefix { $0 != "." }) : nil
+                guard let dot = rest.lastIndex(of: ".") else { return nil }
+                return String(rest[..<dot])
             }
             var tables: [String] = []
             for s in specs { if let t = table(s), !tables.contains(t) { tables.append(t) } }
@@ -54,8 +57,11 @@ public struct ResolvedScenario: Sendable, Equatable {
                 out += "\n[[\(name)]]\n"
                 for s in specs where table(s) == nil { out += "\(s.key) = \(g[s.path]!.tomlText)\n" }
                 for t in tables {
+                    let keys = specs.filter { table($0) == t }
+                    // A nested table (a tier's contract terms) is written when it sets something.
+                    if t.contains("."), keys.allSatisfy({ g[$0.path]! == $0.defaultValue }) { continue }
                     out += "[\(name).\(t)]\n"
-                    for s in specs where table(s) == t { out += "\(s.key) = \(g[s.path]!.tomlText)\n" }
+                    for s in keys { out += "\(s.key) = \(g[s.path]!.tomlText)\n" }
                 }
             }
         }

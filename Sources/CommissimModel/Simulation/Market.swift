@@ -78,7 +78,11 @@ public final class Market {
     /// Running totals of the current month.
     var tally = MonthTally()
     /// Each council's policy (its group's), looked up once: the hot paths read it per contract.
-    var councilPolicies: [ModelConfig.Policy] = []
+    var councilPolicies: [ModelConfig.Policy] = [] {
+        didSet { tierPolicies = councilPolicies.flatMap { p in Tier.allCases.map { p.forTier($0.rawValue) } } }
+    }
+    /// Each council's policy for each tier (council × tier), its tier tables applied.
+    private(set) var tierPolicies: [ModelConfig.Policy] = []
     /// This month's spend per council (payments to providers, in-house, transaction costs).
     var councilSpend: [Double] = []
     /// This month's leavers and the sum of their outcomes, per council (councils.csv).
