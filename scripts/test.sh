@@ -12,9 +12,11 @@ swift build -c release -Xswiftc -enable-testing --build-tests || exit 1
 log=$(mktemp)
 swift test -c release -Xswiftc -enable-testing --disable-swift-testing "$@" 2>&1 | tee "$log"
 unit_status=${PIPESTATUS[0]}
-line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1)
+# XCTest's last summary: "Executed N tests, with [K tests skipped and] M failures".
+line=$(grep -E "Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" "$log" | tail -1)
 unit_run=$(echo "$line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); unit_run=${unit_run:-0}
-unit_failed=$(echo "$line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); unit_failed=${unit_failed:-0}
+unit_failed=$(echo "$line" | sed -E 's/.* ([0-9]+) failures?.*/\1/'); unit_failed=${unit_failed:-0}
+unit_skipped=$(echo "$line" | grep -oE "[0-9]+ tests? skipped" | grep -oE "^[0-9]+"); unit_skipped=${unit_skipped:-0}
 report_passed=0; report_failed=0; report_status=0
 if [ $# -eq 0 ]; then
   .venv/bin/python scripts/test_report.py .build/release/commissim 2>&1 | tee "$log"
@@ -56,8 +58,10 @@ if [ "${SKIP_SLURM:-0}" != 1 ] && [ $# -eq 0 ]; then
   [ -n "$s" ] || slurm_failed=1
 fi
 rm -f "$log"
-passed=$(( unit_run - unit_failed + report_passed + py_passed + fuzz_passed + slurm_passed ))
+passed=$(( unit_run - unit_failed - unit_skipped + report_passed + py_passed + fuzz_passed + slurm_passed ))
 failed=$(( unit_failed + report_failed + py_failed + fuzz_failed + slurm_failed ))
 [ "$unit_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
-echo "tests: $passed passed, $failed failed"
+# Skipped: known failures reported with their numbers (MODEL.md §4.2), neither passed nor failed.
+skipped=""; [ "$unit_skipped" -gt 0 ] && skipped=", $unit_skipped skipped (known failures)"
+echo "tests: $passed passed, $failed failed$skipped"
 [ "$unit_status" -eq 0 ] && [ "$report_status" -eq 0 ] && [ "$py_status" -eq 0 ] && [ "$fuzz_status" -eq 0 ] && [ "$slurm_status" -eq 0 ] && [ "$failed" -eq 0 ]

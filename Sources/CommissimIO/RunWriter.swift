@@ -97,6 +97,7 @@ enum DetailColumns {
             .init(name: "contract_length_let", unit: "months", meaning: "mean term of the contracts let this month (0 when none)") { n($0.lengthLet) },
             .init(name: "rollovers", unit: "contracts", meaning: "contracts that reached their end this month and wait for staff time") { String($0.rollovers) },
             .init(name: "tenders_waiting", unit: "contracts", meaning: "contracts past their end waiting to be tendered, at month end") { String($0.tendersWaiting) },
+            .init(name: "breaks", unit: "contracts", meaning: "its contracts ended at their break point this month (either side)") { String($0.breaks) },
         ]
         return c
     }()

@@ -168,3 +168,62 @@ final class TierTermsTests: XCTestCase {
         }
     }
 }
+
+/// Break clauses (MODEL.md §3.5, Mechanisms/BreakClauses.swift).
+final class BreakClauseTests: XCTestCase {
+    private func market(_ extra: [String]) throws -> Market {
+        let s = try Support.small(months: 120, scale: 0.1, ["simulation.burn_in_months=24", "policy.contract_months=120"] + extra)
+        let config = ModelConfig(s)
+        let m = Market(config: config, rng: RandomStream(seed: 9, kind: config.generatorKind))
+        for _ in 0..<config.burnInMonths { m.step(); m.month += 1 }
+        m.startReporting()
+        return m
+    }
+
+    func testEitherSideMayEndAContractAtItsBreakPointAndOnlyThere() throws {
+        let m = try market(["policy.break_months=36"])
+        XCTAssertEqual(m.breakPoint(start: 10, 36, term: 120), 46)
+        XCTAssertEqual(m.breakPoint(start: 10, 0, term: 120), .max, "no break clause")
+        XCTAssertEqual(m.breakPoint(start: 10, 120, term: 120), .max, "a break at the term's end is no break")
+        // The council ends a contract with a provider it distrusts; the contract is then decided as at expiry.
+        for _ in 0..<6 { m.step(); m.month += 1 }
+        guard let k = (0..<m.contracts.count).first(where: { m.contracts.active[$0] && m.contracts.breakAt[$0] != .max }) else { return XCTFail("no contract with a break point") }
+        XCTAssertEqual(m.contracts.breakAt[k], m.contracts.start[k] + 36)
+        let c = m.contracts.council[k], i = m.contracts.provider[k]
+        m.providers.councilTrust[m.pair(i, c)] = Float(m.p.extendThreshold) - 0.1
+        let breaks = m.tally.breaks
+        m.decideAtBreak(k)
+        XCTAssertEqual(m.tally.breaks, breaks + 1)
+        XCTAssertEqual(m.contracts.end[k], m.month, "ends now and is decided as at expiry")
+        XCTAssertEqual(m.contracts.extensionLeft[k], 0)
+        XCTAssertEqual(m.contracts.breakAt[k], .max, "a break point is used once")
+        // A trusted provider with a healthy margin that trusts the council: nobody breaks.
+        guard let k2 = (0..<m.contracts.count).first(where: { m.contracts.active[$0] && m.contracts.breakAt[$0] != .max && $0 != k }) else { return XCTFail("no second contract") }
+        let c2 = m.contracts.council[k2], i2 = m.contracts.provider[k2]
+        m.providers.councilTrust[m.pair(i2, c2)] = 0.95
+        m.providers.providerTrust[m.pair(i2, c2)] = 0.9
+        m.providers.marginTrend[i2] = m.providers.requiredMargin[i2] + 0.1
+        m.councils.pressure[c2] = -0.1
+        let end2 = m.contracts.end[k2]
+        m.decideAtBreak(k2)
+        XCTAssertTrue(m.contracts.active[k2])
+        XCTAssertEqual(m.contracts.end[k2], end2)
+        // The same provider losing money walks away at the break point.
+        m.contracts.breakAt[k2] = m.month
+        m.providers.marginTrend[i2] = m.providers.requiredMargin[i2] - 0.1
+        if m.providers.kind[i2] != .inHouse {
+            m.decideAtBreak(k2)
+            XCTAssertFalse(m.contracts.active[k2], "the provider ends it")
+        }
+    }
+
+    func testBreakPointsAreUsedInAMarketAndNeverWithoutThem() throws {
+        let common = ["simulation.scale=0.1", "simulation.months=120", "policy.contract_months=120"]
+        let (none, withBreak) = PairedExperiment(a: try Support.scenario("austerity", common), b: try Support.scenario("austerity", common + ["policy.break_months=36"]),
+                                                 replications: 10).run()
+        XCTAssertTrue(none.allSatisfy { $0.total("breaks") == 0 })
+        XCTAssertTrue(withBreak.allSatisfy { $0.total("breaks") > 0 }, "\(withBreak.map { $0.total("breaks") })")
+        // Breaks bring contracts back to tender: more tenders than ten-year contracts without them.
+        assertPaired("tenders with a break at three years", none.map { $0.total("tenders") }, withBreak.map { $0.total("tenders") }, .increase)
+    }
+}

@@ -16,6 +16,8 @@ public struct Contracts: Sendable {
     public var end: [Int] = []
     /// Length of the optional extension still available (months).
     public var extensionLeft: [Int] = []
+    /// Month of the term's break point, when either side may end it (`Int.max`: none; MODEL.md §3.5).
+    public var breakAt: [Int] = []
     public var active: [Bool] = []
     /// Children placed on it.
     public var occupied: [Int] = []
@@ -39,7 +41,7 @@ public struct Contracts: Sendable {
                          outcomeSpec os: Bool, start s: Int, end e: Int, extension x: Int, codesign cd: Bool,
                          collaborative col: Bool, financed fin: Bool, reviewCost rc: Double) -> Int {
         council.append(c); provider.append(p); tier.append(t); volume.append(v); price.append(pr); form.append(f)
-        outcomeSpec.append(os); start.append(s); end.append(e); extensionLeft.append(x); active.append(true)
+        outcomeSpec.append(os); start.append(s); end.append(e); extensionLeft.append(x); breakAt.append(.max); active.append(true)
         occupied.append(0); codesign.append(cd); collaborative.append(col); financed.append(fin); reviewCost.append(rc)
         feeFree.append(0); investorOwed.append(0)
         firstOnRoster.append(-1); lastOnRoster.append(-1)

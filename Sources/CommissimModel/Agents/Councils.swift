@@ -45,6 +45,8 @@ public struct Councils: Sendable {
     public var contractsLet: [Int] = []
     public var monthsLet: [Int] = []
     public var rollovers: [Int] = []
+    /// Contracts ended at their break point this month (either side).
+    public var breaks: [Int] = []
     /// Providers each council can reach, per tier, one block per council and tier (rebuilt when
     /// providers enter or exit): see ``ReachBlock``.
     public var reachPool: [Int32] = []
@@ -60,7 +62,7 @@ public struct Councils: Sendable {
         reach.append(contentsOf: repeatElement(ReachBlock(), count: Tier.allCases.count))
         shockSize.append(0); shockUntil.append(-1); staffUsed.append(0); staffTime.append(0)
         inHouseShare.append(contentsOf: repeatElement(0, count: Tier.allCases.count))
-        contractsLet.append(0); monthsLet.append(0); rollovers.append(0)
+        contractsLet.append(0); monthsLet.append(0); rollovers.append(0); breaks.append(0)
     }
 
     /// The providers council and tier `ck` (`c * 3 + k`) can reach: local first, then regional, then national.

@@ -32,7 +32,7 @@ extension Market {
         let pol = policy(c, tier: k), s = activeStrategies[c]
         let form = s.paymentForm(pol)
         return Lot(council: c, tier: k, volume: volume,
-                   months: pol.contractMonths, extensionMonths: pol.extensionMonths,
+                   months: pol.contractMonths, extensionMonths: pol.extensionMonths, breakMonths: pol.breakMonths,
                    form: form, outcomeSpec: s.specifiesOutcomes(pol, form: form), priceWeight: s.priceWeight(pol, form: form),
                    collaborative: s.tendersJointly, incumbent: nil, incumbentContract: nil)
     }
@@ -63,7 +63,9 @@ extension Market {
             councils.contractsLet[c] = 0
             councils.monthsLet[c] = 0
             councils.rollovers[c] = 0
+            councils.breaks[c] = 0
             councils.staffTime[c] = min(councils.staffTime[c] + 0.5 * commissioningStaff(c), staffTimeCap(c))
+            for k in councils.contracts[c] where contracts.active[k] && contracts.breakAt[k] == month { decideAtBreak(k) }
             var expiring = councils.contracts[c].filter(isDue)
             if expiring.count > 1 && activeStrategies[c].lapsesExpiringContracts {
                 expiring.sort { councilTrust($0) < councilTrust($1) }
@@ -103,6 +105,7 @@ extension Market {
             contracts.start[k] = month
             contracts.end[k] = month + pol.contractMonths
             contracts.extensionLeft[k] = pol.extensionMonths
+            contracts.breakAt[k] = breakPoint(start: month, pol.breakMonths, term: pol.contractMonths)
             contracts.codesign[k] = true
             spendStaffTime(c, 0.5)
             tally.variations += 1

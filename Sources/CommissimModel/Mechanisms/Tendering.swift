@@ -7,6 +7,8 @@ struct Lot {
     var volume: Int
     var months: Int
     var extensionMonths: Int
+    /// Months into the term of its break point (0: none).
+    var breakMonths: Int = 0
     var form: PaymentForm
     var outcomeSpec: Bool
     var priceWeight: Double
@@ -95,6 +97,7 @@ extension Market {
             contracts.start[old] = month
             contracts.end[old] = month + lot.months
             contracts.extensionLeft[old] = lot.extensionMonths
+            contracts.breakAt[old] = breakPoint(start: month, lot.breakMonths, term: lot.months)
             contracts.collaborative[old] = lot.collaborative
             contracts.financed[old] = financed
             contracts.reviewCost[old] = unitCost(i)
@@ -106,6 +109,7 @@ extension Market {
         let k = contracts.append(council: c, provider: i, tier: lot.tier, volume: 0, price: price, form: lot.form,
                                  outcomeSpec: lot.outcomeSpec, start: start, end: start + lot.months, extension: lot.extensionMonths,
                                  codesign: false, collaborative: lot.collaborative, financed: financed, reviewCost: unitCost(i))
+        contracts.breakAt[k] = breakPoint(start: start, lot.breakMonths, term: lot.months)
         councils.contracts[c].append(k)
         councils.contractsByTier[councilTier(c, lot.tier)].append(k)
         providers.contracts[i].append(k)

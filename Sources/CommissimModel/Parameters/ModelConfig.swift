@@ -76,10 +76,12 @@ public struct ModelConfig: Sendable {
         public var decommissionCut: Double = 0
         public var outcomeUpfrontShare: Double = 0
         public var retenderGoodIncumbents: Bool = false
+        /// Months into a term at which either side may end the contract (0: no break clause).
+        public var breakMonths: Int = 0
         /// Contract terms of one service tier (`[councils.policy.fostering]` …): each term left
         /// unset (0, −1 or "policy") is the group's own.
         public struct TierTerms: Sendable {
-            public var contractMonths = 0, extensionMonths = -1, lotSize = 0
+            public var contractMonths = 0, extensionMonths = -1, lotSize = 0, breakMonths = -1
             public var payment: PaymentForm?
         }
         /// Per-tier terms, indexed by ``Tier``.
@@ -92,6 +94,7 @@ public struct ModelConfig: Sendable {
             if t.contractMonths > 0 { p.contractMonths = t.contractMonths }
             if t.extensionMonths >= 0 { p.extensionMonths = t.extensionMonths }
             if t.lotSize > 0 { p.lotSize = t.lotSize }
+            if t.breakMonths >= 0 { p.breakMonths = t.breakMonths }
             if let f = t.payment { p.payment = f }
             return p
         }
@@ -199,6 +202,7 @@ public struct ModelConfig: Sendable {
         p.strategies = []
         p.trigger = 0
         p.retenderGoodIncumbents = false
+        p.breakMonths = 0
         p.tierTerms = Array(repeating: Policy.TierTerms(), count: Tier.allCases.count)
         return p
     }

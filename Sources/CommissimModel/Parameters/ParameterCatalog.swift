@@ -152,6 +152,7 @@ public enum ParameterCatalog {
             .init(at + "extension_months", .integer, .integer(-1), unit: "months", range: -1...600, "optional extension of \(t.name) contracts (−1 = policy.extension_months)").council(\.policy.tierTerms[k].extensionMonths),
             .init(at + "payment", .choice(paymentForms + ["policy"]), .text("policy"), "payment form of new \(t.name) contracts (\"policy\" = policy.payment)").council { $0.policy.tierTerms[k].payment = PaymentForm(name: String(parameter: $1)) },
             .init(at + "lot_size", .integer, .integer(0), unit: "places", range: 0...100_000, "places per tendered \(t.name) lot (0 = policy.lot_size)").council(\.policy.tierTerms[k].lotSize),
+            .init(at + "break_months", .integer, .integer(-1), unit: "months", range: -1...600, "break point of \(t.name) contracts (−1 = policy.break_months, 0 = none)").council(\.policy.tierTerms[k].breakMonths),
         ]
     }
 
@@ -188,6 +189,7 @@ public enum ParameterCatalog {
         .init("councils.policy.collaborative_discount", .real, .real(0.08), range: 0...0.9, "collaborative commissioning: bargaining cut in providers' mark-up").council(\.policy.collaborativeDiscount),
         .init("councils.policy.decommission_cut", .real, .real(0.15), range: 0...0.9, "decommissioning: share of contracted volume dropped").council(\.policy.decommissionCut),
         .init("councils.policy.outcome_upfront_share", .real, .real(0.5), range: p01, "outcome-based payment: share of the price paid up front").council(\.policy.outcomeUpfrontShare),
+        .init("councils.policy.break_months", .integer, .integer(0), unit: "months", range: 0...600, "months into a term at which either side may end the contract (0 = no break clause; MODEL.md §3.5)").council(\.policy.breakMonths),
         .init("councils.policy.retender_good_incumbents", .flag, .flag(false), "re-tender at expiry even when the incumbent is trusted").council(\.policy.retenderGoodIncumbents),
     ] + tierTerms
 

@@ -11,7 +11,7 @@ public struct CouncilSummary: Sendable {
     /// The council's mean trust in the providers it contracts with, and theirs in it.
     public var trustInProviders = 0.0, providersTrust = 0.0
     public var cutting = false
-    public var staff = 0.0, staffTime = 0.0, contractsLet = 0, lengthLet = 0.0, rollovers = 0, tendersWaiting = 0
+    public var staff = 0.0, staffTime = 0.0, contractsLet = 0, lengthLet = 0.0, rollovers = 0, tendersWaiting = 0, breaks = 0
 }
 
 extension Market {
@@ -61,6 +61,7 @@ extension Market {
             s.lengthLet = councils.contractsLet[c] > 0 ? Double(councils.monthsLet[c]) / Double(councils.contractsLet[c]) : 0
             s.rollovers = councils.rollovers[c]
             s.tendersWaiting = tendersWaiting(c)
+            s.breaks = councils.breaks[c]
             out[c] = s
         }
         return out

@@ -145,6 +145,8 @@ struct MonthTally {
     var outcomeWrittenOff = 0.0, missionSpend = 0.0
     /// Exits by reason (MODEL.md §3.8): reserves exhausted, losses beyond exit patience, an idle service.
     var exitsInsolvent = 0, exitsLosses = 0, exitsIdle = 0
+    /// Contracts ended at their break point, by either side (BreakClauses.swift).
+    var breaks = 0
 }
 
 extension Market {

@@ -97,6 +97,7 @@ public enum MetricColumns {
             col("contracts_let", "contracts", "contracts let this month by tender, extension or variation"),
             col("contract_length_let", "months", "mean term of the contracts let this month (0 when none)"),
             col("terminations", "contracts", "contracts terminated early this month"),
+            col("breaks", "contracts", "contracts ended at their break point this month, by the council or the provider (policy.break_months)"),
             col("fee_cuts", "contracts", "contracts whose fee was cut this month"),
             col("late_payments", "contracts", "contract payments made late this month"),
             col("council_payments", "£/month", "councils' payments to providers (contracts, spot, outcome)"),

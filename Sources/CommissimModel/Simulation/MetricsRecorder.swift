@@ -167,6 +167,7 @@ struct MetricsRecorder {
         set("contracts_let", Double(t.contractsLet))
         set("contract_length_let", t.contractsLet > 0 ? Double(t.monthsLet) / Double(t.contractsLet) : 0)
         set("terminations", Double(t.terminations))
+        set("breaks", Double(t.breaks))
         set("fee_cuts", Double(t.feeCuts))
         set("late_payments", Double(t.latePayments))
         set("council_payments", t.spendContracts + t.spendSpot + t.spendOutcome - investorRepayments(m))
