@@ -135,3 +135,43 @@ def test_bad_bounds_and_unknown_parameters_are_refused_before_running():
     assert e.value.key == "no.such"
     with pytest.raises(cs.CommissimError):
         cs.sobol(SCEN / "three_year.toml", {"demand.trend": (0.05, 0.01)}, outcome="spend", n=4, quiet=True)
+
+
+COUNTY = """
+[simulation]
+scale = 0.05
+months = 24
+burn_in_months = 12
+[[councils]]
+name = "Our County"
+count = 1
+type = "county"
+children = 150000
+[[councils]]
+name = "Others"
+count = 4
+"""
+
+
+def test_compare_councils_gives_paired_answers_per_council_group_and_england(tmp_path):
+    path = tmp_path / "county.toml"
+    path.write_text(COUNTY)
+    same = cs.compare_councils(path, path, replications=2, by="group", metrics=["spend", "budget"])
+    assert set(same["name"]) == {"Our County", "Others"}
+    assert (same["diff"] == 0).all(), "an arm against itself: exactly zero under common random numbers"
+    res = cs.compare_councils(path, path, replications=3, by="group", metrics=["budget", "contract_length_let", "outcome_mean"],
+                              set_b={"councils[Our County].policy.contract_months": 120})
+    r = res.set_index(["name", "metric"])
+    # Budget paths are exogenous and both arms share the burn-in: budgets are equal, group by group.
+    assert r.loc[("Our County", "budget"), "diff"] == 0 and r.loc[("Others", "budget"), "diff"] == 0
+    # The county lets ten-year contracts in arm B; the other councils keep three-year ones.
+    assert r.loc[("Our County", "contract_length_let"), "mean_a"] == 36
+    assert r.loc[("Our County", "contract_length_let"), "mean_b"] == 120
+    assert r.loc[("Others", "contract_length_let"), "mean_b"] == 36
+    assert {"ci_low", "ci_high", "n", "rel_diff"} <= set(res.columns)
+    england = cs.compare_councils(path, path, replications=2, by="england", metrics=["spend"])
+    assert list(england["unit"]) == ["England"]
+    per = cs.compare_councils(path, path, replications=2, by="council", metrics=["spend"])
+    assert len(per) == 2 and set(per["name"]) == {"Our County", "Others"}  # counts scale: 1 and 4 × 0.05 → 1 each
+    with pytest.raises(cs.CommissimError):
+        cs.compare_councils(path, path, by="region")
