@@ -5,8 +5,8 @@ index, spend by both; shares, ratios and scores as they are), with a 95% CI over
 
     .venv/bin/python scripts/drift.py [.build/release/commissim] [N=8] [extra commissim run args...]
 """
-import csv, math, os, subprocess, sys, tempfile
-from concurrent.futures import ThreadPoolExecutor
+import math, sys
+from yearly import seeds_yearly_means
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/release/commissim"
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 8
@@ -26,30 +26,8 @@ METRICS = {
 ABSOLUTE = {"budget_pressure"}  # reported as a difference, not a ratio
 
 
-def run(seed, out):
-    subprocess.run([BIN, "run", "scenarios/baseline.toml", "--out", out, "--seed", str(seed), "-q"] + EXTRA, check=True)
-    rows = list(csv.DictReader(open(os.path.join(out, "timeseries.csv"))))
-    years = {}
-    for r in rows:
-        y = int(r["year"])
-        d = years.setdefault(y, {k: 0.0 for k in METRICS} | {"n": 0})
-        served = float(r["children_served"]) or 1
-        for k in METRICS:
-            if k == "spot_share":
-                v = float(r["children_spot"]) / served
-            elif k == "in_house_share":
-                v = float(r["children_in_house"]) / served
-            else:
-                v = float(r[k])
-            d[k] += v
-        d["n"] += 1
-    return {y: {k: v / d["n"] for k, v in d.items() if k != "n"} for y, d in years.items()}
-
-
 def main():
-    tmp = tempfile.mkdtemp(prefix="commissim-drift-")
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        runs = list(pool.map(lambda s: run(s, os.path.join(tmp, f"s{s}")), range(1, N + 1)))
+    runs = seeds_yearly_means(BIN, N, METRICS, EXTRA, prefix="commissim-drift-")
     last = max(runs[0])
     trend = inflation = 0.02
     for line in open("scenarios/baseline.toml"):

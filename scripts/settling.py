@@ -2,16 +2,12 @@
 baseline in a stationary market (no burn-in, no demand trend, no inflation, no budget growth)
 with N seeds for YEARS years and prints, per metric, the first year from which every later
 yearly mean (over seeds) stays within 5% of the mean of the last ten years (0.02 for shares and
-scores).
+scores; fewer years for a short look).
 
     .venv/bin/python scripts/settling.py [.build/release/commissim] [N=4] [YEARS=60]
 """
-import csv
-import os
-import subprocess
 import sys
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from yearly import seeds_yearly_means
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else ".build/release/commissim"
 N = int(sys.argv[2]) if len(sys.argv) > 2 else 4
@@ -29,36 +25,15 @@ STATIONARY = ["--set", "simulation.burn_in_months=0", "--set", f"simulation.mont
               "--set", "budget.inflation=0", "--set", "budget.growth=0"]
 
 
-def run(seed, out):
-    subprocess.run([BIN, "run", "scenarios/baseline.toml", "--out", out, "--seed", str(seed), "-q"] + STATIONARY, check=True)
-    years = {}
-    with open(os.path.join(out, "timeseries.csv")) as f:
-        for r in csv.DictReader(f):
-            y = int(r["year"])
-            d = years.setdefault(y, {k: 0.0 for k in METRICS} | {"n": 0})
-            served = float(r["children_served"]) or 1
-            for k in METRICS:
-                if k == "spot_share":
-                    v = float(r["children_spot"]) / served
-                elif k == "in_house_share":
-                    v = float(r["children_in_house"]) / served
-                else:
-                    v = float(r[k])
-                d[k] += v
-            d["n"] += 1
-    return {y: {k: v / d["n"] for k, v in d.items() if k != "n"} for y, d in years.items()}
-
-
 def main():
-    tmp = tempfile.mkdtemp(prefix="commissim-settling-")
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        runs = list(pool.map(lambda s: run(s, os.path.join(tmp, f"s{s}")), range(1, N + 1)))
+    runs = seeds_yearly_means(BIN, N, METRICS, STATIONARY, prefix="commissim-settling-")
     mean = {y: {k: sum(r[y][k] for r in runs) / N for k in METRICS} for y in range(1, YEARS + 1)}
-    print(f"settling of the stationary baseline, {N} seeds, {YEARS} years; reference: years {YEARS - 9}-{YEARS}")
+    ref_years = max(1, min(10, YEARS // 3))  # the last ten years (fewer for a short look)
+    print(f"settling of the stationary baseline, {N} seeds, {YEARS} years; reference: years {YEARS - ref_years + 1}-{YEARS}")
     print("| metric | year 1 | year 20 | year 40 | reference | settles after |")
     print("|---|---|---|---|---|---|")
     for k, kind in METRICS.items():
-        ref = sum(mean[y][k] for y in range(YEARS - 9, YEARS + 1)) / 10
+        ref = sum(mean[y][k] for y in range(YEARS - ref_years + 1, YEARS + 1)) / ref_years
         ok = (lambda v: abs(v - ref) <= 0.05 * abs(ref)) if kind == "relative" else (lambda v: abs(v - ref) <= 0.02)
         settle = next((y for y in range(1, YEARS + 1) if all(ok(mean[z][k]) for z in range(y, YEARS + 1))), None)
         fmt = (lambda v: f"{v:,.0f}") if kind == "relative" and abs(ref) >= 100 else (lambda v: f"{v:.3f}")

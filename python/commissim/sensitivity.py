@@ -59,6 +59,15 @@ def _outputs(result: SweepResult, outcome: str, measure: str, n_points: int) -> 
     return y
 
 
+def _run(scenario, problem, x, outcome, measure, replications, seed, set, out, threads, quiet):
+    """The sampled points `x` as run (integers rounded), one sweep of them asking only for
+    `outcome`, and the outcome per point averaged over replications."""
+    design = _design(problem, x)
+    result = sweep(scenario, design=design, replications=replications, seed=seed, set=set, metrics=[outcome], out=out,
+                   threads=threads, quiet=quiet)
+    return design, _outputs(result, outcome, measure, len(design)), result
+
+
 def _salib_problem(problem: dict) -> dict:
     return {k: problem[k] for k in ("num_vars", "names", "bounds")}
 
@@ -77,10 +86,7 @@ def sobol(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]], outcome
 
     problem = _problem(bounds)
     x = sample.sample(_salib_problem(problem), int(n), calc_second_order=calc_second_order, seed=seed)
-    design = _design(problem, x)
-    result = sweep(scenario, design=design, replications=replications, seed=seed, set=set, metrics=[outcome], out=out,
-                   threads=threads, quiet=quiet)
-    y = _outputs(result, outcome, measure, len(design))
+    design, y, result = _run(scenario, problem, x, outcome, measure, replications, seed, set, out, threads, quiet)
     si = analyze.analyze(_salib_problem(problem), y, calc_second_order=calc_second_order, print_to_console=False, seed=seed)
     indices = pd.DataFrame({"parameter": problem["names"], "S1": si["S1"], "S1_conf": si["S1_conf"], "ST": si["ST"], "ST_conf": si["ST_conf"]})
     return SensitivityResult(indices=indices, problem=problem, design=design, outputs=y, sweep=result)
@@ -98,10 +104,7 @@ def morris(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]], outcom
 
     problem = _problem(bounds)
     x = sample.sample(_salib_problem(problem), int(trajectories), num_levels=levels, seed=seed)
-    design = _design(problem, x)
-    result = sweep(scenario, design=design, replications=replications, seed=seed, set=set, metrics=[outcome], out=out,
-                   threads=threads, quiet=quiet)
-    y = _outputs(result, outcome, measure, len(design))
+    design, y, result = _run(scenario, problem, x, outcome, measure, replications, seed, set, out, threads, quiet)
     # Analyse the points as run (integer parameters rounded), so each effect is the one simulated.
     si = analyze.analyze(_salib_problem(problem), design.to_numpy(dtype=float), y, num_levels=levels, print_to_console=False, seed=seed)
     indices = pd.DataFrame({"parameter": problem["names"], "mu": si["mu"], "mu_star": si["mu_star"], "sigma": si["sigma"],
