@@ -154,6 +154,20 @@ final class MarketAtRestTests: XCTestCase {
             XCTAssertEqual(m.providers.capacity[i], staffed, "an entrant staffs entrant_staffed_share of its registered places")
         }
         XCTAssertEqual(m.p.entrantStaffedShare, 0.25)
+        // Extreme entry parameters are bounded: at most 20 × millions + 5 entrants per region and tier a month.
+        let wild = Market(config: ModelConfig(try Support.small(months: 12, scale: 0.2, ["market.entry_rate=100"])), rng: RandomStream(seed: 5))
+        for rt in 0..<wild.priceIndex.count { wild.priceIndex[rt] = 5; wild.shortage[rt] = 1 }
+        var bound = 0
+        for r in 0..<wild.p.regions {
+            let home = (0..<wild.councils.count).filter { wild.councils.region[$0] == r }
+            guard !home.isEmpty else { continue }
+            let millions = home.reduce(0.0) { $0 + wild.councils.children[$1] * wild.councils.demandFactor[$1] } / 1e6
+            bound += Tier.allCases.count * (Int(20 * millions) + 5)
+        }
+        let before = wild.providers.count
+        wild.runEntry()
+        XCTAssertLessThanOrEqual(wild.providers.count - before, bound)
+        XCTAssertGreaterThan(wild.providers.count - before, bound / 2, "the guard, not the draw, binds here")
     }
 
     func testCouncilsForecastTheStockThatAGrowingDemandLeaves() throws {

@@ -56,7 +56,9 @@ extension Market {
             for k in 0..<Tier.allCases.count {
                 let rt = regionTier(r, k)
                 let rate = p.entryRate * millions * (max(0, priceIndex[rt] - p.entryMargin) / 0.1 + shortage[rt])
-                let n = rng.poisson(rate)
+                // At most 20 entrants per million children a month: a guard for extreme entry
+                // parameters (never reached with the defaults, whose mean is below one; §3.8).
+                let n = min(rng.poisson(rate), Int(20 * millions) + 5)
                 guard n > 0 else { continue }
                 let weights = groups.map { Double($0.count) * $0.tierShares[k] }
                 guard weights.reduce(0, +) > 0 else { continue }
