@@ -175,3 +175,28 @@ def test_compare_councils_gives_paired_answers_per_council_group_and_england(tmp
     assert len(per) == 2 and set(per["name"]) == {"Our County", "Others"}  # counts scale: 1 and 4 × 0.05 → 1 each
     with pytest.raises(cs.CommissimError):
         cs.compare_councils(path, path, by="region")
+
+
+def test_ema_workbench_experiments_run_as_one_sweep_and_feed_prim():
+    import warnings
+    warnings.simplefilter("ignore")
+    from ema_workbench import IntegerParameter, RealParameter
+    from ema_workbench.analysis import prim
+    from commissim.ema import perform_experiments
+
+    unc = [RealParameter("demand.referrals_per_10k", 2.0, 6.0), RealParameter("investor.capital", 1e8, 9e8),
+           IntegerParameter("market.spot_candidates", 3, 9)]
+    experiments, outcomes = perform_experiments(SCEN / "three_year.toml", unc, ["children_served"], n_scenarios=12, seed=3,
+                                                set=SMALL, quiet=True)
+    assert len(experiments) == 12 and {"scenario", "policy", "model"} <= set(experiments.columns)
+    assert experiments["demand.referrals_per_10k"].between(2, 6).all()
+    assert experiments["market.spot_candidates"].map(lambda v: float(v).is_integer()).all()
+    y = outcomes["children_served"]
+    assert y.shape == (12,)
+    # Children served follow the referral rate (rank correlation), whatever the investor's capital.
+    r = pd.Series(experiments["demand.referrals_per_10k"]).rank().corr(pd.Series(y).rank())
+    assert r > 0.9
+    # PRIM finds the high-demand box on the referral rate.
+    x = experiments[["demand.referrals_per_10k", "investor.capital", "market.spot_candidates"]]
+    box = prim.Prim(x, y > np.median(y), threshold=0.8).find_box()
+    assert box.box_lims[-1]["demand.referrals_per_10k"].iloc[0] > 2.0
