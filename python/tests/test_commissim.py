@@ -200,3 +200,12 @@ def test_ema_workbench_experiments_run_as_one_sweep_and_feed_prim():
     x = experiments[["demand.referrals_per_10k", "investor.capital", "market.spot_candidates"]]
     box = prim.Prim(x, y > np.median(y), threshold=0.8).find_box()
     assert box.box_lims[-1]["demand.referrals_per_10k"].iloc[0] > 2.0
+
+
+def test_the_sobol_and_prim_tutorial_runs():
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, str(ROOT / "docs" / "tutorials" / "sobol_and_prim.py"), "--quick"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "Sobol indices" in r.stdout and "PRIM box" in r.stdout
