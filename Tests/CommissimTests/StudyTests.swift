@@ -643,6 +643,48 @@ extension StudyTests {
         XCTAssertTrue(cli.err.contains("--metrics") && cli.err.contains("outcome_mean"), cli.err)
     }
 
+    /// `[contrast]` writes B − A of every chosen metric, paired by replication, at each level of the
+    /// other varied parameters: the numbers equal those computed from runs.csv; bad contrasts
+    /// name their line and key.
+    func testContrastsArePairedDifferencesAtEachLevelOfTheOthers() throws {
+        let body = """
+        set = { "simulation.scale" = 0.03, "simulation.burn_in_months" = 0, "simulation.months" = 12 }
+        metrics = ["outcome_mean", "spend"]
+        [vary]
+        "policy.contract_months" = [36, 60, 120]
+        "policy.extension_months" = [0, 24]
+        [contrast]
+        "policy.contract_months" = [36, 120]
+        """
+        let study = try Study.load(try studyFile(body, replications: 3))
+        let out = Support.tempDir() + "/c"
+        XCTAssertEqual(try SweepRunner(study: study, out: out, threads: 2, keepRuns: false).run(command: ["t"]), .finished)
+        let rows = try csvRows(out + "/contrasts.csv"), runs = try csvRows(out + "/runs.csv")
+        XCTAssertEqual(rows[0], ["policy.extension_months", "metric", "measure", "n", "mean_a", "mean_b", "diff", "sd", "diff_ci95_low", "diff_ci95_high"])
+        XCTAssertEqual(rows.count - 1, 2 * 2 * 2, "two levels of the other parameter × two metrics × end and total")
+        let h = runs[0]
+        func value(_ months: String, _ ext: String, _ r: Int, _ col: String) -> Double {
+            let row = runs.dropFirst().first { $0[h.firstIndex(of: "policy.contract_months")!] == months && $0[h.firstIndex(of: "policy.extension_months")!] == ext && $0[1] == String(r) }!
+            return Double(row[h.firstIndex(of: col)!])!
+        }
+        for row in rows.dropFirst() {
+            let ext = row[0], col = row[1] + "_" + row[2]
+            let d = (0..<3).map { value("120", ext, $0, col) - value("36", ext, $0, col) }
+            let mean = Stats.mean(d), half = 4.302652729911275 * Stats.sd(d) / 3.0.squareRoot() // t(0.975, 2)
+            XCTAssertEqual(Double(row[6])!, mean, accuracy: 1e-6 * max(1, abs(mean)), "\(ext) \(col)")
+            XCTAssertEqual(Double(row[8])!, mean - half, accuracy: 1e-6 * max(1, abs(mean) + half))
+            XCTAssertEqual(row[3], "3")
+        }
+        for (contrast, expect) in [("\"policy.contract_months\" = [36, 84]", "84 is not one of the study's values"),
+                                   ("\"demand.trend\" = [0.01, 0.02]", "is not varied by the study"),
+                                   ("\"policy.contract_months\" = [36]", "needs two values")] {
+            let bad = body.replacingOccurrences(of: "\"policy.contract_months\" = [36, 120]", with: contrast)
+            XCTAssertThrowsError(try Study.load(try studyFile(bad))) { e in
+                XCTAssertTrue("\(e)".contains(":11: key 'contrast.") && "\(e)".contains(expect), "\(e)")
+            }
+        }
+    }
+
     /// A point or an arm may combine values that pass alone into a market beyond the limits (a
     /// steep demand trend over a long run): the study is refused, naming the point or arm.
     func testPointsAndArmsBeyondTheLimitsAreRefused() throws {

@@ -38,6 +38,8 @@ class SweepResult:
     points: pd.DataFrame
     manifest: dict
     folder: Optional[str] = None
+    #: contrasts.csv when the sweep had a `[contrast]` (``sweep(contrast=...)``), else None.
+    contrasts: Optional[pd.DataFrame] = None
 
     def contrast(self, metric: str, by: str, a, b, *, measure: str = "end", within: Sequence[str] = (), level: float = 0.95) -> pd.DataFrame:
         """Paired differences of `metric` (``measure`` "end" or "total") between the points where
@@ -135,7 +137,7 @@ def run(scenario: PathLike, *, seed: Optional[int] = None, set: Optional[Mapping
 
 def _study_text(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]], design: str, points: Optional[int],
                 points_file: Optional[str], replications: int, seed: Optional[int], set: Optional[Mapping[str, object]],
-                metrics: Optional[Sequence[str]] = None) -> str:
+                metrics: Optional[Sequence[str]] = None, contrast: Optional[Mapping[str, Sequence]] = None) -> str:
     lines = ["[study]", f"scenario = {toml_value(str(Path(scenario).resolve()))}", f"replications = {int(replications)}",
              f"design = {toml_value(design)}"]
     if seed is not None:
@@ -150,19 +152,23 @@ def _study_text(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]], d
         lines.append(f"metrics = {toml_value(list(metrics))}")
     if vary:
         lines += ["", "[vary]"] + [f"{toml_value(str(k))} = {toml_value(v)}" for k, v in vary.items()]
+    if contrast:
+        lines += ["", "[contrast]"] + [f"{toml_value(str(k))} = {toml_value(list(v))}" for k, v in contrast.items()]
     return "\n".join(lines) + "\n"
 
 
 def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, design: Union[str, pd.DataFrame] = "grid",
           points: Optional[int] = None, replications: int = 10, seed: Optional[int] = None,
-          set: Optional[Mapping[str, object]] = None, metrics: Optional[Sequence[str]] = None, out: Optional[PathLike] = None,
+          set: Optional[Mapping[str, object]] = None, metrics: Optional[Sequence[str]] = None,
+          contrast: Optional[Mapping[str, Sequence]] = None, out: Optional[PathLike] = None,
           threads: Optional[int] = None, fresh: bool = False, quiet: bool = False) -> SweepResult:
     """``commissim sweep``: every point of a design × `replications`, on all cores, with common
     random numbers (replication r has the same seed at every point), resumable when `out` is
     given. `design` is "grid" (every combination of `vary`'s lists), "lhs", "sobol" or "halton"
     (`points` points within `vary`'s [low, high] bounds), or a DataFrame of explicit points (one
     column per parameter path, one row per point: any sampler's design). `metrics` keeps
-    summary and runs to the metrics named (default: every metric)."""
+    summary and runs to the metrics named (default: every metric). `contrast` ({path: [A, B]})
+    makes the binary write contrasts.csv (``SweepResult.contrasts``)."""
     with _output(out) as folder, tempfile.TemporaryDirectory(prefix="commissim-study-") as tmp:
         points_file = None
         if isinstance(design, pd.DataFrame):
@@ -176,7 +182,7 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
         study = os.path.join(tmp, "study.toml")
         with open(study, "w", encoding="utf-8") as f:
             f.write(_study_text(scenario, vary=vary, design=design_name, points=points, points_file=points_file,
-                                replications=replications, seed=seed, set=set, metrics=metrics))
+                                replications=replications, seed=seed, set=set, metrics=metrics, contrast=contrast))
         args = ["sweep", study, "--out", folder, *_threads(threads)]
         if fresh:
             args.append("--fresh")
@@ -186,7 +192,7 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
         pts = _read(folder, "points.csv")
         summary = _read(folder, "summary.csv").merge(pts, on="point", how="left")
         return SweepResult(summary=summary, runs=_read(folder, "runs.csv"), points=pts, manifest=_manifest(folder),
-                           folder=None if out is None else folder)
+                           folder=None if out is None else folder, contrasts=_read(folder, "contrasts.csv", required=False))
 
 
 def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional[int] = None, seed: Optional[int] = None,

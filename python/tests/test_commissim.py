@@ -95,6 +95,13 @@ def test_sweep_grid_summary_contrast_and_an_explicit_design_agree():
     assert set(few.summary["metric"]) == {"spend"}
     assert "month_end" not in grid.runs and "outcome_mean_end" not in few.runs
     pd.testing.assert_series_equal(few.runs["spend_total"], grid.runs["spend_total"])
+    # The binary's [contrast] gives the same paired differences as SweepResult.contrast.
+    withc = cs.sweep(SCEN / "three_year.toml", vary=vary, replications=3, seed=11, set=SMALL, metrics=["outcome_mean"],
+                     contrast={"policy.contract_months": [36, 120]}, quiet=True)
+    binary = withc.contrasts[(withc.contrasts.metric == "outcome_mean") & (withc.contrasts.measure == "total")].set_index("policy.extension_months")
+    for ext, d in c.set_index("policy.extension_months")["diff"].items():
+        assert binary.loc[ext, "diff"] == pytest.approx(d, rel=1e-5, abs=1e-6)
+    assert grid.contrasts is None
 
 
 def test_params_lists_the_parameter_space():

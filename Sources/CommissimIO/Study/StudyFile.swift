@@ -45,6 +45,9 @@ public struct Study: Sendable {
     /// `[study] metrics` or `sweep --metrics`; by default every metric (the clock columns month
     /// and year are never summarised).
     public internal(set) var metrics: [Int] = MetricColumns.metricIndices
+    /// `[contrast] "PATH" = [A, B]`: contrasts.csv gives B − A of every metric, paired by
+    /// replication, at each combination of the other varied parameters (index into `parameters`).
+    public internal(set) var contrast: (parameter: Int, a: ParamValue, b: ParamValue)?
 
     /// The scenario of point `i`, with the study seed.
     public func scenario(point i: Int) -> ResolvedScenario {
@@ -126,7 +129,7 @@ extension Study {
     public static func parse(text: String, file: String) throws -> Study {
         var r = Reader(file: file, text: text)
         let table = try Reader.table(text, file: file)
-        r.checkSections(table, known: ["study", "vary"], in: "a study file", otherwise: "a study has [study] and [vary]")
+        r.checkSections(table, known: ["study", "vary", "contrast"], in: "a study file", otherwise: "a study has [study], [vary] and optionally [contrast]")
         guard let st = table["study"]?.table else {
             throw ScenarioErrors([ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with scenario = \"…\" and replications = …")])
         }
@@ -261,8 +264,33 @@ extension Study {
                           replications: replications!, seed: seed, design: design, parameters: parameters, points: points)
         study.designText = designFile?.text ?? ""
         study.metrics = metrics
+        if let c = table["contrast"] { study.contrast = try contrastOf(c, parameters: parameters, points: points, file: file, reader: &r) }
         try study.checkPointLimits()
         return study
+    }
+
+    /// The `[contrast]` table: one varied parameter and the two of its values to compare.
+    private static func contrastOf(_ v: TOMLValueConvertible, parameters: [String], points: [[ParamValue]], file: String,
+                                   reader r: inout Reader) throws -> (parameter: Int, a: ParamValue, b: ParamValue) {
+        func fail(_ key: String, _ message: String, _ fix: String) -> ScenarioErrors {
+            ScenarioErrors([ScenarioError(file: file, line: r.locator.line(key == "contrast" ? "contrast" : "contrast." + key), key: "contrast" + (key == "contrast" ? "" : "." + key), message: message, fix: fix)])
+        }
+        guard let t = v.table, t.keys.count == 1, let path = t.keys.first else {
+            throw fail("contrast", "must name one varied parameter and two of its values", "write [contrast] then \"policy.contract_months\" = [36, 120]")
+        }
+        guard let j = parameters.firstIndex(where: { ScenarioParser.target($0) == ScenarioParser.target(path) }),
+              let spec = ScenarioParser.specPath(path).flatMap(ParameterCatalog.spec) else {
+            throw fail(path, "\(path) is not varied by the study", "contrast one of: " + parameters.joined(separator: ", "))
+        }
+        guard let list = t[path]?.array, list.count == 2,
+              let a = r.convert(list[0], spec: spec, location: "contrast." + path), let b = r.convert(list[1], spec: spec, location: "contrast." + path) else {
+            if !r.errors.isEmpty { throw ScenarioErrors(r.errors) }
+            throw fail(path, "needs two values, [A, B]", "e.g. \"\(path)\" = [36, 120] (B − A is reported)")
+        }
+        for x in [a, b] where !points.contains(where: { $0[j] == x }) {
+            throw fail(path, "\(x.tomlText) is not one of the study's values of \(path)", "use two values the study runs")
+        }
+        return (j, a, b)
     }
 
     /// Every point's market within the limits (a point can combine values that each pass alone,

@@ -183,6 +183,56 @@ public final class SweepRunner {
         try? FileManager.default.removeItem(atPath: journalPath(p))
     }
 
+    /// contrasts.csv (`[contrast]`, README "Contrasts"): at each combination of the other varied
+    /// parameters, for every metric's end level and total, B − A paired by replication (the
+    /// points share their seeds): n, mean_a, mean_b, diff, its sd and 95% t interval (empty for
+    /// one replication). Read from the finished points' run rows.
+    private func contrastsCSV(_ folder: OutputFolder) throws -> String? {
+        guard let c = study.contrast else { return nil }
+        let m = study.metrics.count, R = study.replications
+        func values(_ p: Int) throws -> [[Double]] {
+            guard let text = try? String(contentsOfFile: runsPart(p), encoding: .utf8) else {
+                folder.abort()
+                throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "the results of point \(p) are missing from \(partial)",
+                                                    fix: "delete \(partial) and run the sweep again")])
+            }
+            var rows = Array(repeating: [Double](repeating: .nan, count: 2 * m), count: R)
+            for line in text.split(separator: "\n") {
+                // point, replication, seed, the parameters (perhaps quoted), then 2m numbers.
+                let f = line.split(separator: ",", omittingEmptySubsequences: false)
+                guard f.count >= 2 * m + 3, let r = Int(f[1]), r >= 0, r < R else { continue }
+                rows[r] = f.suffix(2 * m).map { Double($0) ?? .nan }
+            }
+            return rows
+        }
+        let others = study.parameters.indices.filter { $0 != c.parameter }
+        let header = others.map { study.parameters[$0] } + ["metric", "measure", "n", "mean_a", "mean_b", "diff", "sd", "diff_ci95_low", "diff_ci95_high"]
+        var out = header.map(CSVFormat.field).joined(separator: ",") + "\n"
+        var done: [[ParamValue]] = []
+        for (pa, point) in study.points.enumerated() where point[c.parameter] == c.a {
+            let key = others.map { point[$0] }
+            guard !done.contains(key),
+                  let pb = study.points.firstIndex(where: { q in q[c.parameter] == c.b && others.map { q[$0] } == key }) else { continue }
+            done.append(key)
+            let va = try values(pa), vb = try values(pb)
+            let cells = key.map { CSVFormat.field(Self.text($0)) }
+            for (k, measure) in ["end", "total"].enumerated() {
+                for (i, metric) in study.metrics.enumerated() {
+                    let col = k * m + i
+                    let a = va.map { $0[col] }, b = vb.map { $0[col] }
+                    var diff = RunningMoments()
+                    for r in 0..<R { diff.add(b[r] - a[r]) }
+                    let half = R > 1 ? Confidence.t95(R - 1) * diff.sd / Double(R).squareRoot() : .nan
+                    let sd = R > 1 ? diff.sd : .nan
+                    let numbers: [Double] = [a.reduce(0, +) / Double(R), b.reduce(0, +) / Double(R), diff.mean, sd, diff.mean - half, diff.mean + half]
+                    let row: [String] = cells + [CSVFormat.field(MetricColumns.names[metric]), measure, String(R)] + numbers.map(CSVFormat.number)
+                    out += row.joined(separator: ",") + "\n"
+                }
+            }
+        }
+        return out
+    }
+
     /// Assembles the final files from the parts, atomically, and removes `.partial/`.
     private func assemble(command: [String]) throws {
         let fm = FileManager.default
@@ -208,6 +258,7 @@ public final class SweepRunner {
             }
             try h.close()
         }
+        if let contrasts = try contrastsCSV(folder) { try folder.write("contrasts.csv", contrasts) }
         var points = (["point"] + study.parameters).map(CSVFormat.field).joined(separator: ",") + "\n"
         for (i, values) in study.points.enumerated() { points += ([String(i)] + values.map { CSVFormat.field(Self.text($0)) }).joined(separator: ",") + "\n" }
         try folder.write("points.csv", points)
