@@ -178,7 +178,7 @@ public struct Comparison {
         let byName = Dictionary(grouping: rows, by: \.metric)
         return MetricColumns.all.compactMap { c in
             byName[c.name]?.first { $0.measure == (c.isFlow ? "total" : "end") }
-        }.filter { !["month", "year"].contains($0.metric) }
+        }.filter { !MetricColumns.clock.contains($0.metric) }
     }
 
     /// A readable table of the largest clear effects, in plain words.

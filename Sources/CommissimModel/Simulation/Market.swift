@@ -123,7 +123,7 @@ public final class Market {
     /// at the trend leave with geometric stays, r·(1 + g)/(g + 1/D), g the monthly growth (0 while
     /// the burn-in's clock stands still, giving r·D). MODEL.md §3.5.
     func expectedStock(_ c: Int, _ k: Int) -> Double {
-        let g = inBurnIn || p.trend == 0 ? 0 : pow(1 + p.trend, 1.0 / 12) - 1
+        let g = inBurnIn || p.trend == 0 ? 0 : p.monthlyTrend
         return g == 0 ? referralRate(c, k) * p.duration[k] : referralRate(c, k) * (1 + g) / (g + 1 / p.duration[k])
     }
 }

@@ -1,8 +1,12 @@
+import Foundation
+
 /// A flat, typed snapshot of the top-level parameters, read once per run so the monthly loop
 /// never looks anything up by name. Each field is filled through its parameter's binding in
 /// ``ParameterCatalog`` (field names follow the scenario keys); nothing here names a key.
 struct MarketParameters: Sendable {
     // demand
+    /// Monthly growth of demand from the trend, (1 + trend)^(1/12) − 1 (derived).
+    var monthlyTrend: Double = 0
     var referralsPer10k: Double = 0, tierShare: [Double] = Array(repeating: 0, count: Tier.allCases.count), duration: [Double] = Array(repeating: 0, count: Tier.allCases.count), trend: Double = 0
     var shockMonth: Int = 0, shockSize: Double = 0, shockMonths: Int = 0, randomShockProb: Double = 0, randomShockSize: Double = 0
     // budget
@@ -35,9 +39,10 @@ struct MarketParameters: Sendable {
         for spec in ParameterCatalog.global {
             if case .market(let set) = spec.binding { set(&self, c.scenario.value(spec.path)) }
         }
-        // Derived: tier shares normalised to 1, investor capital at the market's scale.
+        // Derived: tier shares normalised to 1, investor capital at the market's scale, the monthly trend.
         let total = tierShare.reduce(0, +)
         tierShare = tierShare.map { total > 0 ? $0 / total : 1.0 / Double(Tier.allCases.count) }
         investorCapital *= c.scale
+        monthlyTrend = pow(1 + trend, 1.0 / 12) - 1
     }
 }
