@@ -74,6 +74,7 @@ enum DetailColumns {
             .init(name: "region", unit: "", meaning: "region index") { String($0.region) },
             .init(name: "budget", unit: "£/month", meaning: "this year's budget, per month") { n($0.budget) },
             .init(name: "spend", unit: "£/month", meaning: "smoothed monthly spend (the budget pressure's numerator)") { n($0.spend) },
+            .init(name: "spend_month", unit: "£/month", meaning: "the month's spend: contracts, spot, outcome payments, in-house, transaction costs (timeseries.csv `spend`, by council)") { n($0.spendMonth) },
             .init(name: "budget_pressure", unit: "ratio", meaning: "12 × smoothed spend / budget − 1") { n($0.pressure) },
             .init(name: "children_served", unit: "children", meaning: "children in a placement at month end") { String($0.served) },
             .init(name: "children_waiting", unit: "children", meaning: "children waiting for a placement at month end") { String($0.waiting) },

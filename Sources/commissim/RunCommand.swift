@@ -101,12 +101,16 @@ struct ParamsCommand: ParsableCommand {
 struct ColumnsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "columns",
-        abstract: "List the columns of timeseries.csv with unit and meaning."
+        abstract: "List the columns of timeseries.csv (or councils.csv, providers.csv, comparison_groups.csv) with unit and meaning."
     )
 
-    @Flag(help: "Print a Markdown table (as in docs/COLUMNS.md).") var markdown = false
+    @Flag(help: "Print every table in Markdown (as in docs/COLUMNS.md).") var markdown = false
+    @Flag(help: "The columns of councils.csv (`run --detail`).") var councils = false
+    @Flag(help: "The columns of providers.csv (`run --detail`).") var providers = false
+    @Flag(help: "The metrics of comparison_groups.csv (`compare --by`).") var groups = false
 
     func run() {
-        print(ParameterReference.columns(markdown: markdown), terminator: "")
+        let table: ParameterReference.ColumnTable = councils ? .councils : providers ? .providers : groups ? .groups : .timeseries
+        print(ParameterReference.columns(markdown: markdown, table: table), terminator: "")
     }
 }

@@ -112,10 +112,26 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("set-a"), help: ArgumentHelp("Override a parameter in arm A only.", valueName: "path=value")) var overridesA: [String] = []
     @Option(name: .customLong("set-b"), help: ArgumentHelp("Override a parameter in arm B only.", valueName: "path=value")) var overridesB: [String] = []
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Option(help: ArgumentHelp("Also write comparison_groups.csv: paired differences per council group and England (group), and per council too (council).",
+                               valueName: "group|council")) var by: String?
+    @Flag(help: "The same as --by council: paired differences for every council, its group and England.") var detail = false
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
+
+    /// The breakdown asked for on the command line (nil: the study's, or none).
+    private var level: ComparisonLevel? {
+        if let by {
+            guard let l = ComparisonLevel(rawValue: by) else {
+                failWithInputErrors(ScenarioError(file: a, line: nil, key: "--by", message: "\"\(by)\" is not a breakdown",
+                                                  fix: "use --by group (per council group and England) or --by council (each council too)"))
+            }
+            return l
+        }
+        return detail ? .council : nil
+    }
 
     func run() throws {
         if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--threads", message: "must be at least 1")) }
+        _ = level
         if let r = replications, r < 2 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "needs at least 2 for a confidence interval")) }
         if let r = replications, r > 1_000_000 {
             failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "\(r) is above the limit of 1,000,000 pairs", fix: "use at most 1000000"))
@@ -135,7 +151,8 @@ struct CompareCommand: ParsableCommand {
         } catch { failWithInputErrors(error) }
         let base = seed.map(UInt64.init) ?? ModelConfig(sa).seed
         let name = { (p: String) in URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent }
-        let cmp = Comparison(a: sa, b: sb, nameA: name(a), nameB: name(b), replications: replications ?? 20, seed: base)
+        var cmp = Comparison(a: sa, b: sb, nameA: name(a), nameB: name(b), replications: replications ?? 20, seed: base)
+        cmp.level = level
         let stop = StopSignal()
         let summary = run(cmp, label: "compare", stop: stop, into: out) { result in
             var output = ComparisonOutput(comparison: cmp, result: result, fileA: a, textA: ta, fileB: b, textB: tb)
@@ -195,7 +212,8 @@ struct CompareCommand: ParsableCommand {
         let stop = StopSignal()
         let fingerprint = study.fingerprint
         for (n, entry) in study.entries.enumerated() {
-            let cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: reps, seed: base)
+            var cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: reps, seed: base)
+            cmp.level = level ?? entry.level
             _ = run(cmp, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", stop: stop, into: out + "/" + entry.name) { result in
                 var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
                 output.overridesA = entry.a.overrides

@@ -313,7 +313,7 @@ final class ScenarioInputTests: XCTestCase {
             XCTAssertTrue(text.hasPrefix("#"), "\(f) starts with a comment saying what it is")
         }
         XCTAssertEqual(kinds[.sweep], 2)
-        XCTAssertEqual(kinds[.comparisonStudy], 2)
+        XCTAssertEqual(kinds[.comparisonStudy], 3)
     }
 
     func testPolicySectionAppliesToEveryGroupUnlessOverridden() throws {

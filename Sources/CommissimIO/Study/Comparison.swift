@@ -12,6 +12,9 @@ public struct Comparison {
     public let nameA: String, nameB: String
     public let replications: Int
     public let seed: UInt64
+    /// With a level, the comparison also breaks the differences down by council group (and
+    /// council): ``GroupComparison``, comparison_groups.csv.
+    public var level: ComparisonLevel?
 
     public init(a: ResolvedScenario, b: ResolvedScenario, nameA: String, nameB: String, replications: Int, seed: UInt64) {
         self.a = a; self.b = b; self.nameA = nameA; self.nameB = nameB
@@ -39,13 +42,16 @@ public struct Comparison {
         public let rows: [Row]
         public let monthly: String
         public let runs: String
+        /// The breakdown by group and council (with ``Comparison/level``).
+        public var groups: GroupComparison?
     }
 
     /// Identifies the comparison (both resolved arms, their labels, replications, seed, version
     /// and columns): an unfinished comparison resumes, and a finished one is reused, only under it.
     public var identity: String {
         Fingerprint.of([a.tomlText(header: ""), b.tomlText(header: ""), nameA, nameB, String(replications), String(seed),
-                        CommissimVersion.string, MetricColumns.names.joined(separator: ",")].joined(separator: "\u{0}"))
+                        CommissimVersion.string, MetricColumns.names.joined(separator: ","),
+                        level.map { "by " + $0.rawValue + ": " + CouncilMeasure.all.map(\.name).joined(separator: ",") } ?? ""].joined(separator: "\u{0}"))
     }
 
     /// Runs both arms on `threads` threads; results are independent of the thread count. With
@@ -65,9 +71,25 @@ public struct Comparison {
         var monthly = Array(repeating: RunningMoments(), count: months * cols)
         var monthlyA = monthly, monthlyB = monthly
         var held: [[Double]]?
+        // With a level, each run's record also carries its councils' totals (CouncilTotals.flat)
+        // as extra rows of `cols` values, so a resumed comparison has them too.
+        let level = self.level
+        let councilsA = ca.councilGroups.count, councilsB = cb.councilGroups.count
+        let measures = CouncilMeasure.all.count
+        @Sendable func extraRows(_ k: Int) -> Int {
+            guard level != nil else { return 0 }
+            return (1 + 2 * measures * (k % 2 == 0 ? councilsA : councilsB) + cols - 1) / cols
+        }
+        var groups = level.map { GroupComparison(a: a, b: b, level: $0) }
+        var heldTotals: CouncilTotals?
         var runs = (["replication", "arm", "seed"] + RunSummary.columns).joined(separator: ",") + "\n"
         let seeds = (0..<R).map(runSeed)
-        func take(_ k: Int, _ rows: [[Double]]) {
+        func take(_ k: Int, _ record: [[Double]]) {
+            let rows = Array(record.prefix(k % 2 == 0 ? ca.months : cb.months))
+            if level != nil {
+                let totals = CouncilTotals(flat: Array(record.dropFirst(rows.count).joined()), councils: k % 2 == 0 ? councilsA : councilsB)
+                if k % 2 == 0 { heldTotals = totals } else if let ta = heldTotals, let tb = totals { groups?.add(a: ta, b: tb) }
+            }
             let values = RunSummary.values(rows)
             runs += ([String(k / 2), k % 2 == 0 ? "A" : "B", String(seeds[k / 2])] + values.map(CSVFormat.number)).joined(separator: ",") + "\n"
             if k % 2 == 0 {
@@ -95,7 +117,7 @@ public struct Comparison {
             try st.acquire(file: folder, kind: "comparison", fields: [("identity", identity), ("build", BuildIdentity.current)],
                            describe: ["identity": "pair of scenarios, replications or seed", "build": "build of commissim"])
             let j = RunJournal(path: st.path + "/runs.journal")
-            start = try j.replay(cols: cols, limit: 2 * R, months: { $0 % 2 == 0 ? ca.months : cb.months },
+            start = try j.replay(cols: cols, limit: 2 * R, months: { ($0 % 2 == 0 ? ca.months : cb.months) + extraRows($0) },
                                  describe: { "replication \($0 / 2) of arm \($0 % 2 == 0 ? "A" : "B")" },
                                  fix: "delete \(st.path) to run the comparison again, or choose another --out",
                                  consume: { rows in take(start, rows); start += 1 })
@@ -105,7 +127,17 @@ public struct Comparison {
         progress?.start(total: 2 * R, done: start)
         var failure: Error?
         let done = ParallelRunner(threads: threads).forEachOrdered(from: start, count: 2 * R, job: { k in
-            Simulation(config: k % 2 == 0 ? ca : cb, seed: seeds[k / 2]).run().rows
+            let sim = Simulation(config: k % 2 == 0 ? ca : cb, seed: seeds[k / 2])
+            guard level != nil else { return sim.run().rows }
+            let totals = TotalsBox(councils: k % 2 == 0 ? councilsA : councilsB)
+            var rows = sim.run(observe: { totals.value.observe($0) }).rows
+            let flat = totals.value.flat
+            for r in 0..<extraRows(k) {
+                var row = Array(flat[min(flat.count, r * cols)..<min(flat.count, (r + 1) * cols)])
+                row += Array(repeating: 0, count: cols - row.count)
+                rows.append(row)
+            }
+            return rows
         }, shouldStop: { shouldStop() }, consume: { (k: Int, rows: [[Double]]) in
             guard failure == nil else { return }
             do { try journal?.append(rows) } catch { failure = error; return }
@@ -141,7 +173,13 @@ public struct Comparison {
                       d.mean, d.mean - t * d.sd, d.mean + t * d.sd].map(CSVFormat.number).joined(separator: ",") + "\n"
             }
         }
-        return Result(rows: out, monthly: m, runs: runs)
+        return Result(rows: out, monthly: m, runs: runs, groups: groups)
+    }
+
+    /// One run's council totals, filled month by month by the run's observer.
+    private final class TotalsBox {
+        var value: CouncilTotals
+        init(councils: Int) { value = CouncilTotals(councils: councils) }
     }
 
     /// Fieller's 95% interval for (mean B − mean A) / |mean A| from paired samples with moments

@@ -20,14 +20,19 @@ public struct ComparisonOutput {
     }
 
     /// The plain-language summary (also written to `summary.txt`).
-    public var table: String { Comparison.table(result.rows, nameA: comparison.nameA, nameB: comparison.nameB) }
+    /// With a breakdown by group, the changed groups lead, then England's headline table.
+    public var table: String {
+        let england = Comparison.table(result.rows, nameA: comparison.nameA, nameB: comparison.nameB)
+        guard let groups = result.groups else { return england }
+        return groups.table(nameA: comparison.nameA, nameB: comparison.nameB) + "\n" + england
+    }
 
     /// The files a finished comparison folder holds (besides manifest.json).
     public static let files = ["comparison.csv", "comparison_monthly.csv", "runs.csv", "summary.txt", "a.resolved.toml", "b.resolved.toml"]
 
     /// Whether `folder` holds this finished comparison (same identity and build): nothing to do.
     public static func isComplete(_ folder: String, _ cmp: Comparison) -> Bool {
-        Manifest.isComplete(folder, key: "comparison_identity", value: cmp.identity, files: files)
+        Manifest.isComplete(folder, key: "comparison_identity", value: cmp.identity, files: files + (cmp.level != nil ? ["comparison_groups.csv"] : []))
     }
 
     /// Writes every file into `folder` (staged; the caller commits).
@@ -36,6 +41,7 @@ public struct ComparisonOutput {
         try folder.write("comparison.csv", Comparison.csv(result.rows))
         try folder.write("comparison_monthly.csv", result.monthly)
         try folder.write("runs.csv", result.runs)
+        if let groups = result.groups { try folder.write("comparison_groups.csv", groups.csv) }
         try folder.write("summary.txt", table)
         try folder.write("a.resolved.toml", cmp.a.tomlText(header: "# Arm A (\(fileA)), resolved\n"))
         try folder.write("b.resolved.toml", cmp.b.tomlText(header: "# Arm B (\(fileB)), resolved\n"))
@@ -43,9 +49,11 @@ public struct ComparisonOutput {
                                 runSeeds: (0..<cmp.replications).map(cmp.runSeed),
                                 generator: ModelConfig(cmp.a).generatorKind.gslName,
                                 outputs: [("comparison.csv", "paired differences B − A per metric, end and total, 95% CI"),
-                                          ("comparison_monthly.csv", "monthly paired differences"), ("runs.csv", "one row per run")])
+                                          ("comparison_monthly.csv", "monthly paired differences"), ("runs.csv", "one row per run")]
+                                    + (result.groups != nil ? [("comparison_groups.csv", "paired differences B − A per council group (and council) and England, 95% CI")] : []))
         manifest.resolvedFile = "a.resolved.toml"
-        manifest.reproduce = "commissim compare a.resolved.toml b.resolved.toml --replications \(cmp.replications) --seed \(cmp.seed) --out <folder>"
+        manifest.reproduce = "commissim compare a.resolved.toml b.resolved.toml --replications \(cmp.replications) --seed \(cmp.seed)"
+            + (cmp.level.map { " --by \($0.rawValue)" } ?? "") + " --out <folder>"
             + "  (gives byte-identical comparison.csv and runs.csv)"
         manifest.extra = [("scenario_b_file", .string(fileB)), ("scenario_b_fingerprint", .string(Fingerprint.of(textB))),
                           ("overrides_a", .array(overridesA.map { .string($0) })), ("overrides_b", .array(overridesB.map { .string($0) })),

@@ -21,6 +21,7 @@ import TOMLKit
 /// set = { ... }                      # optional: overrides for both arms
 /// set_a = { "policy.contract_months" = 36 }
 /// set_b = { "policy.contract_months" = 120 }
+/// by = "group"                       # optional (also in [study]): comparison_groups.csv per group, or "council"
 /// ```
 public struct ComparisonStudy: Sendable {
     /// One arm: a scenario file with overrides applied.
@@ -46,6 +47,8 @@ public struct ComparisonStudy: Sendable {
         public let title: String
         public let a: Arm
         public let b: Arm
+        /// Break the differences down by council group or council (`by`, else the study's).
+        public let level: ComparisonLevel?
     }
 
     public let file: String
@@ -76,12 +79,23 @@ public struct ComparisonStudy: Sendable {
         if table["study"] == nil {
             r.errors.append(ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with replications = …"))
         }
-        r.checkKeys(st, in: "study", known: ["title", "replications", "seed", "set"])
+        r.checkKeys(st, in: "study", known: ["title", "replications", "seed", "set", "by"])
         let replications = r.wholeNumber(st, "replications", in: "study", default: nil, 2...100_000)
         // The study seed defaults to the first comparison's arm A's simulation.seed.
         let seedGiven = st["seed"] == nil ? nil : r.wholeNumber(st, "seed", in: "study", default: 0, 0...Int(SeedDerivation.maxSeed))
         let title = st["title"]?.string ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let common = overrides(st["set"], at: "study.set", reader: &r)
+        func level(_ t: TOMLTable, at location: String) -> ComparisonLevel?? {
+            guard let v = t["by"] else { return .some(nil) }
+            let names = ComparisonLevel.allCases.map(\.rawValue)
+            guard let s = v.string, let l = ComparisonLevel(rawValue: s) else {
+                r.fail(location + ".by", key: "by", "must be one of " + names.map { "\"\($0)\"" }.joined(separator: ", "),
+                       fix: "write by = \"group\" (per council group and England) or by = \"council\" (each council too)")
+                return nil
+            }
+            return .some(l)
+        }
+        let studyLevel = level(st, at: "study") ?? nil
 
         var entries: [Entry] = []
         let list = table["comparison"]?.array
@@ -90,7 +104,7 @@ public struct ComparisonStudy: Sendable {
         } else if list?.isEmpty ?? true {
             r.errors.append(ScenarioError(file: file, line: nil, key: "comparison", message: "no comparisons", fix: "add [[comparison]] tables with name, a and b"))
         }
-        let entryKeys = ["name", "title", "a", "b", "set", "set_a", "set_b"]
+        let entryKeys = ["name", "title", "a", "b", "set", "set_a", "set_b", "by"]
         var names = Set<String>()
         for (i, item) in (list ?? []).enumerated() {
             let at = "comparison[\(i)]"
@@ -124,7 +138,8 @@ public struct ComparisonStudy: Sendable {
                 return Arm(file: armFile, text: armText, scenario: scenario, overrides: all.map(text), own: own.map(text))
             }
             let a = arm("a"), b = arm("b")
-            if let a, let b { entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b)) }
+            let own = level(t, at: at) ?? nil
+            if let a, let b { entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b, level: own ?? studyLevel)) }
         }
         // Each arm's market within the limits once its overrides are applied.
         let comparisonLine = r.locator.line("comparison")

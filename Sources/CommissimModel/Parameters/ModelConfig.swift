@@ -215,3 +215,11 @@ public struct ModelConfig: Sendable {
     /// A top-level flag.
     public func flag(_ path: String) -> Bool { Bool(parameter: scenario.value(path)) }
 }
+
+extension ModelConfig {
+    /// How many agents a group of `n` draws at this scale (at least one).
+    public func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * scale).rounded())) }
+
+    /// The council group of each council the run draws, in council-id order.
+    public var councilGroups: [Int] { councils.indices.flatMap { g in Array(repeating: g, count: scaled(councils[g].count)) } }
+}

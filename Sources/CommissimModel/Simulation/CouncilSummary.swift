@@ -3,11 +3,15 @@
 public struct CouncilSummary: Sendable {
     public var name = "", type = "", region = 0
     public var budget = 0.0, spend = 0.0, pressure = 0.0
+    /// The month's spend (the time series' `spend`, by council); `spend` is its smoothed trend.
+    public var spendMonth = 0.0
     public var served = 0, waiting = 0, spot = 0, inHouse = 0
     public var leavers = 0, outcomeMean = 0.0, qualityReceived = 0.0
     public var contracts = 0
     /// Mean weekly price of the council's contracts in force, weighted by volume, per tier (0 without any).
     public var contractPrice = Array(repeating: 0.0, count: Tier.allCases.count)
+    /// Places under the council's contracts in force, per tier (the weights of `contractPrice`).
+    public var contractVolume = Array(repeating: 0.0, count: Tier.allCases.count)
     /// The council's mean trust in the providers it contracts with, and theirs in it.
     public var trustInProviders = 0.0, providersTrust = 0.0
     public var cutting = false
@@ -45,13 +49,17 @@ extension Market {
             s.region = councils.region[c]
             s.budget = councils.budget[c] / 12
             s.spend = councils.spendTrend[c]
+            s.spendMonth = councilSpend[c]
             s.pressure = councils.pressure[c]
             s.waiting = councils.waiting[c].count
             s.leavers = councilLeavers[c]
             s.outcomeMean = councilLeavers[c] > 0 ? councilOutcomeSum[c] / Double(councilLeavers[c]) : 0
             s.qualityReceived = s.served > 0 ? quality[c] / Double(s.served) : 0
             s.contracts = councils.contracts[c].count
-            for k in 0..<tiers where volume[c * tiers + k] > 0 { s.contractPrice[k] = priceSum[c * tiers + k] / volume[c * tiers + k] * 12 / 52 }
+            for k in 0..<tiers where volume[c * tiers + k] > 0 {
+                s.contractPrice[k] = priceSum[c * tiers + k] / volume[c * tiers + k] * 12 / 52
+                s.contractVolume[k] = volume[c * tiers + k]
+            }
             s.trustInProviders = s.contracts > 0 ? trustIn[c] / Double(s.contracts) : 0
             s.providersTrust = s.contracts > 0 ? trustOf[c] / Double(s.contracts) : 0
             s.cutting = councilIsCutting(c)

@@ -5,8 +5,7 @@ import CommissimEngine
 /// already in service (the stationary stock), and the first-year budgets.
 extension Market {
     func setUp() {
-        let scale = config.scale
-        func scaled(_ n: Int) -> Int { max(1, Int((Double(n) * scale).rounded())) }
+        func scaled(_ n: Int) -> Int { config.scaled(n) }
         // Councils, spread over regions in turn.
         for (gi, g) in config.councils.enumerated() {
             for _ in 0..<scaled(g.count) {
