@@ -36,6 +36,8 @@ public struct Contracts: Sendable {
     public var lastOnRoster: [Int32] = []
     /// Children placed on it without a fee of their own (paid through the contract price).
     public var feeFree: [Int] = []
+    /// The alliance it belongs to (`Market.alliances`), or −1.
+    public var alliance: [Int] = []
 
     mutating func append(council c: Int, provider p: Int, tier t: Int, volume v: Int, price pr: Double, form f: PaymentForm,
                          outcomeSpec os: Bool, start s: Int, end e: Int, extension x: Int, codesign cd: Bool,
@@ -43,7 +45,7 @@ public struct Contracts: Sendable {
         council.append(c); provider.append(p); tier.append(t); volume.append(v); price.append(pr); form.append(f)
         outcomeSpec.append(os); start.append(s); end.append(e); extensionLeft.append(x); breakAt.append(.max); active.append(true)
         occupied.append(0); codesign.append(cd); collaborative.append(col); financed.append(fin); reviewCost.append(rc)
-        feeFree.append(0); investorOwed.append(0)
+        feeFree.append(0); investorOwed.append(0); alliance.append(-1)
         firstOnRoster.append(-1); lastOnRoster.append(-1)
         count += 1
         return count - 1

@@ -70,7 +70,8 @@ extension Market {
             if expiring.count > 1 && activeStrategies[c].lapsesExpiringContracts {
                 expiring.sort { councilTrust($0) < councilTrust($1) }
             }
-            for k in expiring where contracts.active[k] { decideAtExpiry(k) }
+            // isDue again: an alliance partner re-tendered with an earlier contract is decided.
+            for k in expiring where isDue(k) { decideAtExpiry(k) }
             if month % 3 == c % 3 {
                 for tier in 0..<Tier.allCases.count { planContracts(council: c, tier: tier, initial: false) }
             }
@@ -130,10 +131,15 @@ extension Market {
         // Re-tendering a trusted incumbent whose contract offered an extension is a breach; an
         // expiring contract re-tendered as its terms foresaw is not (MODEL.md §3.11).
         if trust >= p.goodIncumbent && contracts.extensionLeft[k] > 0 { conduct(.retenderedGoodIncumbent, council: c, provider: i) }
-        var lot = lotTerms(c, tier: tier, volume: max(contracts.volume[k], lotSize(c, tier: tier)))
+        // An alliance is re-tendered whole: its members' contracts due now form one lot.
+        let partners = duePartners(k)
+        let volume = partners.reduce(contracts.volume[k]) { $0 + contracts.volume[$1] }
+        var lot = lotTerms(c, tier: tier, volume: max(volume, lotSize(c, tier: tier)))
         lot.incumbent = i
         lot.incumbentContract = k
+        lot.partners = partners
         if tender(lot) == nil { endContract(k, early: false) }
+        for o in partners where isDue(o) { endContract(o, early: false) }
     }
 
     /// Places council `c` holds on contracts of tier `k`.

@@ -28,7 +28,13 @@ extension Market {
             providers.alive[i] = false
             providers.exitMonth[i] = month
             tally.exits[providers.kind[i].rawValue] += 1
-            for k in providers.contracts[i] { endContract(k, early: false) }
+        }
+        // Every exiting provider is marked first, so an alliance's places go to members that stay.
+        for i in exiting {
+            for k in providers.contracts[i] {
+                allianceMemberExits(k)
+                endContract(k, early: false)
+            }
         }
         // Every child with an exiting provider moves: a placement breakdown (in slot order).
         var moving: [Int] = []

@@ -3,6 +3,7 @@
 extension Market {
     /// Contract payments, outcome payments, in-house costs and monitoring costs of the month.
     func runContractPayments() {
+        if isJanuary && alliances.count > 0 { settleAlliances() }
         for k in activeContracts where reservesPlaces(k) {
             let c = contracts.council[k], i = contracts.provider[k]
             let full = contracts.price[k] * Double(contracts.volume[k])

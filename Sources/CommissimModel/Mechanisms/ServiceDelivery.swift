@@ -106,6 +106,7 @@ extension Market {
         o = min(1, max(0, o + rng.gaussian(sd: p.outcomeNoise)))
         let ct = Int(children[i].contract)
         if ct >= 0 && contracts.form[ct] == .outcome { scheduleOutcomePayment(contract: ct, child: i, outcome: o) }
+        if ct >= 0 && contracts.form[ct] == .alliance { accrueAlliance(contract: ct, child: i, outcome: o) }
         if children[i].isLookedAfter {
             let n = Int(children[i].placementsThisYear)
             if n > 0 { yearLeaverPlacements[min(n, 3) - 1] += 1 }

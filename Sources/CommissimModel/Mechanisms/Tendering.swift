@@ -15,6 +15,8 @@ struct Lot {
     var collaborative: Bool
     var incumbent: Int?
     var incumbentContract: Int?
+    /// The incumbent's alliance partners whose contracts are re-tendered with it (AllianceContracts.swift).
+    var partners: [Int] = []
 }
 
 /// Mechanism 3b — Tendering (MODEL.md §3.6): who considers and bids for a lot, at what price
@@ -62,10 +64,17 @@ extension Market {
             return nil
         }
         var best = -1, bestScore = -Double.infinity
+        var scores: [Double] = []
         for (j, i) in bidders.enumerated() {
             var score = lot.priceWeight * lowest / prices[j] + (1 - lot.priceWeight) * qualities[j]
             if i == lot.incumbent { score += p.incumbencyWeight * Double(providers.councilTrust[pair(i, c)]) }
+            if lot.form == .alliance { scores.append(score) }
             if score > bestScore { bestScore = score; best = j }
+        }
+        if lot.form == .alliance {
+            // Best first; ties in bid order (a stable sort, so runs stay deterministic).
+            let order = bidders.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+            return awardAlliance(lot, ranked: order.map { (bidders[$0], prices[$0]) }, initial: initial)
         }
         return award(lot, provider: bidders[best], price: prices[best], initial: initial)
     }
@@ -83,7 +92,7 @@ extension Market {
 
 
     /// Creates (or, for a winning incumbent, renews) the contract for `lot`.
-    private func award(_ lot: Lot, provider i: Int, price: Double, initial: Bool) -> Int {
+    func award(_ lot: Lot, provider i: Int, price: Double, initial: Bool) -> Int {
         let c = lot.council
         let rt = regionTier(councils.region[c], lot.tier)
         priceIndex[rt] += 0.1 * (price / (p.monthlyBaseCost[lot.tier] * inflationIndex) - 1 - priceIndex[rt])

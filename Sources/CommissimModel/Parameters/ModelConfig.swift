@@ -44,13 +44,14 @@ public struct Strategies: OptionSet, Sendable, Hashable {
 
 /// Contract payment forms (DOMAIN mechanism 3).
 public enum PaymentForm: Int, NamedCase {
-    case block, spot, grant, outcome
+    case block, spot, grant, outcome, alliance
     public var name: String {
         switch self {
         case .block: return "block"
         case .spot: return "spot"
         case .grant: return "grant"
         case .outcome: return "outcome"
+        case .alliance: return "alliance"
         }
     }
 }
@@ -75,6 +76,10 @@ public struct ModelConfig: Sendable {
         public var collaborativeDiscount: Double = 0
         public var decommissionCut: Double = 0
         public var outcomeUpfrontShare: Double = 0
+        /// Alliance contracts (MODEL.md §3.10): most members per alliance, and the share of a
+        /// place's price at stake on outcomes (the gain/pain pot).
+        public var allianceMembers: Int = 0
+        public var allianceShare: Double = 0
         public var retenderGoodIncumbents: Bool = false
         /// Months into a term at which either side may end the contract (0: no break clause).
         public var breakMonths: Int = 0

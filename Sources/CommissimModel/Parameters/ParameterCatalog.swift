@@ -188,6 +188,8 @@ public enum ParameterCatalog {
         .init("councils.policy.consolidation_factor", .real, .real(4), range: 1...1000, "consolidation: lots are this many times larger").council(\.policy.consolidationFactor),
         .init("councils.policy.collaborative_discount", .real, .real(0.08), range: 0...0.9, "collaborative commissioning: bargaining cut in providers' mark-up").council(\.policy.collaborativeDiscount),
         .init("councils.policy.decommission_cut", .real, .real(0.15), range: 0...0.9, "decommissioning: share of contracted volume dropped").council(\.policy.decommissionCut),
+        .init("councils.policy.alliance_members", .integer, .integer(3), range: 1...10, "alliance contracts: most providers holding one alliance (the best-scored bidders; MODEL.md §3.10)").council(\.policy.allianceMembers),
+        .init("councils.policy.alliance_share", .real, .real(0.1), range: 0...0.5, "alliance contracts: share of the price of the members' places at stake on outcomes against outcome_target, gain and pain (MODEL.md §3.10)").council(\.policy.allianceShare),
         .init("councils.policy.outcome_upfront_share", .real, .real(0.5), range: p01, "outcome-based payment: share of the price paid up front").council(\.policy.outcomeUpfrontShare),
         .init("councils.policy.break_months", .integer, .integer(0), unit: "months", range: 0...600, "months into a term at which either side may end the contract (0 = no break clause; MODEL.md §3.5)").council(\.policy.breakMonths),
         .init("councils.policy.retender_good_incumbents", .flag, .flag(false), "re-tender at expiry even when the incumbent is trusted").council(\.policy.retenderGoodIncumbents),

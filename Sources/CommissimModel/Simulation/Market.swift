@@ -14,6 +14,7 @@ public final class Market {
     public internal(set) var contracts = Contracts()
     public internal(set) var children = Children()
     public internal(set) var investor = SocialInvestor()
+    public internal(set) var alliances = Alliances()
 
     /// Current tick (0-based), counted from the start of the burn-in.
     public internal(set) var month = 0
@@ -147,6 +148,8 @@ struct MonthTally {
     var exitsInsolvent = 0, exitsLosses = 0, exitsIdle = 0
     /// Contracts ended at their break point, by either side (BreakClauses.swift).
     var breaks = 0
+    /// Net gain/pain settled by councils with their alliances this month (AllianceContracts.swift).
+    var allianceSettlements = 0.0, allianceMemberExits = 0
 }
 
 extension Market {

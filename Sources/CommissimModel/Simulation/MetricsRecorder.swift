@@ -168,6 +168,8 @@ struct MetricsRecorder {
         set("contract_length_let", t.contractsLet > 0 ? Double(t.monthsLet) / Double(t.contractsLet) : 0)
         set("terminations", Double(t.terminations))
         set("breaks", Double(t.breaks))
+        set("alliance_settlements", t.allianceSettlements)
+        set("alliance_member_exits", Double(t.allianceMemberExits))
         set("fee_cuts", Double(t.feeCuts))
         set("late_payments", Double(t.latePayments))
         set("council_payments", t.spendContracts + t.spendSpot + t.spendOutcome - investorRepayments(m))

@@ -1,0 +1,107 @@
+/// Mechanism 2d — Alliance contracts (MODEL.md §3.10): a lot let jointly to the best-scored
+/// bidders, who share a gain/pain pot on their children's outcomes, build (or lose) trust in each
+/// other by it, and take on a departing member's places.
+extension Market {
+    /// Awards `lot` (payment form `alliance`) to the `alliance_members` best-scored bidders of
+    /// `ranked` (best first), at most one per place, splitting its places evenly (the better-ranked
+    /// take the remainder). A winner that held one of the lot's old contracts (the incumbent's, or
+    /// its alliance partners') renews it; the others' old contracts are left for the caller to end.
+    /// Returns the first member's contract.
+    func awardAlliance(_ lot: Lot, ranked: [(provider: Int, price: Double)], initial: Bool) -> Int {
+        let n = max(1, min(policy(lot.council, tier: lot.tier).allianceMembers, ranked.count, lot.volume))
+        var old = ([lot.incumbentContract].compactMap { $0 } + lot.partners).filter { contracts.active[$0] }
+        var members: [Int] = []
+        for (m, w) in ranked.prefix(n).enumerated() {
+            var part = lot
+            part.volume = lot.volume / n + (m < lot.volume % n ? 1 : 0)
+            part.incumbentContract = old.first { contracts.provider[$0] == w.provider }
+            old.removeAll { $0 == part.incumbentContract }
+            members.append(award(part, provider: w.provider, price: w.price, initial: initial))
+        }
+        // One term for the whole alliance (the first member's: at set-up, its staggered start).
+        for k in members.dropFirst() {
+            contracts.start[k] = contracts.start[members[0]]
+            contracts.end[k] = contracts.end[members[0]]
+            contracts.breakAt[k] = contracts.breakAt[members[0]]
+        }
+        for k in members { leaveAlliance(k) }
+        let a = alliances.append(council: lot.council, tier: lot.tier, members: members, trust: p.trustInitial)
+        for k in members { contracts.alliance[k] = a }
+        return members[0]
+    }
+
+    /// The other members of contract `k`'s alliance whose contracts are due now: re-tendered with it.
+    func duePartners(_ k: Int) -> [Int] {
+        let a = contracts.alliance[k]
+        guard a >= 0 else { return [] }
+        return alliances.members[a].filter { $0 != k && isDue($0) }
+    }
+
+    /// Contract `k` leaves its alliance (it was let again on its own, or its provider exits).
+    func leaveAlliance(_ k: Int) {
+        let a = contracts.alliance[k]
+        guard a >= 0 else { return }
+        alliances.members[a].removeAll { $0 == k }
+        contracts.alliance[k] = -1
+    }
+
+    /// A child leaving alliance contract `ct` with outcome `o` adds to the pot: `alliance_share` of
+    /// the price of its placement, times the relative distance of `o` from `outcome_target`
+    /// (capped at ±1): a gain above the target, a pain below it.
+    func accrueAlliance(contract ct: Int, child i: Int, outcome o: Double) {
+        let a = contracts.alliance[ct]
+        guard a >= 0 else { return }
+        let months = Double(month - Int(children[i].placementStart) + 1)
+        let share = policy(contracts.council[ct], tier: contracts.tier[ct]).allianceShare
+        let target = max(0.01, p.outcomeTarget)
+        alliances.pot[a] += share * contracts.price[ct] * months * min(1, max(-1, (o - target) / target))
+    }
+
+    /// Each January the pot is settled with the members still trading, in proportion to their
+    /// places: a gain paid by the council (and seen as sharing savings), a pain repaid by the
+    /// members. A shared gain builds the members' trust in each other, a shared loss wears it.
+    func settleAlliances() {
+        for a in 0..<alliances.count where alliances.pot[a] != 0 {
+            let pot = alliances.pot[a]
+            alliances.pot[a] = 0
+            let live = alliances.members[a].filter { contracts.active[$0] && providers.alive[contracts.provider[$0]] }
+            guard !live.isEmpty else { continue }
+            let c = alliances.council[a]
+            let places = live.reduce(0) { $0 + contracts.volume[$1] }
+            for k in live {
+                let amount = places > 0 ? pot * Double(contracts.volume[k]) / Double(places) : pot / Double(live.count)
+                let i = contracts.provider[k]
+                providers.revenue[i] += amount
+                providers.councilRevenue[i] += amount
+                councilSpend[c] += amount
+                tally.spendOutcome += amount
+                tally.allianceSettlements += amount
+                if amount > 0 { conduct(.sharedSavings, council: c, provider: i) }
+            }
+            alliances.settled[a] += pot
+            alliances.trust[a] = Double(TrustDynamics.update(Float(alliances.trust[a]), signal: pot > 0 ? 1 : 0,
+                                                             rate: p.trustEventRate, lossMultiplier: p.trustLossMultiplier))
+        }
+    }
+
+    /// Alliance contract `k`'s provider is leaving the market: each remaining member takes on an
+    /// even part of its places with probability the members' trust in each other ("share delivery
+    /// responsibility"; places nobody takes on are lost with the contract), then that trust falls.
+    func allianceMemberExits(_ k: Int) {
+        let a = contracts.alliance[k]
+        guard a >= 0 else { return }
+        leaveAlliance(k)
+        alliances.memberExits[a] += 1
+        tally.allianceMemberExits += 1
+        let others = alliances.members[a].filter { contracts.active[$0] && providers.alive[contracts.provider[$0]] }
+        var left = contracts.volume[k]
+        for (n, o) in others.enumerated() where left > 0 {
+            let take = (left + others.count - n - 1) / (others.count - n)
+            guard rng.bernoulli(alliances.trust[a]) else { continue }
+            commit(contract: o, volume: contracts.volume[o] + take)
+            left -= take
+        }
+        alliances.trust[a] = Double(TrustDynamics.update(Float(alliances.trust[a]), signal: 0,
+                                                         rate: p.trustEventRate, lossMultiplier: p.trustLossMultiplier))
+    }
+}

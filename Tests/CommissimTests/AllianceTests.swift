@@ -1,0 +1,135 @@
+import CommissimEngine
+@testable import CommissimIO
+@testable import CommissimModel
+import XCTest
+
+/// Alliance contracts (MODEL.md §3.10, AllianceContracts.swift): one lot held jointly by the best
+/// bidders, a shared gain/pain pot on outcomes, members' trust in each other, a member's exit.
+final class AllianceTests: XCTestCase {
+    /// A small market on alliance contracts, after `months` months of its own policy.
+    private func market(_ extra: [String] = [], months: Int = 36) throws -> Market {
+        let s = try Support.small(months: 120, scale: 0.1, ["simulation.burn_in_months=24", "policy.payment=\"alliance\""] + extra)
+        let config = ModelConfig(s)
+        let m = Market(config: config, rng: RandomStream(seed: 7, kind: config.generatorKind))
+        for _ in 0..<config.burnInMonths { m.step(); m.month += 1 }
+        m.startReporting()
+        for _ in 0..<months { m.step(); m.month += 1 }
+        return m
+    }
+
+    /// Tenders let alliances: up to alliance_members distinct providers of one council and tier,
+    /// one term, the places split evenly; every alliance contract is in its alliance.
+    func testALotGoesToSeveralProvidersWithOneTerm() throws {
+        let m = try market(["policy.alliance_members=3"])
+        XCTAssertGreaterThan(m.alliances.count, 0)
+        var multi = 0
+        for a in 0..<m.alliances.count {
+            let members = m.alliances.members[a].filter { m.contracts.active[$0] }
+            XCTAssertLessThanOrEqual(m.alliances.members[a].count, 3)
+            guard members.count > 1 else { continue }
+            multi += 1
+            XCTAssertEqual(Set(members.map { m.contracts.provider[$0] }).count, members.count, "distinct providers")
+            XCTAssertEqual(Set(members.map { m.contracts.council[$0] }), [m.alliances.council[a]])
+            XCTAssertEqual(Set(members.map { m.contracts.tier[$0] }), [m.alliances.tier[a]])
+            XCTAssertEqual(Set(members.map { m.contracts.end[$0] }).count, 1, "one term for the alliance")
+            XCTAssertTrue(members.allSatisfy { m.contracts.form[$0] == .alliance })
+        }
+        XCTAssertGreaterThan(multi, 0, "some alliances have several members")
+        for k in 0..<m.contracts.count where m.contracts.active[k] && m.contracts.form[k] == .alliance {
+            let a = m.contracts.alliance[k]
+            XCTAssertGreaterThanOrEqual(a, 0)
+            XCTAssertTrue(m.alliances.members[a].contains(k), "contract \(k) is in its alliance")
+        }
+        // One member: an alliance of one (the form's pot still applies).
+        let one = try market(["policy.alliance_members=1"])
+        XCTAssertTrue((0..<one.alliances.count).allSatisfy { one.alliances.members[$0].count <= 1 })
+    }
+
+    /// Outcomes above the target are a gain the council pays; below it, a pain the members repay;
+    /// no share, no settlement. The settlements are in spend_outcome and in the members' revenue.
+    func testThePotPaysAboveTheTargetAndChargesBelowIt() throws {
+        func settlements(_ extra: [String]) throws -> [Double] {
+            let s = try Support.small(months: 48, scale: 0.1, ["simulation.burn_in_months=24", "policy.payment=\"alliance\""] + extra)
+            return Simulation(config: ModelConfig(s), seed: 3).run().series("alliance_settlements").filter { $0 != 0 }
+        }
+        let gain = try settlements(["investor.outcome_target=0.05"])
+        let pain = try settlements(["investor.outcome_target=0.95"])
+        XCTAssertFalse(gain.isEmpty)
+        XCTAssertTrue(gain.allSatisfy { $0 > 0 }, "\(gain)")
+        XCTAssertFalse(pain.isEmpty)
+        XCTAssertTrue(pain.allSatisfy { $0 < 0 }, "\(pain)")
+        XCTAssertEqual(try settlements(["policy.alliance_share=0"]), [])
+        XCTAssertEqual(try settlements(["policy.payment=\"block\""]), [], "no alliances, no settlements")
+        // The pot is split among the members in proportion to their places, paid from the council.
+        let m = try market(months: 11)
+        guard let a = (0..<m.alliances.count).first(where: { m.alliances.members[$0].filter { m.contracts.active[$0] }.count > 1 }) else {
+            return XCTFail("no alliance with two members")
+        }
+        let members = m.alliances.members[a].filter { m.contracts.active[$0] && m.providers.alive[m.contracts.provider[$0]] }
+        for b in 0..<m.alliances.count { m.alliances.pot[b] = 0 }
+        m.alliances.pot[a] = 1000
+        let before = members.map { m.providers.revenue[m.contracts.provider[$0]] }, spend = m.councilSpend[m.alliances.council[a]]
+        let trust = m.alliances.trust[a]
+        m.settleAlliances()
+        let places = Double(members.reduce(0) { $0 + m.contracts.volume[$1] })
+        for (n, k) in members.enumerated() {
+            XCTAssertEqual(m.providers.revenue[m.contracts.provider[k]] - before[n], 1000 * Double(m.contracts.volume[k]) / places, accuracy: 1e-9)
+        }
+        XCTAssertEqual(m.councilSpend[m.alliances.council[a]] - spend, 1000, accuracy: 1e-9)
+        XCTAssertEqual(m.alliances.pot[a], 0)
+        XCTAssertGreaterThan(m.alliances.trust[a], trust, "a shared gain builds the members' trust in each other")
+        m.alliances.pot[a] = -1000
+        let afterGain = m.alliances.trust[a]
+        m.settleAlliances()
+        XCTAssertLessThan(m.alliances.trust[a], afterGain, "a shared loss wears it")
+        XCTAssertEqual(m.alliances.settled[a], 0, accuracy: 1e-9, "+1000 then −1000")
+    }
+
+    /// A member leaving the market: it leaves the alliance, the members' trust in each other falls,
+    /// and the others take on its places when they trust each other (all of them at trust 1, none at 0).
+    func testAMemberLeavingPassesItsPlacesToTheOthers() throws {
+        for trust in [1.0, 0.0] {
+            let m = try market()
+            guard let a = (0..<m.alliances.count).first(where: { m.alliances.members[$0].filter { m.contracts.active[$0] }.count > 1 }) else {
+                return XCTFail("no alliance with two members")
+            }
+            let k = m.alliances.members[a].first { m.contracts.active[$0] }!
+            let others = m.alliances.members[a].filter { $0 != k && m.contracts.active[$0] }
+            let volume = m.contracts.volume[k], before = others.map { m.contracts.volume[$0] }
+            m.alliances.trust[a] = trust
+            m.providers.alive[m.contracts.provider[k]] = false
+            m.allianceMemberExits(k)
+            XCTAssertFalse(m.alliances.members[a].contains(k))
+            XCTAssertEqual(m.contracts.alliance[k], -1)
+            XCTAssertLessThanOrEqual(m.alliances.trust[a], trust)
+            let gained = zip(others, before).reduce(0) { $0 + m.contracts.volume[$1.0] - $1.1 }
+            XCTAssertEqual(gained, trust == 1 ? volume : 0, "trust \(trust)")
+        }
+    }
+
+    /// An alliance's members due together are re-tendered as one lot: one new alliance with all
+    /// their places, and none of the old members' contracts left due.
+    func testAnAllianceIsRetenderedWhole() throws {
+        let m = try market(["policy.extension_months=0"])
+        guard let a = (0..<m.alliances.count).first(where: { m.alliances.members[$0].filter { m.contracts.active[$0] }.count > 1 }) else {
+            return XCTFail("no alliance with two members")
+        }
+        let members = m.alliances.members[a].filter { m.contracts.active[$0] }
+        let places = members.reduce(0) { $0 + m.contracts.volume[$1] }
+        for k in members { m.contracts.end[k] = m.month }
+        let c = m.alliances.council[a]
+        m.councils.staffTime[c] = 100
+        let before = m.alliances.count
+        XCTAssertEqual(Set(m.duePartners(members[0])), Set(members.dropFirst()))
+        m.decideAtExpiry(members[0])
+        XCTAssertTrue(members.allSatisfy { !m.isDue($0) }, "every member decided with the first")
+        if m.alliances.count > before {
+            XCTAssertEqual(m.alliances.count, before + 1, "one lot, one alliance")
+            let new = m.alliances.members[before]
+            XCTAssertGreaterThanOrEqual(new.reduce(0) { $0 + m.contracts.volume[$1] }, places, "the lot holds every member's places")
+            XCTAssertTrue(new.allSatisfy { m.contracts.alliance[$0] == before })
+        } else {
+            XCTAssertTrue(members.allSatisfy { !m.contracts.active[$0] }, "nobody bid: the contracts end")
+        }
+    }
+}
