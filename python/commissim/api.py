@@ -83,6 +83,9 @@ class ComparisonResult:
     monthly: Optional[pd.DataFrame]
     manifest: dict
     folder: Optional[str] = None
+    #: comparison_groups.csv with ``by="group"`` or ``"council"``: level, group, council_a,
+    #: council_b, metric, unit, mean_a, mean_b, diff with its CI, rel_diff with its Fieller CI, n.
+    groups: Optional[pd.DataFrame] = None
 
 
 @contextmanager
@@ -198,10 +201,12 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
 def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional[int] = None, seed: Optional[int] = None,
             set: Optional[Mapping[str, object]] = None, set_a: Optional[Mapping[str, object]] = None,
             set_b: Optional[Mapping[str, object]] = None, out: Optional[PathLike] = None, threads: Optional[int] = None,
-            quiet: bool = False) -> ComparisonResult:
+            by: Optional[str] = None, quiet: bool = False) -> ComparisonResult:
     """``commissim compare``: paired replications of scenario `a` against `b` (replication r of
     both arms shares its seed). `set` overrides both arms, `set_a`/`set_b` one each. Given a
-    comparison study file and no `b`, returns a dict of name → ComparisonResult."""
+    comparison study file and no `b`, returns a dict of name → ComparisonResult. `by="group"`
+    (or `"council"`) adds ``groups``: the paired differences per council group and England (and
+    per council), computed by the binary (``compare --by``)."""
     with _output(out) as folder:
         args = ["compare", os.fspath(a)] + ([os.fspath(b)] if b is not None else [])
         args += ["--out", folder, *set_args("--set", set), *set_args("--set-a", set_a), *set_args("--set-b", set_b), *_threads(threads)]
@@ -209,6 +214,8 @@ def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional
             args += ["--replications", str(int(replications))]
         if seed is not None:
             args += ["--seed", str(int(seed))]
+        if by is not None:
+            args += ["--by", str(by)]
         if quiet:
             args.append("--quiet")
         call(args, quiet=quiet)
@@ -216,7 +223,7 @@ def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional
         def load(f: str) -> ComparisonResult:
             return ComparisonResult(differences=_read(f, "comparison.csv"), runs=_read(f, "runs.csv"),
                                     monthly=_read(f, "comparison_monthly.csv", required=False), manifest=_manifest(f),
-                                    folder=None if out is None else f)
+                                    folder=None if out is None else f, groups=_read(f, "comparison_groups.csv", required=False))
 
         if b is None and not os.path.exists(os.path.join(folder, "comparison.csv")):
             return {d: load(os.path.join(folder, d)) for d in sorted(os.listdir(folder))

@@ -15,7 +15,7 @@ from .api import PathLike, run
 # councils.csv columns and how a group of councils and months combines them: "sum" adds them up,
 # ("mean", WEIGHT) is a mean weighted by another column (docs/COLUMNS.md).
 AGGREGATION = {
-    "spend": "sum", "budget": "sum", "children_served": "sum", "children_waiting": "sum", "children_spot": "sum",
+    "spend": "sum", "spend_month": "sum", "budget": "sum", "children_served": "sum", "children_waiting": "sum", "children_spot": "sum",
     "children_in_house": "sum", "leavers": "sum", "contracts_let": "sum", "rollovers": "sum", "breaks": "sum",
     "outcome_mean": ("mean", "leavers"), "quality_received": ("mean", "children_served"),
     "contract_price_fostering": ("mean", "contracts"), "contract_price_residential": ("mean", "contracts"),
@@ -23,7 +23,7 @@ AGGREGATION = {
     "providers_trust": ("mean", "contracts"), "budget_pressure": ("mean", "budget"),
     "contract_length_let": ("mean", "contracts_let"),
 }
-DEFAULT_METRICS = ["spend", "outcome_mean", "quality_received", "children_waiting", "children_spot",
+DEFAULT_METRICS = ["spend_month", "outcome_mean", "quality_received", "children_waiting", "children_spot",
                    "contract_price_fostering", "trust_in_providers", "providers_trust", "breaks"]
 
 

@@ -184,6 +184,27 @@ def test_compare_councils_gives_paired_answers_per_council_group_and_england(tmp
         cs.compare_councils(path, path, by="region")
 
 
+def test_compare_by_group_reads_the_binarys_breakdown(tmp_path):
+    path = tmp_path / "county.toml"
+    path.write_text(COUNTY)
+    res = cs.compare(path, path, replications=3, by="council", set_b={"councils[Our County].policy.contract_months": 120},
+                     quiet=True)
+    g = res.groups
+    assert {"level", "group", "council_a", "council_b", "metric", "mean_a", "mean_b", "diff", "diff_ci95_low", "n"} <= set(g.columns)
+    assert set(g["level"]) == {"england", "group", "council"}
+    r = g[g["level"] == "group"].set_index(["group", "metric"])
+    assert r.loc[("Our County", "contract_length_let"), "mean_b"] == 120
+    assert r.loc[("Others", "contract_length_let"), "mean_b"] == 36
+    # England's spend over the run is the time series' total spend (comparison.csv).
+    total = res.differences.query("metric == 'spend' and measure == 'total'")["mean_a"].iloc[0]
+    england = g.query("level == 'england' and metric == 'spend'")["mean_a"].iloc[0]
+    assert england == pytest.approx(total, rel=1e-6)
+    assert cs.compare(path, path, replications=2, quiet=True).groups is None
+    with pytest.raises(cs.CommissimError) as e:
+        cs.compare(path, path, replications=2, by="ward", quiet=True)
+    assert e.value.key == "--by"
+
+
 def test_ema_workbench_experiments_run_as_one_sweep_and_feed_prim():
     import warnings
     warnings.simplefilter("ignore")

@@ -1,4 +1,4 @@
-/// Alliances: providers holding one contract jointly (MODEL.md §3.10; 000 "Alliance
+/// Alliances: providers holding one contract jointly (MODEL.md §3.9a; 000 "Alliance
 /// collaborations between independent organisations", 002 Plymouth's complex-needs alliance,
 /// "share financial and delivery responsibility", "collaboration rather than competition").
 ///

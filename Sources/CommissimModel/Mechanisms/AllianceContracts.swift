@@ -1,4 +1,4 @@
-/// Mechanism 2d — Alliance contracts (MODEL.md §3.10): a lot let jointly to the best-scored
+/// Mechanism 2d — Alliance contracts (MODEL.md §3.9a): a lot let jointly to the best-scored
 /// bidders, who share a gain/pain pot on their children's outcomes, build (or lose) trust in each
 /// other by it, and take on a departing member's places.
 extension Market {

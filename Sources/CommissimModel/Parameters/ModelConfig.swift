@@ -76,7 +76,7 @@ public struct ModelConfig: Sendable {
         public var collaborativeDiscount: Double = 0
         public var decommissionCut: Double = 0
         public var outcomeUpfrontShare: Double = 0
-        /// Alliance contracts (MODEL.md §3.10): most members per alliance, and the share of a
+        /// Alliance contracts (MODEL.md §3.9a): most members per alliance, and the share of a
         /// place's price at stake on outcomes (the gain/pain pot).
         public var allianceMembers: Int = 0
         public var allianceShare: Double = 0
