@@ -68,3 +68,76 @@ def perform_experiments(scenario: PathLike, uncertainties: Sequence, outcomes: S
     experiments["policy"] = "none"
     experiments["model"] = "commissim"
     return experiments, values
+
+
+class CommissimModel:
+    """commissim as an EMA Workbench model: `uncertainties` and `levers` are EMA parameters named
+    by commissim parameter paths (group paths such as ``councils[london].policy.contract_months``
+    included), `outcomes` names of `commissim columns` (checked against the catalogue when the
+    model is made). ``perform_experiments`` samples both with EMA's samplers, crosses every
+    scenario with every policy and runs the whole design as one sweep (threads, resume, common
+    random numbers: replication r of every point shares its seed), returning EMA's
+    ``(experiments, outcomes)``.
+
+        from ema_workbench import IntegerParameter, RealParameter
+        model = CommissimModel("scenarios/baseline.toml",
+                               uncertainties=[RealParameter("demand.trend", 0.0, 0.04)],
+                               levers=[IntegerParameter("policy.contract_months", 36, 120)],
+                               outcomes=["outcome_mean", "spend"])
+        experiments, outcomes = model.perform_experiments(scenarios=64, policies=4)
+    """
+
+    def __init__(self, scenario: PathLike, *, uncertainties: Sequence = (), levers: Sequence = (),
+                 outcomes: Sequence[str] = (), measure: str = "end", name: str = "commissim"):
+        from ._cli import call  # noqa: PLC0415
+
+        if not outcomes:
+            raise CommissimError("no outcomes", key="outcomes", fix="name metrics of `commissim columns`, e.g. ['outcome_mean']")
+        if measure not in ("end", "total"):
+            raise CommissimError(f"measure {measure!r}", key="measure", fix="use 'end' (mean of the last 12 months) or 'total'")
+        columns = [line.split()[0] for line in call(["columns"], quiet=True, capture=True).splitlines() if line.strip()]
+        for o in outcomes:
+            if o not in columns or o in ("month", "year"):
+                raise CommissimError(f"{o!r} is not a metric of timeseries.csv", key=o, fix="use a name `commissim columns` lists")
+        names = [p.name for p in list(uncertainties) + list(levers)]
+        if len(set(names)) != len(names):
+            raise CommissimError("a parameter is both an uncertainty and a lever (or named twice)", key="levers",
+                                 fix="name each parameter path once")
+        self.scenario, self.name, self.measure = scenario, name, measure
+        self.uncertainties, self.levers, self.outcomes = list(uncertainties), list(levers), list(outcomes)
+
+    def perform_experiments(self, scenarios: int = 100, policies: int = 1, *, uncertainty_sampler="lhs", lever_sampler="lhs",
+                            replications: int = 1, seed: Optional[int] = None, set: Optional[Mapping[str, object]] = None,
+                            out: Optional[PathLike] = None, threads: Optional[int] = None,
+                            quiet: bool = False) -> Tuple[pd.DataFrame, dict]:
+        """Every sampled scenario (uncertainties) under every sampled policy (levers), as one sweep.
+        `experiments` has a column per parameter plus ``scenario``, ``policy`` (their numbers) and
+        ``model``; `outcomes` maps each outcome to its array (mean over `replications`)."""
+        from ema_workbench.em_framework import samplers  # noqa: PLC0415
+
+        def draw(params, n, sampler):
+            if not params:
+                return [{}]
+            return [{q.name: point[q.name] for q in params}
+                    for point in samplers.sample_parameters(params, int(n), sampler=_sampler(sampler))]
+
+        sc = draw(self.uncertainties, scenarios, uncertainty_sampler)
+        po = draw(self.levers, policies, lever_sampler)
+        rows, tags = [], []
+        for j, pol in enumerate(po):
+            for i, s in enumerate(sc):
+                rows.append({**s, **pol})
+                tags.append((i, j))
+        names = [p.name for p in self.uncertainties + self.levers]
+        design = pd.DataFrame(rows, columns=names)
+        for n in names:
+            design[n] = design[n].map(lambda v: v.item() if hasattr(v, "item") else v)
+        result = sweep(self.scenario, design=design, replications=replications, seed=seed, set=set, metrics=self.outcomes,
+                       out=out, threads=threads, quiet=quiet)
+        by_point = result.runs.groupby("point")
+        values = {o: by_point[f"{o}_{self.measure}"].mean().reindex(range(len(design))).to_numpy() for o in self.outcomes}
+        experiments = design.copy()
+        experiments["scenario"] = [t[0] for t in tags]
+        experiments["policy"] = [t[1] for t in tags]
+        experiments["model"] = self.name
+        return experiments, values

@@ -230,6 +230,30 @@ def test_ema_workbench_experiments_run_as_one_sweep_and_feed_prim():
     assert box.box_lims[-1]["demand.referrals_per_10k"].iloc[0] > 2.0
 
 
+def test_ema_model_crosses_scenarios_with_policies_in_one_sweep():
+    import warnings
+    warnings.simplefilter("ignore")
+    from ema_workbench import IntegerParameter, RealParameter
+    from commissim.ema import CommissimModel
+
+    model = CommissimModel(SCEN / "three_year.toml", uncertainties=[RealParameter("demand.referrals_per_10k", 2.0, 6.0)],
+                           levers=[IntegerParameter("policy.contract_months", 36, 120)], outcomes=["children_served", "contract_length_let"],
+                           measure="total")
+    experiments, outcomes = model.perform_experiments(scenarios=4, policies=3, seed=3, set=SMALL, quiet=True)
+    assert len(experiments) == 12 and sorted(set(experiments["policy"])) == [0, 1, 2]
+    assert sorted(set(experiments["scenario"])) == [0, 1, 2, 3]
+    # Each policy (lever value) is the same across its scenarios; each scenario the same across policies.
+    assert (experiments.groupby("policy")["policy.contract_months"].nunique() == 1).all()
+    assert (experiments.groupby("scenario")["demand.referrals_per_10k"].nunique() == 1).all()
+    assert outcomes["children_served"].shape == (12,)
+    # The lever reaches the runs: longer contracts let, longer mean length let.
+    by = pd.DataFrame({"m": experiments["policy.contract_months"], "len": outcomes["contract_length_let"]}).groupby("m")["len"].mean()
+    assert by.is_monotonic_increasing
+    with pytest.raises(cs.CommissimError) as e:
+        CommissimModel(SCEN / "three_year.toml", outcomes=["outcome_meen"])
+    assert e.value.key == "outcome_meen"
+
+
 def test_the_sobol_and_prim_tutorial_runs():
     import subprocess
     import sys
