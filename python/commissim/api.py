@@ -119,10 +119,29 @@ def _threads(threads: Optional[int]) -> list:
     return ["--threads", str(int(threads))] if threads else []
 
 
+def _check_parquet(parquet: bool, out: Optional[PathLike]) -> None:
+    """Before running: Parquet copies need a kept folder and pyarrow."""
+    if not parquet:
+        return
+    if out is None:
+        raise CommissimError("parquet=True writes Parquet files beside the CSV files of out", key="parquet", fix="give out=FOLDER too")
+    try:
+        import pyarrow  # noqa: F401, PLC0415
+    except ImportError as e:
+        raise CommissimError("Parquet output needs pyarrow", key="parquet", fix="pip install pyarrow (python/requirements.txt)") from e
+
+
+def _write_parquet(parquet: bool, folder: str) -> None:
+    if parquet:
+        from .parquet import to_parquet  # noqa: PLC0415
+        to_parquet(folder)
+
+
 def run(scenario: PathLike, *, seed: Optional[int] = None, set: Optional[Mapping[str, object]] = None,
-        detail: bool = False, out: Optional[PathLike] = None, quiet: bool = False) -> RunResult:
+        detail: bool = False, out: Optional[PathLike] = None, parquet: bool = False, quiet: bool = False) -> RunResult:
     """``commissim run``: one run of `scenario` (a .toml path), with parameter overrides `set`
     ({"simulation.scale": 0.1, ...}); ``detail`` adds the per-council and per-provider tables."""
+    _check_parquet(parquet, out)
     with _output(out) as folder:
         args = ["run", os.fspath(scenario), "--out", folder, *set_args("--set", set)]
         if seed is not None:
@@ -132,6 +151,7 @@ def run(scenario: PathLike, *, seed: Optional[int] = None, set: Optional[Mapping
         if quiet:
             args.append("--quiet")
         call(args, quiet=quiet)
+        _write_parquet(parquet, folder)
         return RunResult(timeseries=_read(folder, "timeseries.csv"), manifest=_manifest(folder),
                          councils=_read(folder, "councils.csv", required=False),
                          providers=_read(folder, "providers.csv", required=False),
@@ -164,7 +184,7 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
           points: Optional[int] = None, replications: int = 10, seed: Optional[int] = None,
           set: Optional[Mapping[str, object]] = None, metrics: Optional[Sequence[str]] = None,
           contrast: Optional[Mapping[str, Sequence]] = None, out: Optional[PathLike] = None,
-          threads: Optional[int] = None, fresh: bool = False, quiet: bool = False) -> SweepResult:
+          threads: Optional[int] = None, fresh: bool = False, parquet: bool = False, quiet: bool = False) -> SweepResult:
     """``commissim sweep``: every point of a design × `replications`, on all cores, with common
     random numbers (replication r has the same seed at every point), resumable when `out` is
     given. `design` is "grid" (every combination of `vary`'s lists), "lhs", "sobol" or "halton"
@@ -172,6 +192,7 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
     column per parameter path, one row per point: any sampler's design). `metrics` keeps
     summary and runs to the metrics named (default: every metric). `contrast` ({path: [A, B]})
     makes the binary write contrasts.csv (``SweepResult.contrasts``)."""
+    _check_parquet(parquet, out)
     with _output(out) as folder, tempfile.TemporaryDirectory(prefix="commissim-study-") as tmp:
         points_file = None
         if isinstance(design, pd.DataFrame):
@@ -192,6 +213,7 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
         if quiet:
             args.append("--quiet")
         call(args, quiet=quiet)
+        _write_parquet(parquet, folder)
         pts = _read(folder, "points.csv")
         summary = _read(folder, "summary.csv").merge(pts, on="point", how="left")
         return SweepResult(summary=summary, runs=_read(folder, "runs.csv"), points=pts, manifest=_manifest(folder),
@@ -201,12 +223,13 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
 def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional[int] = None, seed: Optional[int] = None,
             set: Optional[Mapping[str, object]] = None, set_a: Optional[Mapping[str, object]] = None,
             set_b: Optional[Mapping[str, object]] = None, out: Optional[PathLike] = None, threads: Optional[int] = None,
-            by: Optional[str] = None, quiet: bool = False) -> ComparisonResult:
+            by: Optional[str] = None, parquet: bool = False, quiet: bool = False) -> ComparisonResult:
     """``commissim compare``: paired replications of scenario `a` against `b` (replication r of
     both arms shares its seed). `set` overrides both arms, `set_a`/`set_b` one each. Given a
     comparison study file and no `b`, returns a dict of name → ComparisonResult. `by="group"`
     (or `"council"`) adds ``groups``: the paired differences per council group and England (and
     per council), computed by the binary (``compare --by``)."""
+    _check_parquet(parquet, out)
     with _output(out) as folder:
         args = ["compare", os.fspath(a)] + ([os.fspath(b)] if b is not None else [])
         args += ["--out", folder, *set_args("--set", set), *set_args("--set-a", set_a), *set_args("--set-b", set_b), *_threads(threads)]
@@ -219,6 +242,7 @@ def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional
         if quiet:
             args.append("--quiet")
         call(args, quiet=quiet)
+        _write_parquet(parquet, folder)
 
         def load(f: str) -> ComparisonResult:
             return ComparisonResult(differences=_read(f, "comparison.csv"), runs=_read(f, "runs.csv"),

@@ -254,6 +254,19 @@ def test_ema_model_crosses_scenarios_with_policies_in_one_sweep():
     assert e.value.key == "outcome_meen"
 
 
+def test_parquet_copies_beside_the_csv_files(tmp_path):
+    res = cs.sweep(SCEN / "three_year.toml", vary={"policy.contract_months": [36, 120]}, replications=2, seed=2, set=SMALL,
+                   metrics=["spend"], out=tmp_path / "s", parquet=True, quiet=True)
+    for name in ("summary", "runs", "points"):
+        assert (tmp_path / "s" / f"{name}.parquet").exists()
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "s" / "runs.parquet"), res.runs)
+    written = cs.to_parquet(tmp_path / "s")
+    assert sorted(os.path.basename(p) for p in written) == ["points.parquet", "runs.parquet", "summary.parquet"]
+    with pytest.raises(cs.CommissimError) as e:
+        cs.run(SCEN / "three_year.toml", set=SMALL, parquet=True, quiet=True)
+    assert e.value.key == "parquet", "parquet needs out="
+
+
 def test_the_sobol_and_prim_tutorial_runs():
     import subprocess
     import sys

@@ -1,0 +1,49 @@
+"""Parquet copies of a result folder's CSV files, written beside them (pyarrow).
+
+    import commissim as cs
+    cs.to_parquet("results/sweep")        # summary.parquet beside summary.csv, …
+
+or ``python -m commissim.parquet DIR``. `run`, `sweep` and `compare` take ``parquet=True`` (with
+``out=``) to do the same when they finish. The CSV files stay the reference: the manifest's
+fingerprints are theirs; a Parquet file holds the same table with pandas' inferred types.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import List
+
+import pandas as pd
+
+from ._cli import CommissimError
+
+
+def to_parquet(folder: "os.PathLike[str] | str") -> List[str]:
+    """Writes `<name>.parquet` beside every `<name>.csv` under `folder` (sub-folders included,
+    hidden ones such as `.partial` skipped); returns the paths written."""
+    try:
+        import pyarrow  # noqa: F401, PLC0415
+    except ImportError as e:
+        raise CommissimError("Parquet output needs pyarrow", key="parquet", fix="pip install pyarrow (python/requirements.txt)") from e
+    folder = os.fspath(folder)
+    if not os.path.isdir(folder):
+        raise CommissimError(f"{folder} is not a result folder", file=folder, fix="give the --out folder of a run, sweep or comparison")
+    written = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".csv"):
+                src = os.path.join(root, name)
+                dst = src[:-4] + ".parquet"
+                tmp = dst + ".tmp"
+                pd.read_csv(src).to_parquet(tmp, index=False)
+                os.replace(tmp, dst)  # never a half-written Parquet file
+                written.append(dst)
+    return written
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m commissim.parquet RESULT_FOLDER")
+    for path in to_parquet(sys.argv[1]):
+        print(path)
