@@ -132,13 +132,27 @@ public struct GroupComparison {
                 let label = r.measure.name.replacingOccurrences(of: "_", with: " ")
                 let rel = r.relLow.isFinite && r.relHigh.isFinite
                     ? String(format: "%+.1f%% (95%% CI %+.1f%% to %+.1f%%)", 100 * r.relative, 100 * r.relLow, 100 * r.relHigh)
-                    : "\(CSVFormat.number(r.diff)) (95% CI \(CSVFormat.number(r.low)) to \(CSVFormat.number(r.high)))"
-                s += "  \(label): \(CSVFormat.number(r.meanA)) → \(CSVFormat.number(r.meanB)) \(r.measure.unit), \(rel)\n"
+                    : "\(Self.short(r.diff, sign: true)) (95% CI \(Self.short(r.low, sign: true)) to \(Self.short(r.high, sign: true)))"
+                s += "  \(label): \(Self.short(r.meanA)) → \(Self.short(r.meanB)) \(r.measure.unit), \(rel)\n"
             }
             let same = rs.filter { !$0.clear && $0.n > 1 }.map(\.measure.name)
             if !same.isEmpty { s += "  no clear difference: " + same.joined(separator: ", ") + "\n" }
         }
         s += "\nPer group and per council: comparison_groups.csv\n"
         return s
+    }
+
+    /// A number for reading: whole with thousands separators from 1,000, else three significant digits.
+    static func short(_ x: Double, sign: Bool = false) -> String {
+        guard x.isFinite else { return "n/a" }
+        let plus = sign && x > 0 ? "+" : ""
+        if abs(x) >= 1000 {
+            let f = NumberFormatter()
+            f.numberStyle = .decimal
+            f.maximumFractionDigits = 0
+            f.locale = Locale(identifier: "en_GB")
+            return plus + (f.string(from: NSNumber(value: x.rounded())) ?? String(Int(x.rounded())))
+        }
+        return plus + String(format: "%.3g", x)
     }
 }
