@@ -131,5 +131,18 @@ final class AllianceTests: XCTestCase {
         } else {
             XCTAssertTrue(members.allSatisfy { !m.contracts.active[$0] }, "nobody bid: the contracts end")
         }
+        // An old contract whose provider is not among the new members ends with the award.
+        guard let k = (0..<m.contracts.count).first(where: { m.contracts.active[$0] && m.contracts.form[$0] == .alliance }) else {
+            return XCTFail("no alliance contract")
+        }
+        let others = m.councils.reachable(m.councilTier(m.contracts.council[k], m.contracts.tier[k]))
+            .filter { m.providers.alive[$0] && $0 != m.contracts.provider[k] }
+        guard let winner = others.first else { return }
+        var lot = m.lotTerms(m.contracts.council[k], tier: m.contracts.tier[k], volume: m.contracts.volume[k])
+        lot.incumbent = m.contracts.provider[k]
+        lot.incumbentContract = k
+        let first = m.awardAlliance(lot, ranked: [(winner, m.contracts.price[k])], initial: false)
+        XCTAssertFalse(m.contracts.active[k], "the losing incumbent's contract ends")
+        XCTAssertEqual(m.contracts.provider[first], winner)
     }
 }

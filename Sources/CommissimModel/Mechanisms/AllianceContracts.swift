@@ -24,6 +24,8 @@ extension Market {
             contracts.end[k] = contracts.end[members[0]]
             contracts.breakAt[k] = contracts.breakAt[members[0]]
         }
+        // Old contracts whose providers are not members end ("existing placements continue").
+        for o in old where contracts.active[o] { endContract(o, early: false) }
         for k in members { leaveAlliance(k) }
         let a = alliances.append(council: lot.council, tier: lot.tier, members: members, trust: p.trustInitial)
         for k in members { contracts.alliance[k] = a }
