@@ -32,6 +32,14 @@ extension Market {
         return members[0]
     }
 
+    /// Contract `k`'s share of its alliance's monitoring: an alliance is one contract to monitor,
+    /// so each of its n members in force carries 1/n of a contract's monitoring cost.
+    func allianceMonitoringShare(_ k: Int) -> Double {
+        let a = contracts.alliance[k]
+        guard a >= 0 else { return 1 }
+        return 1 / Double(max(1, alliances.members[a].reduce(0) { $0 + (contracts.active[$1] ? 1 : 0) }))
+    }
+
     /// The other members of contract `k`'s alliance whose contracts are due now: re-tendered with it.
     func duePartners(_ k: Int) -> [Int] {
         let a = contracts.alliance[k]

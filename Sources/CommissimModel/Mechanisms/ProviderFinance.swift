@@ -22,7 +22,8 @@ extension Market {
         for k in activeContracts {
             let c = contracts.council[k], i = contracts.provider[k]
             let trust = Double(providers.councilTrust[pair(i, c)])
-            let cost = p.monitoringCost * inflationIndex * (1 - p.monitoringDiscount * trust) * (contracts.form[k] == .grant ? 0.5 : 1)
+            var cost = p.monitoringCost * inflationIndex * (1 - p.monitoringDiscount * trust) * (contracts.form[k] == .grant ? 0.5 : 1)
+            if contracts.form[k] == .alliance { cost *= allianceMonitoringShare(k) }
             tally.monitoringCost += cost
             councilSpend[c] += cost
         }
