@@ -16,6 +16,7 @@ Parameter names are commissim's parameter paths (dots are fine; no `__` renaming
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Mapping, Optional, Sequence, Tuple
 
 import numpy as np
@@ -23,6 +24,21 @@ import pandas as pd
 
 from ._cli import CommissimError
 from .api import PathLike, sweep
+
+
+@contextmanager
+def _seeded(seed: Optional[int]):
+    """EMA's samplers draw from numpy's global generator: with a seed, the design is the same
+    every time (the global state is put back afterwards); without one, EMA's own behaviour."""
+    if seed is None:
+        yield
+        return
+    state = np.random.get_state()
+    np.random.seed(int(seed) % 2**32)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
 
 
 def _sampler(sampler):
@@ -49,7 +65,8 @@ def perform_experiments(scenario: PathLike, uncertainties: Sequence, outcomes: S
 
     if not outcomes:
         raise CommissimError("no outcomes", key="outcomes", fix="name metrics of `commissim columns`, e.g. ['outcome_mean']")
-    designs = samplers.sample_parameters(list(uncertainties), int(n_scenarios), sampler=_sampler(sampler))
+    with _seeded(seed):
+        designs = samplers.sample_parameters(list(uncertainties), int(n_scenarios), sampler=_sampler(sampler))
     names = [u.name for u in uncertainties]
     design = pd.DataFrame([{n: point[n] for n in names} for point in designs], columns=names)
     for n in names:  # numpy scalars as plain values, for the design file
@@ -121,8 +138,9 @@ class CommissimModel:
             return [{q.name: point[q.name] for q in params}
                     for point in samplers.sample_parameters(params, int(n), sampler=_sampler(sampler))]
 
-        sc = draw(self.uncertainties, scenarios, uncertainty_sampler)
-        po = draw(self.levers, policies, lever_sampler)
+        with _seeded(seed):
+            sc = draw(self.uncertainties, scenarios, uncertainty_sampler)
+            po = draw(self.levers, policies, lever_sampler)
         rows, tags = [], []
         for j, pol in enumerate(po):
             for i, s in enumerate(sc):
