@@ -125,10 +125,8 @@ def _check_parquet(parquet: bool, out: Optional[PathLike]) -> None:
         return
     if out is None:
         raise CommissimError("parquet=True writes Parquet files beside the CSV files of out", key="parquet", fix="give out=FOLDER too")
-    try:
-        import pyarrow  # noqa: F401, PLC0415
-    except ImportError as e:
-        raise CommissimError("Parquet output needs pyarrow", key="parquet", fix="pip install pyarrow (python/requirements.txt)") from e
+    from .parquet import require_pyarrow  # noqa: PLC0415
+    require_pyarrow()
 
 
 def _write_parquet(parquet: bool, folder: str) -> None:

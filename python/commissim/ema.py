@@ -61,30 +61,9 @@ def perform_experiments(scenario: PathLike, uncertainties: Sequence, outcomes: S
     metric names (each run's `<metric>_<measure>`, "end" or "total", averaged over
     `replications`). Returns (experiments, outcomes) in EMA's shapes: a DataFrame with one column
     per uncertainty plus `scenario`, `policy` and `model`, and {outcome: array per experiment}."""
-    from ema_workbench.em_framework import samplers  # noqa: PLC0415
-
-    if not outcomes:
-        raise CommissimError("no outcomes", key="outcomes", fix="name metrics of `commissim columns`, e.g. ['outcome_mean']")
-    with _seeded(seed):
-        designs = samplers.sample_parameters(list(uncertainties), int(n_scenarios), sampler=_sampler(sampler))
-    names = [u.name for u in uncertainties]
-    design = pd.DataFrame([{n: point[n] for n in names} for point in designs], columns=names)
-    for n in names:  # numpy scalars as plain values, for the design file
-        design[n] = design[n].map(lambda v: v.item() if hasattr(v, "item") else v)
-    result = sweep(scenario, design=design, replications=replications, seed=seed, set=set, metrics=list(outcomes),
-                   out=out, threads=threads, quiet=quiet)
-    by_point = result.runs.groupby("point")
-    values = {}
-    for o in outcomes:
-        col = f"{o}_{measure}"
-        if col not in result.runs:
-            raise CommissimError(f"no column {col!r}", key=o, fix="measure 'end' or 'total'")
-        values[o] = by_point[col].mean().reindex(range(len(design))).to_numpy()
-    experiments = design.copy()
-    experiments["scenario"] = np.arange(len(design))
-    experiments["policy"] = "none"
-    experiments["model"] = "commissim"
-    return experiments, values
+    model = CommissimModel(scenario, uncertainties=uncertainties, outcomes=outcomes, measure=measure)
+    return model.perform_experiments(scenarios=n_scenarios, uncertainty_sampler=sampler, replications=replications, seed=seed,
+                                     set=set, out=out, threads=threads, quiet=quiet)
 
 
 class CommissimModel:
@@ -129,7 +108,7 @@ class CommissimModel:
                             quiet: bool = False) -> Tuple[pd.DataFrame, dict]:
         """Every sampled scenario (uncertainties) under every sampled policy (levers), as one sweep.
         `experiments` has a column per parameter plus ``scenario``, ``policy`` (their numbers) and
-        ``model``; `outcomes` maps each outcome to its array (mean over `replications`)."""
+        ``model`` ("none" for the policy without levers); `outcomes` maps each outcome to its array (mean over `replications`)."""
         from ema_workbench.em_framework import samplers  # noqa: PLC0415
 
         def draw(params, n, sampler):
@@ -156,6 +135,7 @@ class CommissimModel:
         values = {o: by_point[f"{o}_{self.measure}"].mean().reindex(range(len(design))).to_numpy() for o in self.outcomes}
         experiments = design.copy()
         experiments["scenario"] = [t[0] for t in tags]
-        experiments["policy"] = [t[1] for t in tags]
+        # Without levers there is one policy, the scenario's own: EMA's "none".
+        experiments["policy"] = [t[1] for t in tags] if self.levers else "none"
         experiments["model"] = self.name
         return experiments, values

@@ -18,13 +18,18 @@ import pandas as pd
 from ._cli import CommissimError
 
 
-def to_parquet(folder: "os.PathLike[str] | str") -> List[str]:
-    """Writes `<name>.parquet` beside every `<name>.csv` under `folder` (sub-folders included,
-    hidden ones such as `.partial` skipped); returns the paths written."""
+def require_pyarrow() -> None:
+    """Raises CommissimError (with the fix) unless pyarrow is installed."""
     try:
         import pyarrow  # noqa: F401, PLC0415
     except ImportError as e:
         raise CommissimError("Parquet output needs pyarrow", key="parquet", fix="pip install pyarrow (python/requirements.txt)") from e
+
+
+def to_parquet(folder: "os.PathLike[str] | str") -> List[str]:
+    """Writes `<name>.parquet` beside every `<name>.csv` under `folder` (sub-folders included,
+    hidden ones such as `.partial` skipped); returns the paths written."""
+    require_pyarrow()
     folder = os.fspath(folder)
     if not os.path.isdir(folder):
         raise CommissimError(f"{folder} is not a result folder", file=folder, fix="give the --out folder of a run, sweep or comparison")

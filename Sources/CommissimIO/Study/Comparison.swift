@@ -80,7 +80,7 @@ public struct Comparison {
             guard level != nil else { return 0 }
             return (1 + 2 * measures * (k % 2 == 0 ? councilsA : councilsB) + cols - 1) / cols
         }
-        var groups = level.map { GroupComparison(a: a, b: b, level: $0) }
+        var groups = level.map { GroupComparison(a: a, b: b, configs: ca, cb, level: $0) }
         var heldTotals: CouncilTotals?
         var runs = (["replication", "arm", "seed"] + RunSummary.columns).joined(separator: ",") + "\n"
         let seeds = (0..<R).map(runSeed)

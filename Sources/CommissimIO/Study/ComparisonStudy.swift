@@ -85,17 +85,15 @@ public struct ComparisonStudy: Sendable {
         let seedGiven = st["seed"] == nil ? nil : r.wholeNumber(st, "seed", in: "study", default: 0, 0...Int(SeedDerivation.maxSeed))
         let title = st["title"]?.string ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let common = overrides(st["set"], at: "study.set", reader: &r)
-        func level(_ t: TOMLTable, at location: String) -> ComparisonLevel?? {
-            guard let v = t["by"] else { return .some(nil) }
-            let names = ComparisonLevel.allCases.map(\.rawValue)
-            guard let s = v.string, let l = ComparisonLevel(rawValue: s) else {
-                r.fail(location + ".by", key: "by", "must be one of " + names.map { "\"\($0)\"" }.joined(separator: ", "),
-                       fix: "write by = \"group\" (per council group and England) or by = \"council\" (each council too)")
-                return nil
-            }
-            return .some(l)
+        /// The table's `by` (nil when absent; a bad value is recorded as an error).
+        func level(_ t: TOMLTable, at location: String) -> ComparisonLevel? {
+            guard let v = t["by"] else { return nil }
+            if let s = v.string, let l = ComparisonLevel(rawValue: s) { return l }
+            r.fail(location + ".by", key: "by", "must be one of " + ComparisonLevel.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "),
+                   fix: "write by = \"group\" (per council group and England) or by = \"council\" (each council too)")
+            return nil
         }
-        let studyLevel = level(st, at: "study") ?? nil
+        let studyLevel = level(st, at: "study")
 
         var entries: [Entry] = []
         let list = table["comparison"]?.array
@@ -138,7 +136,7 @@ public struct ComparisonStudy: Sendable {
                 return Arm(file: armFile, text: armText, scenario: scenario, overrides: all.map(text), own: own.map(text))
             }
             let a = arm("a"), b = arm("b")
-            let own = level(t, at: at) ?? nil
+            let own = level(t, at: at)
             if let a, let b { entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b, level: own ?? studyLevel)) }
         }
         // Each arm's market within the limits once its overrides are applied.

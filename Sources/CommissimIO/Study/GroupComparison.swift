@@ -29,8 +29,8 @@ public struct GroupComparison {
     private var a: [RunningMoments], b: [RunningMoments], d: [RunningMoments]
     private var smallest: [Double]
 
-    public init(a sa: ResolvedScenario, b sb: ResolvedScenario, level: ComparisonLevel) {
-        let ca = ModelConfig(sa), cb = ModelConfig(sb)
+    /// The breakdown of arms `sa` and `sb` (their configurations `ca`, `cb`, as the comparison runs them).
+    public init(a sa: ResolvedScenario, b sb: ResolvedScenario, configs ca: ModelConfig, _ cb: ModelConfig, level: ComparisonLevel) {
         let groupsA = ca.councilGroups, groupsB = cb.councilGroups
         let namesA = ca.councils.map(\.name), namesB = cb.councils.map(\.name)
         var units = [Unit(level: "england", group: "England", councilA: nil, councilB: nil,

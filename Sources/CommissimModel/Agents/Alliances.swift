@@ -16,13 +16,12 @@ public struct Alliances: Sendable {
     public var pot: [Double] = []
     /// The members' trust in each other (0–1).
     public var trust: [Double] = []
-    /// Members that exited while in the alliance, and settlements made.
-    public var memberExits: [Int] = []
+    /// Net settlements made so far, £.
     public var settled: [Double] = []
 
     mutating func append(council c: Int, tier k: Int, members m: [Int], trust t: Double) -> Int {
         council.append(c); tier.append(k); members.append(m); pot.append(0); trust.append(t)
-        memberExits.append(0); settled.append(0)
+        settled.append(0)
         count += 1
         return count - 1
     }

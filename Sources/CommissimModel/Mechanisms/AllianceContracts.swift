@@ -5,7 +5,7 @@ extension Market {
     /// Awards `lot` (payment form `alliance`) to the `alliance_members` best-scored bidders of
     /// `ranked` (best first), at most one per place, splitting its places evenly (the better-ranked
     /// take the remainder). A winner that held one of the lot's old contracts (the incumbent's, or
-    /// its alliance partners') renews it; the others' old contracts are left for the caller to end.
+    /// its alliance partners') renews it; the other old contracts end.
     /// Returns the first member's contract.
     func awardAlliance(_ lot: Lot, ranked: [(provider: Int, price: Double)], initial: Bool) -> Int {
         let n = max(1, min(policy(lot.council, tier: lot.tier).allianceMembers, ranked.count, lot.volume))
@@ -101,7 +101,6 @@ extension Market {
         let a = contracts.alliance[k]
         guard a >= 0 else { return }
         leaveAlliance(k)
-        alliances.memberExits[a] += 1
         tally.allianceMemberExits += 1
         let others = alliances.members[a].filter { contracts.active[$0] && providers.alive[contracts.provider[$0]] }
         var left = contracts.volume[k]
