@@ -1,54 +1,43 @@
 #!/usr/bin/env python3
-"""Robustness of the headline conclusion: Latin-hypercube samples of the uncertain parameters; for
-each sample a paired comparison (common random numbers) of three-year against ten-year contracts at
-20% scale. Writes samples.csv (parameters and paired differences) for scripts/report.py.
-Deterministic: the samples come from a fixed seed, the runs from commissim's seeds."""
-import csv
+"""Robustness of the headline conclusion: what the ten-year effect (ten-year minus three-year
+contracts, paired with common random numbers) depends on, as first-order and total Sobol indices
+over the uncertain parameters below (SALib's Saltelli design of base size N, n·(d + 2) points, run at
+both contract lengths as one commissim sweep: commissim.sobol_contrast). Writes indices.csv
+(outcome, parameter, S1, S1_conf, ST, ST_conf), effects.csv (each point's parameters and its mean
+paired effects) and the sweep's runs.csv and manifest under OUT/sweep for scripts/report.py.
+Deterministic: the design and the runs come from one seed.
+
+    robustness.py BIN OUT N"""
 import os
-import random
-import subprocess
 import sys
+import time
 
 BIN, OUT, N = sys.argv[1], sys.argv[2], int(sys.argv[3])
-# Uncertain parameters and plausible ranges (see docs/MODEL.md).
-RANGES = {
-    "investment.payback_months": (24, 96, int),
-    "investment.quality_gain": (0.15, 0.5, float),
-    "trust.loss_multiplier": (1.5, 5.0, float),
-    "delivery.quality_sensitivity": (1.0, 4.0, float),
-    "market.shortage_markup": (0.1, 0.6, float),
-    "demand.trend": (0.0, 0.04, float),
-    "trust.staff_turnover": (0.005, 0.05, float),
-    "market.fixed_cost_share": (0.4, 0.8, float),
+os.environ["COMMISSIM_BIN"] = os.path.abspath(BIN)
+import commissim as cs  # noqa: E402
+
+# Uncertain parameters and plausible ranges (docs/MODEL.md, section 5: sensitivity).
+BOUNDS = {
+    "investment.payback_months": (24, 96),
+    "investment.quality_gain": (0.15, 0.5),
+    "trust.loss_multiplier": (1.5, 5.0),
+    "delivery.quality_sensitivity": (1.0, 4.0),
+    "market.shortage_markup": (0.1, 0.6),
+    "demand.trend": (0.0, 0.04),
+    "trust.staff_turnover": (0.005, 0.05),
+    "market.fixed_cost_share": (0.4, 0.8),
 }
-rng = random.Random(20261122)
-names = list(RANGES)
-strata = {n: rng.sample(range(N), N) for n in names}
+SCALE, REPLICATIONS, SEED = 0.2, 2, 20261122
+OUTCOMES = {"outcome": ["outcome_mean_end"], "public_cost": ["spend_total", "external_costs_committed_total"]}
+
+start = time.time()
+res = cs.sobol_contrast("scenarios/three_year.toml", BOUNDS, {"policy.contract_months": [36, 120]}, OUTCOMES, n=N,
+                        replications=REPLICATIONS, seed=SEED, set={"simulation.scale": SCALE}, out=os.path.join(OUT, "sweep"),
+                        quiet=bool(os.environ.get("QUIET")))
 os.makedirs(OUT, exist_ok=True)
-rows = []
-for i in range(N):
-    params = {}
-    for n in names:
-        lo, hi, kind = RANGES[n]
-        x = lo + (strata[n][i] + rng.random()) / N * (hi - lo)
-        params[n] = int(round(x)) if kind is int else round(x, 6)
-    sets = sum([["--set", f"{k}={v}"] for k, v in params.items()], [])
-    folder = os.path.join(OUT, f"sample-{i}")
-    subprocess.run([BIN, "compare", "scenarios/three_year.toml", "scenarios/ten_year.toml", "--replications", "4",
-                    "--out", folder, "-q", "--set", "simulation.scale=0.2"] + sets, check=True)
-    cmp = {(r["metric"], r["measure"]): r for r in csv.DictReader(open(os.path.join(folder, "comparison.csv")))}
-    outcome = float(cmp[("outcome_mean", "end")]["diff"])
-    spend = float(cmp[("spend", "total")]["diff"])
-    external = float(cmp[("external_costs_committed", "total")]["diff"])
-    rows.append({**params, "sample": i, "outcome_diff": outcome, "public_cost_diff": spend + external,
-                 "spend_diff": spend, "external_diff": external})
-    for f in os.listdir(folder):  # keep only the summary
-        if f not in ("comparison.csv",):
-            os.remove(os.path.join(folder, f))
-    os.remove(os.path.join(folder, "comparison.csv"))
-    os.rmdir(folder)
-    print(f"    sample {i + 1}/{N}", file=sys.stderr)
-with open(os.path.join(OUT, "samples.csv"), "w", newline="") as f:
-    w = csv.DictWriter(f, fieldnames=["sample"] + names + ["outcome_diff", "public_cost_diff", "spend_diff", "external_diff"])
-    w.writeheader()
-    w.writerows(rows)
+res.indices.to_csv(os.path.join(OUT, "indices.csv"), index=False)
+res.effects.assign(scale=SCALE, replications=REPLICATIONS).to_csv(os.path.join(OUT, "effects.csv"), index=False)
+summary = os.path.join(OUT, "sweep", "summary.csv")
+if os.path.exists(summary):  # per point and month: large, and runs.csv holds what the report reads
+    os.remove(summary)
+print(f"robustness: {len(res.effects)} points × 2 contract lengths × {REPLICATIONS} replications in {time.time() - start:.0f} s", file=sys.stderr)

@@ -7,14 +7,14 @@
 # and writes CSV, plots and a generated report under results/contract_length/ (and
 # results/stylised_facts/).
 #
-#   bash scripts/run-study.sh        # replications as in the study files; ROBUST=24 samples
-#   REPS=4 FACT_REPS=3 ROBUST=8 bash scripts/run-study.sh   # a quicker, rougher look
+#   bash scripts/run-study.sh        # replications as in the study files; ROBUST=32 (Saltelli base size)
+#   REPS=4 FACT_REPS=3 ROBUST=4 bash scripts/run-study.sh   # a quicker, rougher look
 #   QUIET=1 bash scripts/run-study.sh                       # no progress bars
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${REPS:-}"            # empty: the study file's replications
 FACT_REPS="${FACT_REPS:-}"
-ROBUST="${ROBUST:-24}"
+ROBUST="${ROBUST:-32}"        # Saltelli base size: ROBUST·10 points, each at both contract lengths
 OUT=results/contract_length
 bash scripts/install-deps.sh --python
 swift build -c release --product commissim
@@ -25,7 +25,7 @@ echo "headline study: scenarios/headline_study.toml (replications: ${REPS:-as in
 echo "stylised facts: scenarios/stylised_facts_study.toml (replications: ${FACT_REPS:-as in the file}):" >&2
 "$BIN" compare scenarios/stylised_facts_study.toml --out results/stylised_facts ${FACT_REPS:+--replications "$FACT_REPS"} ${QUIET:+-q}
 
-echo "robustness ($ROBUST Latin-hypercube samples of uncertain parameters):" >&2
+echo "robustness (Sobol indices of the ten-year effect: Saltelli design of base size $ROBUST):" >&2
 .venv/bin/python scripts/robustness.py "$BIN" "$OUT/robustness" "$ROBUST"
 
 # Keep the committed results small: monthly series only for the metrics the report plots.

@@ -7,7 +7,7 @@
 # real single-node cluster; skip with SKIP_SLURM=1). Ends with one line "tests: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh --python || exit 1
+bash scripts/install-deps.sh --python --browser || exit 1
 swift build -c release -Xswiftc -enable-testing --build-tests || exit 1
 log=$(mktemp)
 swift test -c release -Xswiftc -enable-testing --disable-swift-testing "$@" 2>&1 | tee "$log"

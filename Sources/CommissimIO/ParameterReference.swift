@@ -55,6 +55,29 @@ public enum ParameterReference {
         return JSON.array(items).text() + "\n"
     }
 
+    /// Every column table and the headline metrics as one JSON object, for the report
+    /// (`commissim report`) and other tools: each column's name, unit, meaning and the measure a
+    /// comparison reads it by ("total" or "end"); each headline metric's label, concern and
+    /// better direction (+1 more is better, −1 less is).
+    public static func columnsJSON() -> String {
+        func column(_ name: String, _ unit: String, _ meaning: String, _ measure: String?) -> JSON {
+            .object([("name", .string(name)), ("unit", .string(unit)), ("meaning", .string(meaning))] + (measure.map { [("measure", .string($0))] } ?? []))
+        }
+        let series = MetricColumns.all.map { column($0.name, $0.unit, $0.meaning, MetricColumns.clock.contains($0.name) ? nil : $0.isFlow ? "total" : "end") }
+        let headline = HeadlineMetric.all.map { h in
+            JSON.object([("name", .string(h.name)), ("measure", .string(h.measure)), ("label", .string(h.label)),
+                         ("concern", .string(h.concern.rawValue)), ("better", .int(h.better))])
+        }
+        return JSON.object([
+            ("timeseries", .array(series)),
+            ("councils", .array(DetailColumns.councils.map { column($0.name, $0.unit, $0.meaning, nil) })),
+            ("providers", .array(DetailColumns.providers.map { column($0.name, $0.unit, $0.meaning, nil) })),
+            ("groups", .array(CouncilMeasure.all.map { column($0.name, $0.unit, $0.meaning, nil) })),
+            ("concerns", .array(Concern.allCases.map { .string($0.rawValue) })),
+            ("headline", .array(headline)),
+        ]).text() + "\n"
+    }
+
     /// The output files whose columns `commissim columns` lists.
     public enum ColumnTable: String, CaseIterable, Sendable {
         case timeseries, councils, providers, groups

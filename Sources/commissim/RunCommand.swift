@@ -108,8 +108,10 @@ struct ColumnsCommand: ParsableCommand {
     @Flag(help: "The columns of councils.csv (`run --detail`).") var councils = false
     @Flag(help: "The columns of providers.csv (`run --detail`).") var providers = false
     @Flag(help: "The metrics of comparison_groups.csv (`compare --by`).") var groups = false
+    @Flag(help: "Every table and the headline metrics (label, concern, better direction) as JSON, for reports and tools.") var json = false
 
     func run() {
+        if json { print(ParameterReference.columnsJSON(), terminator: ""); return }
         let table: ParameterReference.ColumnTable = councils ? .councils : providers ? .providers : groups ? .groups : .timeseries
         print(ParameterReference.columns(markdown: markdown, table: table), terminator: "")
     }

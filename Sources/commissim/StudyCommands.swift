@@ -115,6 +115,8 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write comparison_groups.csv: paired differences per council group and England (group), and per council too (council).",
                                valueName: "group|council")) var by: String?
     @Flag(help: "The same as --by council: paired differences for every council, its group and England.") var detail = false
+    @Option(name: .customLong("label-a"), help: ArgumentHelp("Arm A's name in the summary, manifest and reports (default: its file name).", valueName: "text")) var labelA: String?
+    @Option(name: .customLong("label-b"), help: ArgumentHelp("Arm B's name (default: its file name).", valueName: "text")) var labelB: String?
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     /// The breakdown asked for on the command line (nil: the study's, or none).
@@ -139,6 +141,13 @@ struct CompareCommand: ParsableCommand {
         if let s = seed, !(0...9_007_199_254_740_991).contains(s) {
             failWithInputErrors(ScenarioError(file: a, line: nil, key: "--seed", message: "\(s) is out of range 0…2^53−1", fix: "give a seed from 0 to 9007199254740991"))
         }
+        for (key, value) in [("--label-a", labelA), ("--label-b", labelB)] {
+            guard let value else { continue }
+            if b == nil { failWithInputErrors(ScenarioError(file: a, line: nil, key: key, message: "labels of a study's arms belong in the study file", fix: "add label_a / label_b to the [[comparison]]")) }
+            if value.trimmingCharacters(in: .whitespaces).isEmpty || value.count > 120 || value.contains(where: \.isNewline) {
+                failWithInputErrors(ScenarioError(file: a, line: nil, key: key, message: "must be a short text naming the arm (one line, 1 to 120 characters)", fix: "e.g. \(key) \"10-year contracts\""))
+            }
+        }
         guard let b else { return try runStudy() }
         var (sa, ta) = loadScenario(a)
         var (sb, tb) = loadScenario(b)
@@ -151,7 +160,7 @@ struct CompareCommand: ParsableCommand {
         } catch { failWithInputErrors(error) }
         let base = seed.map(UInt64.init) ?? ModelConfig(sa).seed
         let name = { (p: String) in URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent }
-        var cmp = Comparison(a: sa, b: sb, nameA: name(a), nameB: name(b), replications: replications ?? 20, seed: base)
+        var cmp = Comparison(a: sa, b: sb, nameA: labelA ?? name(a), nameB: labelB ?? name(b), replications: replications ?? 20, seed: base)
         cmp.level = level
         let stop = StopSignal()
         let summary = run(cmp, label: "compare", stop: stop, into: out) { result in
@@ -166,9 +175,9 @@ struct CompareCommand: ParsableCommand {
     /// Runs `cmp` into the folder `out` and returns its plain-words summary. A folder that holds
     /// this finished comparison is left as it is; an unfinished one resumes from its journal; when
     /// interrupted, the finished runs stay in `out/.partial` and the command exits 128 + signal.
-    private func run(_ cmp: Comparison, label: String, stop: StopSignal, into out: String,
+    private func run(_ cmp: Comparison, label: String, stop: StopSignal, into out: String, study: String? = nil,
                      output: (Comparison.Result) -> ComparisonOutput) -> String {
-        if ComparisonOutput.isComplete(out, cmp) {
+        if ComparisonOutput.isComplete(out, cmp, study: study) {
             if !quiet { FileHandle.standardError.write(Data("\(label): \(out) already holds this comparison (same scenarios, replications, seed and build): nothing to do\n".utf8)) }
             return (try? String(contentsOfFile: out + "/summary.txt", encoding: .utf8)) ?? ""
         }
@@ -214,11 +223,13 @@ struct CompareCommand: ParsableCommand {
         for (n, entry) in study.entries.enumerated() {
             var cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: reps, seed: base)
             cmp.level = level ?? entry.level
-            _ = run(cmp, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", stop: stop, into: out + "/" + entry.name) { result in
+            _ = run(cmp, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", stop: stop, into: out + "/" + entry.name, study: fingerprint) { result in
                 var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
                 output.overridesA = entry.a.overrides
                 output.overridesB = entry.b.overrides
-                output.extra = [("study_file", .string(a)), ("study_fingerprint", .string(fingerprint)), ("comparison", .string(entry.name))]
+                output.extra = [("study_file", .string(a)), ("study_fingerprint", .string(fingerprint)), ("study_title", .string(study.title)),
+                                ("comparison", .string(entry.name)), ("comparison_title", .string(entry.title)),
+                                ("comparison_index", .int(n)), ("comparisons", .int(study.entries.count))]
                 return output
             }
         }

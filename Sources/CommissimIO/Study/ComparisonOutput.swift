@@ -30,9 +30,12 @@ public struct ComparisonOutput {
     /// The files a finished comparison folder holds (besides manifest.json).
     public static let files = ["comparison.csv", "comparison_monthly.csv", "runs.csv", "summary.txt", "a.resolved.toml", "b.resolved.toml"]
 
-    /// Whether `folder` holds this finished comparison (same identity and build): nothing to do.
-    public static func isComplete(_ folder: String, _ cmp: Comparison) -> Bool {
-        Manifest.isComplete(folder, key: "comparison_identity", value: cmp.identity, files: files + (cmp.level != nil ? ["comparison_groups.csv"] : []))
+    /// Whether `folder` holds this finished comparison (same identity and build, and for a study's
+    /// comparison the same study: its title, labels and order are in the manifest): nothing to do.
+    public static func isComplete(_ folder: String, _ cmp: Comparison, study fingerprint: String? = nil) -> Bool {
+        let files = files + (cmp.level != nil ? ["comparison_groups.csv"] : [])
+        guard Manifest.isComplete(folder, key: "comparison_identity", value: cmp.identity, files: files) else { return false }
+        return fingerprint.map { Manifest.isComplete(folder, key: "study_fingerprint", value: $0, files: files) } ?? true
     }
 
     /// Writes every file into `folder` (staged; the caller commits).
@@ -58,6 +61,7 @@ public struct ComparisonOutput {
         manifest.extra = [("scenario_b_file", .string(fileB)), ("scenario_b_fingerprint", .string(Fingerprint.of(textB))),
                           ("overrides_a", .array(overridesA.map { .string($0) })), ("overrides_b", .array(overridesB.map { .string($0) })),
                           ("replications", .int(cmp.replications)), ("comparison_identity", .string(cmp.identity)),
+                          ("label_a", .string(cmp.nameA)), ("label_b", .string(cmp.nameB)),
                           ("seeding", .string("replication r of both arms uses seed SplitMix64(seed, r), 53 bits (common random numbers); `commissim run a.resolved.toml --seed S` with a seed of runs.csv repeats that run"))] + extra
         try folder.write("manifest.json", manifest.json())
     }

@@ -21,6 +21,8 @@ import TOMLKit
 /// set = { ... }                      # optional: overrides for both arms
 /// set_a = { "policy.contract_months" = 36 }
 /// set_b = { "policy.contract_months" = 120 }
+/// label_a = "3-year contracts"      # optional: the arms' names in summaries and reports
+/// label_b = "10-year contracts"      #   (default: the scenario's file name and the arm's own overrides)
 /// by = "group"                       # optional (also in [study]): comparison_groups.csv per group, or "council"
 /// ```
 public struct ComparisonStudy: Sendable {
@@ -33,9 +35,13 @@ public struct ComparisonStudy: Sendable {
         public let overrides: [String]
         /// Those of this arm only (`set_a` or `set_b`).
         public let own: [String]
+        /// The arm's name in reports (`label_a` or `label_b`), if the study gives one.
+        public let givenLabel: String?
 
-        /// A short label: the scenario's file name and this arm's own overrides.
+        /// A short label: the study's `label_a`/`label_b`, else the scenario's file name and this
+        /// arm's own overrides.
         public var label: String {
+            if let givenLabel { return givenLabel }
             let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
             return own.isEmpty ? base : base + " [" + own.joined(separator: ", ") + "]"
         }
@@ -102,7 +108,7 @@ public struct ComparisonStudy: Sendable {
         } else if list?.isEmpty ?? true {
             r.errors.append(ScenarioError(file: file, line: nil, key: "comparison", message: "no comparisons", fix: "add [[comparison]] tables with name, a and b"))
         }
-        let entryKeys = ["name", "title", "a", "b", "set", "set_a", "set_b", "by"]
+        let entryKeys = ["name", "title", "a", "b", "set", "set_a", "set_b", "label_a", "label_b", "by"]
         var names = Set<String>()
         for (i, item) in (list ?? []).enumerated() {
             let at = "comparison[\(i)]"
@@ -133,7 +139,8 @@ public struct ComparisonStudy: Sendable {
                     ScenarioParser.apply(path: o.path, o.value, to: &scenario)
                 }
                 let text = { (o: (path: String, specPath: String, value: ParamValue)) in "\(o.path)=\(o.value.tomlText)" }
-                return Arm(file: armFile, text: armText, scenario: scenario, overrides: all.map(text), own: own.map(text))
+                return Arm(file: armFile, text: armText, scenario: scenario, overrides: all.map(text), own: own.map(text),
+                           givenLabel: label(t, "label_" + key, at: at + ".label_" + key, reader: &r))
             }
             let a = arm("a"), b = arm("b")
             let own = level(t, at: at)
@@ -152,6 +159,16 @@ public struct ComparisonStudy: Sendable {
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
         let seed = seedGiven.map(UInt64.init) ?? entries.first.map { ModelConfig($0.a.scenario).seed } ?? 1
         return ComparisonStudy(file: file, text: text, title: title, replications: replications!, seed: seed, entries: entries)
+    }
+
+    /// An arm's label (`label_a`, `label_b`): one line of text, at most 120 characters.
+    static func label(_ t: TOMLTable, _ key: String, at location: String, reader r: inout Reader) -> String? {
+        guard let v = t[key] else { return nil }
+        guard let s = v.string, !s.trimmingCharacters(in: .whitespaces).isEmpty, s.count <= 120, !s.contains(where: \.isNewline) else {
+            r.fail(location, key: key, "must be a short text naming the arm (one line, 1 to 120 characters)", fix: "e.g. \(key) = \"10-year contracts\"")
+            return nil
+        }
+        return s
     }
 
     /// Reads an inline table of overrides, `{ "policy.contract_months" = 36, … }`.

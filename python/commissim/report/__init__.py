@@ -1,0 +1,475 @@
+"""`commissim report DIR`: a report for any result folder — a run, a sweep, a comparison or a
+comparison study — as REPORT.md with its figures and one self-contained report.html.
+
+Arm names come from the folder's manifest (`label_a`/`label_b`: the study's or the command's
+labels, else the scenario files' names), never from assumptions; the plain-words summary leads
+with children, then councils, the public purse and the market (the catalogue's `concern`), names
+the arms and says which outcomes do not differ; relative differences carry Fieller's interval of
+the ratio of means, and absolute differences are given where the base is a small count.
+
+    from commissim.report import report
+    report("results/3v10")                      # writes results/3v10/REPORT.md and report.html
+    python -m commissim.report results/3v10 --metrics outcome_mean,spend
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shlex
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import pandas as pd
+
+from .._cli import CommissimError
+from . import figures
+from .catalogue import Catalogue, Metric, catalogue, fmt_value
+from .document import Document
+from .effects import Effect, plain_words
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11
+    import tomli as tomllib  # type: ignore
+
+__all__ = ["report", "Report", "Section", "kind_of"]
+
+
+@dataclass
+class Section:
+    """Extra text a caller adds to a report (the headline study's robustness and limits):
+    a heading and Markdown lines, placed before the figures."""
+    heading: str
+    lines: List[str]
+
+
+@dataclass
+class Report:
+    kind: str
+    markdown: str
+    html: str
+    paths: List[str] = field(default_factory=list)
+
+
+# --- reading a result folder ---------------------------------------------------------------------
+
+def _manifest(folder: str) -> dict:
+    path = os.path.join(folder, "manifest.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        raise CommissimError(f"cannot read {path}: {e}", file=path, fix="rerun the command that wrote the folder") from None
+
+
+def _csv(folder: str, name: str, required: bool = True) -> Optional[pd.DataFrame]:
+    path = os.path.join(folder, name)
+    if not os.path.exists(path):
+        if required:
+            raise CommissimError(f"{name} is missing from {folder}", file=path, fix="rerun the command that wrote the folder")
+        return None
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError) as e:
+        raise CommissimError(f"cannot read {path}: {e}", file=path, fix="rerun the command that wrote the folder") from None
+
+
+def _scenario(folder: str, name: str) -> dict:
+    path = os.path.join(folder, name)
+    if not os.path.exists(path):
+        return {}
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
+def _study_folders(folder: str) -> List[str]:
+    subs = []
+    for d in sorted(os.listdir(folder)):
+        p = os.path.join(folder, d)
+        if os.path.isdir(p) and os.path.exists(os.path.join(p, "comparison.csv")) and os.path.exists(os.path.join(p, "manifest.json")):
+            subs.append(p)
+    return subs
+
+
+def kind_of(folder: str) -> str:
+    """"comparison", "sweep", "run" or "study" from the files the folder holds."""
+    if not os.path.isdir(folder):
+        raise CommissimError(f"{folder} is not a folder", file=folder, fix="give the --out folder of `commissim run`, `sweep` or `compare`")
+    has = lambda n: os.path.exists(os.path.join(folder, n))  # noqa: E731
+    if has("comparison.csv"):
+        return "comparison"
+    if has("summary.csv") and has("points.csv"):
+        return "sweep"
+    if has("timeseries.csv"):
+        return "run"
+    if _study_folders(folder):
+        return "study"
+    if has(".partial"):
+        raise CommissimError(f"{folder} holds an unfinished run", file=folder, fix="run the same command again to finish it (it resumes)")
+    raise CommissimError(f"{folder} holds no commissim results", file=folder,
+                         fix="give the --out folder of `commissim run`, `sweep` or `compare` (a comparison or a comparison study)")
+
+
+def _simulation_words(sim: dict) -> str:
+    scale, months = float(sim.get("scale", 1.0)), int(sim.get("months", 240))
+    size = "England scale" if scale == 1 else f"{100 * scale:g}% of England's scale"
+    burn = int(sim.get("burn_in_months", 0))
+    years = f"{months / 12:g} years" if months % 12 == 0 else f"{months} months"
+    return f"{size}, {years}" + (f" after a {burn / 12:g}-year burn-in" if burn else "")
+
+
+def _command(manifest: dict) -> str:
+    cmd = manifest.get("command") or []
+    if cmd:
+        cmd = ["commissim"] + list(cmd[1:])
+    return shlex.join(cmd)
+
+
+def _overrides(values: Sequence[str]) -> str:
+    return ", ".join(f"`{v.replace('=', ' = ', 1)}`" for v in values)
+
+
+def _link(path: str, root: str) -> str:
+    return f"[`{os.path.basename(path)}`]({os.path.relpath(path, root)})"
+
+
+# --- comparisons ---------------------------------------------------------------------------------
+
+@dataclass
+class _Comparison:
+    folder: str
+    manifest: dict
+    rows: pd.DataFrame
+    monthly: Optional[pd.DataFrame]
+    name: str
+    title: str
+    label_a: str
+    label_b: str
+    sim: dict
+
+    @classmethod
+    def load(cls, folder: str) -> "_Comparison":
+        m = _manifest(folder)
+        rows = _csv(folder, "comparison.csv").set_index(["metric", "measure"])
+        stem = lambda p: os.path.splitext(os.path.basename(p or "?"))[0]  # noqa: E731
+        label_a = m.get("label_a") or stem(m.get("scenario_file"))
+        label_b = m.get("label_b") or stem(m.get("scenario_b_file"))
+        name = m.get("comparison") or os.path.basename(os.path.normpath(folder))
+        title = m.get("comparison_title") or f"{label_b} against {label_a}"
+        sim = _scenario(folder, "a.resolved.toml").get("simulation", {})
+        return cls(folder, m, rows, _csv(folder, "comparison_monthly.csv", required=False), name, title, label_a, label_b, sim)
+
+    def effect(self, metric: Metric) -> Optional[Effect]:
+        key = (metric.name, metric.measure)
+        if key not in self.rows.index:
+            return None
+        return Effect.from_row(metric, self.rows.loc[key])
+
+    def effects(self, metrics: Sequence[Metric]) -> List[Effect]:
+        return [e for e in (self.effect(m) for m in metrics) if e is not None]
+
+    def arm(self, key: str, root: str) -> str:
+        m = self.manifest
+        file = m.get("scenario_file") if key == "a" else m.get("scenario_b_file")
+        own = m.get("overrides_a" if key == "a" else "overrides_b") or []
+        label = self.label_a if key == "a" else self.label_b
+        where = f"`{file}`" if file else "?"
+        return f"**{label}** = {where}" + (f" with {_overrides(own)}" if own else "")
+
+    def monthly_of(self, metric: str) -> Optional[pd.DataFrame]:
+        if self.monthly is None:
+            return None
+        rows = self.monthly[self.monthly["metric"] == metric]
+        return rows if len(rows) else None
+
+
+def _effects_table(doc: Document, effects: Sequence[Effect], label_a: str, label_b: str) -> None:
+    doc.table(["for", "measure", label_a, label_b, f"{label_b} − {label_a} (95% CI)", "verdict"],
+              [[e.metric.concern, f"{e.metric.label} ({e.metric.measure_words})", fmt_value(e.mean_a, e.metric.measured_unit),
+                fmt_value(e.mean_b, e.metric.measured_unit), e.text(), e.verdict] for e in effects])
+
+
+CI_NOTE = ("Paired differences with common random numbers (replication *r* of both arms shares its seed); 95% intervals: "
+           "a t interval for the difference, Fieller's interval for the ratio of means (the relative difference), which stops at "
+           "−100% for what cannot be negative. Where the base is a small count, or the ratio's interval is unbounded, the absolute "
+           "difference is given too. \"No clear difference\": the interval includes zero.")
+
+
+def _comparison_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], title: Optional[str], sections) -> Document:
+    c = _Comparison.load(folder)
+    doc = Document(title or c.title)
+    m = c.manifest
+    doc.heading("What was run")
+    doc.bullets([
+        f"Command: `{_command(m)}`; commissim {m.get('version', '?')} (build {m.get('build', '?')}).",
+        f"A = {c.arm('a', folder)}; B = {c.arm('b', folder)}.",
+        f"{m.get('replications', '?')} paired replications, {_simulation_words(c.sim)}; seed {m.get('seed', '?')}, GSL {m.get('generator', '?')}.",
+        f"Reproduce: `{m.get('reproduce', '')}`.",
+        "Every metric: `comparison.csv`; by month: `comparison_monthly.csv`; every run: `runs.csv`; seeds and scenarios: `manifest.json`.",
+    ])
+    effects = c.effects(metrics)
+    doc.heading("In plain words")
+    doc.summary(plain_words(effects, c.label_a, c.label_b, cat.concerns))
+    doc.heading("The measures")
+    doc.para("Totals are over the reported run; levels are means of its last 12 months. " + CI_NOTE)
+    _effects_table(doc, effects, c.label_a, c.label_b)
+    for s in sections:
+        doc.heading(s.heading)
+        doc.lines += list(s.lines) + [""]
+    figs = _figure_folder(out)
+    doc.heading("Pictures")
+    if figures.paired_bars(os.path.join(figs, "paired_differences.png"), [(c.title, effects)],
+                           f"{c.label_b} minus {c.label_a}, % of {c.label_a}, 95% CI"):
+        doc.figure("figures/paired_differences.png", "paired differences")
+    for metric in metrics:
+        if figures.comparison_series(os.path.join(figs, f"{metric.name}.png"), metric, [(c.title, c.monthly_of(metric.name), c.label_a, c.label_b)]):
+            doc.figure(f"figures/{metric.name}.png", metric.label)
+    return doc
+
+
+def _figure_folder(out: str) -> str:
+    figs = os.path.join(out, "figures")
+    os.makedirs(figs, exist_ok=True)
+    return figs
+
+
+def _study_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], title: Optional[str], sections) -> Document:
+    comps = [_Comparison.load(f) for f in _study_folders(folder)]
+    prints = {c.manifest.get("study_fingerprint") for c in comps}
+    if len(prints) != 1 or None in prints:
+        raise CommissimError(f"the comparisons under {folder} come from different runs or versions of a study", file=folder,
+                             fix="run the study again (`commissim compare STUDY --out FOLDER`)")
+    comps.sort(key=lambda c: c.manifest.get("comparison_index", 0))
+    first = comps[0].manifest
+    expected = first.get("comparisons")
+    if expected is not None and expected != len(comps):
+        have = {c.manifest.get("comparison_index") for c in comps}
+        raise CommissimError(f"{folder} holds {len(comps)} of the study's {expected} comparisons", file=folder,
+                             fix=f"run `commissim compare {first.get('study_file', 'STUDY')} --out {folder}` to finish it"
+                                 + (f" (missing: number {', '.join(str(i + 1) for i in range(expected) if i not in have)})" if have else ""))
+    doc = Document(title or first.get("study_title") or "Comparison study")
+    doc.heading("What was run")
+    study_file = first.get("study_file", "")
+    doc.bullets([
+        f"Study file: `{study_file}`, run with `{_command(first)}`; commissim {first.get('version', '?')} (build {first.get('build', '?')}).",
+        f"{first.get('replications', '?')} paired replications per comparison, {_simulation_words(comps[0].sim)}; "
+        f"replication *r* of both arms uses the same seed (common random numbers), derived from seed {first.get('seed', '?')}; GSL {first.get('generator', '?')}.",
+    ] + [f"**{c.title}** (`{c.name}/`): A = {c.arm('a', folder)}; B = {c.arm('b', folder)}." for c in comps] + [
+        "Each folder holds `comparison.csv` (every metric), `comparison_monthly.csv` (by month), `runs.csv`, the resolved scenarios and "
+        "`manifest.json` (command, seeds, scenario texts, the study's fingerprint).",
+    ])
+    all_effects = {c.name: c.effects(metrics) for c in comps}
+    doc.heading("In plain words")
+    for c in comps:
+        doc.summary(f"**{c.title}.** " + plain_words(all_effects[c.name], c.label_a, c.label_b, cat.concerns))
+    doc.heading("Across the comparisons")
+    doc.para("B − A as a % of A with 95% intervals (· = the interval includes zero). " + CI_NOTE)
+    header = ["measure"] + [f"{c.title} ({c.label_b} − {c.label_a})" for c in comps]
+    rows = []
+    for metric in metrics:
+        cells = [f"{metric.label} ({metric.measure_words})"]
+        for c in comps:
+            e = c.effect(metric)
+            cells.append("–" if e is None else e.text() + ("" if e.clear else " ·"))
+        rows.append(cells)
+    doc.table(header, rows)
+    for c in comps:
+        doc.heading(c.title, 3)
+        _effects_table(doc, all_effects[c.name], c.label_a, c.label_b)
+    for s in sections:
+        doc.heading(s.heading)
+        doc.lines += list(s.lines) + [""]
+    figs = _figure_folder(out)
+    doc.heading("Pictures")
+    if figures.paired_bars(os.path.join(figs, "paired_differences.png"), [(c.title, all_effects[c.name]) for c in comps],
+                           "B minus A, % of A, 95% CI"):
+        doc.figure("figures/paired_differences.png", "paired differences of every comparison")
+    for metric in metrics:
+        panels = [(c.title, c.monthly_of(metric.name), c.label_a, c.label_b) for c in comps]
+        if figures.comparison_series(os.path.join(figs, f"{metric.name}.png"), metric, panels):
+            doc.figure(f"figures/{metric.name}.png", metric.label)
+    return doc
+
+
+# --- runs ----------------------------------------------------------------------------------------
+
+def _run_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], title: Optional[str], sections) -> Document:
+    m = _manifest(folder)
+    ts = _csv(folder, "timeseries.csv")
+    sim = _scenario(folder, "scenario.resolved.toml").get("simulation", {})
+    doc = Document(title or f"Run of {os.path.basename(m.get('scenario_file', 'a scenario'))}")
+    doc.heading("What was run")
+    doc.bullets([
+        f"Command: `{_command(m)}`; commissim {m.get('version', '?')} (build {m.get('build', '?')}).",
+        f"Scenario `{m.get('scenario_file', '?')}`, {_simulation_words(sim)}; seed {m.get('seed', '?')}, GSL {m.get('generator', '?')}.",
+        f"Reproduce: `{m.get('reproduce', '')}`. Every column: `timeseries.csv` (`commissim columns` says what each means).",
+    ])
+    last = ts[ts["month"] > ts["month"].max() - 12]
+    first = ts[ts["month"] <= 12]
+    rows = []
+    for metric in metrics:
+        if metric.name not in ts:
+            continue
+        unit = metric.unit
+        total = fmt_value(float(ts[metric.name].sum()), metric.measured_unit if metric.measure == "total" else unit) if metric.measure == "total" else "–"
+        rows.append([metric.concern, metric.label, fmt_value(float(first[metric.name].mean()), unit), fmt_value(float(last[metric.name].mean()), unit), total])
+    doc.heading("The measures")
+    doc.para("One run (one seed): no intervals. For the spread from chance, run replications (`commissim sweep`) or compare (`commissim compare`).")
+    doc.table(["for", "measure", "first year, monthly mean", "last year, monthly mean", "total over the run"], rows)
+    for s in sections:
+        doc.heading(s.heading)
+        doc.lines += list(s.lines) + [""]
+    figs = _figure_folder(out)
+    doc.heading("Pictures")
+    if figures.run_series(os.path.join(figs, "series.png"), metrics, ts):
+        doc.figure("figures/series.png", "monthly series")
+    return doc
+
+
+# --- sweeps --------------------------------------------------------------------------------------
+
+def _interval(values: np.ndarray) -> Tuple[float, float, float]:
+    values = values[~np.isnan(values)]
+    n = len(values)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    if n < 2:
+        return mean, math.nan, math.nan
+    from scipy import stats  # noqa: PLC0415
+
+    half = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
+    return mean, mean - half, mean + half
+
+
+def _value(v) -> str:
+    return f"{v:g}" if isinstance(v, (int, float, np.integer, np.floating)) else str(v)
+
+
+def _sweep_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], title: Optional[str], sections) -> Document:
+    m = _manifest(folder)
+    points = _csv(folder, "points.csv")
+    runs = _csv(folder, "runs.csv")
+    params = [c for c in points.columns if c != "point"]
+    study = _scenario(folder, "study.toml")
+    contrast = study.get("contrast") or {}
+    sim = _scenario(folder, "scenario.resolved.toml").get("simulation", {})
+    metrics = [x for x in metrics if f"{x.name}_{x.measure}" in runs]
+    if not metrics:
+        raise CommissimError("none of the metrics asked for is in runs.csv", file=os.path.join(folder, "runs.csv"),
+                             fix="name metrics the sweep kept (its [study] metrics)")
+    reps = int(m.get("replications", runs["replication"].nunique()))
+    doc = Document(title or f"Sweep of {os.path.basename(m.get('scenario_file', 'a scenario'))} over {', '.join(params)}")
+    doc.heading("What was run")
+    doc.bullets([
+        f"Command: `{_command(m)}`; commissim {m.get('version', '?')} (build {m.get('build', '?')}).",
+        f"Scenario `{m.get('scenario_file', '?')}`, {_simulation_words(sim)}; design `{m.get('design', '?')}`: {len(points)} points × {reps} "
+        f"replications; replication *r* has the same seed at every point (common random numbers), derived from seed {m.get('seed', '?')}.",
+        "Varied: " + ", ".join(f"`{p}` ({', '.join(_value(v) for v in sorted(points[p].unique())[:8])}{', …' if points[p].nunique() > 8 else ''})" for p in params) + ".",
+        "Every run: `runs.csv`; per point and month: `summary.csv`; the points: `points.csv`.",
+    ])
+    per_point = []
+    for pid, g in runs.groupby("point"):
+        row = {"point": pid, **{p: g[p].iloc[0] for p in params}}
+        for x in metrics:
+            row[x.name], row[x.name + "_low"], row[x.name + "_high"] = _interval(g[f"{x.name}_{x.measure}"].to_numpy(dtype=float))
+        per_point.append(row)
+    table = pd.DataFrame(per_point)
+    if reps < 2:
+        doc.para("One replication per point: the intervals are empty. Run more replications for the spread from chance.")
+    if contrast:
+        _contrast_sections(doc, cat, metrics, runs, params, contrast)
+    doc.heading("By point")
+    shown = metrics if len(metrics) <= 6 else metrics[:6]
+    doc.para("Mean over replications with its 95% interval" + ("" if shown is metrics else f" (the first {len(shown)} measures; every one is in `runs.csv`)") + ".")
+    if len(table) <= 60:
+        doc.table(params + [f"{x.label} ({x.measure_words})" for x in shown],
+                  [[_value(r[p]) for p in params] + [_mean_ci(r, x) for x in shown] for _, r in table.iterrows()])
+    else:
+        doc.para(f"{len(table)} points: too many to list; see the figure and `runs.csv`.")
+    for s in sections:
+        doc.heading(s.heading)
+        doc.lines += list(s.lines) + [""]
+    figs = _figure_folder(out)
+    doc.heading("Pictures")
+    numeric = [p for p in params if pd.api.types.is_numeric_dtype(points[p]) and points[p].nunique() > 1]
+    contrast_param = next(iter(contrast), None)
+    x = next((p for p in numeric if p != contrast_param), numeric[0] if numeric else None)
+    if x is not None:
+        others = [p for p in params if p != x and points[p].nunique() > 1]
+        series = others[0] if len(others) == 1 and points[others[0]].nunique() <= 8 else None
+        if figures.sweep_effects(os.path.join(figs, "by_point.png"), metrics, table, x, series):
+            doc.figure("figures/by_point.png", f"measures against {x}")
+            if len(others) > (1 if series else 0):
+                doc.para(f"Other varied parameters ({', '.join(o for o in others if o != series)}) differ between the points shown at each `{x}`.")
+    return doc
+
+
+def _mean_ci(row, x: Metric) -> str:
+    unit = x.measured_unit
+    text = fmt_value(row[x.name], unit)
+    if row[x.name + "_low"] == row[x.name + "_low"]:
+        text += f" ({fmt_value(row[x.name + '_low'], unit)} to {fmt_value(row[x.name + '_high'], unit)})"
+    return text
+
+
+def _contrast_sections(doc: Document, cat: Catalogue, metrics: List[Metric], runs: pd.DataFrame, params: List[str], contrast: dict) -> None:
+    (by, (a, b)), = contrast.items()
+    label_a, label_b = f"{by} = {_value(a)}", f"{by} = {_value(b)}"
+    within = [p for p in params if p != by]
+    doc.heading(f"Contrast: {label_b} against {label_a}")
+    doc.para(f"Paired by replication (common random numbers) at every combination of the other varied parameters. {CI_NOTE}")
+    groups = list(runs.groupby(within, sort=True)) if within else [((), runs)]
+    columns, effects_by = [], []
+    for key, g in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        ga = g[g[by].astype(str) == str(a)].set_index("replication")
+        gb = g[g[by].astype(str) == str(b)].set_index("replication")
+        common = ga.index.intersection(gb.index)
+        name = ", ".join(f"{p} = {_value(v)}" for p, v in zip(within, key)) or "all points"
+        es = [Effect.from_pairs(x, ga.loc[common, f"{x.name}_{x.measure}"].to_numpy(float), gb.loc[common, f"{x.name}_{x.measure}"].to_numpy(float))
+              for x in metrics]
+        columns.append(name)
+        effects_by.append(es)
+    if len(columns) <= 8:
+        for name, es in zip(columns, effects_by):
+            doc.summary(f"**At {name}.** " + plain_words(es, label_a, label_b, cat.concerns))
+    doc.table(["measure"] + columns,
+              [[f"{x.label} ({x.measure_words})"] + [es[i].text() + ("" if es[i].clear else " ·") for es in effects_by] for i, x in enumerate(metrics)])
+
+
+# --- the entry point -----------------------------------------------------------------------------
+
+BUILDERS = {"comparison": _comparison_report, "study": _study_report, "run": _run_report, "sweep": _sweep_report}
+
+
+def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: Optional[str] = None,
+           sections: Sequence[Section] = (), preface: Sequence[str] = ()) -> Report:
+    """Writes REPORT.md, report.html and figures/ for the result `folder` (into `out`, default the
+    folder itself) and returns them. `metrics`: the metric names to show (default the headline
+    metrics of `commissim columns --json`); `sections`: extra text before the figures; `preface`:
+    Markdown lines under the title."""
+    folder = os.fspath(folder)
+    kind = kind_of(folder)
+    cat = catalogue()
+    chosen = cat.chosen(list(metrics) if metrics else None)
+    out = os.fspath(out) if out is not None else folder
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as e:
+        raise CommissimError(f"cannot create {out}: {e.strerror}", file=out, key="--out", fix="choose a folder you can write") from None
+    doc = BUILDERS[kind](folder, out, cat, chosen, title, list(sections))
+    doc.lines[2:2] = list(preface) + ([""] if preface else [])
+    md = doc.markdown()
+    page = doc.html(out)
+    paths = []
+    for name, text in (("REPORT.md", md), ("report.html", page)):
+        path = os.path.join(out, name)
+        tmp = path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+        paths.append(path)
+    return Report(kind=kind, markdown=md, html=page, paths=paths)
