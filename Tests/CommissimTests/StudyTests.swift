@@ -243,6 +243,93 @@ final class StudyTests: XCTestCase {
         let studyKey = try error("seeed = 4\n")
         XCTAssertTrue(studyKey.contains(":3: key 'study.seeed': unknown key") && studyKey.contains("did you mean 'seed'"), studyKey)
         XCTAssertTrue(try error("[sudy]\n").contains("did you mean [study]"))
+        let label = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nlabel_b = \"\"\n")
+        XCTAssertTrue(label.contains(":7: key 'label_b': must be a short text naming the arm"), label)
+        let long = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nlabel_a = \"\(String(repeating: "x", count: 121))\"\n")
+        XCTAssertTrue(long.contains(":7: key 'label_a'"), long)
+        XCTAssertTrue(try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nlabel_a = 3\n").contains("key 'label_a'"))
+    }
+
+    /// A study's arms are named by its labels in the summary and the manifest (which also records
+    /// the study's title and the comparison's title and place), or by their files; a changed study
+    /// text (a new title) rewrites every comparison, so a folder never mixes two versions.
+    func testStudyLabelsTitlesAndOrderReachTheManifest() throws {
+        let dir = Support.tempDir()
+        let study = dir + "/cmp.toml"
+        func write(_ title: String) throws {
+            try """
+            [study]
+            title = "\(title)"
+            replications = 2
+            seed = 5
+            set = { "simulation.scale" = 0.03, "simulation.months" = 12, "simulation.burn_in_months" = 0 }
+            [[comparison]]
+            name = "ten"
+            title = "Ten against three"
+            a = "\(Support.scenarioPath("three_year"))"
+            b = "\(Support.scenarioPath("ten_year"))"
+            label_a = "Short contracts"
+            label_b = "Long contracts"
+            [[comparison]]
+            name = "plain"
+            a = "\(Support.scenarioPath("three_year"))"
+            b = "\(Support.scenarioPath("three_year"))"
+            set_b = { "policy.contract_months" = 60 }
+            """.write(toFile: study, atomically: true, encoding: .utf8)
+        }
+        try write("First title")
+        XCTAssertEqual(try Support.cli(["compare", study, "--out", dir + "/out", "-q"]).status, 0)
+        func manifest(_ name: String) throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/\(name)/manifest.json"))) as! [String: Any]
+        }
+        let ten = try manifest("ten"), plain = try manifest("plain")
+        XCTAssertEqual(ten["label_a"] as? String, "Short contracts")
+        XCTAssertEqual(ten["label_b"] as? String, "Long contracts")
+        XCTAssertEqual(ten["comparison_title"] as? String, "Ten against three")
+        XCTAssertEqual(ten["study_title"] as? String, "First title")
+        XCTAssertEqual(ten["comparison_index"] as? Int, 0)
+        XCTAssertEqual(plain["comparison_index"] as? Int, 1)
+        XCTAssertEqual(ten["comparisons"] as? Int, 2)
+        XCTAssertEqual(plain["label_a"] as? String, "three_year")
+        XCTAssertEqual(plain["label_b"] as? String, "three_year [policy.contract_months=60]")
+        XCTAssertTrue(try String(contentsOfFile: dir + "/out/ten/summary.txt", encoding: .utf8).hasPrefix("Long contracts against Short contracts"))
+        try write("Second title")
+        XCTAssertEqual(try Support.cli(["compare", study, "--out", dir + "/out", "-q"]).status, 0)
+        XCTAssertEqual(try manifest("ten")["study_title"] as? String, "Second title")
+        XCTAssertEqual(try manifest("plain")["study_fingerprint"] as? String, try manifest("ten")["study_fingerprint"] as? String)
+        // compare A B takes its labels on the command line; a study's belong in its file.
+        let single = try Support.cli(["compare", Support.scenarioPath("three_year"), Support.scenarioPath("ten_year"), "--out", dir + "/single", "-q",
+                                      "--replications", "2", "--set", "simulation.scale=0.03", "--set", "simulation.months=12", "--label-b", "Ten years"])
+        XCTAssertEqual(single.status, 0, single.err)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/single/manifest.json", encoding: .utf8).contains("\"label_b\": \"Ten years\""))
+        let misplaced = try Support.cli(["compare", study, "--out", dir + "/x", "--label-a", "A"])
+        XCTAssertEqual(misplaced.status, 2)
+        XCTAssertTrue(misplaced.err.contains("--label-a") && misplaced.err.contains("fix:"), misplaced.err)
+        let empty = try Support.cli(["compare", Support.scenarioPath("three_year"), Support.scenarioPath("ten_year"), "--out", dir + "/y", "--label-b", " "])
+        XCTAssertEqual(empty.status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/y"))
+    }
+
+    /// `columns --json` carries every column and the headline metrics, each naming a real column
+    /// with the measure a comparison reads it by, a concern and a direction.
+    func testColumnsJSONCarriesTheHeadlineMetrics() throws {
+        let r = try Support.cli(["columns", "--json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let o = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let series = o["timeseries"] as! [[String: Any]]
+        XCTAssertEqual(series.map { $0["name"] as! String }, MetricColumns.names)
+        let measures = Dictionary(uniqueKeysWithValues: series.compactMap { c in (c["measure"] as? String).map { (c["name"] as! String, $0) } })
+        XCTAssertNil(measures["month"], "the clock is not a metric")
+        let concerns = o["concerns"] as! [String]
+        let headline = o["headline"] as! [[String: Any]]
+        XCTAssertFalse(headline.isEmpty)
+        for h in headline {
+            let name = h["name"] as! String
+            XCTAssertEqual(measures[name], h["measure"] as? String, name)
+            XCTAssertTrue(concerns.contains(h["concern"] as! String), name)
+            XCTAssertTrue([1, -1].contains(h["better"] as! Int), name)
+        }
+        XCTAssertEqual(concerns.first, "children", "reports lead with children")
     }
 
     func testCompareRunsEveryComparisonOfAStudyAsASingleCompareWould() throws {

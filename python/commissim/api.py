@@ -221,12 +221,14 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
 def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional[int] = None, seed: Optional[int] = None,
             set: Optional[Mapping[str, object]] = None, set_a: Optional[Mapping[str, object]] = None,
             set_b: Optional[Mapping[str, object]] = None, out: Optional[PathLike] = None, threads: Optional[int] = None,
-            by: Optional[str] = None, parquet: bool = False, quiet: bool = False) -> ComparisonResult:
+            by: Optional[str] = None, label_a: Optional[str] = None, label_b: Optional[str] = None,
+            parquet: bool = False, quiet: bool = False) -> ComparisonResult:
     """``commissim compare``: paired replications of scenario `a` against `b` (replication r of
     both arms shares its seed). `set` overrides both arms, `set_a`/`set_b` one each. Given a
     comparison study file and no `b`, returns a dict of name → ComparisonResult. `by="group"`
     (or `"council"`) adds ``groups``: the paired differences per council group and England (and
-    per council), computed by the binary (``compare --by``)."""
+    per council), computed by the binary (``compare --by``). `label_a`/`label_b` name the arms in
+    the summary, the manifest and reports (default: the scenario files' names)."""
     _check_parquet(parquet, out)
     with _output(out) as folder:
         args = ["compare", os.fspath(a)] + ([os.fspath(b)] if b is not None else [])
@@ -237,6 +239,9 @@ def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional
             args += ["--seed", str(int(seed))]
         if by is not None:
             args += ["--by", str(by)]
+        for flag, label in (("--label-a", label_a), ("--label-b", label_b)):
+            if label is not None:
+                args += [flag, str(label)]
         if quiet:
             args.append("--quiet")
         call(args, quiet=quiet)

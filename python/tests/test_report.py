@@ -1,0 +1,223 @@
+"""Tests of `commissim report` (commissim.report) on real, small results of every kind: what a
+reader relies on — the arms named as the study names them, the plain words led by children, the
+numbers those of comparison.csv, Fieller's interval as the binary computes it, a page that opens
+offline and renders its charts in a real browser (Chromium, headless), and one-line errors."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import commissim as cs
+from commissim.report import kind_of, report
+from commissim.report.catalogue import catalogue
+from commissim.report.effects import Effect
+
+ROOT = Path(__file__).resolve().parents[2]
+SCEN = ROOT / "scenarios"
+SMALL = {"simulation.scale": 0.03, "simulation.months": 24, "simulation.burn_in_months": 12}
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("report")
+    study = tmp / "study.toml"
+    study.write_text(f"""
+[study]
+title = "Report test study"
+replications = 4
+seed = 11
+set = {{ "simulation.scale" = 0.03, "simulation.months" = 24, "simulation.burn_in_months" = 12 }}
+
+[[comparison]]
+name = "length"
+title = "Contract length"
+a = "{SCEN}/three_year.toml"
+b = "{SCEN}/ten_year.toml"
+label_a = "Short contracts"
+label_b = "Long contracts"
+
+[[comparison]]
+name = "strategies"
+title = "Price squeeze against co-design"
+a = "{SCEN}/price_squeeze.toml"
+b = "{SCEN}/codesign.toml"
+""")
+    cs.compare(study, out=tmp / "study", quiet=True)
+    cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=4, set=SMALL, label_b="ten years", out=tmp / "cmp", quiet=True)
+    cs.run(SCEN / "baseline.toml", set=SMALL, out=tmp / "run", quiet=True)
+    cs.sweep(SCEN / "baseline.toml", vary={"policy.contract_months": [36, 120], "budget.growth": [0.0, 0.02]}, replications=3, seed=5,
+             set=SMALL, contrast={"policy.contract_months": [36, 120]}, out=tmp / "sweep", quiet=True)
+    cs.sweep(SCEN / "baseline.toml", vary={"policy.contract_months": [36, 120]}, replications=1, seed=5, set=SMALL,
+             out=tmp / "sweep1", quiet=True)
+    return tmp
+
+
+def test_each_kind_is_recognised_and_reported(results):
+    for name, kind in [("study", "study"), ("cmp", "comparison"), ("run", "run"), ("sweep", "sweep"), ("sweep1", "sweep")]:
+        assert kind_of(results / name) == kind
+        r = report(results / name)
+        assert r.kind == kind
+        assert (results / name / "REPORT.md").read_text() == r.markdown
+        assert (results / name / "report.html").exists()
+        for fig in os.listdir(results / name / "figures"):
+            assert (results / name / "figures" / fig).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert "![" in r.markdown, f"{name}: the report has figures"
+
+
+def test_arms_are_named_as_the_study_names_them_and_the_plain_words_lead_with_children(results):
+    md = report(results / "study").markdown
+    assert md.startswith("# Report test study")
+    assert "With Long contracts instead of Short contracts" in md
+    # An arm without a label is named by its file, never assumed to be a contract length.
+    assert "With codesign instead of price_squeeze" in md
+    assert "ten-year" not in md.lower() and "3-year" not in md
+    cat = catalogue()
+    order = [c for c in cat.concerns if c != "other"]
+    for para in [l for l in md.splitlines() if l.startswith('<p class="summary"')]:
+        seen = [para.index(f"For {c}:") for c in order if f"For {c}:" in para]
+        assert seen == sorted(seen), para
+        if "No clear difference in:" in para:
+            assert para.index("No clear difference in:") > max(seen, default=0)
+    assert "With ten years instead of three_year" in report(results / "cmp").markdown
+
+
+def test_tables_quote_comparison_csv_and_say_when_a_difference_is_not_clear(results):
+    md = report(results / "study").markdown
+    rows = pd.read_csv(results / "study" / "length" / "comparison.csv").set_index(["metric", "measure"])
+    section = md.split("### Contract length")[1].split("###")[0]
+    for metric, measure, label in [("breakdowns", "total", "Placement breakdowns"), ("spend", "total", "Council spend"),
+                                   ("outcome_mean", "end", "Outcome score of leavers")]:
+        r = rows.loc[(metric, measure)]
+        rel, lo, hi = (100 * float(r[k]) for k in ("rel_diff", "rel_ci95_low", "rel_ci95_high"))
+        line = next(l for l in section.splitlines() if l.startswith("|") and l.split("|")[2].strip().startswith(label))
+        assert f"{rel:+.1f}% ({lo:+.1f}% to {hi:+.1f}%)" in line
+        clear = r["diff_ci95_low"] > 0 or r["diff_ci95_high"] < 0
+        assert line.rstrip(" |").endswith("no clear difference") == (not clear)
+
+
+def test_fieller_interval_in_python_is_the_binarys(results):
+    runs = pd.read_csv(results / "cmp" / "runs.csv")
+    rows = pd.read_csv(results / "cmp" / "comparison.csv").set_index(["metric", "measure"])
+    cat = catalogue()
+    checked = 0
+    for metric in ["spend", "breakdowns", "outcome_mean", "investment", "price_fostering"]:
+        m = cat.get(metric)
+        col = f"{metric}_{m.measure}"
+        a = runs[runs["arm"] == "A"].sort_values("replication")[col].to_numpy()
+        b = runs[runs["arm"] == "B"].sort_values("replication")[col].to_numpy()
+        e = Effect.from_pairs(m, a, b)
+        r = rows.loc[(metric, m.measure)]
+        if pd.isna(r["rel_ci95_low"]):
+            continue
+        assert e.rel_low == pytest.approx(r["rel_ci95_low"], rel=1e-4, abs=1e-6)
+        assert e.rel_high == pytest.approx(r["rel_ci95_high"], rel=1e-4, abs=1e-6)
+        assert e.low == pytest.approx(r["diff_ci95_low"], rel=1e-4, abs=1e-6)
+        checked += 1
+    assert checked >= 3
+
+
+def test_counts_on_a_small_base_also_get_absolute_differences_and_no_interval_passes_minus_100(results):
+    md = report(results / "study").markdown
+    import re
+    for lo in re.findall(r"\(([-+]\d+\.\d)% to", md):
+        assert float(lo) >= -100.0
+    rows = pd.read_csv(results / "study" / "length" / "comparison.csv").set_index(["metric", "measure"])
+    r = rows.loc[("exits_small_charity", "total")]
+    assert r["mean_a"] < 1000
+    line = next(l for l in md.split("### Contract length")[1].splitlines() if "Small-charity exits" in l)
+    assert "providers (" in line, "an absolute difference in providers beside the relative one"
+
+
+def test_sweep_contrasts_pair_replications_and_one_replication_gives_no_interval(results):
+    md = report(results / "sweep").markdown
+    assert "## Contrast: policy.contract_months = 120 against policy.contract_months = 36" in md
+    assert "At budget.growth = 0." in md and "At budget.growth = 0.02." in md
+    # The contrast's difference is the mean of paired differences in runs.csv.
+    runs = pd.read_csv(results / "sweep" / "runs.csv")
+    g = runs[runs["budget.growth"] == 0]
+    a = g[g["policy.contract_months"] == 36].set_index("replication")["spend_total"]
+    b = g[g["policy.contract_months"] == 120].set_index("replication")["spend_total"]
+    e = Effect.from_pairs(catalogue().get("spend"), a.to_numpy(), b.loc[a.index].to_numpy())
+    line = next(l for l in md.split("## Contrast")[1].splitlines() if l.startswith("| Council spend"))
+    assert line.split("|")[2].strip().startswith(e.text())
+    one = report(results / "sweep1").markdown
+    assert "One replication per point: the intervals are empty" in one
+    assert " to " not in one.split("## By point")[1].split("## Pictures")[0]
+
+
+def test_chosen_metrics_only_and_unknown_ones_refused(results):
+    md = report(results / "cmp", metrics=["spend", "outcome_mean"]).markdown
+    table = md.split("## The measures")[1].split("## Pictures")[0]
+    assert "Council spend" in table and "Outcome score of leavers" in table and "Placement breakdowns" not in table
+    with pytest.raises(cs.CommissimError) as e:
+        report(results / "cmp", metrics=["spend", "month"])
+    assert e.value.key == "metrics" and "commissim columns" in e.value.fix
+
+
+def test_the_page_is_self_contained(results):
+    page = (results / "study" / "report.html").read_text()
+    import re
+    srcs = re.findall(r'src="([^"]*)"', page)
+    assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
+    assert "http://" not in page and "https://" not in page
+    assert "<table>" in page and "<h1>Report test study</h1>" in page
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (scripts/install-deps.sh --browser)")
+def test_the_page_renders_its_charts_in_a_headless_browser(results, tmp_path):
+    page = (results / "study" / "report.html").resolve().as_uri()
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--virtual-time-budget=5000"]
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120).stdout
+    import re
+    m = re.search(r'<body data-charts="(\d+)" data-charts-rendered="(\d+)"', dom)
+    assert m, "the page's load script ran"
+    charts, rendered = int(m.group(1)), int(m.group(2))
+    assert charts >= 3 and rendered == charts, (charts, rendered)
+    shot = tmp_path / "report.png"
+    subprocess.run([CHROMIUM, *flags, "--window-size=1280,2000", f"--screenshot={shot}", page], capture_output=True, timeout=120)
+    import matplotlib.image
+    pixels = matplotlib.image.imread(shot)[..., :3]
+    ink = (pixels.mean(axis=2) < 0.9).mean()
+    assert pixels.shape[0] >= 1000 and 0.02 < ink < 0.6, ink  # text and tables drawn, not a blank or black page
+    keep = os.environ.get("COMMISSIM_SCREENSHOT")
+    if keep:
+        shutil.copy(shot, keep)
+
+
+def test_the_binarys_report_command_runs_the_package_and_says_what_is_wrong(results, tmp_path):
+    env = dict(os.environ, COMMISSIM_PYTHON=sys.executable)
+    p = subprocess.run([cs.binary(), "report", str(results / "cmp"), "--metrics", "spend"], capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    assert "comparison report" in p.stdout
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    p = subprocess.run([cs.binary(), "report", str(empty)], capture_output=True, text=True, env=env)
+    assert p.returncode == 2
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "fix:" in lines[0] and str(empty) in lines[0]
+    p = subprocess.run([cs.binary(), "report", str(results / "cmp")], capture_output=True, text=True,
+                       env=dict(os.environ, COMMISSIM_PYTHON="/nonexistent/python"))
+    assert p.returncode == 2 and "COMMISSIM_PYTHON" in p.stderr
+
+
+def test_a_study_with_mixed_or_missing_comparisons_is_refused(results, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(results / "study", broken)
+    shutil.rmtree(broken / "strategies")
+    with pytest.raises(cs.CommissimError) as e:
+        report(broken)
+    assert "1 of the study's 2 comparisons" in str(e.value)
+    shutil.copytree(results / "study" / "strategies", broken / "strategies")
+    manifest = json.loads((broken / "length" / "manifest.json").read_text())
+    manifest["study_fingerprint"] = "0" * 16
+    (broken / "length" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(cs.CommissimError) as e:
+        report(broken)
+    assert "different runs" in str(e.value)
