@@ -178,7 +178,11 @@ def facts(study, root):
         with open(os.path.join(folder, "manifest.json")) as f:
             man = json.load(f)
         n = next(iter(rows.values()))["n"]
-        arms = f"A = {man.get('label_a')}, B = {man.get('label_b')}"
+        def arm(key, file_key):
+            own = man.get("overrides_" + key) or []
+            sets = f" with {', '.join(own)}" if own else ""
+            return f"{man.get('label_' + key)} (`{os.path.basename(man.get(file_key, '?'))}`{sets})"
+        arms = f"A = {arm('a', 'scenario_file')}, B = {arm('b', 'scenario_b_file')}"
         metrics = FACT_METRICS.get(c["name"])
         if metrics is None:  # largest clear effects
             clear = [r for r in rows.values() if r["metric"] not in ("month", "year") and r["rel_diff"]

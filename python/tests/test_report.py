@@ -16,7 +16,7 @@ import pytest
 import commissim as cs
 from commissim.report import kind_of, report
 from commissim.report.catalogue import catalogue
-from commissim.report.effects import Effect
+from commissim.report.effects import Effect, concern_words
 
 ROOT = Path(__file__).resolve().parents[2]
 SCEN = ROOT / "scenarios"
@@ -81,7 +81,7 @@ def test_arms_are_named_as_the_study_names_them_and_the_plain_words_lead_with_ch
     cat = catalogue()
     order = [c for c in cat.concerns if c != "other"]
     for para in [l for l in md.splitlines() if l.startswith('<p class="summary"')]:
-        seen = [para.index(f"For {c}:") for c in order if f"For {c}:" in para]
+        seen = [para.index(f"For {concern_words(c)}:") for c in order if f"For {concern_words(c)}:" in para]
         assert seen == sorted(seen), para
         if "No clear difference in:" in para:
             assert para.index("No clear difference in:") > max(seen, default=0)

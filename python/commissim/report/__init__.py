@@ -230,8 +230,12 @@ def _comparison_report(folder: str, out: str, cat: Catalogue, metrics: List[Metr
 
 
 def _figure_folder(out: str) -> str:
+    """The report's own figures/ folder, emptied of earlier reports' PNG files (so none is stale)."""
     figs = os.path.join(out, "figures")
     os.makedirs(figs, exist_ok=True)
+    for f in os.listdir(figs):
+        if f.endswith(".png"):
+            os.remove(os.path.join(figs, f))
     return figs
 
 

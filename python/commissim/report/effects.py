@@ -128,6 +128,11 @@ def fieller(a: np.ndarray, b: np.ndarray, t: float):
     return (r1 - 1, r2 - 1) if ma > 0 else (1 - r2, 1 - r1)
 
 
+def concern_words(concern: str) -> str:
+    """How a sentence names a concern: "children", "councils", "the public purse", "the market"."""
+    return concern if concern in ("children", "councils") else "the " + concern
+
+
 def plain_words(effects: Iterable[Effect], label_a: str, label_b: str, concerns: List[str]) -> str:
     """One paragraph: with B instead of A, what differs clearly, grouped by who it concerns in
     the catalogue's order (children first), then what does not differ."""
@@ -147,7 +152,7 @@ def plain_words(effects: Iterable[Effect], label_a: str, label_b: str, concerns:
             else:
                 unclear.append(e.metric.label[0].lower() + e.metric.label[1:])
         if clear:
-            parts.append((f"for {concern}: " if concern != "other" else "") + "; ".join(clear))
+            parts.append((f"for {concern_words(concern)}: " if concern != "other" else "") + "; ".join(clear))
     if not parts:
         text = f"With {label_b} instead of {label_a}, no clear difference in any of these measures."
     else:
