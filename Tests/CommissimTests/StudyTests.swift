@@ -393,6 +393,17 @@ final class StudyTests: XCTestCase {
         XCTAssertTrue(one.monthly.hasPrefix("month,metric,mean_a,a_ci95_low,a_ci95_high,mean_b,b_ci95_low,b_ci95_high,diff,ci95_low,ci95_high\n"))
         let table = Comparison.table(one.rows, nameA: "3", nameB: "10")
         XCTAssertTrue(table.contains("95% CI"))
+        // The summary leads with the children, then councils, the public purse and the market,
+        // each headline measure with its verdict; the input itself (contract length) comes after.
+        let heads = ["For children:", "For councils:", "For the public purse:", "For the market:"].map { table.range(of: $0)?.lowerBound }
+        XCTAssertFalse(heads.contains(nil), table)
+        XCTAssertEqual(heads.map { $0! }, heads.map { $0! }.sorted(), table)
+        XCTAssertTrue(table.contains("Outcome score of leavers (end): "), table)
+        if let input = table.range(of: "contract length let") { XCTAssertGreaterThan(input.lowerBound, heads.last!!, table) }
+        let headlinePart = table.components(separatedBy: "Other clear differences")[0].components(separatedBy: " metrics differ clearly")[0]
+        for line in headlinePart.split(separator: "\n") where line.hasPrefix("  ") {
+            XCTAssertTrue(line.hasSuffix(", better") || line.hasSuffix(", worse") || line.hasSuffix(", no clear difference"), String(line))
+        }
     }
 
     /// A study of three_year.toml in a fresh folder; returns the folder and the study's path.

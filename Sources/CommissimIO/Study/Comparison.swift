@@ -219,20 +219,39 @@ public struct Comparison {
         }.filter { !MetricColumns.clock.contains($0.metric) }
     }
 
-    /// A readable table of the largest clear effects, in plain words.
-    public static func table(_ rows: [Row], nameA: String, nameB: String, top: Int = 15) -> String {
-        let effects = headline(rows).filter { $0.clear && $0.relative.isFinite }.sorted { abs($0.relative) > abs($1.relative) }
-        var s = "\(nameB) against \(nameA): paired differences, 95% confidence intervals, \(rows.first?.n ?? 0) replications each\n"
-        s += "(totals over the run for flows, means of the last 12 months for levels)\n\n"
-        for r in effects.prefix(top) {
-            let pct = { (x: Double) in String(format: "%+.0f%%", 100 * x) }
-            let label = r.metric.replacingOccurrences(of: "_", with: " ")
-            let ci = r.relLow.isFinite && r.relHigh.isFinite ? "95% CI \(pct(r.relLow)) to \(pct(r.relHigh))"
-                : "difference \(CSVFormat.number(r.diff)), 95% CI \(CSVFormat.number(r.low)) to \(CSVFormat.number(r.high)) \(r.unit)"
-            s += "  \(label) (\(r.measure)): \(pct(r.relative)) (\(ci))\n"
+    /// The plain-words summary (`summary.txt`): the headline measures first, by whom they concern
+    /// (children, councils, the public purse, the market; ``HeadlineMetric``), each with its
+    /// interval and whether it is better, worse or not clearly different; then the largest other
+    /// clear effects.
+    public static func table(_ rows: [Row], nameA: String, nameB: String, top: Int = 8) -> String {
+        let pct = { (x: Double, digits: Int) in String(format: "%+.\(digits)f%%", 100 * x) }
+        let num = { (x: Double) in abs(x) >= 1000 ? String(format: "%+.0f", x) : String(format: "%+.3g", x) }
+        func effect(_ r: Row, digits: Int) -> String {
+            r.relative.isFinite && r.relLow.isFinite && r.relHigh.isFinite
+                ? "\(pct(r.relative, digits)) (95% CI \(pct(r.relLow, digits)) to \(pct(r.relHigh, digits)))"
+                : "\(num(r.diff)) \(r.unit) (95% CI \(num(r.low)) to \(num(r.high)))"
         }
-        let unclear = headline(rows).filter { !$0.clear }.count
-        s += "\n\(effects.count) metrics differ clearly; \(unclear) do not (CI includes zero). Full table: comparison.csv\n"
+        let byKey = Dictionary(rows.map { ("\($0.metric)/\($0.measure)", $0) }, uniquingKeysWith: { a, _ in a })
+        var s = "\(nameB) against \(nameA): paired differences, 95% confidence intervals, \(rows.first?.n ?? 0) replications each\n"
+        s += "(totals over the run for flows, means of the last 12 months for levels)\n"
+        var shown = Set<String>()
+        for concern in Concern.allCases {
+            let list = HeadlineMetric.all.filter { $0.concern == concern }.compactMap { h in byKey["\(h.name)/\(h.measure)"].map { (h, $0) } }
+            guard !list.isEmpty else { continue }
+            s += "\nFor \(concern == .children || concern == .councils ? concern.rawValue : "the " + concern.rawValue):\n"
+            for (h, r) in list {
+                shown.insert(r.metric)
+                let verdict = !r.clear ? "no clear difference" : ((r.low > 0) == (h.better > 0) ? "better" : "worse")
+                s += "  \(h.label) (\(r.measure)): \(effect(r, digits: 1)), \(verdict)\n"
+            }
+        }
+        let others = headline(rows).filter { $0.clear && $0.relative.isFinite && !shown.contains($0.metric) }.sorted { abs($0.relative) > abs($1.relative) }
+        if !others.isEmpty {
+            s += "\nOther clear differences, largest first:\n"
+            for r in others.prefix(top) { s += "  \(r.metric.replacingOccurrences(of: "_", with: " ")) (\(r.measure)): \(effect(r, digits: 0))\n" }
+        }
+        let clear = headline(rows).filter(\.clear).count, unclear = headline(rows).filter { !$0.clear }.count
+        s += "\n\(clear) metrics differ clearly; \(unclear) do not (CI includes zero). Full table: comparison.csv; report: commissim report\n"
         return s
     }
 }
