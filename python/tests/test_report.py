@@ -162,7 +162,8 @@ def test_chosen_metrics_only_and_unknown_ones_refused(results):
 
 
 def test_the_page_is_self_contained(results):
-    page = (results / "study" / "report.html").read_text()
+    page = report(results / "study").html
+    assert (results / "study" / "report.html").read_text() == page
     import re
     srcs = re.findall(r'src="([^"]*)"', page)
     assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
@@ -172,6 +173,7 @@ def test_the_page_is_self_contained(results):
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (scripts/install-deps.sh --browser)")
 def test_the_page_renders_its_charts_in_a_headless_browser(results, tmp_path):
+    report(results / "study")
     page = (results / "study" / "report.html").resolve().as_uri()
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--virtual-time-budget=5000"]
     dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120).stdout
@@ -221,3 +223,22 @@ def test_a_study_with_mixed_or_missing_comparisons_is_refused(results, tmp_path)
     with pytest.raises(cs.CommissimError) as e:
         report(broken)
     assert "different runs" in str(e.value)
+
+
+def test_damaged_results_give_one_line_errors_not_tracebacks(results, tmp_path):
+    cases = {
+        "manifest is not JSON": ("cmp", "manifest.json", "{not json"),
+        "comparison.csv lost its columns": ("cmp", "comparison.csv", "metric,measure\nspend,total\n"),
+        "comparison.csv is empty": ("cmp", "comparison.csv", ""),
+        "runs.csv lost its columns": ("sweep", "runs.csv", "point,replication\n0,0\n"),
+        "timeseries.csv is binary": ("run", "timeseries.csv", "\x00\x01\x02"),
+    }
+    for what, (src, name, text) in cases.items():
+        folder = tmp_path / what.replace(" ", "_")
+        shutil.copytree(results / src, folder)
+        (folder / name).write_text(text)
+        p = subprocess.run([sys.executable, "-m", "commissim.report", str(folder)], capture_output=True, text=True)
+        assert p.returncode == 2, (what, p.stderr)
+        lines = p.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and "fix:" in lines[0], (what, p.stderr)
+        assert not (folder / "report.html.tmp").exists()

@@ -464,7 +464,14 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
         os.makedirs(out, exist_ok=True)
     except OSError as e:
         raise CommissimError(f"cannot create {out}: {e.strerror}", file=out, key="--out", fix="choose a folder you can write") from None
-    doc = BUILDERS[kind](folder, out, cat, chosen, title, list(sections))
+    try:
+        doc = BUILDERS[kind](folder, out, cat, chosen, title, list(sections))
+    except CommissimError:
+        raise
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError, pd.errors.ParserError) as e:
+        # A file edited or cut short by hand, or from another tool: say which folder, not a traceback.
+        raise CommissimError(f"{folder} does not hold {kind} results commissim wrote ({type(e).__name__}: {e})", file=folder,
+                             fix="rerun the command that wrote the folder (or give the folder it wrote)") from None
     doc.lines[2:2] = list(preface) + ([""] if preface else [])
     md = doc.markdown()
     page = doc.html(out)
@@ -472,8 +479,13 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
     for name, text in (("REPORT.md", md), ("report.html", page)):
         path = os.path.join(out, name)
         tmp = path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, path)
+        except OSError as e:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise CommissimError(f"cannot write {path}: {e.strerror}", file=path, fix="free disk space or choose a folder you can write (--out)") from None
         paths.append(path)
     return Report(kind=kind, markdown=md, html=page, paths=paths)
