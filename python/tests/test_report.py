@@ -161,7 +161,7 @@ def test_chosen_metrics_only_and_unknown_ones_refused(results):
     assert e.value.key == "metrics" and "commissim columns" in e.value.fix
 
 
-def test_the_page_is_self_contained(results):
+def test_the_page_is_self_contained(results, tmp_path):
     page = report(results / "study").html
     assert (results / "study" / "report.html").read_text() == page
     import re
@@ -169,6 +169,14 @@ def test_the_page_is_self_contained(results):
     assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
     assert "http://" not in page and "https://" not in page
     assert "<table>" in page and "<h1>Report test study</h1>" in page
+    # A label is text on the page, never markup (a study file is a user's input).
+    hostile = tmp_path / "hostile"
+    shutil.copytree(results / "cmp", hostile)
+    manifest = json.loads((hostile / "manifest.json").read_text())
+    manifest["label_b"] = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    (hostile / "manifest.json").write_text(json.dumps(manifest))
+    page = report(hostile).html
+    assert "<script>alert" not in page and "<img src=x" not in page and "&lt;script&gt;alert(1)" in page
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (scripts/install-deps.sh --browser)")

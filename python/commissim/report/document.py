@@ -33,6 +33,20 @@ window.addEventListener('load', function () {
 """
 
 
+SUMMARY_OPEN, SUMMARY_CLOSE = '<p class="summary" markdown="1">', "</p>"
+
+
+def _inert(line: str) -> str:
+    """A Markdown line with no HTML of its own: a label or title from a study file (`<script>`)
+    shows as text on the page; code spans are left to Markdown, which escapes them itself."""
+    def text(t: str) -> str:
+        parts = re.split(r"(`[^`]*`)", t)
+        return "".join(p if p.startswith("`") else p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for p in parts)
+    if line.startswith(SUMMARY_OPEN) and line.endswith(SUMMARY_CLOSE):
+        return SUMMARY_OPEN + text(line[len(SUMMARY_OPEN):-len(SUMMARY_CLOSE)]) + SUMMARY_CLOSE
+    return text(line)
+
+
 class Document:
     def __init__(self, title: str):
         self.title = title
@@ -46,7 +60,7 @@ class Document:
 
     def summary(self, text: str) -> None:
         """The plain-words summary, set apart in the HTML page."""
-        self.lines += ['<p class="summary" markdown="1">' + text + "</p>", ""]
+        self.lines += [SUMMARY_OPEN + text + SUMMARY_CLOSE, ""]
 
     def bullets(self, items: Sequence[str]) -> None:
         self.lines += [f"- {i}" for i in items] + [""]
@@ -71,7 +85,8 @@ class Document:
         """The page: Markdown rendered by the `markdown` package, every figure inlined."""
         import markdown  # noqa: PLC0415
 
-        body = markdown.markdown(self.markdown(), extensions=["tables", "md_in_html"], output_format="html")
+        body = markdown.markdown("\n".join(_inert(line) for line in self.markdown().split("\n")),
+                                 extensions=["tables", "md_in_html"], output_format="html")
 
         def inline(m):
             src = html.unescape(m.group(1))
