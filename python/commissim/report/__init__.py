@@ -18,7 +18,7 @@ import math
 import os
 import shlex
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
@@ -129,10 +129,6 @@ def _command(manifest: dict) -> str:
 
 def _overrides(values: Sequence[str]) -> str:
     return ", ".join(f"`{v.replace('=', ' = ', 1)}`" for v in values)
-
-
-def _link(path: str, root: str) -> str:
-    return f"[`{os.path.basename(path)}`]({os.path.relpath(path, root)})"
 
 
 # --- comparisons ---------------------------------------------------------------------------------
