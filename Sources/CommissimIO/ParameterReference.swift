@@ -72,10 +72,21 @@ public enum ParameterReference {
             ("timeseries", .array(series)),
             ("councils", .array(DetailColumns.councils.map { column($0.name, $0.unit, $0.meaning, nil) })),
             ("providers", .array(DetailColumns.providers.map { column($0.name, $0.unit, $0.meaning, nil) })),
-            ("groups", .array(CouncilMeasure.all.map { column($0.name, $0.unit, $0.meaning, nil) })),
+            ("groups", .array(CouncilMeasure.all.map { m in
+                .object([("name", .string(m.name)), ("unit", .string(m.unit)), ("meaning", .string(m.meaning)), ("combine", .string(combineWords(m)))])
+            })),
             ("concerns", .array(Concern.allCases.map { .string($0.rawValue) })),
             ("headline", .array(headline)),
         ]).text() + "\n"
+    }
+
+    /// How a council measure combines over councils and months, in words.
+    static func combineWords(_ m: CouncilMeasure) -> String {
+        switch m.combine {
+        case .total: return "total over the run"
+        case .monthly: return "monthly mean over the run"
+        case .weighted: return "ratio of sums over councils and months"
+        }
     }
 
     /// The output files whose columns `commissim columns` lists.
@@ -91,15 +102,7 @@ public enum ParameterReference {
         let series = MetricColumns.all.map { ($0.name, $0.unit, $0.meaning) }
         let councils = DetailColumns.councils.map { ($0.name, $0.unit, $0.meaning) }
         let providers = DetailColumns.providers.map { ($0.name, $0.unit, $0.meaning) }
-        let groups = CouncilMeasure.all.map { m -> (String, String, String) in
-            let how: String
-            switch m.combine {
-            case .total: how = "total over the run"
-            case .monthly: how = "monthly mean over the run"
-            case .weighted: how = "ratio of sums over councils and months"
-            }
-            return (m.name, m.unit, m.meaning + " (" + how + ")")
-        }
+        let groups = CouncilMeasure.all.map { m in (m.name, m.unit, m.meaning + " (" + combineWords(m) + ")") }
         guard markdown else {
             switch table {
             case .timeseries: return rows(series)

@@ -249,3 +249,15 @@ def test_damaged_results_give_one_line_errors_not_tracebacks(results, tmp_path):
         lines = p.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: ") and "fix:" in lines[0], (what, p.stderr)
         assert not (folder / "report.html.tmp").exists()
+
+
+def test_a_breakdown_by_council_group_is_reported_per_group(results, tmp_path):
+    res = cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=3, set=SMALL, by="group", out=tmp_path / "groups", quiet=True)
+    md = report(tmp_path / "groups").markdown
+    section = md.split("### By council group")[1].split("## Pictures")[0]
+    groups = res.groups[res.groups["level"].isin(["group", "england"])]
+    for name in groups["group"].unique():
+        assert f"**{name}.** With ten_year instead of three_year" in section
+    r = groups[(groups["group"] == "England") & (groups["metric"] == "spend")].iloc[0]
+    line = next(l for l in section.splitlines() if l.startswith("| England | Spend"))
+    assert f"{100 * r['rel_diff']:+.1f}% ({100 * r['rel_ci95_low']:+.1f}% to {100 * r['rel_ci95_high']:+.1f}%)" in line

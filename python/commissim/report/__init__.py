@@ -181,6 +181,28 @@ class _Comparison:
         return rows if len(rows) else None
 
 
+def _groups_section(doc: Document, c: "_Comparison", cat: Catalogue, level: int) -> None:
+    """With `compare --by group|council`: the paired effects for each council group and England
+    (comparison_groups.csv), the measures of GROUP_SHOWN, with plain words per group."""
+    from .catalogue import GROUP_SHOWN  # noqa: PLC0415
+
+    groups = _csv(c.folder, "comparison_groups.csv", required=False)
+    if groups is None or not len(groups):
+        return
+    groups = groups[groups["level"].isin(["group", "england"])]
+    doc.heading("By council group", level)
+    doc.para("From `comparison_groups.csv` (`compare --by`): each group's councils together, and England; "
+             "every measure and each council are in the file (`commissim columns --groups` says what each means).")
+    rows = []
+    for name, g in groups.groupby("group", sort=False):
+        by = g.set_index("metric")
+        effects = [Effect.from_row(cat.groups[m], by.loc[m]) for m in GROUP_SHOWN if m in by.index and m in cat.groups]
+        doc.summary(f"**{name}.** " + plain_words(effects, c.label_a, c.label_b, ["other"]))
+        rows += [[name, f"{e.metric.label} ({e.metric.measure_words})", fmt_value(e.mean_a, e.metric.unit), fmt_value(e.mean_b, e.metric.unit),
+                  e.text(), e.verdict] for e in effects]
+    doc.table(["group", "measure", c.label_a, c.label_b, f"{c.label_b} − {c.label_a} (95% CI)", "verdict"], rows)
+
+
 def _effects_table(doc: Document, effects: Sequence[Effect], label_a: str, label_b: str) -> None:
     doc.table(["for", "measure", label_a, label_b, f"{label_b} − {label_a} (95% CI)", "verdict"],
               [[e.metric.concern, f"{e.metric.label} ({e.metric.measure_words})", fmt_value(e.mean_a, e.metric.measured_unit),
@@ -211,6 +233,7 @@ def _comparison_report(folder: str, out: str, cat: Catalogue, metrics: List[Metr
     doc.heading("The measures")
     doc.para("Totals are over the reported run; levels are means of its last 12 months. " + CI_NOTE)
     _effects_table(doc, effects, c.label_a, c.label_b)
+    _groups_section(doc, c, cat, 3)
     for s in sections:
         doc.heading(s.heading)
         doc.lines += list(s.lines) + [""]
@@ -278,6 +301,7 @@ def _study_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], 
     for c in comps:
         doc.heading(c.title, 3)
         _effects_table(doc, all_effects[c.name], c.label_a, c.label_b)
+        _groups_section(doc, c, cat, 4)
     for s in sections:
         doc.heading(s.heading)
         doc.lines += list(s.lines) + [""]

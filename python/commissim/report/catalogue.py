@@ -32,6 +32,8 @@ class Metric:
 
     @property
     def measure_words(self) -> str:
+        if self.measure == "group":
+            return self.meaning.rsplit("(", 1)[-1].rstrip(")") if "(" in self.meaning else "over the run"
         return "total over the run" if self.measure == "total" else "mean of the last 12 months"
 
 
@@ -40,6 +42,8 @@ class Catalogue:
     metrics: Dict[str, Metric]
     headline: List[Metric]
     concerns: List[str]
+    #: the metrics of comparison_groups.csv (`compare --by`), by name
+    groups: Dict[str, Metric] = None
 
     def get(self, name: str, measure: Optional[str] = None) -> Metric:
         m = self.metrics.get(name)
@@ -52,6 +56,13 @@ class Catalogue:
     def chosen(self, names: Optional[List[str]]) -> List[Metric]:
         """The metrics a report shows: `names` in order, else the headline list."""
         return [self.get(n) for n in names] if names else list(self.headline)
+
+
+def _first_clause(meaning: str) -> str:
+    """A short label from a meaning: its first clause, capitalised ("children waiting for a service")."""
+    for sep in (":", ", ", " ("):
+        meaning = meaning.split(sep)[0]
+    return meaning[0].upper() + meaning[1:]
 
 
 def _label(name: str) -> str:
@@ -71,7 +82,15 @@ def catalogue() -> Catalogue:
         m = Metric(base.name, h["measure"], base.unit, base.meaning, h["label"], h["concern"], int(h["better"]))
         metrics[m.name] = m
         headline.append(m)
-    return Catalogue(metrics=metrics, headline=headline, concerns=list(data["concerns"]) + ["other"])
+    groups = {c["name"]: Metric(c["name"], "group", c["unit"], c["meaning"] + f" ({c.get('combine', 'over the run')})",
+                                _first_clause(c["meaning"]), "other", GROUP_BETTER.get(c["name"], 0)) for c in data["groups"]}
+    return Catalogue(metrics=metrics, headline=headline, concerns=list(data["concerns"]) + ["other"], groups=groups)
+
+
+#: Which way is better for the per-council measures a report shows by group.
+GROUP_BETTER = {"outcome_mean": 1, "quality_received": 1, "children_waiting": -1, "spend": -1, "providers_trust": 1}
+#: The per-council measures a report shows by group, in order.
+GROUP_SHOWN = ["outcome_mean", "quality_received", "children_waiting", "spend", "providers_trust", "breaks"]
 
 
 # --- values with units --------------------------------------------------------------------------
