@@ -129,7 +129,7 @@ def test_counts_on_a_small_base_also_get_absolute_differences_and_no_interval_pa
         assert float(lo) >= -100.0
     rows = pd.read_csv(results / "study" / "length" / "comparison.csv").set_index(["metric", "measure"])
     r = rows.loc[("exits_small_charity", "total")]
-    assert r["mean_a"] < 1000
+    assert r["mean_a"] < 100
     line = next(l for l in md.split("### Contract length")[1].splitlines() if "Small-charity exits" in l)
     assert "providers (" in line, "an absolute difference in providers beside the relative one"
 

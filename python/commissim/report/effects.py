@@ -12,6 +12,7 @@ import numpy as np
 
 from .catalogue import Metric, fmt_diff
 
+SMALL_BASE = 100  # counts below this get their absolute difference beside the relative one
 COUNT_UNITS = ("children", "placements", "providers", "contracts", "tenders", "bids")
 
 
@@ -72,8 +73,8 @@ class Effect:
     @property
     def absolute_too(self) -> bool:
         """Whether the absolute difference is the honest way to say it: a small count (under
-        1,000 as a base) or a ratio without a bounded interval."""
-        small = self.metric.unit in COUNT_UNITS and abs(self.mean_a) < 1000
+        100 as a base, where one more or fewer is a large share) or a ratio without a bounded interval."""
+        small = self.metric.unit in COUNT_UNITS and abs(self.mean_a) < SMALL_BASE
         return small or not self.bounded
 
     @property
