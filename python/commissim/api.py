@@ -56,21 +56,30 @@ class SweepResult:
         if by not in params:
             raise CommissimError(f"{by!r} is not varied in this sweep", key=by, fix=f"use one of: {', '.join(params)}")
         within = list(within) if within else [p for p in params if p != by]
-        runs = self.runs
         rows = []
-        keyed = runs.groupby(within, dropna=False) if within else [((), runs)]
-        for key, group in keyed:
-            key = key if isinstance(key, tuple) else (key,)
-            ga = group[group[by].astype(str) == str(a)].set_index("replication")[col]
-            gb = group[group[by].astype(str) == str(b)].set_index("replication")[col]
-            common = ga.index.intersection(gb.index)
-            d = gb.loc[common] - ga.loc[common]
+        for key, ga, gb in paired_runs(self.runs, by, a, b, within):
+            ga, gb = ga[col], gb[col]
+            d = gb - ga
             n = len(d)
             mean = d.mean() if n else float("nan")
             half = stats.t.ppf(0.5 + level / 2, n - 1) * d.std(ddof=1) / n ** 0.5 if n > 1 else float("nan")
-            rows.append(dict(zip(within, key)) | {"n": n, "mean_a": ga.loc[common].mean(), "mean_b": gb.loc[common].mean(),
+            rows.append(dict(zip(within, key)) | {"n": n, "mean_a": ga.mean(), "mean_b": gb.mean(),
                                                   "diff": mean, "ci_low": mean - half, "ci_high": mean + half})
         return pd.DataFrame(rows)
+
+
+def paired_runs(runs: pd.DataFrame, by: str, a, b, within: Sequence[str]):
+    """A sweep's runs.csv split for a contrast: for each combination `key` of the `within`
+    parameters, the runs where `by` is `a` and where it is `b`, indexed by replication and
+    restricted to the replications both have (replication r pairs with replication r: the common
+    random numbers). Yields (key tuple, runs at A, runs at B)."""
+    keyed = runs.groupby(list(within), dropna=False, sort=True) if within else [((), runs)]
+    for key, group in keyed:
+        key = key if isinstance(key, tuple) else (key,)
+        ga = group[group[by].astype(str) == str(a)].set_index("replication")
+        gb = group[group[by].astype(str) == str(b)].set_index("replication")
+        common = ga.index.intersection(gb.index)
+        yield key, ga.loc[common], gb.loc[common]
 
 
 @dataclass
@@ -102,17 +111,26 @@ def _output(out: Optional[PathLike]):
 
 
 def _read(folder: str, name: str, required: bool = True) -> Optional[pd.DataFrame]:
+    """A CSV file the binary wrote into `folder` (None when absent and not `required`); a file that
+    is missing, cut short or not CSV raises CommissimError naming it."""
     path = os.path.join(folder, name)
     if not os.path.exists(path):
         if required:
-            raise CommissimError(f"{name} is missing from {folder}", file=path, fix="rerun the command")
+            raise CommissimError(f"{name} is missing from {folder}", file=path, fix="rerun the command that wrote the folder")
         return None
-    return pd.read_csv(path)
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError) as e:
+        raise CommissimError(f"cannot read {path}: {e}", file=path, fix="rerun the command that wrote the folder") from None
 
 
 def _manifest(folder: str) -> dict:
-    with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as f:
-        return json.load(f)
+    path = os.path.join(folder, "manifest.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        raise CommissimError(f"cannot read {path}: {e}", file=path, fix="rerun the command that wrote the folder") from None
 
 
 def _threads(threads: Optional[int]) -> list:

@@ -13,7 +13,6 @@ the ratio of means, and absolute differences are given where the base is a small
 """
 from __future__ import annotations
 
-import json
 import math
 import os
 import shlex
@@ -24,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .._cli import CommissimError
+from ..api import _manifest, _read as _csv, paired_runs
 from . import figures
 from .catalogue import Catalogue, Metric, catalogue, fmt_value
 from .document import Document
@@ -34,7 +34,7 @@ try:
 except ModuleNotFoundError:  # Python < 3.11
     import tomli as tomllib  # type: ignore
 
-__all__ = ["report", "Report", "Section", "kind_of"]
+__all__ = ["report", "Report", "Section", "ComparisonFolder", "kind_of"]
 
 
 @dataclass
@@ -54,27 +54,6 @@ class Report:
 
 
 # --- reading a result folder ---------------------------------------------------------------------
-
-def _manifest(folder: str) -> dict:
-    path = os.path.join(folder, "manifest.json")
-    try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError) as e:
-        raise CommissimError(f"cannot read {path}: {e}", file=path, fix="rerun the command that wrote the folder") from None
-
-
-def _csv(folder: str, name: str, required: bool = True) -> Optional[pd.DataFrame]:
-    path = os.path.join(folder, name)
-    if not os.path.exists(path):
-        if required:
-            raise CommissimError(f"{name} is missing from {folder}", file=path, fix="rerun the command that wrote the folder")
-        return None
-    try:
-        return pd.read_csv(path)
-    except (OSError, ValueError) as e:
-        raise CommissimError(f"cannot read {path}: {e}", file=path, fix="rerun the command that wrote the folder") from None
-
 
 def _scenario(folder: str, name: str) -> dict:
     path = os.path.join(folder, name)
@@ -134,7 +113,9 @@ def _overrides(values: Sequence[str]) -> str:
 # --- comparisons ---------------------------------------------------------------------------------
 
 @dataclass
-class _Comparison:
+class ComparisonFolder:
+    """One comparison's folder as the report reads it: comparison.csv indexed by (metric,
+    measure), the monthly rows, the manifest, its name, title and arm labels, the simulation."""
     folder: str
     manifest: dict
     rows: pd.DataFrame
@@ -146,7 +127,7 @@ class _Comparison:
     sim: dict
 
     @classmethod
-    def load(cls, folder: str) -> "_Comparison":
+    def load(cls, folder: str) -> "ComparisonFolder":
         m = _manifest(folder)
         rows = _csv(folder, "comparison.csv").set_index(["metric", "measure"])
         stem = lambda p: os.path.splitext(os.path.basename(p or "?"))[0]  # noqa: E731
@@ -166,7 +147,7 @@ class _Comparison:
     def effects(self, metrics: Sequence[Metric]) -> List[Effect]:
         return [e for e in (self.effect(m) for m in metrics) if e is not None]
 
-    def arm(self, key: str, root: str) -> str:
+    def arm(self, key: str) -> str:
         m = self.manifest
         file = m.get("scenario_file") if key == "a" else m.get("scenario_b_file")
         own = m.get("overrides_a" if key == "a" else "overrides_b") or []
@@ -181,7 +162,7 @@ class _Comparison:
         return rows if len(rows) else None
 
 
-def _groups_section(doc: Document, c: "_Comparison", cat: Catalogue, level: int) -> None:
+def _groups_section(doc: Document, c: "ComparisonFolder", cat: Catalogue, level: int) -> None:
     """With `compare --by group|council`: the paired effects for each council group and England
     (comparison_groups.csv), the measures of GROUP_SHOWN, with plain words per group."""
     from .catalogue import GROUP_SHOWN  # noqa: PLC0415
@@ -216,13 +197,13 @@ CI_NOTE = ("Paired differences with common random numbers (replication *r* of bo
 
 
 def _comparison_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], title: Optional[str], sections) -> Document:
-    c = _Comparison.load(folder)
+    c = ComparisonFolder.load(folder)
     doc = Document(title or c.title)
     m = c.manifest
     doc.heading("What was run")
     doc.bullets([
         f"Command: `{_command(m)}`; commissim {m.get('version', '?')} (build {m.get('build', '?')}).",
-        f"A = {c.arm('a', folder)}; B = {c.arm('b', folder)}.",
+        f"A = {c.arm('a')}; B = {c.arm('b')}.",
         f"{m.get('replications', '?')} paired replications, {_simulation_words(c.sim)}; seed {m.get('seed', '?')}, GSL {m.get('generator', '?')}.",
         f"Reproduce: `{m.get('reproduce', '')}`.",
         "Every metric: `comparison.csv`; by month: `comparison_monthly.csv`; every run: `runs.csv`; seeds and scenarios: `manifest.json`.",
@@ -234,18 +215,29 @@ def _comparison_report(folder: str, out: str, cat: Catalogue, metrics: List[Metr
     doc.para("Totals are over the reported run; levels are means of its last 12 months. " + CI_NOTE)
     _effects_table(doc, effects, c.label_a, c.label_b)
     _groups_section(doc, c, cat, 3)
+    _add_sections(doc, sections)
+    _comparison_pictures(doc, out, [(c, effects)], metrics, f"{c.label_b} minus {c.label_a}, % of {c.label_a}, 95% CI")
+    return doc
+
+
+def _add_sections(doc: Document, sections: Sequence[Section]) -> None:
     for s in sections:
         doc.heading(s.heading)
         doc.lines += list(s.lines) + [""]
+
+
+def _comparison_pictures(doc: Document, out: str, compared: Sequence[Tuple["ComparisonFolder", List[Effect]]], metrics: Sequence[Metric],
+                         xlabel: str) -> None:
+    """The relative paired differences of every comparison in one bar chart, then each metric's
+    monthly series with a row of panels per comparison."""
     figs = _figure_folder(out)
     doc.heading("Pictures")
-    if figures.paired_bars(os.path.join(figs, "paired_differences.png"), [(c.title, effects)],
-                           f"{c.label_b} minus {c.label_a}, % of {c.label_a}, 95% CI"):
+    if figures.paired_bars(os.path.join(figs, "paired_differences.png"), [(c.title, es) for c, es in compared], xlabel):
         doc.figure("figures/paired_differences.png", "paired differences")
     for metric in metrics:
-        if figures.comparison_series(os.path.join(figs, f"{metric.name}.png"), metric, [(c.title, c.monthly_of(metric.name), c.label_a, c.label_b)]):
+        panels = [(c.title, c.monthly_of(metric.name), c.label_a, c.label_b) for c, _ in compared]
+        if figures.comparison_series(os.path.join(figs, f"{metric.name}.png"), metric, panels):
             doc.figure(f"figures/{metric.name}.png", metric.label)
-    return doc
 
 
 def _figure_folder(out: str) -> str:
@@ -259,7 +251,7 @@ def _figure_folder(out: str) -> str:
 
 
 def _study_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], title: Optional[str], sections) -> Document:
-    comps = [_Comparison.load(f) for f in _study_folders(folder)]
+    comps = [ComparisonFolder.load(f) for f in _study_folders(folder)]
     prints = {c.manifest.get("study_fingerprint") for c in comps}
     if len(prints) != 1 or None in prints:
         raise CommissimError(f"the comparisons under {folder} come from different runs or versions of a study", file=folder,
@@ -279,7 +271,7 @@ def _study_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], 
         f"Study file: `{study_file}`, run with `{_command(first)}`; commissim {first.get('version', '?')} (build {first.get('build', '?')}).",
         f"{first.get('replications', '?')} paired replications per comparison, {_simulation_words(comps[0].sim)}; "
         f"replication *r* of both arms uses the same seed (common random numbers), derived from seed {first.get('seed', '?')}; GSL {first.get('generator', '?')}.",
-    ] + [f"**{c.title}** (`{c.name}/`): A = {c.arm('a', folder)}; B = {c.arm('b', folder)}." for c in comps] + [
+    ] + [f"**{c.title}** (`{c.name}/`): A = {c.arm('a')}; B = {c.arm('b')}." for c in comps] + [
         "Each folder holds `comparison.csv` (every metric), `comparison_monthly.csv` (by month), `runs.csv`, the resolved scenarios and "
         "`manifest.json` (command, seeds, scenario texts, the study's fingerprint).",
     ])
@@ -302,18 +294,8 @@ def _study_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], 
         doc.heading(c.title, 3)
         _effects_table(doc, all_effects[c.name], c.label_a, c.label_b)
         _groups_section(doc, c, cat, 4)
-    for s in sections:
-        doc.heading(s.heading)
-        doc.lines += list(s.lines) + [""]
-    figs = _figure_folder(out)
-    doc.heading("Pictures")
-    if figures.paired_bars(os.path.join(figs, "paired_differences.png"), [(c.title, all_effects[c.name]) for c in comps],
-                           "B minus A, % of A, 95% CI"):
-        doc.figure("figures/paired_differences.png", "paired differences of every comparison")
-    for metric in metrics:
-        panels = [(c.title, c.monthly_of(metric.name), c.label_a, c.label_b) for c in comps]
-        if figures.comparison_series(os.path.join(figs, f"{metric.name}.png"), metric, panels):
-            doc.figure(f"figures/{metric.name}.png", metric.label)
+    _add_sections(doc, sections)
+    _comparison_pictures(doc, out, [(c, all_effects[c.name]) for c in comps], metrics, "B minus A, % of A, 95% CI")
     return doc
 
 
@@ -342,9 +324,7 @@ def _run_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], ti
     doc.heading("The measures")
     doc.para("One run (one seed): no intervals. For the spread from chance, run replications (`commissim sweep`) or compare (`commissim compare`).")
     doc.table(["for", "measure", "first year, monthly mean", "last year, monthly mean", "total over the run"], rows)
-    for s in sections:
-        doc.heading(s.heading)
-        doc.lines += list(s.lines) + [""]
+    _add_sections(doc, sections)
     figs = _figure_folder(out)
     doc.heading("Pictures")
     if figures.run_series(os.path.join(figs, "series.png"), metrics, ts):
@@ -413,9 +393,7 @@ def _sweep_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], 
                   [[_value(r[p]) for p in params] + [_mean_ci(r, x) for x in shown] for _, r in table.iterrows()])
     else:
         doc.para(f"{len(table)} points: too many to list; see the figure and `runs.csv`.")
-    for s in sections:
-        doc.heading(s.heading)
-        doc.lines += list(s.lines) + [""]
+    _add_sections(doc, sections)
     figs = _figure_folder(out)
     doc.heading("Pictures")
     numeric = [p for p in params if pd.api.types.is_numeric_dtype(points[p]) and points[p].nunique() > 1]
@@ -445,16 +423,10 @@ def _contrast_sections(doc: Document, cat: Catalogue, metrics: List[Metric], run
     within = [p for p in params if p != by]
     doc.heading(f"Contrast: {label_b} against {label_a}")
     doc.para(f"Paired by replication (common random numbers) at every combination of the other varied parameters. {CI_NOTE}")
-    groups = list(runs.groupby(within, sort=True)) if within else [((), runs)]
     columns, effects_by = [], []
-    for key, g in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        ga = g[g[by].astype(str) == str(a)].set_index("replication")
-        gb = g[g[by].astype(str) == str(b)].set_index("replication")
-        common = ga.index.intersection(gb.index)
+    for key, ga, gb in paired_runs(runs, by, a, b, within):
         name = ", ".join(f"{p} = {_value(v)}" for p, v in zip(within, key)) or "all points"
-        es = [Effect.from_pairs(x, ga.loc[common, f"{x.name}_{x.measure}"].to_numpy(float), gb.loc[common, f"{x.name}_{x.measure}"].to_numpy(float))
-              for x in metrics]
+        es = [Effect.from_pairs(x, ga[f"{x.name}_{x.measure}"].to_numpy(float), gb[f"{x.name}_{x.measure}"].to_numpy(float)) for x in metrics]
         columns.append(name)
         effects_by.append(es)
     if len(columns) <= 8:

@@ -39,9 +39,10 @@ class Effect:
     @classmethod
     def from_row(cls, metric: Metric, row) -> "Effect":
         """From a row of comparison.csv (a dict or a pandas row)."""
-        g = (lambda k: _num(row.get(k))) if hasattr(row, "get") else (lambda k: _num(row[k]))
+        g = lambda k: _num(row[k])  # noqa: E731 (a missing column is a damaged file: KeyError, said by report())
+        n = g("n")
         return cls(metric, g("mean_a"), g("mean_b"), g("diff"), g("diff_ci95_low"), g("diff_ci95_high"),
-                   g("rel_diff"), g("rel_ci95_low"), g("rel_ci95_high"), int(_num(row["n"]) if row["n"] == row["n"] else 0))
+                   g("rel_diff"), g("rel_ci95_low"), g("rel_ci95_high"), int(n) if n == n else 0)
 
     @classmethod
     def from_pairs(cls, metric: Metric, a: Sequence[float], b: Sequence[float]) -> "Effect":
