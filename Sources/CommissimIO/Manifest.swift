@@ -142,15 +142,15 @@ public struct Manifest {
 }
 
 extension Manifest {
-    /// Whether `folder` already holds finished results identified by `key` = `value` in its
-    /// manifest, written by this build, with every file of `files` present and no unfinished
-    /// work beside them: a command run again on it then returns at once.
-    public static func isComplete(_ folder: String, key: String, value: String, files: [String]) -> Bool {
+    /// Whether `folder` already holds finished results identified by each `key` = `value` of
+    /// `fields` in its manifest, written by this build, with every file of `files` present and no
+    /// unfinished work beside them: a command run again on it then returns at once.
+    public static func isComplete(_ folder: String, fields: [(key: String, value: String)], files: [String]) -> Bool {
         let fm = FileManager.default
         guard !fm.fileExists(atPath: folder + "/.partial"),
               files.allSatisfy({ fm.fileExists(atPath: folder + "/" + $0) }),
               let data = fm.contents(atPath: folder + "/manifest.json"),
               let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
-        return o[key] as? String == value && o["build"] as? String == BuildIdentity.current
+        return fields.allSatisfy { o[$0.key] as? String == $0.value } && o["build"] as? String == BuildIdentity.current
     }
 }

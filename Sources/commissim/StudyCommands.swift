@@ -144,8 +144,8 @@ struct CompareCommand: ParsableCommand {
         for (key, value) in [("--label-a", labelA), ("--label-b", labelB)] {
             guard let value else { continue }
             if b == nil { failWithInputErrors(ScenarioError(file: a, line: nil, key: key, message: "labels of a study's arms belong in the study file", fix: "add label_a / label_b to the [[comparison]]")) }
-            if value.trimmingCharacters(in: .whitespaces).isEmpty || value.count > 120 || value.contains(where: \.isNewline) {
-                failWithInputErrors(ScenarioError(file: a, line: nil, key: key, message: "must be a short text naming the arm (one line, 1 to 120 characters)", fix: "e.g. \(key) \"10-year contracts\""))
+            if !ComparisonStudy.isLabel(value) {
+                failWithInputErrors(ScenarioError(file: a, line: nil, key: key, message: ComparisonStudy.labelProblem, fix: "e.g. \(key) \"10-year contracts\""))
             }
         }
         guard let b else { return try runStudy() }

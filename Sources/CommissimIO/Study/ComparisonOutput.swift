@@ -33,9 +33,8 @@ public struct ComparisonOutput {
     /// Whether `folder` holds this finished comparison (same identity and build, and for a study's
     /// comparison the same study: its title, labels and order are in the manifest): nothing to do.
     public static func isComplete(_ folder: String, _ cmp: Comparison, study fingerprint: String? = nil) -> Bool {
-        let files = files + (cmp.level != nil ? ["comparison_groups.csv"] : [])
-        guard Manifest.isComplete(folder, key: "comparison_identity", value: cmp.identity, files: files) else { return false }
-        return fingerprint.map { Manifest.isComplete(folder, key: "study_fingerprint", value: $0, files: files) } ?? true
+        Manifest.isComplete(folder, fields: [("comparison_identity", cmp.identity)] + (fingerprint.map { [("study_fingerprint", $0)] } ?? []),
+                            files: files + (cmp.level != nil ? ["comparison_groups.csv"] : []))
     }
 
     /// Writes every file into `folder` (staged; the caller commits).

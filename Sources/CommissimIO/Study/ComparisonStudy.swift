@@ -164,12 +164,20 @@ public struct ComparisonStudy: Sendable {
     /// An arm's label (`label_a`, `label_b`): one line of text, at most 120 characters.
     static func label(_ t: TOMLTable, _ key: String, at location: String, reader r: inout Reader) -> String? {
         guard let v = t[key] else { return nil }
-        guard let s = v.string, !s.trimmingCharacters(in: .whitespaces).isEmpty, s.count <= 120, !s.contains(where: \.isNewline) else {
-            r.fail(location, key: key, "must be a short text naming the arm (one line, 1 to 120 characters)", fix: "e.g. \(key) = \"10-year contracts\"")
+        guard let s = v.string, isLabel(s) else {
+            r.fail(location, key: key, labelProblem, fix: "e.g. \(key) = \"10-year contracts\"")
             return nil
         }
         return s
     }
+
+    /// Whether `text` can name an arm (`label_a`, `label_b`, `compare --label-a/--label-b`).
+    public static func isLabel(_ text: String) -> Bool {
+        !text.trimmingCharacters(in: .whitespaces).isEmpty && text.count <= 120 && !text.contains(where: \.isNewline)
+    }
+
+    /// What is wrong with a text that is not a label.
+    public static let labelProblem = "must be a short text naming the arm (one line, 1 to 120 characters)"
 
     /// Reads an inline table of overrides, `{ "policy.contract_months" = 36, … }`.
     static func overrides(_ value: TOMLValueConvertible?, at location: String, reader r: inout Reader)

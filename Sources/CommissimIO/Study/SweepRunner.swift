@@ -43,7 +43,7 @@ public final class SweepRunner {
         defer { releaseLock() }
         if let s = shard { return try runShard(s) }
         // A finished sweep of this study by this build: nothing to do.
-        if reuseFinished, Manifest.isComplete(out, key: "study_fingerprint", value: study.fingerprint, files: ["summary.csv", "runs.csv", "points.csv"] + (keepRuns ? ["runs"] : [])) {
+        if reuseFinished, Manifest.isComplete(out, fields: [("study_fingerprint", study.fingerprint)], files: ["summary.csv", "runs.csv", "points.csv"] + (keepRuns ? ["runs"] : [])) {
             return .upToDate
         }
         return try run(command: command, source: nil)
