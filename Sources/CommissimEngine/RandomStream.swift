@@ -1,4 +1,5 @@
 import CGSL
+import Foundation
 
 /// The GSL generator algorithms a scenario may name (`simulation.rng`).
 public enum GeneratorKind: String, CaseIterable, Sendable {
@@ -91,10 +92,16 @@ public final class RandomStream {
     /// Poisson with mean `mu`.
     @inlinable public func poisson(_ mu: Double) -> Int { mu > 0 ? Int(gsl_ran_poisson(rng, mu)) : 0 }
     /// Number of trials up to and including the first success (≥ 1), success probability `p`.
-    @inlinable public func geometric(_ p: Double) -> Int {
-        if p >= 1 { return 1 }
-        if p <= 0 { return Int(Int32.max) }
-        return Int(gsl_ran_geometric(rng, p))
+    @inlinable public func geometric(_ p: Double) -> Int { geometric(Geometric(p)) }
+    /// A draw of `law`: GSL's `gsl_ran_geometric` (⌊ln u / ln(1 − p)⌋ + 1, u from
+    /// `gsl_rng_uniform_pos`) with ln(1 − p) taken once when the law was made, not on every draw;
+    /// the same numbers as GSL's for the same stream (MODEL.md §2). Capped at `Int32.max`.
+    @inlinable @inline(__always) public func geometric(_ law: Geometric) -> Int {
+        if law.p >= 1 { return 1 }
+        // p ≤ 0, or so small that 1 − p rounds to 1: no success within any run.
+        guard law.logOneMinusP < 0 else { return Int(Int32.max) }
+        let k = log(gsl_rng_uniform_pos(rng)) / law.logOneMinusP + 1
+        return k < Double(Int32.max) ? Int(k) : Int(Int32.max)
     }
     /// Lognormal parameterised by the underlying normal's ζ and σ.
     public func lognormal(zeta: Double, sigma: Double) -> Double { gsl_ran_lognormal(rng, zeta, sigma) }
@@ -104,4 +111,17 @@ public final class RandomStream {
     public func beta(_ a: Double, _ b: Double) -> Double { gsl_ran_beta(rng, a, b) }
     /// Flat (uniform) on [a, b).
     public func flat(_ a: Double, _ b: Double) -> Double { gsl_ran_flat(rng, a, b) }
+}
+
+/// The geometric distribution of trials up to the first success with probability `p`, with
+/// ln(1 − p) computed once for all its draws (``RandomStream/geometric(_:)-(Geometric)``).
+public struct Geometric: Sendable {
+    public let p: Double
+    @usableFromInline let logOneMinusP: Double
+    /// A placeholder that is no law (`p` is NaN): never drawn from.
+    public static let unset = Geometric(.nan)
+    public init(_ p: Double) {
+        self.p = p
+        logOneMinusP = p > 0 && p < 1 ? log(1 - p) : 0 // as GSL computes it: log(1 - p), not log1p(-p)
+    }
 }

@@ -107,6 +107,8 @@ extension Market {
         spotQuotes.removeAll(keepingCapacity: true)
         book.spotVacancies.removeAll(keepingCapacity: true)
         baseHazards.removeAll(keepingCapacity: true)
+        breakdownLaws.removeAll(keepingCapacity: true)
+        breakdownLaws.append(contentsOf: repeatElement(.unset, count: 10 * providers.count))
         for j in 0..<providers.count {
             guard providers.alive[j] else { // gone: no vacancies, so never quoted or placed with
                 spotQuotes.append(SpotQuote.closed)
@@ -131,9 +133,9 @@ extension Market {
         child.placements &+= 1
         child.placementsThisYear &+= 1
         if child.exitMonth == Int32.max {
-            child.exitMonth = Int32(month + rng.geometric(1 / p.duration[Int(child.tier)]))
+            child.exitMonth = Int32(month + rng.geometric(p.stay[Int(child.tier)]))
         }
-        let b = month + rng.geometric(breakdownHazard(j, breakdowns: child.breakdowns, spot: spot))
+        let b = month + rng.geometric(breakdownLaw(j, breakdowns: child.breakdowns, spot: spot))
         child.breakdownMonth = Int32(min(b, Int(Int32.max)))
         children[i] = child
         attach(i, child, provider: j, contract: ct)

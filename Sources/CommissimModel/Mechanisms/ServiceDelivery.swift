@@ -1,3 +1,4 @@
+import CommissimEngine
 import Foundation
 
 /// Mechanism 7 — Service delivery and outcomes: MODEL.md §3.12 gives the month of care, the
@@ -16,6 +17,15 @@ extension Market {
     @inline(__always) func breakdownHazard(_ j: Int, breakdowns: UInt16, spot: Bool) -> Double {
         let h = baseHazards[j] * (spot ? p.spotBreakdownFactor : 1)
         return min(1, h * (1 + p.instability * Double(min(breakdowns, 4))))
+    }
+
+    /// The geometric law of the breakdown month of a placement with provider `j` (hazard
+    /// ``breakdownHazard(_:breakdowns:spot:)``), made once a month per provider, route and
+    /// history, so its logarithm is not taken again for every placement (MODEL.md §2).
+    @inline(__always) func breakdownLaw(_ j: Int, breakdowns: UInt16, spot: Bool) -> Geometric {
+        let ix = 10 * j + (spot ? 5 : 0) + Int(min(breakdowns, 4))
+        if breakdownLaws[ix].p.isNaN { breakdownLaws[ix] = Geometric(breakdownHazard(j, breakdowns: breakdowns, spot: spot)) }
+        return breakdownLaws[ix]
     }
 
     /// One month of care for every child; exits and breakdowns.

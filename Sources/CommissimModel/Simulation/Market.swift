@@ -76,6 +76,9 @@ public final class Market {
     var spotQuotes: [SpotQuote] = []
     /// Each provider's breakdown hazard before the spot and instability factors, this month.
     var baseHazards: [Double] = []
+    /// This month's breakdown laws (ServiceDelivery.swift), made on first use: per provider,
+    /// spot or not, and breakdowns so far (0–4+), `10 j + 5 spot + min(b, 4)`.
+    var breakdownLaws: [Geometric] = []
     /// Running totals of the current month.
     var tally = MonthTally()
     /// Each council's policy (its group's), looked up once: the hot paths read it per contract.

@@ -1,3 +1,4 @@
+import CommissimEngine
 import Foundation
 
 /// A flat, typed snapshot of the top-level parameters, read once per run so the monthly loop
@@ -34,6 +35,8 @@ struct MarketParameters: Sendable {
     var careLeaverShare: Double = 0, discountRate: Double = 0
     // investor
     var investorEnabled: Bool = false, investorCapital: Double = 0, investorReturn: Double = 0, outcomeTarget: Double = 0
+    /// Derived: each tier's geometric stay, leaving with probability 1 / duration a month (MODEL.md §3.12).
+    var stay: [Geometric] = []
 
     init(_ c: ModelConfig) {
         for spec in ParameterCatalog.global {
@@ -44,5 +47,6 @@ struct MarketParameters: Sendable {
         tierShare = tierShare.map { total > 0 ? $0 / total : 1.0 / Double(Tier.allCases.count) }
         investorCapital *= c.scale
         monthlyTrend = pow(1 + trend, 1.0 / 12) - 1
+        stay = duration.map { Geometric(1 / $0) }
     }
 }

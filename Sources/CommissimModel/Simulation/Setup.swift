@@ -97,7 +97,7 @@ extension Market {
                         children[i].exitMonth -= 1
                         if children[i].breakdownMonth != .max { children[i].breakdownMonth -= 1 }
                         // Time already served (memoryless stay), at the quality of the current placement.
-                        let served = min(240, rng.geometric(1 / p.duration[k]))
+                        let served = min(240, rng.geometric(p.stay[k]))
                         children[i].servedMonths = UInt16(served)
                         children[i].qualitySum = Float(Double(served) * providers.quality[Int(children[i].provider)])
                     }
