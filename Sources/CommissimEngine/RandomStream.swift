@@ -91,11 +91,10 @@ public final class RandomStream {
     @inlinable @inline(__always) public func gaussian(sd: Double) -> Double { sd > 0 ? gsl_ran_gaussian_ziggurat(rng, sd) : 0 }
     /// Poisson with mean `mu`.
     @inlinable public func poisson(_ mu: Double) -> Int { mu > 0 ? Int(gsl_ran_poisson(rng, mu)) : 0 }
-    /// Number of trials up to and including the first success (≥ 1), success probability `p`.
-    @inlinable public func geometric(_ p: Double) -> Int { geometric(Geometric(p)) }
-    /// A draw of `law`: GSL's `gsl_ran_geometric` (⌊ln u / ln(1 − p)⌋ + 1, u from
+    /// Number of trials up to and including the first success (≥ 1) of `law`: GSL's `gsl_ran_geometric` (⌊ln u / ln(1 − p)⌋ + 1, u from
     /// `gsl_rng_uniform_pos`) with ln(1 − p) taken once when the law was made, not on every draw;
-    /// the same numbers as GSL's for the same stream (MODEL.md §2). Capped at `Int32.max`.
+    /// the same numbers as GSL's for the same stream (MODEL.md §2). Capped at `Int32.max`
+    /// (GSL's conversion of a larger value to `unsigned` is undefined).
     @inlinable @inline(__always) public func geometric(_ law: Geometric) -> Int {
         if law.p >= 1 { return 1 }
         // p ≤ 0, or so small that 1 − p rounds to 1: no success within any run.

@@ -21,7 +21,11 @@ final class RandomStreamTests: XCTestCase {
         XCTAssertEqual(rng.geometric(Geometric(0)), Int(Int32.max))
         XCTAssertEqual(rng.geometric(Geometric(-1)), Int(Int32.max))
         XCTAssertTrue(Geometric.unset.p.isNaN)
-        // A hazard so small that the draw passes Int32.max is capped, never wraps or traps.
-        for _ in 0..<1_000 { XCTAssertLessThanOrEqual(rng.geometric(Geometric(1e-300)), Int(Int32.max)) }
+        // A hazard so small that 1 − p rounds to 1: never, without a draw.
+        for _ in 0..<1_000 { XCTAssertEqual(rng.geometric(Geometric(1e-300)), Int(Int32.max)) }
+        // Draws past Int32.max (mean 10^12 here) are capped there, never wrapped or trapped.
+        let draws = (0..<1_000).map { _ in rng.geometric(Geometric(1e-12)) }
+        XCTAssertTrue(draws.allSatisfy { $0 >= 1 && $0 <= Int(Int32.max) })
+        XCTAssertGreaterThan(draws.filter { $0 == Int(Int32.max) }.count, 990) // P(k < 2^31) ≈ 0.2%
     }
 }

@@ -31,7 +31,7 @@ extension Market {
     }
 
     /// Tries to place child `i`; returns whether it was placed. Only while placing (after
-    /// ``quoteSpotPrices()`` this month): it reads the month's quotes, vacancies and hazards.
+    /// ``quoteSpotPrices()`` this month): it reads the month's quotes, vacancies and breakdown laws.
     func place(_ i: Int) -> Bool {
         let c = Int(children[i].council), k = Int(children[i].tier)
         let ck = councilTier(c, k)
@@ -99,26 +99,23 @@ extension Market {
         quote.price(trust: providers.providerTrust[pair(j, c)], riskPremium: p.riskPremium, spotPremium: p.spotPremium)
     }
 
-    /// Takes every provider's spot quote, vacancies and breakdown hazard for this month's
-    /// placements (costs, margins, shortage and quality do not change while children are placed;
+    /// Takes every provider's spot quote and vacancies, and clears the breakdown laws, for this
+    /// month's placements (costs, margins, shortage and quality do not change while children are placed;
     /// trust in the council enters per call; vacancies are kept up to date by
     /// ``assign(_:provider:contract:price:spot:)``).
     func quoteSpotPrices() {
         spotQuotes.removeAll(keepingCapacity: true)
         book.spotVacancies.removeAll(keepingCapacity: true)
-        baseHazards.removeAll(keepingCapacity: true)
         breakdownLaws.removeAll(keepingCapacity: true)
         breakdownLaws.append(contentsOf: repeatElement(.unset, count: 10 * providers.count))
         for j in 0..<providers.count {
             guard providers.alive[j] else { // gone: no vacancies, so never quoted or placed with
                 spotQuotes.append(SpotQuote.closed)
                 book.spotVacancies.append(0)
-                baseHazards.append(0)
                 continue
             }
             spotQuotes.append(SpotQuote(self, j))
             book.spotVacancies.append(Int32(clamping: spotFree(j)))
-            baseHazards.append(baseBreakdownHazard(j))
         }
     }
 

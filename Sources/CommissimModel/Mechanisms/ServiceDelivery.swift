@@ -7,7 +7,8 @@ import Foundation
 /// leaves unserved `unserved_outcome` less the waiting penalty — with noise, clamped to [0, 1].
 extension Market {
     /// The breakdown hazard of MODEL.md §3.12 without the child's terms: provider `j`'s monthly
-    /// hazard at quality q_j (computed once a month, with the spot quotes, for every provider).
+    /// hazard at quality q_j (read when the month's breakdown laws are made; quality does not
+    /// change while children are placed).
     @inline(__always) func baseBreakdownHazard(_ j: Int) -> Double {
         p.breakdownRate * exp(-p.qualitySensitivity * (providers.quality[j] - 0.5))
     }
@@ -15,7 +16,7 @@ extension Market {
     /// The breakdown hazard of MODEL.md §3.12 of a placement with provider `j` for a child with
     /// `breakdowns` so far (drawn when the placement starts, in ``assign(_:provider:contract:price:spot:)``).
     @inline(__always) func breakdownHazard(_ j: Int, breakdowns: UInt16, spot: Bool) -> Double {
-        let h = baseHazards[j] * (spot ? p.spotBreakdownFactor : 1)
+        let h = baseBreakdownHazard(j) * (spot ? p.spotBreakdownFactor : 1)
         return min(1, h * (1 + p.instability * Double(min(breakdowns, 4))))
     }
 

@@ -74,8 +74,6 @@ public final class Market {
     var yearLeaverPlacements = [0, 0, 0]
     /// Each provider's spot quote for this month's placements.
     var spotQuotes: [SpotQuote] = []
-    /// Each provider's breakdown hazard before the spot and instability factors, this month.
-    var baseHazards: [Double] = []
     /// This month's breakdown laws (ServiceDelivery.swift), made on first use: per provider,
     /// spot or not, and breakdowns so far (0–4+), `10 j + 5 spot + min(b, 4)`.
     var breakdownLaws: [Geometric] = []
