@@ -9,6 +9,9 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_sort.h>
+#include <gsl/gsl_multimin.h>
+
+static inline const gsl_multimin_fminimizer_type *commissim_nmsimplex2(void) { return gsl_multimin_fminimizer_nmsimplex2; }
 
 static inline const gsl_rng_type *commissim_rng_mt19937(void) { return gsl_rng_mt19937; }
 static inline const gsl_rng_type *commissim_rng_taus2(void) { return gsl_rng_taus2; }

@@ -9,7 +9,7 @@ struct Commissim: ParsableCommand {
         abstract: "Agent-based simulation of commissioner–provider markets for children's services.",
         discussion: "Write a scenario (scenarios/ has examples), check it with `validate`, run it with `run`.",
         version: "0.1.0",
-        subcommands: [RunCommand.self, SweepCommand.self, CompareCommand.self, MergeCommand.self, ValidateCommand.self, ParamsCommand.self, ColumnsCommand.self, ReportCommand.self]
+        subcommands: [RunCommand.self, SweepCommand.self, CompareCommand.self, MergeCommand.self, ValidateCommand.self, ParamsCommand.self, ColumnsCommand.self, ReportCommand.self, CalibrateCommand.self]
     )
 
     /// Parses and runs the command. A bad command line (an unknown option, a value that is not a

@@ -35,6 +35,17 @@ public enum MetricColumns {
         for t in ParameterCatalog.tiers {
             c.append(col("price_\(t)", "£/week", "mean weekly price paid per independent \(t) place"))
         }
+        // Calibration moments by tier (MODEL.md §3.15): the evidence's quantities, one per tier.
+        for t in ParameterCatalog.tiers {
+            c += [
+                col("children_\(t)", "children", "children in \(t) at month end, placed or waiting"),
+                col("spend_\(t)", "£/month", "council spend on \(t) this month: payments to independent providers plus in-house cost (transaction costs aside)"),
+                col("independent_spend_share_\(t)", "share", "independent providers' share of council spend on \(t) this month (the rest is in-house cost; 004)"),
+                col("investor_fee_\(t)", "£/week", "investor-backed providers' revenue from councils per occupied \(t) place this month (CMA 2021's average weekly price)"),
+                col("investor_margin_\(t)", "ratio", "investor-backed \(t) providers' operating margin before debt interest this month (CMA 2021's operating margin)"),
+            ]
+        }
+        c.append(col("looked_after", "children", "looked-after children at month end (fostering and residential, placed or waiting)"))
         c += [
             col("unit_cost_mean", "£/week", "mean unit cost of independent providers (places-weighted)"),
             col("provider_margin", "ratio", "independent providers' operating surplus / revenue this month (all providers together)"),

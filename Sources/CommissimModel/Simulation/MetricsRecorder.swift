@@ -51,6 +51,7 @@ struct MetricsRecorder {
         for (k, name) in ParameterCatalog.tiers.enumerated() {
             set("price_\(name)", priceN[k] > 0 ? priceSum[k] / priceN[k] * weekly : 0)
         }
+        recordTierMoments(m, set: set)
         // Looked-after children this year to date: those still in care plus this year's leavers.
         let byPlacements = m.book.census.lookedAfterByPlacements
         let lookedAfter = byPlacements.reduce(0, +), two = byPlacements[2], threePlus = byPlacements[3]
@@ -179,6 +180,44 @@ struct MetricsRecorder {
         set("dividends", t.dividends)
         set("charity_reserve_spend", t.missionSpend)
         rows.append(row)
+    }
+
+    /// The calibration moments by tier (MODEL.md §3.15): children in the tier (placed or waiting),
+    /// the independent share of council spend on it, and investor-backed providers' fee per
+    /// occupied place and operating margin before debt interest (the CMA's measures).
+    private func recordTierMoments(_ m: Market, set: (String, Double) -> Void) {
+        let tiers = Tier.allCases.count, weekly = 12.0 / 52.0
+        var children = Array(repeating: 0, count: tiers)
+        for j in 0..<m.providers.count where m.providers.occupied[j] > 0 { children[m.providers.tier[j]] += m.providers.occupied[j] }
+        for c in 0..<m.councils.count {
+            for id in m.councils.waiting[c] where m.children[Int(id)].alive { children[Int(m.children[Int(id)].tier)] += 1 }
+        }
+        var independent = Array(repeating: 0.0, count: tiers), inHouse = Array(repeating: 0.0, count: tiers)
+        var investorRevenue = Array(repeating: 0.0, count: tiers), investorPlaces = Array(repeating: 0.0, count: tiers)
+        var investorFees = Array(repeating: 0.0, count: tiers), investorOperating = Array(repeating: 0.0, count: tiers)
+        let interest = m.p.interestRate / 12 * m.inflationIndex
+        for j in 0..<m.providers.count where m.providers.alive[j] {
+            let k = m.providers.tier[j]
+            switch m.providers.kind[j] {
+            case .inHouse: inHouse[k] += m.inHouseCost(j)
+            case .investorPrivate:
+                independent[k] += m.providers.councilRevenue[j]
+                investorRevenue[k] += m.providers.revenue[j]
+                investorFees[k] += m.providers.councilRevenue[j]
+                investorPlaces[k] += Double(m.providers.occupied[j])
+                investorOperating[k] += m.providers.revenue[j] - (m.providers.lastCost[j] - m.providers.debt[j] * interest)
+            default: independent[k] += m.providers.councilRevenue[j]
+            }
+        }
+        for (k, t) in ParameterCatalog.tiers.enumerated() {
+            set("children_\(t)", Double(children[k]))
+            let spend = independent[k] + inHouse[k]
+            set("spend_\(t)", spend)
+            set("independent_spend_share_\(t)", spend > 0 ? independent[k] / spend : 0)
+            set("investor_fee_\(t)", investorPlaces[k] > 0 ? investorFees[k] / investorPlaces[k] * weekly : 0)
+            set("investor_margin_\(t)", investorRevenue[k] > 0 ? investorOperating[k] / investorRevenue[k] : 0)
+        }
+        set("looked_after", Double(children[Tier.fostering.rawValue] + children[Tier.residential.rawValue]))
     }
 
     /// Outcome payments that went to the social investor rather than to providers this month.

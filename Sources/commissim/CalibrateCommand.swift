@@ -1,0 +1,67 @@
+import ArgumentParser
+import CommissimIO
+import Foundation
+
+/// `commissim calibrate FILE --out DIR`: fits the free parameters of a calibration file to its
+/// targets (MODEL.md §3.15) and writes the calibrated scenario, the fit and the journal.
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Fit uncertain parameters to evidence targets by the method of simulated moments.",
+        discussion: """
+        Example:
+          commissim calibrate scenarios/calibration.toml --out results/calibration
+        Writes calibrated.toml, fit.csv, FIT.md, parameters.csv, journal.csv (every evaluation),
+        journal.raw and manifest.json, and convergence.png when the Python package is installed.
+        Every evaluation is journaled: an interrupted calibration resumes when the same command is
+        run again, and a finished one is replayed from its journal without simulating.
+        """
+    )
+
+    @Argument(help: "Calibration file (TOML; see scenarios/calibration.toml).") var file: String
+    @Option(name: .shortAndLong, help: "Output folder.") var out: String
+    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Flag(help: "Start again: discard the journal of an earlier or unfinished calibration in --out.") var fresh = false
+    @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
+
+    func run() throws {
+        let calibration: Calibration
+        do { calibration = try Calibration.load(file) } catch { failWithInputErrors(error) }
+        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: file, line: nil, key: "--threads", message: "must be at least 1")) }
+        if fresh {
+            try? FileManager.default.removeItem(atPath: out + "/.partial")
+            try? FileManager.default.removeItem(atPath: out + "/journal.raw")
+        }
+        let stop = StopSignal()
+        let calibrator = Calibrator(calibration: calibration, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        if !quiet { calibrator.log = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
+        calibrator.shouldStop = { stop.stopped }
+        let outcome: Calibrator.Outcome
+        do { outcome = try calibrator.run() } catch { failWithInputErrors(error, path: out) }
+        switch outcome {
+        case .interrupted(let n):
+            FileHandle.standardError.write(Data("interrupted after \(n) evaluations, journaled in \(out)/.partial; run the same command again to resume\n".utf8))
+            throw ExitCode(128 + (stop.signalNumber == 0 ? SIGINT : stop.signalNumber))
+        case .finished(let result):
+            do { try calibrator.write(result, command: CommandLine.arguments) } catch { failWithInputErrors(error, path: out) }
+            plot()
+            if !quiet {
+                let met = calibration.targets.indices.filter { Calibrator.within(calibration.targets[$0], result.check.mean[$0]) }.count
+                print("wrote \(out)/calibrated.toml, fit.csv, FIT.md (\(result.evaluations.count) evaluations; \(met) of \(calibration.targets.count) targets met with fresh seeds)")
+            }
+        }
+    }
+
+    /// convergence.png by the Python package, when it is installed (the fit does not depend on it).
+    private func plot() {
+        guard let python = ReportCommand.python() else {
+            if !quiet { FileHandle.standardError.write(Data("note: no Python with the commissim package: convergence.png not drawn (pip install ./python)\n".utf8)) }
+            return
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = ["-m", "commissim.calibration_plot", out]
+        do { try p.run(); p.waitUntilExit() } catch { return }
+        if p.terminationStatus != 0 && !quiet { FileHandle.standardError.write(Data("note: convergence.png could not be drawn\n".utf8)) }
+    }
+}

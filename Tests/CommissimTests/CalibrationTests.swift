@@ -1,0 +1,235 @@
+import CommissimEngine
+@testable import CommissimIO
+@testable import CommissimModel
+import Foundation
+import XCTest
+
+/// The calibration file, the moment expressions and `calibrate` (MODEL.md §3.12).
+final class CalibrationTests: XCTestCase {
+    private func file(_ body: String, calibration: String? = nil) throws -> String {
+        let dir = Support.tempDir(), path = dir + "/calibration.toml"
+        let head = calibration ?? """
+        [calibration]
+        scenario = "\(Support.scenarioPath("baseline"))"
+        replications = 2
+        seed = 5
+        set = { "simulation.scale" = 0.05, "simulation.months" = 24, "simulation.burn_in_months" = 36 }
+        """
+        try (head + "\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    private let target = """
+    [[targets]]
+    name = "looked_after"
+    metric = "looked_after"
+    value = 56440
+    per_scale = true
+    source = "004"
+    """
+    private let parameter = """
+    [[parameters]]
+    path = "demand.referrals_per_10k"
+    lower = 3
+    upper = 5
+    """
+
+    /// The one error of a bad file: its line and key, and that the message says what is wrong.
+    private func error(_ body: String, calibration: String? = nil) throws -> ScenarioError {
+        let path = try file(body, calibration: calibration)
+        do { _ = try Calibration.load(path) } catch let e as ScenarioErrors {
+            XCTAssertFalse(e.errors.isEmpty)
+            return e.errors[0]
+        }
+        XCTFail("accepted: \(body)")
+        return ScenarioError(file: "", line: nil, key: nil, message: "")
+    }
+
+    func testAValidFileParses() throws {
+        let c = try Calibration.load(try file(target + "\n" + parameter))
+        XCTAssertEqual(c.targets.count, 1)
+        XCTAssertEqual(c.parameters.map(\.start), [3.97])
+        XCTAssertEqual(c.scale, 0.05)
+        XCTAssertEqual(ModelConfig(c.runBase).months, 24)
+        XCTAssertEqual(ModelConfig(c.base).months, 240, "the calibrated scenario keeps the base scenario's run settings")
+        XCTAssertEqual(c.targets[0].rows, Array(0..<24))
+    }
+
+    func testShippedCalibrationParses() throws {
+        let c = try Calibration.load(Support.scenarioPath("calibration"))
+        XCTAssertGreaterThanOrEqual(c.targets.count, 10)
+        XCTAssertTrue(c.targets.allSatisfy { !$0.source.isEmpty })
+        // Every target's window lies in the run, and every parameter starts inside its bounds.
+        for t in c.targets { XCTAssertLessThanOrEqual(t.to, ModelConfig(c.runBase).months) }
+        for p in c.parameters { XCTAssertTrue((p.lower...p.upper).contains(p.start), p.name) }
+    }
+
+    func testBadFilesNameLineKeyAndFix() throws {
+        let cases: [(String, String, String)] = [
+            (target.replacingOccurrences(of: "metric = \"looked_after\"", with: "metric = \"looked_aftr\"") + "\n" + parameter, "targets[0].metric", "did you mean \"looked_after\""),
+            (target.replacingOccurrences(of: "source = \"004\"", with: "") + "\n" + parameter, "targets[0].source", "cites"),
+            (target.replacingOccurrences(of: "value = 56440", with: "value = 0") + "\n" + parameter, "targets[0].value", "non-zero"),
+            (target.replacingOccurrences(of: "metric = \"looked_after\"", with: "expression = \"(looked_after + \"") + "\n" + parameter, "targets[0].expression", "cannot read"),
+            (target + "\nto = 99\n" + parameter, "targets[0].to", "whole number"),
+            (target + "\n" + parameter.replacingOccurrences(of: "upper = 5", with: "upper = 2"), "parameters[0].lower", "below upper"),
+            (target + "\n" + parameter.replacingOccurrences(of: "upper = 5", with: "upper = 5000"), "parameters[0].lower", "valid range"),
+            (target + "\n" + parameter.replacingOccurrences(of: "lower = 3", with: "lower = 0") + "\nlog = true", "parameters[0].log", "lower > 0"),
+            (target + "\n" + parameter.replacingOccurrences(of: "demand.referrals_per_10k", with: "demand.referals_per_10k"), "parameters[0].path", "referrals_per_10k"),
+            (target + "\n" + parameter.replacingOccurrences(of: "demand.referrals_per_10k", with: "providers[nobody].target_margin"), "parameters[0].path", "no provider group"),
+            (target + "\n" + parameter + "\n" + parameter, "parameters[1].path", "fitted twice"),
+            (target + "\n" + parameter.replacingOccurrences(of: "demand.referrals_per_10k", with: "simulation.scale"), "parameters[0].path", "[calibration] set"),
+            (target + "\nweight = -1\n" + parameter, "targets[0].weight", "from 0"),
+            (target + "\ncolour = 1\n" + parameter, "targets[0].colour", "unknown key"),
+            (target + "\n" + target + "\n" + parameter, "targets[1].name", "used twice"),
+            (parameter, "targets", "no targets"),
+        ]
+        for (body, key, text) in cases {
+            let e = try error(body)
+            XCTAssertEqual(e.key, key, "\(body)\n→ \(e)")
+            XCTAssertTrue(e.message.contains(text) || (e.fix ?? "").contains(text), "\(key): \(e)")
+            XCTAssertNotNil(e.fix, "\(key) has a fix: \(e)")
+            if key != "targets" { XCTAssertNotNil(e.line, "\(key) names its line: \(e)") }
+        }
+        let missing = try error(target + "\n" + parameter, calibration: "[calibration]\nreplications = 2")
+        XCTAssertEqual(missing.key, "calibration.scenario")
+    }
+
+    /// The command: a bad file is one error line naming file, line and key, exit 2, nothing written.
+    func testCommandRejectsBadFileWithOneLine() throws {
+        let path = try file(target.replacingOccurrences(of: "value = 56440", with: "value = \"many\"") + "\n" + parameter)
+        let out = Support.tempDir() + "/never"
+        let r = try Support.cli(["calibrate", path, "--out", out])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.hasPrefix("error: \(path):"), r.err)
+        XCTAssertTrue(r.err.contains("targets[0].value"), r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
+
+    func testExpressions() throws {
+        let e = try MomentExpression.parse("12 * (spend_fostering + spend_residential) / 2 - -1")
+        let f = MetricColumns.index["spend_fostering"]!, r = MetricColumns.index["spend_residential"]!
+        XCTAssertEqual(e.value { $0 == f ? 3 : $0 == r ? 5 : .nan }, 12 * 8 / 2 + 1)
+        XCTAssertEqual(Set(e.metrics), [f, r])
+        XCTAssertTrue(try MomentExpression.parse("looked_after / (spend_fostering - spend_fostering)").value { _ in 1 }.isNaN, "a division by zero is NaN")
+        for bad in ["", "1 +", "(1", "1 2", "month", "spend $", "1e999", String(repeating: "(", count: 100_000) + "1"] {
+            XCTAssertThrowsError(try MomentExpression.parse(bad), bad)
+        }
+    }
+
+    /// The method recovers known parameters: targets simulated at θ* with the calibration's own
+    /// seeds, a start away from θ*, and the fit must land within 3% of θ* (the objective is zero
+    /// at θ* under common random numbers, so only the optimiser's tolerance separates them).
+    func testRecoversKnownParameters() throws {
+        let truth = (referrals: 4.4, cost: 3250.0)
+        let probe = try Calibration.load(try file("""
+        [[targets]]
+        name = "looked_after"
+        metric = "looked_after"
+        value = 1
+        per_scale = true
+        source = "synthetic"
+
+        [[targets]]
+        name = "residential_price"
+        metric = "price_residential"
+        value = 1
+        source = "synthetic"
+
+        [[parameters]]
+        path = "demand.referrals_per_10k"
+        lower = 3
+        upper = 5
+
+        [[parameters]]
+        path = "market.weekly_cost_residential"
+        lower = 2400
+        upper = 3600
+        """))
+        let at = Calibrator(calibration: probe, out: Support.tempDir(), threads: 2).moments(at: [truth.referrals, truth.cost], seeds: 0..<2)
+        let path = try file("""
+        [[targets]]
+        name = "looked_after"
+        metric = "looked_after"
+        value = \(at.mean[0])
+        tolerance = 0.02
+        per_scale = true
+        source = "synthetic: simulated at the true parameters"
+
+        [[targets]]
+        name = "residential_price"
+        metric = "price_residential"
+        value = \(at.mean[1])
+        tolerance = 0.02
+        source = "synthetic: simulated at the true parameters"
+
+        [[parameters]]
+        path = "demand.referrals_per_10k"
+        lower = 3
+        upper = 5
+
+        [[parameters]]
+        path = "market.weekly_cost_residential"
+        lower = 2400
+        upper = 3600
+        """)
+        let cal = try Calibration.load(path)
+        XCTAssertEqual(cal.parameters.map(\.start), [3.97, 2950])
+        let out = Support.tempDir() + "/fit"
+        let calibrator = Calibrator(calibration: cal, out: out, threads: 2)
+        guard case .finished(let result) = try calibrator.run() else { return XCTFail("interrupted") }
+        XCTAssertEqual(result.best.theta[0], truth.referrals, accuracy: 0.03 * truth.referrals)
+        XCTAssertEqual(result.best.theta[1], truth.cost, accuracy: 0.03 * truth.cost)
+        XCTAssertLessThan(result.best.objective, 1)
+        try calibrator.write(result, command: ["test"])
+        for f in ["calibrated.toml", "fit.csv", "FIT.md", "parameters.csv", "journal.csv", "journal.raw", "manifest.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + f), f)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/.partial"))
+        // The calibrated scenario parses and carries the fitted values at the base's own scale.
+        let fitted = try ScenarioParser.parse(file: out + "/calibrated.toml")
+        XCTAssertEqual(fitted.value("demand.referrals_per_10k"), .real(result.best.theta[0]))
+        XCTAssertEqual(ModelConfig(fitted).scale, 1)
+
+        // Run again on the folder: every evaluation is replayed from the journal, none simulated,
+        // and the result is the same.
+        let again = Calibrator(calibration: cal, out: out, threads: 1)
+        guard case .finished(let replay) = try again.run() else { return XCTFail("interrupted") }
+        XCTAssertEqual(replay.best.theta, result.best.theta)
+        XCTAssertEqual(replay.check, result.check)
+        XCTAssertTrue(replay.evaluations.allSatisfy(\.replayed))
+        XCTAssertEqual(again.simulatedRuns, 0)
+    }
+
+    /// Interrupted after a few evaluations, a calibration resumes from its journal and ends where an
+    /// uninterrupted one does.
+    func testResumeGivesTheSameFit() throws {
+        let path = try file(target + "\n" + parameter + "\n", calibration: """
+        [calibration]
+        scenario = "\(Support.scenarioPath("baseline"))"
+        replications = 2
+        seed = 9
+        max_evaluations = 12
+        restarts = 0
+        set = { "simulation.scale" = 0.03, "simulation.months" = 12, "simulation.burn_in_months" = 24 }
+        """)
+        let cal = try Calibration.load(path)
+        let whole = Support.tempDir() + "/whole", split = Support.tempDir() + "/split"
+        guard case .finished(let a) = try Calibrator(calibration: cal, out: whole, threads: 2).run() else { return XCTFail() }
+        let first = Calibrator(calibration: cal, out: split, threads: 2)
+        let counter = StopCounter()
+        first.shouldStop = { counter.next() > 4 }
+        guard case .interrupted = try first.run() else { return XCTFail("not interrupted") }
+        let second = Calibrator(calibration: cal, out: split, threads: 2)
+        guard case .finished(let b) = try second.run() else { return XCTFail() }
+        XCTAssertEqual(a.best.theta, b.best.theta)
+        XCTAssertEqual(a.evaluations.map(\.objective), b.evaluations.map(\.objective))
+        XCTAssertGreaterThan(second.simulatedRuns, 0)
+        XCTAssertLessThan(second.simulatedRuns, (a.evaluations.count + 1) * 2, "the resumed calibration simulated only what the first had not")
+    }
+}
+
+private final class StopCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func next() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+}
