@@ -234,7 +234,7 @@ public final class Calibrator: @unchecked Sendable {
             let candidate = (0..<d).map { min(1, max(0, gsl_vector_get(minX, $0))) }
             let best = gsl_multimin_fminimizer_minimum(s)
             if best <= previousBest { bestUnit = candidate }
-            if budgetSpent { break }
+            if budgetSpent { stopReason = "evaluation budget (max_evaluations) spent before the simplex converged"; break }
             if converged { stopReason = "converged (simplex size below \(Self.sizeTolerance) in unit coordinates)" }
             // A restart that gains nothing ends the search.
             if r > 0 && previousBest - best <= 1e-6 * max(1, abs(previousBest)) { previousBest = min(previousBest, best); break }
