@@ -44,7 +44,7 @@ extension Reader {
             return raw
         }
         guard InputKind.of(text: text) == .scenario else {
-            fail("extends", key: "extends", "\(path) is a study file, not a scenario", fix: "extend a scenario file")
+            fail("extends", key: "extends", "\(path) is a study or calibration file, not a scenario", fix: "extend a scenario file")
             return raw
         }
         var base = Reader(file: path, text: text)

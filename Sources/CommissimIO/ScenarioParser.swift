@@ -76,11 +76,11 @@ public enum ScenarioParser {
         // A study file where a scenario is expected: say so, not "unknown section [study]".
         let kind = InputKind.of(text: text)
         if kind != .scenario {
-            let what = kind == .sweep ? "a sweep study" : "a comparison study"
-            let command = kind == .sweep ? "commissim sweep \(file) --out DIR" : "commissim compare \(file) --out DIR"
+            let what = kind == .sweep ? "a sweep study" : kind == .calibration ? "a calibration file" : "a comparison study"
+            let command = kind == .sweep ? "commissim sweep \(file) --out DIR" : kind == .calibration ? "commissim calibrate \(file) --out DIR" : "commissim compare \(file) --out DIR"
             let locator = SourceLocator(text: text)
-            throw ScenarioErrors([ScenarioError(file: file, line: locator.line("study") ?? locator.line("comparison"),
-                                                key: "study", message: "this is \(what), not a scenario",
+            throw ScenarioErrors([ScenarioError(file: file, line: locator.line("study") ?? locator.line("comparison") ?? locator.line("calibration"),
+                                                key: kind == .calibration ? "calibration" : "study", message: "this is \(what), not a scenario",
                                                 fix: "run it with `\(command)`, or give a scenario file here")])
         }
         var p = Reader(file: file, text: text)

@@ -59,7 +59,7 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check scenario, sweep and comparison-study files; print every problem (file:line: key: …) or \"ok\"."
     )
 
-    @Argument(help: "Scenario, sweep or comparison-study files.") var scenarios: [String]
+    @Argument(help: "Scenario, sweep, comparison-study or calibration files.") var scenarios: [String]
 
     func run() throws {
         var failed = false
@@ -71,6 +71,7 @@ struct ValidateCommand: ParsableCommand {
                     print("\(f): ok" + (note.map { " (note: \($0))" } ?? ""))
                 case .sweep: print("\(f): ok (sweep)")
                 case .comparisonStudy: print("\(f): ok (comparison study)")
+                case .calibration: print("\(f): ok (calibration)")
                 }
             } catch let e as ScenarioErrors {
                 failed = true

@@ -314,6 +314,7 @@ final class ScenarioInputTests: XCTestCase {
         }
         XCTAssertEqual(kinds[.sweep], 2)
         XCTAssertEqual(kinds[.comparisonStudy], 3)
+        XCTAssertEqual(kinds[.calibration], 1)
     }
 
     func testPolicySectionAppliesToEveryGroupUnlessOverridden() throws {

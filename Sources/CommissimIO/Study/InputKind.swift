@@ -1,7 +1,7 @@
 /// What a TOML input file is, from its tables: a scenario, a sweep (`[study]` with `[vary]`) or a
 /// comparison study (`[study]` with `[[comparison]]` tables).
 public enum InputKind: Sendable {
-    case scenario, sweep, comparisonStudy
+    case scenario, sweep, comparisonStudy, calibration
 
     public static func of(text: String) -> InputKind {
         // Split on U+000A as a scalar ("\r\n" is one Character), so CRLF files are recognised too.
@@ -9,6 +9,7 @@ public enum InputKind: Sendable {
             .map { String(String.UnicodeScalarView($0)).trimmingCharacters(in: .whitespacesAndNewlines) }
             .filter { $0.hasPrefix("[") }
         if headers.contains(where: { $0.hasPrefix("[[comparison]]") }) { return .comparisonStudy }
+        if headers.contains(where: { $0.hasPrefix("[calibration]") || $0.hasPrefix("[[targets]]") }) { return .calibration }
         if headers.contains(where: { $0.hasPrefix("[study]") || $0.hasPrefix("[vary]") }) { return .sweep }
         return .scenario
     }
@@ -21,6 +22,7 @@ public enum InputKind: Sendable {
         case .scenario: _ = try ScenarioParser.parse(text: text, file: path)
         case .sweep: _ = try Study.parse(text: text, file: path)
         case .comparisonStudy: _ = try ComparisonStudy.parse(text: text, file: path)
+        case .calibration: _ = try Calibration.parse(text: text, file: path)
         }
         return kind
     }
