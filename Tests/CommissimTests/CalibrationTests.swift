@@ -121,57 +121,27 @@ final class CalibrationTests: XCTestCase {
     /// at θ* under common random numbers, so only the optimiser's tolerance separates them).
     func testRecoversKnownParameters() throws {
         let truth = (referrals: 4.4, cost: 3250.0)
-        let probe = try Calibration.load(try file("""
-        [[targets]]
-        name = "looked_after"
-        metric = "looked_after"
-        value = 1
-        per_scale = true
-        source = "synthetic"
+        // Two targets and the two parameters they identify; the values are filled in below.
+        func body(_ looked: Double, _ price: Double) -> String {
+            var text = ""
+            for (name, metric, value, perScale) in [("looked_after", "looked_after", looked, true), ("residential_price", "price_residential", price, false)] {
+                text += "[[targets]]\nname = \"\(name)\"\nmetric = \"\(metric)\"\nvalue = \(value)\ntolerance = 0.02\nper_scale = \(perScale)\nsource = \"synthetic: simulated at the true parameters\"\n\n"
+            }
+            return text + """
+            [[parameters]]
+            path = "demand.referrals_per_10k"
+            lower = 3
+            upper = 5
 
-        [[targets]]
-        name = "residential_price"
-        metric = "price_residential"
-        value = 1
-        source = "synthetic"
-
-        [[parameters]]
-        path = "demand.referrals_per_10k"
-        lower = 3
-        upper = 5
-
-        [[parameters]]
-        path = "market.weekly_cost_residential"
-        lower = 2400
-        upper = 3600
-        """))
+            [[parameters]]
+            path = "market.weekly_cost_residential"
+            lower = 2400
+            upper = 3600
+            """
+        }
+        let probe = try Calibration.load(try file(body(1, 1)))
         let at = Calibrator(calibration: probe, out: Support.tempDir(), threads: 2).moments(at: [truth.referrals, truth.cost], seeds: 0..<2)
-        let path = try file("""
-        [[targets]]
-        name = "looked_after"
-        metric = "looked_after"
-        value = \(at.mean[0])
-        tolerance = 0.02
-        per_scale = true
-        source = "synthetic: simulated at the true parameters"
-
-        [[targets]]
-        name = "residential_price"
-        metric = "price_residential"
-        value = \(at.mean[1])
-        tolerance = 0.02
-        source = "synthetic: simulated at the true parameters"
-
-        [[parameters]]
-        path = "demand.referrals_per_10k"
-        lower = 3
-        upper = 5
-
-        [[parameters]]
-        path = "market.weekly_cost_residential"
-        lower = 2400
-        upper = 3600
-        """)
+        let path = try file(body(at.mean[0], at.mean[1]))
         let cal = try Calibration.load(path)
         XCTAssertEqual(cal.parameters.map(\.start), [3.97, 2950])
         let out = Support.tempDir() + "/fit"
