@@ -46,8 +46,7 @@ struct CalibrateCommand: ParsableCommand {
             do { try calibrator.write(result, command: CommandLine.arguments) } catch { failWithInputErrors(error, path: out) }
             plot()
             if !quiet {
-                let met = calibration.targets.indices.filter { Calibrator.within(calibration.targets[$0], result.check.mean[$0]) }.count
-                print("wrote \(out)/calibrated.toml, fit.csv, FIT.md (\(result.evaluations.count) evaluations; \(met) of \(calibration.targets.count) targets met with fresh seeds)")
+                print("wrote \(out)/calibrated.toml, fit.csv, FIT.md (\(result.evaluations.count) evaluations; \(calibrator.targetsMet(result.check)) of \(calibration.targets.count) targets met with fresh seeds)")
             }
         }
     }

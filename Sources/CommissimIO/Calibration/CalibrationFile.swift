@@ -98,11 +98,7 @@ public struct Calibration: Sendable {
 
     /// `scenario` with the parameter values `theta` (in `parameters` order) applied.
     public func applying(_ theta: [Double], to scenario: ResolvedScenario) -> ResolvedScenario {
-        var s = scenario
-        for (p, v) in zip(parameters, theta) {
-            for path in p.paths { ScenarioParser.apply(path: path, p.paramValue(v), to: &s) }
-        }
-        return s
+        Self.applyingValues(parameters, theta, to: scenario)
     }
 
     /// The seed of fitting replication `r` (the same at every candidate) and, for `r` ≥

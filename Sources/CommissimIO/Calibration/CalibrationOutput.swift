@@ -9,6 +9,9 @@ extension Calibrator {
     /// Whether moment `x` (mean of `n`, sd `sd`) meets target `t`.
     public static func within(_ t: Calibration.Target, _ x: Double) -> Bool { x.isFinite && abs(x - t.value) <= t.tolerance * abs(t.value) }
 
+    /// How many targets moments `m` meet.
+    public func targetsMet(_ m: Moments) -> Int { zip(calibration.targets, m.mean).filter { Self.within($0, $1) }.count }
+
     static func ci(_ m: Moments, _ i: Int) -> (Double, Double) {
         guard m.n > 1, m.sd[i].isFinite else { return (.nan, .nan) }
         let half = Confidence.t95(m.n - 1) * m.sd[i] / Double(m.n).squareRoot()
@@ -20,8 +23,7 @@ extension Calibrator {
         let folder = try OutputFolder(out)
         do {
             let fitted = cal.applying(result.best.theta, to: cal.base)
-            let met = cal.targets.indices.filter { Self.within(cal.targets[$0], result.best.moments.mean[$0]) }.count
-            let checked = cal.targets.indices.filter { Self.within(cal.targets[$0], result.check.mean[$0]) }.count
+            let met = targetsMet(result.best.moments), checked = targetsMet(result.check)
             var header = "# Calibrated scenario written by commissim \(CommissimVersion.string) calibrate \(cal.file)\n"
             header += "# from \(cal.scenarioFile): the fitted parameters below, every other value as that scenario resolves it.\n"
             for (p, v) in zip(cal.parameters, result.best.theta) { header += "#   \(p.name) = \(Format.number(v))  (searched in \(Format.number(p.lower))…\(Format.number(p.upper)))\n" }

@@ -74,6 +74,8 @@ public final class Calibrator: @unchecked Sendable {
 
     var partial: String { out + "/.partial" }
     var journalPath: String { partial + "/journal.csv" }
+    /// The journal's first line: only a journal of this calibration's fingerprint is replayed.
+    var journalHeader: String { "# commissim calibration journal \(calibration.fingerprint)\n" }
 
     // MARK: moments and objective
 
@@ -134,13 +136,15 @@ public final class Calibrator: @unchecked Sendable {
             evaluations.append(Evaluation(restart: restart, theta: theta, objective: hit.objective, moments: hit.moments, replayed: true))
             return hit.objective + penalty
         }
+        // Not run (failed, stopped or out of budget): worse than the best, so the simplex moves on.
+        if failure == nil && !budgetSpent && !stopped {
+            if shouldStop() { stopped = true } else if evaluations.count >= calibration.maxEvaluations { budgetSpent = true }
+        }
         if failure != nil || budgetSpent || stopped { return (evaluations.map(\.objective).min() ?? 1e12) + 1 + penalty }
-        if shouldStop() { stopped = true; return (evaluations.map(\.objective).min() ?? 1e12) + 1 + penalty }
-        if evaluations.count >= calibration.maxEvaluations { budgetSpent = true; return (evaluations.map(\.objective).min() ?? 1e12) + 1 + penalty }
         let m = moments(at: theta, seeds: 0..<calibration.replications)
         let f = objective(m)
         cache[k] = (f, m)
-        record(k, restart: restart, theta: theta, f, m)
+        record(k, f, m)
         evaluations.append(Evaluation(restart: restart, theta: theta, objective: f, moments: m, replayed: false))
         report(f)
         return f + penalty
@@ -157,24 +161,19 @@ public final class Calibrator: @unchecked Sendable {
 
     // MARK: journal
 
-    static let journalColumns = ["kind", "key", "objective"]
-
     /// Loads every journaled evaluation of this calibration (the in-progress journal, else a
     /// finished calibration's), and opens the in-progress journal for appending.
     func openJournal() throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
-        let fp = calibration.fingerprint
-        let header = "# commissim calibration journal \(fp)\n"
+        let header = journalHeader
         for path in [journalPath, out + "/journal.raw"] {
             guard let data = fm.contents(atPath: path), let text = String(data: data, encoding: .utf8), text.hasPrefix(header) else { continue }
             for line in text.split(separator: "\n").dropFirst() { parseJournalLine(String(line)) }
             break
         }
         // Start the in-progress journal again from what was read (a torn last line is dropped).
-        var text = header
-        for (k, v) in cache.sorted(by: { $0.key < $1.key }) { text += Self.journalLine(k, restart: 0, v.objective, v.moments) }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: journalPath + ".tmp"))
+        try Data(journalText().utf8).write(to: URL(fileURLWithPath: journalPath + ".tmp"))
         if rename(journalPath + ".tmp", journalPath) != 0 {
             throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot write the calibration journal: \(String(cString: strerror(errno)))", fix: "choose a folder you can write")])
         }
@@ -195,7 +194,7 @@ public final class Calibrator: @unchecked Sendable {
         cache[String(f[0])] = (obj, Moments(mean: mean, sd: sd, n: n))
     }
 
-    private func record(_ k: String, restart: Int, theta: [Double], _ f: Double, _ m: Moments) {
+    private func record(_ k: String, _ f: Double, _ m: Moments) {
         do { try journal?.write(contentsOf: Data(Self.journalLine(k, restart: restart, f, m).utf8)) } catch { failure = error }
     }
 
@@ -251,7 +250,7 @@ public final class Calibrator: @unchecked Sendable {
             log?("calibrate: checking the optimum with \(calibration.checkReplications) fresh seeds")
             check = moments(at: best.theta, seeds: calibration.replications..<(calibration.replications + calibration.checkReplications))
             cache[ck] = (objective(check), check)
-            record(ck, restart: restart, theta: best.theta, objective(check), check)
+            record(ck, objective(check), check)
         }
         if let f = failure { throw f }
         return .finished(Result(best: best, check: check, evaluations: evaluations, stopReason: stopReason))
@@ -260,7 +259,7 @@ public final class Calibrator: @unchecked Sendable {
     /// The journal to keep beside the results (`journal.raw`): lets a finished calibration be
     /// re-run (e.g. with more restarts) without simulating the points it has.
     func journalText() -> String {
-        var text = "# commissim calibration journal \(calibration.fingerprint)\n"
+        var text = journalHeader
         for (k, v) in cache.sorted(by: { $0.key < $1.key }) { text += Self.journalLine(k, restart: 0, v.objective, v.moments) }
         return text
     }
