@@ -119,9 +119,7 @@ extension Market {
         if ct >= 0 && contracts.form[ct] == .outcome { scheduleOutcomePayment(contract: ct, child: i, outcome: o) }
         if ct >= 0 && contracts.form[ct] == .alliance { accrueAlliance(contract: ct, child: i, outcome: o) }
         if children[i].isLookedAfter {
-            let n = Int(children[i].placementsThisYear)
-            if n > 0 { yearLeaverPlacements[min(n, 3) - 1] += 1 }
-            book.census.lookedAfterByPlacements[min(3, n)] -= 1
+            book.census.lookedAfterByPlacements[min(3, Int(children[i].placementsThisYear))] -= 1
         }
         detach(i)
         tally.leavers += 1

@@ -53,7 +53,6 @@ extension Market {
 
     /// A new calendar year: every child in a placement counts it as this year's first.
     func startCalendarYear() {
-        yearLeaverPlacements = [0, 0, 0]
         var counts = [0, 0, 0, 0]
         children.withRecords { records in
             for i in records.indices where records[i].alive {

@@ -70,8 +70,6 @@ public final class Market {
     var reachDirty = true
     /// Growth of every council's commissioning team since month 1 (set each month by commissioning).
     var staffGrowth = 1.0
-    /// Looked-after children served this calendar year, by placements (1, 2, 3+), from leavers.
-    var yearLeaverPlacements = [0, 0, 0]
     /// Each provider's spot quote for this month's placements.
     var spotQuotes: [SpotQuote] = []
     /// This month's breakdown laws (ServiceDelivery.swift), made on first use: per provider,

@@ -52,13 +52,12 @@ struct MetricsRecorder {
             set("price_\(name)", priceN[k] > 0 ? priceSum[k] / priceN[k] * weekly : 0)
         }
         recordTierMoments(m, set: set)
-        // Looked-after children this year to date: those still in care plus this year's leavers.
+        // Children looked after now, by placements since January (004's measure: children in care
+        // at the year-end census, by placements during the year; MODEL.md §3.12).
         let byPlacements = m.book.census.lookedAfterByPlacements
-        let lookedAfter = byPlacements.reduce(0, +), two = byPlacements[2], threePlus = byPlacements[3]
-        let yl = m.yearLeaverPlacements
-        let laTotal = Double(lookedAfter + yl.reduce(0, +))
-        set("two_placements_share", laTotal > 0 ? Double(two + yl[1]) / laTotal : 0)
-        set("three_plus_placements_share", laTotal > 0 ? Double(threePlus + yl[2]) / laTotal : 0)
+        let laTotal = Double(byPlacements.reduce(0, +))
+        set("two_placements_share", laTotal > 0 ? Double(byPlacements[2]) / laTotal : 0)
+        set("three_plus_placements_share", laTotal > 0 ? Double(byPlacements[3]) / laTotal : 0)
         // Local HHI: per council over its independent placements (counts kept by placement).
         var hhiSum = 0.0, hhiN = 0.0
         for c in 0..<nc where m.book.councilPlaced[c] > 0 {
