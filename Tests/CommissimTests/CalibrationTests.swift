@@ -4,7 +4,7 @@ import CommissimEngine
 import Foundation
 import XCTest
 
-/// The calibration file, the moment expressions and `calibrate` (MODEL.md §3.12).
+/// The calibration file, the moment expressions and `calibrate` (MODEL.md §3.15).
 final class CalibrationTests: XCTestCase {
     private func file(_ body: String, calibration: String? = nil) throws -> String {
         let dir = Support.tempDir(), path = dir + "/calibration.toml"
@@ -48,7 +48,9 @@ final class CalibrationTests: XCTestCase {
     func testAValidFileParses() throws {
         let c = try Calibration.load(try file(target + "\n" + parameter))
         XCTAssertEqual(c.targets.count, 1)
-        XCTAssertEqual(c.parameters.map(\.start), [3.97])
+        XCTAssertEqual(c.parameters.map(\.start), [Calibration.numericValue("demand.referrals_per_10k", in: c.base)], "the search starts at the scenario's value")
+        let named = try Calibration.load(try file(target + "\n" + parameter + "\nstart = 4.2"))
+        XCTAssertEqual(named.parameters.map(\.start), [4.2], "or at the file's start")
         XCTAssertEqual(c.scale, 0.05)
         XCTAssertEqual(ModelConfig(c.runBase).months, 24)
         XCTAssertEqual(ModelConfig(c.base).months, 240, "the calibrated scenario keeps the base scenario's run settings")
@@ -82,6 +84,8 @@ final class CalibrationTests: XCTestCase {
             (target + "\ncolour = 1\n" + parameter, "targets[0].colour", "unknown key"),
             (target + "\n" + target + "\n" + parameter, "targets[1].name", "used twice"),
             (parameter, "targets", "no targets"),
+            (target + "\n" + parameter + "\nstart = 7", "parameters[0].start", "within lower and upper"),
+            (target + "\n" + parameter + "\nstart = \"low\"", "parameters[0].start", "within lower and upper"),
         ]
         for (body, key, text) in cases {
             let e = try error(body)
@@ -132,11 +136,13 @@ final class CalibrationTests: XCTestCase {
             path = "demand.referrals_per_10k"
             lower = 3
             upper = 5
+            start = 3.97
 
             [[parameters]]
             path = "market.weekly_cost_residential"
             lower = 2400
             upper = 3600
+            start = 2950
             """
         }
         let probe = try Calibration.load(try file(body(1, 1)))
@@ -168,6 +174,63 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(replay.check, result.check)
         XCTAssertTrue(replay.evaluations.allSatisfy(\.replayed))
         XCTAssertEqual(again.simulatedRuns, 0)
+    }
+
+    /// The shipped baseline is the calibrated scenario (MODEL.md §3.15): with six seeds neither the
+    /// fit nor its check used, at England's scale (the report's; the fit ran at 30%), every target
+    /// of scenarios/calibration.toml is met in years 1-5. In year 20 the targets that are not levels
+    /// (shares, margins, placement stability, and fees deflated by the input-cost index) are still
+    /// met: the market does not drift away from the evidence. Levels (children, spend) grow with the
+    /// demand trend by design, so year 20 is not held to 2011's counts.
+    ///
+    /// Known misses (MODEL.md §3.15): the IFA fee and margin at England's scale (fee about 11% high
+    /// in years 1-5, margin about 16% against 19%). They are computed like the others and reported
+    /// as a skip with their numbers while they miss; the day they are met the test fails, so that
+    /// MODEL.md and this list are brought up to date.
+    func testCalibratedBaselineMeetsTheTargets() throws {
+        let knownMisses: Set<String> = ["fostering_fee", "fostering_margin"]
+        let cal = try Calibration.load(Support.scenarioPath("calibration"))
+        let months = 240, replications = 6
+        var scenario = cal.runBase
+        scenario.set("simulation.months", .integer(months))
+        scenario.set("simulation.scale", .real(1))
+        let theta = cal.parameters.map { Calibration.numericValue($0.paths[0], in: cal.base)! }
+        // baseline.toml holds the fit shipped in results/calibration (to the digits it quotes).
+        let fitted = try ScenarioParser.parse(file: Support.root.appendingPathComponent("results/calibration/calibrated.toml").path)
+        for (p, v) in zip(cal.parameters, theta) {
+            let f = try XCTUnwrap(Calibration.numericValue(p.paths[0], in: fitted))
+            XCTAssertEqual(v, f, accuracy: 0.005 * abs(f), "\(p.name): baseline.toml \(v), fitted \(f)")
+        }
+        let config = ModelConfig(cal.applying(theta, to: scenario))
+        let first = cal.replications + cal.checkReplications
+        let runs = ParallelRunner(threads: 2).map(replications) { k in
+            Simulation(config: config, seed: cal.runSeed(first + k)).run().rows
+        }
+        let inflation = try XCTUnwrap(Calibration.numericValue("budget.inflation", in: cal.base))
+        var misses: [String: [String]] = [:], met: [String: Bool] = [:]
+        for (t, yearTwenty) in cal.targets.flatMap({ t in [(t, false), (t, true)] }) {
+            if yearTwenty && t.perScale { continue }
+            let window = yearTwenty ? Array(stride(from: months - 12 + (t.every == 12 ? 11 : 0), to: months, by: t.every)) : t.rows
+            let deflate = yearTwenty && t.expression.metrics.contains { MetricColumns.all[$0].unit.hasPrefix("£") }
+            var s = RunningMoments()
+            for rows in runs {
+                s.add(t.expression.value { j in
+                    window.reduce(0.0) { $0 + rows[$1][j] / (deflate ? pow(1 + inflation, Double($1) / 12) : 1) } / Double(window.count)
+                })
+            }
+            let error = (s.mean - t.value) / abs(t.value)
+            let text = "\(t.name) \(yearTwenty ? "in year 20" : "in years 1-5"): \(s.mean) (sd \(s.sd)) against \(t.value) ± \(t.tolerance * 100)% (\(t.source))"
+            if knownMisses.contains(t.name) {
+                met[t.name, default: true] = met[t.name, default: true] && abs(error) <= t.tolerance
+                if abs(error) > t.tolerance { misses[t.name, default: []].append(text) }
+            } else {
+                XCTAssertLessThanOrEqual(abs(error), t.tolerance, text)
+            }
+        }
+        for name in knownMisses.sorted() where met[name] == true {
+            XCTFail("KNOWN MISS NOW MET — update MODEL.md §3.15 and this test's list: \(name)")
+        }
+        if !misses.isEmpty { throw XCTSkip("KNOWN MISSES (MODEL.md §3.15): " + misses.values.flatMap { $0 }.sorted().joined(separator: "; ")) }
     }
 
     /// Interrupted after a few evaluations, a calibration resumes from its journal and ends where an

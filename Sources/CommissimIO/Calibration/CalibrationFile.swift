@@ -33,6 +33,7 @@ import TOMLKit
 /// lower = 3.0
 /// upper = 5.0
 /// log = false
+/// start = 3.97                        # optional: where the search starts (default: the scenario's value)
 /// ```
 public struct Calibration: Sendable {
     public struct Target: Sendable {
@@ -55,7 +56,9 @@ public struct Calibration: Sendable {
         public let lower: Double, upper: Double
         public let log: Bool
         public let integer: Bool
-        /// The base scenario's value, clamped into the bounds: where the search starts.
+        /// Where the search starts: `start = …` in the file, else the base scenario's value clamped
+        /// into the bounds (a shipped calibration names its start, so that it reproduces after the
+        /// scenario adopts the fit).
         public let start: Double
         /// `name = "…"` in the file, else the path (paths joined by "+").
         public let name: String
@@ -230,7 +233,7 @@ extension Calibration {
         for (i, item) in (parameterList ?? []).enumerated() {
             let at = "parameters[\(i)]"
             guard let t = item.table else { r.fail(at, key: at, "must be a table", fix: "write [[parameters]] followed by its keys"); continue }
-            r.checkKeys(t, in: at, known: ["path", "name", "lower", "upper", "log"])
+            r.checkKeys(t, in: at, known: ["path", "name", "lower", "upper", "log", "start"])
             var paths: [String] = []
             if let s = t["path"]?.string { paths = [s] } else if let a = t["path"]?.array, !a.isEmpty, a.allSatisfy({ $0.string != nil }) { paths = a.compactMap(\.string) } else {
                 r.fail(t["path"] == nil ? at : at + ".path", key: at + ".path", t["path"] == nil ? "missing" : "must be a parameter path or a list of them",
@@ -274,6 +277,13 @@ extension Calibration {
             let integer = spec.kind == .integer
             var start = (lo + hi) / 2
             if loaded, let v = Self.numericValue(paths[0], in: base) { start = min(hi, max(lo, v)) }
+            if let st = t["start"] {
+                guard let v = Reader.number(st), v.isFinite, v >= lo, v <= hi else {
+                    r.fail(at + ".start", key: at + ".start", "must be a number within lower and upper (\(Format.number(lo))…\(Format.number(hi)))",
+                           fix: "give a start inside the bounds, or leave it out to start at the scenario's value"); continue
+                }
+                start = integer ? v.rounded() : v
+            }
             var name = paths.joined(separator: "+")
             if let n = t["name"] {
                 if let s = n.string, !s.isEmpty, !s.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) { name = s } else {
