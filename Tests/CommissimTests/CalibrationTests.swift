@@ -66,6 +66,21 @@ final class CalibrationTests: XCTestCase {
         for p in c.parameters { XCTAssertTrue((p.lower...p.upper).contains(p.start), p.name) }
     }
 
+    /// The fit is the model's default, not only baseline.toml's: every shipped scenario that spells
+    /// out no population (three_year.toml and the policy scenarios) resolves every fitted
+    /// parameter to baseline.toml's value.
+    func testEveryScenarioInheritsTheFit() throws {
+        let cal = try Calibration.load(Support.scenarioPath("calibration"))
+        for name in ["three_year", "ten_year", "price_squeeze", "outcome_payment_investor", "austerity"] {
+            let s = try Support.scenario(name)
+            for p in cal.parameters {
+                for path in p.paths {
+                    XCTAssertEqual(Calibration.numericValue(path, in: s), Calibration.numericValue(path, in: cal.base), "\(name): \(path)")
+                }
+            }
+        }
+    }
+
     func testBadFilesNameLineKeyAndFix() throws {
         let cases: [(String, String, String)] = [
             (target.replacingOccurrences(of: "metric = \"looked_after\"", with: "metric = \"looked_aftr\"") + "\n" + parameter, "targets[0].metric", "did you mean \"looked_after\""),

@@ -246,7 +246,10 @@ final class MarketAtRestTests: XCTestCase {
         // small share of those served.
         XCTAssertLessThan(r.tailMean("children_waiting", 12), 0.05 * r.tailMean("children_served", 12))
         let base = Simulation(config: ModelConfig(try Support.small(months: 72)), seed: 4).run()
-        XCTAssertLessThan(base.total("rationed"), 0.1 * r.total("rationed"), "at rest, rationing is rare")
+        // At rest rationing is rare: under 0.5% of referrals (a council's budget sits 2% above its
+        // spend, so only the odd month of a run of referrals tips one over).
+        XCTAssertLessThan(base.total("rationed"), 0.005 * base.total("referrals"), "at rest, rationing is rare")
+        XCTAssertLessThan(base.total("rationed"), 0.2 * r.total("rationed"), "and far rarer than over budget")
     }
 
     func testExternalCostsStartFromTheStockOfEarlierLeaversAndAreDiscounted() throws {

@@ -148,7 +148,9 @@ final class MechanismTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(spot, 100, "spot placements exercised")
-        XCTAssertGreaterThan(other, 10, "contract and in-house placements exercised")
+        // Coverage, not a claim: contract and in-house places fill within the first placements
+        // (the calibrated market has 10 free ones at this seed), the rest go to spot.
+        XCTAssertGreaterThanOrEqual(other, 10, "contract and in-house placements exercised")
     }
 
     func testChildRecordsEachFillOneCacheLineAndSurviveGrowth() {

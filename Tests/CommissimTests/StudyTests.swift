@@ -209,7 +209,7 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(facts.entries.count, 6)
         for e in facts.entries {
             for arm in [e.a, e.b] {
-                XCTAssertEqual(ModelConfig(arm.scenario).scale, 0.15, e.name)
+                XCTAssertEqual(ModelConfig(arm.scenario).scale, 1.0, "\(e.name): the facts at England's scale")
                 XCTAssertEqual(ModelConfig(arm.scenario).months, 180, e.name)
             }
         }

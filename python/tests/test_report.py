@@ -261,3 +261,47 @@ def test_a_breakdown_by_council_group_is_reported_per_group(results, tmp_path):
     r = groups[(groups["group"] == "England") & (groups["metric"] == "spend")].iloc[0]
     line = next(l for l in section.splitlines() if l.startswith("| England | Spend"))
     assert f"{100 * r['rel_diff']:+.1f}% ({100 * r['rel_ci95_low']:+.1f}% to {100 * r['rel_ci95_high']:+.1f}%)" in line
+
+
+def test_facts_verdicts_read_the_claimed_direction_off_the_interval():
+    # scripts/report.py judges each stylised-fact claim from the study's own intervals.
+    import importlib.util
+    from types import SimpleNamespace
+    spec = importlib.util.spec_from_file_location("report_script", Path(__file__).parents[2] / "scripts" / "report.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+
+    def effect(diff, low, high):
+        return SimpleNamespace(diff=diff, clear=low > 0 or high < 0)
+
+    assert script.verdict(effect(2, 1, 3), "+") == "holds"
+    assert script.verdict(effect(-2, -3, -1), "-") == "holds"
+    assert script.verdict(effect(-2, -3, -1), "+").startswith("**fails")
+    assert script.verdict(effect(1, -1, 3), "+") == "not resolved"
+    assert script.verdict(effect(5, 4, 6), None) == "context"
+    # Every fact's rows name a direction or None, and every claimed metric is in the catalogue.
+    cat = catalogue()
+    for rows in script.FACT_METRICS.values():
+        for metric, measure, direction in rows:
+            assert direction in ("+", "-", None)
+            assert cat.get(metric, measure) is not None
+
+
+def test_calibration_at_scale_reads_targets_as_calibrate_does():
+    # scripts/calibration_at_scale.py: a target's window mean, its expression, per-scale levels.
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("cal_scale", Path(__file__).parents[2] / "scripts" / "calibration_at_scale.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    ts = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [10.0, 10.0, 20.0, 20.0]})
+    targets = [{"metric": "a", "from": 2, "to": 3},
+               {"expression": "12 * (a + b) / 2", "from": 1, "to": 4},
+               {"metric": "b", "from": 2, "to": 4, "every": 2, "per_scale": True},
+               {"expression": "-a / (b - b)", "from": 1, "to": 4}]
+    got = script.moments(ts, targets, 0.5)
+    assert got[0] == 2.5
+    assert got[1] == 12 * (2.5 + 15.0) / 2
+    assert got[2] == 15.0 / 0.5          # months 2 and 4, divided by the scale
+    assert got[3] != got[3]               # a division by zero is NaN, as in calibrate
+    with pytest.raises(ValueError):
+        script.evaluate("__import__('os')", lambda name: 1.0)

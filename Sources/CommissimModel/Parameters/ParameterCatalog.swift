@@ -2,7 +2,9 @@
 ///
 /// The parser accepts exactly these keys, `commissim params` prints them, the manifest records
 /// their resolved values, and ``ModelConfig`` reads them: one list, so they cannot drift apart.
-/// The evidence behind each default is given in `docs/MODEL.md`.
+/// The evidence behind each default is given in `docs/MODEL.md`; the defaults of the parameters
+/// `scenarios/calibration.toml` fits are its fit (MODEL.md §3.15), as `scenarios/baseline.toml`
+/// spells out (``CalibrationTests/testEveryScenarioInheritsTheFit``).
 public enum ParameterCatalog {
     /// Name lists of the model's vocabulary, derived from its enums (``NamedCase``).
     public static let tiers = Tier.names
@@ -40,10 +42,10 @@ public enum ParameterCatalog {
         .init("burn_in.lot_size", .integer, .integer(6), unit: "places", range: 1...100_000, "places per lot during the burn-in").run(\.burnIn.lotSize),
         .init("burn_in.contracted_share", .real, .real(0.75), range: p01, "share of expected independent demand bought on contracts during the burn-in").run(\.burnIn.contractedShare),
         // demand
-        .init("demand.referrals_per_10k", .real, .real(3.97), unit: "children/10k/month", range: 0...1000, "referrals needing a service per 10,000 children per month").market(\.referralsPer10k),
+        .init("demand.referrals_per_10k", .real, .real(3.74), unit: "children/10k/month", range: 0...1000, "referrals needing a service per 10,000 children per month").market(\.referralsPer10k),
         .init("demand.share_family_support", .real, .real(0.566), range: p01, "share of referrals needing family support / early help").market(\.tierShare[Tier.familySupport.rawValue]),
         .init("demand.share_fostering", .real, .real(0.349), range: p01, "share of referrals needing foster care").market(\.tierShare[Tier.fostering.rawValue]),
-        .init("demand.share_residential", .real, .real(0.085), range: p01, "share of referrals needing residential care").market(\.tierShare[Tier.residential.rawValue]),
+        .init("demand.share_residential", .real, .real(0.0854), range: p01, "share of referrals needing residential care").market(\.tierShare[Tier.residential.rawValue]),
         .init("demand.duration_family_support", .real, .real(9), unit: "months", range: 1...240, "mean time in family support").market(\.duration[Tier.familySupport.rawValue]),
         .init("demand.duration_fostering", .real, .real(30), unit: "months", range: 1...240, "mean time in foster care").market(\.duration[Tier.fostering.rawValue]),
         .init("demand.duration_residential", .real, .real(20), unit: "months", range: 1...240, "mean time in residential care").market(\.duration[Tier.residential.rawValue]),
@@ -65,12 +67,12 @@ public enum ParameterCatalog {
         .init("budget.late_payment_prob", .real, .real(0.1), unit: "per month", range: p01, "chance a council over budget pays a provider late, per unit of pressure").market(\.latePaymentProb),
         // market
         .init("market.weekly_cost_family_support", .real, .real(250), unit: "£/week", range: 1...100_000, "base unit cost of a family-support case").market { $0.monthlyBaseCost[Tier.familySupport.rawValue] = Double(parameter: $1) * 52.0 / 12.0 },
-        .init("market.weekly_cost_fostering", .real, .real(690), unit: "£/week", range: 1...100_000, "base unit cost of a fostering placement (CMA: £820 at 19% margin)").market { $0.monthlyBaseCost[Tier.fostering.rawValue] = Double(parameter: $1) * 52.0 / 12.0 },
-        .init("market.weekly_cost_residential", .real, .real(2950), unit: "£/week", range: 1...100_000, "base unit cost of a children's home place (CMA: £3,830 at 23% margin)").market { $0.monthlyBaseCost[Tier.residential.rawValue] = Double(parameter: $1) * 52.0 / 12.0 },
-        .init("market.in_house_cost_factor", .real, .real(0.85), range: 0.1...5, "in-house unit cost relative to the independent base cost").market(\.inHouseCostFactor),
+        .init("market.weekly_cost_fostering", .real, .real(703.3), unit: "£/week", range: 1...100_000, "base unit cost of a fostering placement (CMA: £820 at 19% margin)").market { $0.monthlyBaseCost[Tier.fostering.rawValue] = Double(parameter: $1) * 52.0 / 12.0 },
+        .init("market.weekly_cost_residential", .real, .real(3133), unit: "£/week", range: 1...100_000, "base unit cost of a children's home place (CMA: £3,830 at 23% margin)").market { $0.monthlyBaseCost[Tier.residential.rawValue] = Double(parameter: $1) * 52.0 / 12.0 },
+        .init("market.in_house_cost_factor", .real, .real(0.964), range: 0.1...5, "in-house unit cost relative to the independent base cost").market(\.inHouseCostFactor),
         .init("market.in_house_quality", .real, .real(0.55), range: p01, "quality of in-house services").market(\.inHouseQuality),
         .init("market.spot_premium", .real, .real(0.15), range: 0...5, "spot mark-up added to the provider's margin: spot price = unit cost × (1 + margin + risk premium × (1 − trust) + spot_premium)").market(\.spotPremium),
-        .init("market.shortage_markup", .real, .real(0.35), range: 0...5, "extra mark-up providers add when regional capacity is fully used").market(\.shortageMarkup),
+        .init("market.shortage_markup", .real, .real(0.392), range: 0...5, "extra mark-up providers add when regional capacity is fully used").market(\.shortageMarkup),
         .init("market.fixed_cost_share", .real, .real(0.6), range: p01, "share of a place's cost incurred whether or not it is filled").market(\.fixedCostShare),
         .init("market.bid_cost", .real, .real(4000), unit: "£", range: 0...10_000_000, "cost to a provider of preparing one bid").market(\.bidCost),
         .init("market.staff_follow_demand", .flag, .flag(true), "councils' commissioning teams grow with the demand trend (the contracts to let grow with it); false keeps them at their month-1 size").market(\.staffFollowDemand),
@@ -116,9 +118,9 @@ public enum ParameterCatalog {
         .init("investment.min_reserve_months", .real, .real(1), unit: "months", range: 0...120, "reserves a provider keeps before it invests").market(\.minReserveMonths),
         .init("investment.shared_savings", .real, .real(0.5), range: p01, "share of innovation savings passed to the council under co-design").market(\.sharedSavings),
         // delivery
-        .init("delivery.breakdown_rate", .real, .real(0.045), unit: "per month", range: p01, "placement breakdown hazard at quality 0.5").market(\.breakdownRate),
+        .init("delivery.breakdown_rate", .real, .real(0.0455), unit: "per month", range: p01, "placement breakdown hazard at quality 0.5").market(\.breakdownRate),
         .init("delivery.quality_sensitivity", .real, .real(2.5), range: 0...20, "how strongly quality lowers the breakdown hazard").market(\.qualitySensitivity),
-        .init("delivery.instability", .real, .real(0.8), range: 0...20, "rise of the hazard per previous breakdown (up to four)").market(\.instability),
+        .init("delivery.instability", .real, .real(0.427), range: 0...20, "rise of the hazard per previous breakdown (up to four)").market(\.instability),
         .init("delivery.spot_breakdown_factor", .real, .real(1.4), range: 0...20, "hazard multiplier of emergency spot placements").market(\.spotBreakdownFactor),
         .init("delivery.breakdown_penalty", .real, .real(0.08), range: p01, "outcome lost per placement breakdown").market(\.breakdownPenalty),
         .init("delivery.waiting_penalty", .real, .real(0.03), unit: "per month", range: p01, "outcome lost per month waiting for a service").market(\.waitingPenalty),
@@ -167,8 +169,8 @@ public enum ParameterCatalog {
         .init("councils.commissioning_staff", .distribution, .distribution(.gamma(mean: 8, sd: 3)), unit: "FTE", range: 0.2...1000, "commissioning capacity (staff time), when staff_per_10k is 0").council(\.staff),
         .init("councils.staff_per_10k", .distribution, .distribution(.fixed(0)), unit: "FTE per 10,000 children", range: 0...100, "commissioning staff in proportion to the council's children (0 = use commissioning_staff)").council(\.staffPer10k),
         .init("councils.in_house_family_support", .real, .real(0.5), range: p01, "share of family-support demand the council's own service covers").council(\.inHouseShare[Tier.familySupport.rawValue]),
-        .init("councils.in_house_fostering", .real, .real(0.6), range: p01, "share of fostering demand covered in-house (004: 40% of spend independent)").council(\.inHouseShare[Tier.fostering.rawValue]),
-        .init("councils.in_house_residential", .real, .real(0.3), range: p01, "share of residential demand covered in-house (004: 56% of spend independent)").council(\.inHouseShare[Tier.residential.rawValue]),
+        .init("councils.in_house_fostering", .real, .real(0.651), range: p01, "share of fostering demand covered in-house (004: 40% of spend independent)").council(\.inHouseShare[Tier.fostering.rawValue]),
+        .init("councils.in_house_residential", .real, .real(0.456), range: p01, "share of residential demand covered in-house (004: 56% of spend independent)").council(\.inHouseShare[Tier.residential.rawValue]),
         .init("councils.austerity.cut", .real, .real(-1), range: -1...0.9, "this group's total real budget cut over its austerity years (−1 = budget.austerity_cut)").council(\.austerityCut),
         .init("councils.austerity.years", .integer, .integer(0), unit: "years", range: 0...50, "length of this group's austerity period (0 = budget.austerity_years)").council(\.austerityYears),
         .init("councils.austerity.start_year", .integer, .integer(-1), unit: "year", range: -1...100, "year this group's cuts start (−1 = budget.austerity_start_year)").council(\.austerityStartYear),
