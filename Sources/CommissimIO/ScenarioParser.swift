@@ -113,6 +113,23 @@ struct Reader {
         errors.append(ScenarioError(file: file, line: locator.line(where_), key: key, message: message, fix: fix))
     }
 
+    /// The `[[name]]` tables of a study or calibration file, with their indices. Reports `name`
+    /// written as something other than an array of tables, missing or empty (`none`, fixed by
+    /// `add`), and each element that is not a table.
+    mutating func arrayOfTables(_ table: TOMLTable, _ name: String, each: String, none: String, add: String) -> [(index: Int, table: TOMLTable)] {
+        let list = table[name]?.array
+        if table[name] != nil && list == nil {
+            fail(name, key: name, "must be an array of tables", fix: "write each \(each) as [[\(name)]]")
+        } else if list?.isEmpty ?? true {
+            errors.append(ScenarioError(file: file, line: nil, key: name, message: none, fix: add))
+        }
+        var tables: [(index: Int, table: TOMLTable)] = []
+        for (i, item) in (list ?? []).enumerated() {
+            if let t = item.table { tables.append((i, t)) } else { fail("\(name)[\(i)]", key: "\(name)[\(i)]", "must be a table", fix: "write [[\(name)]] followed by its keys") }
+        }
+        return tables
+    }
+
     /// The keys as written, before defaults: top level, groups (nil when absent) and [policy].
     struct Raw {
         var global: [String: ParamValue] = [:]

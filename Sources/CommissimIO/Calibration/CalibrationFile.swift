@@ -152,17 +152,11 @@ extension Calibration {
 
         // [[targets]]
         var targets: [Target] = []
-        let targetList = table["targets"]?.array
-        if table["targets"] != nil && targetList == nil {
-            r.fail("targets", key: "targets", "must be an array of tables", fix: "write each target as [[targets]]")
-        } else if targetList?.isEmpty ?? true {
-            r.errors.append(ScenarioError(file: file, line: nil, key: "targets", message: "no targets", fix: "add [[targets]] tables with name, metric, value and source"))
-        }
+        let targetTables = r.arrayOfTables(table, "targets", each: "target", none: "no targets", add: "add [[targets]] tables with name, metric, value and source")
         let targetKeys = ["name", "metric", "expression", "from", "to", "every", "value", "tolerance", "weight", "per_scale", "source"]
         var names = Set<String>()
-        for (i, item) in (targetList ?? []).enumerated() {
+        for (i, t) in targetTables {
             let at = "targets[\(i)]"
-            guard let t = item.table else { r.fail(at, key: at, "must be a table", fix: "write [[targets]] followed by its keys"); continue }
             r.checkKeys(t, in: at, known: targetKeys)
             guard let name = t["name"]?.string, !name.isEmpty, !name.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else {
                 r.fail(at + ".name", key: at + ".name", t["name"] == nil ? "missing" : "must be a text without commas, quotes or line breaks", fix: "add name = \"looked_after\"")
@@ -223,16 +217,10 @@ extension Calibration {
 
         // [[parameters]]
         var parameters: [Parameter] = []
-        let parameterList = table["parameters"]?.array
-        if table["parameters"] != nil && parameterList == nil {
-            r.fail("parameters", key: "parameters", "must be an array of tables", fix: "write each free parameter as [[parameters]]")
-        } else if parameterList?.isEmpty ?? true {
-            r.errors.append(ScenarioError(file: file, line: nil, key: "parameters", message: "no free parameters", fix: "add [[parameters]] tables with path, lower and upper"))
-        }
+        let parameterTables = r.arrayOfTables(table, "parameters", each: "free parameter", none: "no free parameters", add: "add [[parameters]] tables with path, lower and upper")
         var seen: [String] = []
-        for (i, item) in (parameterList ?? []).enumerated() {
+        for (i, t) in parameterTables {
             let at = "parameters[\(i)]"
-            guard let t = item.table else { r.fail(at, key: at, "must be a table", fix: "write [[parameters]] followed by its keys"); continue }
             r.checkKeys(t, in: at, known: ["path", "name", "lower", "upper", "log", "start"])
             var paths: [String] = []
             if let s = t["path"]?.string { paths = [s] } else if let a = t["path"]?.array, !a.isEmpty, a.allSatisfy({ $0.string != nil }) { paths = a.compactMap(\.string) } else {

@@ -102,17 +102,11 @@ public struct ComparisonStudy: Sendable {
         let studyLevel = level(st, at: "study")
 
         var entries: [Entry] = []
-        let list = table["comparison"]?.array
-        if table["comparison"] != nil && list == nil {
-            r.fail("comparison", key: "comparison", "must be an array of tables", fix: "write each comparison as [[comparison]]")
-        } else if list?.isEmpty ?? true {
-            r.errors.append(ScenarioError(file: file, line: nil, key: "comparison", message: "no comparisons", fix: "add [[comparison]] tables with name, a and b"))
-        }
+        let tables = r.arrayOfTables(table, "comparison", each: "comparison", none: "no comparisons", add: "add [[comparison]] tables with name, a and b")
         let entryKeys = ["name", "title", "a", "b", "set", "set_a", "set_b", "label_a", "label_b", "by"]
         var names = Set<String>()
-        for (i, item) in (list ?? []).enumerated() {
+        for (i, t) in tables {
             let at = "comparison[\(i)]"
-            guard let t = item.table else { r.fail(at, key: at, "must be a table", fix: "write [[comparison]] followed by its keys"); continue }
             for k in t.keys where !entryKeys.contains(k) {
                 r.fail(at + "." + k, key: k, "unknown key in a comparison", fix: Suggest.nearest(k, in: entryKeys).map { "did you mean '\($0)'?" } ?? "valid: " + entryKeys.joined(separator: ", "))
             }

@@ -32,13 +32,14 @@ struct MetricsRecorder {
         // Children by status: from the providers' counts and the book.census kept by placement.
         let tiers = Tier.allCases.count
         var priceSum = m.book.census.feeSum, priceN = Array(repeating: 0.0, count: tiers)
-        var served = 0, inHouse = 0, qualitySum = 0.0
+        var served = 0, inHouse = 0, qualitySum = 0.0, placed = Array(repeating: 0, count: tiers)
         var kindPlaces = Array(repeating: 0.0, count: ProviderKind.allCases.count)
         let quality = m.providers.quality, providerKind = m.providers.kind
         for j in 0..<np where m.providers.occupied[j] > 0 {
             let n = m.providers.occupied[j]
             served += n
             qualitySum += Double(n) * quality[j]
+            placed[m.providers.tier[j]] += n
             let kind = providerKind[j]
             if kind == .inHouse { inHouse += n; continue }
             priceN[m.providers.tier[j]] += Double(n)
@@ -51,7 +52,7 @@ struct MetricsRecorder {
         for (k, name) in ParameterCatalog.tiers.enumerated() {
             set("price_\(name)", priceN[k] > 0 ? priceSum[k] / priceN[k] * weekly : 0)
         }
-        recordTierMoments(m, set: set)
+        recordTierMoments(m, placed: placed, set: set)
         // Children looked after now, by placements since January (004's measure: children in care
         // at the year-end census, by placements during the year; MODEL.md §3.12).
         let byPlacements = m.book.census.lookedAfterByPlacements
@@ -181,13 +182,13 @@ struct MetricsRecorder {
         rows.append(row)
     }
 
-    /// The calibration moments by tier (MODEL.md §3.15): children in the tier (placed or waiting),
+    /// The calibration moments by tier (MODEL.md §3.15): children in the tier (`placed`, counted
+    /// by `record`'s pass over the providers, plus those waiting),
     /// the independent share of council spend on it, and investor-backed providers' fee per
     /// occupied place and operating margin before debt interest (the CMA's measures).
-    private func recordTierMoments(_ m: Market, set: (String, Double) -> Void) {
+    private func recordTierMoments(_ m: Market, placed: [Int], set: (String, Double) -> Void) {
         let tiers = Tier.allCases.count, weekly = 12.0 / 52.0
-        var children = Array(repeating: 0, count: tiers)
-        for j in 0..<m.providers.count where m.providers.occupied[j] > 0 { children[m.providers.tier[j]] += m.providers.occupied[j] }
+        var children = placed
         for c in 0..<m.councils.count {
             for id in m.councils.waiting[c] where m.children[Int(id)].alive { children[Int(m.children[Int(id)].tier)] += 1 }
         }
