@@ -25,7 +25,8 @@ BOUNDS = {
     "market.shortage_markup": (0.1, 0.6),
     "demand.trend": (0.0, 0.04),
     "trust.staff_turnover": (0.005, 0.05),
-    "market.fixed_cost_share": (0.4, 0.8),
+    "market.fixed_cost_share_fostering": (0.2, 0.5),
+    "market.fixed_cost_share_residential": (0.4, 0.8),
 }
 SCALE, REPLICATIONS, SEED = 0.2, 2, 20261122
 OUTCOMES = {"outcome": ["outcome_mean_end"], "public_cost": ["spend_total", "external_costs_committed_total"]}

@@ -13,7 +13,7 @@ final class CalibrationTests: XCTestCase {
         scenario = "\(Support.scenarioPath("baseline"))"
         replications = 2
         seed = 5
-        set = { "simulation.scale" = 0.05, "simulation.months" = 24, "simulation.burn_in_months" = 36 }
+        set = { "simulation.scale" = 0.2, "simulation.months" = 24, "simulation.burn_in_months" = 36 }
         """
         try (head + "\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -51,7 +51,7 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(c.parameters.map(\.start), [Calibration.numericValue("demand.referrals_per_10k", in: c.base)], "the search starts at the scenario's value")
         let named = try Calibration.load(try file(target + "\n" + parameter + "\nstart = 4.2"))
         XCTAssertEqual(named.parameters.map(\.start), [4.2], "or at the file's start")
-        XCTAssertEqual(c.scale, 0.05)
+        XCTAssertEqual(c.scale, 0.2)
         XCTAssertEqual(ModelConfig(c.runBase).months, 24)
         XCTAssertEqual(ModelConfig(c.base).months, 240, "the calibrated scenario keeps the base scenario's run settings")
         XCTAssertEqual(c.targets[0].rows, Array(0..<24))
@@ -137,7 +137,9 @@ final class CalibrationTests: XCTestCase {
 
     /// The method recovers known parameters: targets simulated at θ* with the calibration's own
     /// seeds, a start away from θ*, and the fit must land within 3% of θ* (the objective is zero
-    /// at θ* under common random numbers, so only the optimiser's tolerance separates them).
+    /// at θ* under common random numbers, so only the optimiser's tolerance separates them). At
+    /// 20% scale: at 5% the looked-after moment moved 1.4% for 5% more referrals with these two
+    /// seeds (a handful of providers per region), so points 5% from θ* met the targets too.
     func testRecoversKnownParameters() throws {
         let truth = (referrals: 4.4, cost: 3250.0)
         // Two targets and the two parameters they identify; the values are filled in below.
@@ -198,12 +200,12 @@ final class CalibrationTests: XCTestCase {
     /// met: the market does not drift away from the evidence. Levels (children, spend) grow with the
     /// demand trend by design, so year 20 is not held to 2011's counts.
     ///
-    /// Known misses (MODEL.md §3.15): the IFA fee and margin at England's scale (fee about 11% high
-    /// in years 1-5, margin about 16% against 19%). They are computed like the others and reported
-    /// as a skip with their numbers while they miss; the day they are met the test fails, so that
-    /// MODEL.md and this list are brought up to date.
+    /// Known miss (MODEL.md §3.15): the IFA margin at England's scale in year 20 (about 16% against
+    /// 19%; met in years 1-5). It is computed like the others and reported as a skip with its
+    /// numbers while it misses; the day it is met the test fails, so that MODEL.md and this list
+    /// are brought up to date.
     func testCalibratedBaselineMeetsTheTargets() throws {
-        let knownMisses: Set<String> = ["fostering_fee", "fostering_margin"]
+        let knownMisses: Set<String> = ["fostering_margin"]
         let cal = try Calibration.load(Support.scenarioPath("calibration"))
         let months = 240, replications = 6
         var scenario = cal.runBase

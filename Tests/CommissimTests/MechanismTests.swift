@@ -147,9 +147,10 @@ final class MechanismTests: XCTestCase {
                 XCTAssertEqual(Int(market.book.spotVacancies[j]), market.providers.alive[j] ? market.spotFree(j) : 0, "provider \(j) after placement \(n)")
             }
         }
-        XCTAssertGreaterThan(spot, 100, "spot placements exercised")
         // Coverage, not a claim: contract and in-house places fill within the first placements
-        // (the calibrated market has 10 free ones at this seed), the rest go to spot.
+        // (the calibrated market has 10 free ones at this seed), the rest go to spot until the
+        // vacancies run out (96 spot placements at this seed since the fit of 4 December 2026).
+        XCTAssertGreaterThan(spot, 50, "spot placements exercised")
         XCTAssertGreaterThanOrEqual(other, 10, "contract and in-house placements exercised")
     }
 
@@ -208,6 +209,32 @@ final class MechanismTests: XCTestCase {
         market.providers.reserves[i] = 1e9
         let lot = market.lotTerms(market.providers.homeCouncil[i], tier: market.providers.tier[i], volume: 1)
         XCTAssertLessThan(market.bidPrice(provider: i, lot: lot, trust: 1), market.unitCost(i))
+    }
+
+    /// MODEL.md §3.8: a place costs its tier's fixed share of the unit cost whether or not it is
+    /// filled, the rest only when filled (fostering agencies pay carers mostly per placement; homes
+    /// staff a rota), for independent providers and in-house services alike.
+    func testPlacesCostTheirTiersFixedShare() throws {
+        let shares = ["family_support": 0.5, "fostering": 0.2, "residential": 0.7]
+        let s = try Support.small(months: 1, shares.map { "market.fixed_cost_share_\($0.key)=\($0.value)" })
+        let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 3))
+        let interest = market.p.interestRate / 12
+        let capacity = market.providers.capacity.map(Double.init), occupied = market.providers.occupied.map(Double.init)
+        let debt = market.providers.debt, bids = market.providers.bidCosts
+        let unitCost = (0..<market.providers.count).map { market.unitCost($0) } // before investment lowers it
+        for h in 0..<market.providers.count where market.providers.kind[h] == .inHouse {
+            let f = try XCTUnwrap(shares[Tier(rawValue: market.providers.tier[h])!.name])
+            XCTAssertEqual(market.inHouseCost(h), unitCost[h] * (f * capacity[h] + (1 - f) * occupied[h]), accuracy: 1e-9 * market.inHouseCost(h), "in-house service \(h)")
+        }
+        market.runProviderFinance()
+        for tier in Tier.allCases {
+            let f = try XCTUnwrap(shares[tier.name])
+            let own = (0..<market.providers.count).filter { market.providers.tier[$0] == tier.rawValue }
+            // A provider with empty places, so the fixed share is seen apart from the rest.
+            let independent = try XCTUnwrap(own.first { market.providers.kind[$0] != .inHouse && occupied[$0] < capacity[$0] })
+            let cost = unitCost[independent] * (f * capacity[independent] + (1 - f) * occupied[independent]) + debt[independent] * interest + bids[independent]
+            XCTAssertEqual(market.providers.lastCost[independent], cost, accuracy: 1e-9 * cost, "\(tier.name): independent provider")
+        }
     }
 
     func testInsolvencyMovesEveryChild() throws {

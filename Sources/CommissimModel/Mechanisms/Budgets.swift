@@ -66,6 +66,7 @@ extension Market {
 
     /// Monthly cost of in-house service `h`.
     func inHouseCost(_ h: Int) -> Double {
-        unitCost(h) * (p.fixedCostShare * Double(providers.capacity[h]) + (1 - p.fixedCostShare) * Double(providers.occupied[h]))
+        let fixed = p.fixedCostShare[providers.tier[h]]
+        return unitCost(h) * (fixed * Double(providers.capacity[h]) + (1 - fixed) * Double(providers.occupied[h]))
     }
 }

@@ -45,7 +45,8 @@ extension Market {
         for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
             let uc = unitCost(i)
             let cap = Double(providers.capacity[i]), occ = Double(providers.occupied[i])
-            var cost = uc * (p.fixedCostShare * cap + (1 - p.fixedCostShare) * occ)
+            let fixed = p.fixedCostShare[providers.tier[i]]
+            var cost = uc * (fixed * cap + (1 - fixed) * occ)
             cost += providers.debt[i] * interest + providers.bidCosts[i]
             providers.revenue[i] += providers.voluntaryIncome[i] * uc * cap
             let revenue = providers.revenue[i]
