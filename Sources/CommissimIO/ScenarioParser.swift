@@ -274,6 +274,10 @@ struct Reader {
                     let rest = s.path.dropFirst(prefix.count + 1)
                     return rest.contains(".") ? String(rest.split(separator: ".")[0]) : String(rest)
                 }
+                if let replacement = ParameterCatalog.retired[path] {
+                    fail(location, key: path, "retired key", fix: "use " + replacement)
+                    continue
+                }
                 let hint = Suggest.nearest(key, in: names).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
                 fail(location, key: path, "unknown key", fix: hint)
                 continue
@@ -536,6 +540,7 @@ extension ScenarioParser {
 
     /// The fix for a path `specPath` does not know: the nearest valid path, or how to address a group.
     static func unknownPathFix(_ path: String) -> String {
+        if let replacement = ParameterCatalog.retired[path] { return "the key was retired: use " + replacement }
         for section in ["councils", "providers"] where path.hasPrefix(section + ".") || path.hasPrefix(section + "[") {
             return "address one group as \(section)[NAME].KEY, e.g. \(section == "councils" ? "councils[Our County].policy.contract_months" : "providers[Small charities].capacity") (`commissim params` lists the keys)"
         }

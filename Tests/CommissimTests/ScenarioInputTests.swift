@@ -27,6 +27,23 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertEqual(r.rows.count, 12)
     }
 
+    func testRetiredKeyNamesItsReplacement() throws {
+        // A scenario written for an earlier version: the error names what replaced the key, in a
+        // file and in a --set override alike (ParameterCatalog.retired).
+        let e = errors("[market]\nregions = 9\nfixed_cost_share = 0.5\n")
+        XCTAssertEqual(e.first?.line, 3)
+        XCTAssertEqual(e.first?.key, "market.fixed_cost_share")
+        XCTAssertTrue(e.first?.description.contains("market.fixed_cost_share_fostering") ?? false, e.first?.description ?? "")
+        var s = try ScenarioParser.parse(text: "[simulation]\nmonths = 12\n", file: "ok.toml")
+        XCTAssertThrowsError(try ScenarioParser.applyOverride("market.fixed_cost_share=0.5", to: &s)) { error in
+            XCTAssertTrue("\(error)".contains("market.fixed_cost_share_residential"), "\(error)")
+        }
+        for (old, replacement) in ParameterCatalog.retired {
+            XCTAssertNil(ParameterCatalog.global.first { $0.path == old }, "\(old) is retired, so no parameter may carry it")
+            XCTAssertTrue(replacement.split(separator: " ").contains { w in ParameterCatalog.global.contains { $0.path == w.trimmingCharacters(in: .punctuationCharacters) } }, "\(old)'s replacement names a parameter")
+        }
+    }
+
     func testUnknownKeySuggestsTheNearest() {
         let e = errors("[demand]\ntrend = 0.01\nrefferals_per_10k = 4\n")
         XCTAssertEqual(e.first?.line, 3)

@@ -24,6 +24,12 @@ public enum ParameterCatalog {
 
     private static let p01: ClosedRange<Double> = 0...1
 
+    /// Keys a scenario may still carry from an earlier version, with what replaced them: the
+    /// parser names the replacement in its error instead of calling the key unknown.
+    public static let retired: [String: String] = [
+        "market.fixed_cost_share": "market.fixed_cost_share_fostering, market.fixed_cost_share_residential and market.fixed_cost_share_family_support (one share per tier since 4 December 2026; MODEL.md 3.8)",
+    ]
+
     /// Parameters of the top-level sections.
     public static let global: [ParameterSpec] = [
         // simulation
