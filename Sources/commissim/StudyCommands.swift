@@ -213,7 +213,6 @@ struct CompareCommand: ParsableCommand {
         }
         let study: ComparisonStudy
         do { study = try ComparisonStudy.parse(text: text, file: a) } catch { failWithInputErrors(error) }
-        let reps = replications ?? study.replications
         let base = seed.map(UInt64.init) ?? study.seed
         do { try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true) } catch {
             failWithInputErrors(ScenarioError(file: out, line: nil, key: "--out", message: "cannot create the output folder", fix: "choose a folder you can write"))
@@ -221,6 +220,7 @@ struct CompareCommand: ParsableCommand {
         let stop = StopSignal()
         let fingerprint = study.fingerprint
         for (n, entry) in study.entries.enumerated() {
+            let reps = replications ?? entry.replications // --replications overrides every comparison's
             var cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: reps, seed: base)
             cmp.level = level ?? entry.level
             _ = run(cmp, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", stop: stop, into: out + "/" + entry.name, study: fingerprint) { result in
@@ -233,7 +233,11 @@ struct CompareCommand: ParsableCommand {
                 return output
             }
         }
-        if !quiet { print("wrote \(study.entries.count) comparisons (\(reps) replications each) under \(out)/: " + study.entries.map(\.name).joined(separator: ", ")) }
+        if !quiet {
+            let each = study.entries.map { replications ?? $0.replications }
+            let reps = Set(each).count == 1 ? "\(each[0]) replications each" : "replications " + each.map(String.init).joined(separator: ", ")
+            print("wrote \(study.entries.count) comparisons (\(reps)) under \(out)/: " + study.entries.map(\.name).joined(separator: ", "))
+        }
     }
 }
 

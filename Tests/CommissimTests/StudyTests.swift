@@ -248,6 +248,8 @@ final class StudyTests: XCTestCase {
         let long = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nlabel_a = \"\(String(repeating: "x", count: 121))\"\n")
         XCTAssertTrue(long.contains(":7: key 'label_a'"), long)
         XCTAssertTrue(try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nlabel_a = 3\n").contains("key 'label_a'"))
+        let pairs = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nreplications = 1\n")
+        XCTAssertTrue(pairs.contains(":7: key 'comparison[0].replications': must be a whole number in 2…100000"), pairs)
     }
 
     /// A study's arms are named by its labels in the summary and the manifest (which also records
@@ -349,6 +351,7 @@ final class StudyTests: XCTestCase {
         name = "same"
         a = "\(Support.scenarioPath("three_year"))"
         b = "\(Support.scenarioPath("three_year"))"
+        replications = 3
         """.write(toFile: study, atomically: true, encoding: .utf8)
         let r = try Support.cli(["compare", study, "--out", dir + "/out", "-q"])
         XCTAssertEqual(r.status, 0, r.err)
@@ -362,6 +365,8 @@ final class StudyTests: XCTestCase {
         let manifest = try read(dir + "/out/ten/manifest.json")
         XCTAssertTrue(manifest.contains("\"study_fingerprint\"") && manifest.contains("policy.contract_months=120"), manifest)
         XCTAssertTrue(try read(dir + "/out/same/comparison.csv").contains(",0,0,0,"))
+        // A comparison's own replications (a power calculation's) replace the study's for it alone.
+        XCTAssertTrue(try read(dir + "/out/same/manifest.json").contains("--replications 3 --seed 5"))
         // The manifest's recipe reproduces the comparison from the resolved scenarios beside it.
         XCTAssertTrue(manifest.contains("commissim compare a.resolved.toml b.resolved.toml --replications 2 --seed 5"), manifest)
         let again = try Support.cli(["compare", dir + "/out/ten/a.resolved.toml", dir + "/out/ten/b.resolved.toml", "--replications", "2",

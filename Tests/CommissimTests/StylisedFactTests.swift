@@ -12,11 +12,12 @@ final class StylisedFactTests: XCTestCase {
     static let replications = 16
     /// Fact 4 runs at England's scale: local concentration at 15% scale is dominated by run-to-run
     /// spread (calibrated baseline, 64 pairs: +19 on 1,893, 99% CI −32 to +70), while at England's
-    /// scale local markets hold more providers. There, over 8 pairs (results/stylised_facts), the
+    /// scale local markets hold more providers. There, over 8 pairs (results/stylised_facts then), the
     /// HHI rose by about 46 (4.7% of 982) with a paired sd of about 30 (d ≈ 1.5) before the fit of
     /// 4 December 2026 (fixed costs by tier); since, over 24 pairs (seeds 101-112 and this test's
     /// 12), by about 35 of 1,080 with a paired sd of about 60 (d ≈ 0.58), so 90% power for a
-    /// one-sided claim at the 99% level needs ((2.58 + 1.28) / 0.58)² ≈ 44 pairs; 48 are run.
+    /// one-sided claim at the 99% level needs ((2.58 + 1.28) / 0.58)² ≈ 44 pairs; 48 are run
+    /// (results/stylised_facts runs 32, enough for its 95% intervals: +3.3%, +1.5% to +5.1%).
     static let consolidationReplications = 48
     static let consolidationScale = ["simulation.scale=1", "simulation.months=180"]
     /// Fact 5's effect on exits is a few percent of a run's exits (the England-scale size; at 16

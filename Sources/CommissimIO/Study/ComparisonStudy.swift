@@ -24,6 +24,7 @@ import TOMLKit
 /// label_a = "3-year contracts"      # optional: the arms' names in summaries and reports
 /// label_b = "10-year contracts"      #   (default: the scenario's file name and the arm's own overrides)
 /// by = "group"                       # optional (also in [study]): comparison_groups.csv per group, or "council"
+/// replications = 48                  # optional: this comparison's pairs, where a power calculation asks for more
 /// ```
 public struct ComparisonStudy: Sendable {
     /// One arm: a scenario file with overrides applied.
@@ -55,6 +56,8 @@ public struct ComparisonStudy: Sendable {
         public let b: Arm
         /// Break the differences down by council group or council (`by`, else the study's).
         public let level: ComparisonLevel?
+        /// Pairs of runs (`replications`, else the study's).
+        public let replications: Int
     }
 
     public let file: String
@@ -103,7 +106,7 @@ public struct ComparisonStudy: Sendable {
 
         var entries: [Entry] = []
         let tables = r.arrayOfTables(table, "comparison", each: "comparison", none: "no comparisons", add: "add [[comparison]] tables with name, a and b")
-        let entryKeys = ["name", "title", "a", "b", "set", "set_a", "set_b", "label_a", "label_b", "by"]
+        let entryKeys = ["name", "title", "a", "b", "set", "set_a", "set_b", "label_a", "label_b", "by", "replications"]
         var names = Set<String>()
         for (i, t) in tables {
             let at = "comparison[\(i)]"
@@ -138,7 +141,10 @@ public struct ComparisonStudy: Sendable {
             }
             let a = arm("a"), b = arm("b")
             let own = level(t, at: at)
-            if let a, let b { entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b, level: own ?? studyLevel)) }
+            let pairs = t["replications"] == nil ? nil : r.wholeNumber(t, "replications", in: at, default: nil, 2...100_000)
+            if let a, let b, let reps = pairs ?? replications {
+                entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b, level: own ?? studyLevel, replications: reps))
+            }
         }
         // Each arm's market within the limits once its overrides are applied.
         let comparisonLine = r.locator.line("comparison")
