@@ -34,7 +34,7 @@ FACT_METRICS = {
                               ("outcome_mean", "end", "+")],
     "fact2_price_squeeze": [("spend", "total", None), ("exits_small_charity", "total", "+"), ("spend_spot", "total", "+"),
                             ("external_costs_committed", "total", "+"), ("trust_provider_all", "end", "-"), ("hhi_local", "end", "+"),
-                            ("price_fostering", "end", "+")],
+                            ("price_fostering", "end", "+"), ("new_spot_price_fostering", "end", "+")],
     "fact3_retendering": [("trust_provider_all", "end", "-"), ("bids_per_tender", "end", "-"), ("transaction_costs", "total", "+"),
                           ("tenders", "total", None)],
     "fact4_consolidation": [("share_small_charity", "end", "-"), ("share_large_charity", "end", None), ("share_investor_private", "end", None),

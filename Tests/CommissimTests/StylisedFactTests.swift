@@ -52,6 +52,10 @@ final class StylisedFactTests: XCTestCase {
         assertPaired("all provider exits", a.map { exits($0) }, b.map { exits($0) }, .increase)
         assertPaired("costs outside the council", a.map { $0.total("external_costs_committed") }, b.map { $0.total("external_costs_committed") }, .increase)
         assertPaired("providers' trust in councils", a.map { $0.tailMean("trust_provider_all") }, b.map { $0.tailMean("trust_provider_all") }, .decrease)
+        // Later higher unit prices, read as what a new placement costs: the spot quotes of a market
+        // short of places and distrustful of its councils (shortage mark-up, risk premium; MODEL.md
+        // §3.7, §4.2). The mean of every fee paid falls instead, the squeeze's cuts on agreed fees.
+        assertPaired("fee of new fostering spot placements (last year)", a.map { $0.tailMean("new_spot_price_fostering") }, b.map { $0.tailMean("new_spot_price_fostering") }, .increase)
         // Not shown by the model (MODEL.md §4.2): the squeeze cuts the fees of spot placements
         // already made as well, and the extra exits do not raise spot spending over 15 years. The
         // claim is still evaluated: it is reported as a known failure, and fails the test the day

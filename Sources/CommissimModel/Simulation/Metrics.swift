@@ -35,6 +35,9 @@ public enum MetricColumns {
         for t in ParameterCatalog.tiers {
             c.append(col("price_\(t)", "£/week", "mean weekly price paid per independent \(t) place"))
         }
+        for t in ParameterCatalog.tiers {
+            c.append(col("new_spot_price_\(t)", "£/week", "mean weekly fee of the month's new \(t) spot purchases, 0 in a month without one: what a new placement costs, where price_\(t) averages every fee paid"))
+        }
         // Calibration moments by tier (MODEL.md §3.15): the evidence's quantities, one per tier.
         for t in ParameterCatalog.tiers {
             c += [

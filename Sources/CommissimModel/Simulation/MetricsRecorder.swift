@@ -51,6 +51,7 @@ struct MetricsRecorder {
         let waiting = m.children.living - served, spot = m.book.census.feePaying
         for (k, name) in ParameterCatalog.tiers.enumerated() {
             set("price_\(name)", priceN[k] > 0 ? priceSum[k] / priceN[k] * weekly : 0)
+            set("new_spot_price_\(name)", t.newSpotByTier[k] > 0 ? t.newSpotFees[k] / Double(t.newSpotByTier[k]) * weekly : 0)
         }
         recordTierMoments(m, placed: placed, set: set)
         // Children looked after now, by placements since January (004's measure: children in care
