@@ -42,8 +42,9 @@ def shipped_scenarios():
 
 
 def flows(binary):
+    """The columns a comparison totals over the run (`columns --json` gives each metric's measure)."""
     cols = json.loads(subprocess.run([binary, "columns", "--json"], check=True, capture_output=True, text=True).stdout)["timeseries"]
-    return {c["name"] for c in cols if c["unit"].endswith("/month") or "this month" in c["meaning"]}
+    return {c["name"] for c in cols if c.get("measure") == "total"}
 
 
 def summary(label, binary, scenario, seed, args, extra, tmp, flow):

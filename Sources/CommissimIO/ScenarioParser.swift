@@ -274,8 +274,8 @@ struct Reader {
                     let rest = s.path.dropFirst(prefix.count + 1)
                     return rest.contains(".") ? String(rest.split(separator: ".")[0]) : String(rest)
                 }
-                if let replacement = ParameterCatalog.retired[path] {
-                    fail(location, key: path, "retired key", fix: "use " + replacement)
+                if let fix = ScenarioParser.retiredFix(path) {
+                    fail(location, key: path, "retired key", fix: fix)
                     continue
                 }
                 let hint = Suggest.nearest(key, in: names).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
@@ -538,9 +538,12 @@ extension ScenarioParser {
         }
     }
 
+    /// The fix for a key an earlier version had (``ParameterCatalog/retired``): what replaced it.
+    static func retiredFix(_ path: String) -> String? { ParameterCatalog.retired[path].map { "use " + $0 } }
+
     /// The fix for a path `specPath` does not know: the nearest valid path, or how to address a group.
     static func unknownPathFix(_ path: String) -> String {
-        if let replacement = ParameterCatalog.retired[path] { return "the key was retired: use " + replacement }
+        if let fix = retiredFix(path) { return "the key was retired: " + fix }
         for section in ["councils", "providers"] where path.hasPrefix(section + ".") || path.hasPrefix(section + "[") {
             return "address one group as \(section)[NAME].KEY, e.g. \(section == "councils" ? "councils[Our County].policy.contract_months" : "providers[Small charities].capacity") (`commissim params` lists the keys)"
         }

@@ -219,9 +219,9 @@ struct CompareCommand: ParsableCommand {
         }
         let stop = StopSignal()
         let fingerprint = study.fingerprint
+        let pairs = study.entries.map { replications ?? $0.replications } // --replications overrides every comparison's
         for (n, entry) in study.entries.enumerated() {
-            let reps = replications ?? entry.replications // --replications overrides every comparison's
-            var cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: reps, seed: base)
+            var cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: pairs[n], seed: base)
             cmp.level = level ?? entry.level
             _ = run(cmp, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", stop: stop, into: out + "/" + entry.name, study: fingerprint) { result in
                 var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
@@ -234,8 +234,7 @@ struct CompareCommand: ParsableCommand {
             }
         }
         if !quiet {
-            let each = study.entries.map { replications ?? $0.replications }
-            let reps = Set(each).count == 1 ? "\(each[0]) replications each" : "replications " + each.map(String.init).joined(separator: ", ")
+            let reps = Set(pairs).count == 1 ? "\(pairs[0]) replications each" : "replications " + pairs.map(String.init).joined(separator: ", ")
             print("wrote \(study.entries.count) comparisons (\(reps)) under \(out)/: " + study.entries.map(\.name).joined(separator: ", "))
         }
     }

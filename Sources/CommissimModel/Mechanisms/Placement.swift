@@ -84,10 +84,8 @@ extension Market {
         }
         guard best >= 0 else { return false }
         assign(i, provider: best, contract: -1, price: bestPrice, spot: true)
-        tally.newSpot += 1
-        tally.newSpotFees[k] += bestPrice
         tally.newSpotByTier[k] += 1
-        if k != Tier.familySupport.rawValue { tally.newSpotLookedAfter += 1 }
+        tally.newSpotFees[k] += bestPrice
         let rt = regionTier(councils.region[c], k)
         priceIndex[rt] += 0.02 * (bestPrice / (p.monthlyBaseCost[k] * inflationIndex) - 1 - priceIndex[rt])
         return true

@@ -132,8 +132,8 @@ public final class Market {
 struct MonthTally {
     var referrals = 0, screenedOut = 0, accepted = 0, leavers = 0, goodOutcomes = 0, unservedLeavers = 0
     var outcomeSum = 0.0
-    var breakdowns = 0, displaced = 0, newPlacements = 0, newSpot = 0, newSpotLookedAfter = 0
-    /// Monthly fees agreed for the month's spot purchases and their number, by tier (`new_spot_price_<tier>`).
+    var breakdowns = 0, displaced = 0, newPlacements = 0
+    /// The month's spot purchases and the monthly fees agreed for them, by tier.
     var newSpotFees = Array(repeating: 0.0, count: Tier.allCases.count), newSpotByTier = Array(repeating: 0, count: Tier.allCases.count)
     var spendContracts = 0.0, spendSpot = 0.0, spendInHouse = 0.0, spendOutcome = 0.0
     var tenderCost = 0.0, monitoringCost = 0.0, bidCosts = 0.0
