@@ -93,6 +93,31 @@ final class InvariantTests: XCTestCase {
             XCTAssertEqual(feePaying, market.book.census.feePaying, "month \(market.month)")
             for k in 0..<3 { XCTAssertEqual(feeSum[k], market.book.census.feeSum[k], accuracy: 1e-9 * max(1, feeSum[k])) }
             XCTAssertEqual(feeFree, market.contracts.feeFree, "month \(market.month)")
+            // The running fee totals that pay each month of care (ServiceDelivery.swift) are exact.
+            var feeUnits = Array(repeating: Int64(0), count: market.providers.count)
+            var councilFeeUnits = Array(repeating: Int64(0), count: market.councils.count)
+            var endingIn: [Int: [Int]] = [:]
+            for i in 0..<market.children.count where market.children[i].alive && market.children[i].provider >= 0 {
+                let child = market.children[i]
+                if child.price > 0 {
+                    feeUnits[Int(child.provider)] += FixedPoint.units(child.price)
+                    councilFeeUnits[Int(child.council)] += FixedPoint.units(child.price)
+                }
+                let end = Int(min(child.exitMonth, child.breakdownMonth))
+                if end < Int(Int32.max) { endingIn[end, default: []].append(i) }
+            }
+            XCTAssertEqual(feeUnits, market.providers.feeUnits, "month \(market.month)")
+            XCTAssertEqual(councilFeeUnits, market.book.councilFeeUnits, "month \(market.month)")
+            // Every placement's ending is on the calendar, in a month still to come.
+            for (end, slots) in endingIn {
+                XCTAssertGreaterThan(end, market.month, "a placement ends in a month already delivered")
+                let due = Set(market.book.endings.scheduled(in: end).map { Int($0) })
+                XCTAssertTrue(slots.allSatisfy { due.contains($0) }, "month \(market.month): placements ending in \(end) missing from the calendar")
+            }
+            // The waiting lists hold each living unplaced child once (waiting months are counted from them).
+            let listed = market.councils.waiting.flatMap { $0 }
+            XCTAssertEqual(Set(listed).count, listed.count, "a child on two waiting lists (month \(market.month))")
+            XCTAssertTrue(listed.allSatisfy { market.children[Int($0)].alive && market.children[Int($0)].provider < 0 })
             XCTAssertEqual(withProvider, market.providers.occupied, "month \(market.month)")
             for j in 0..<market.providers.count where market.providers.occupied[j] > 0 && market.providers.kind[j] != .inHouse {
                 let listed = market.children(of: j)

@@ -183,15 +183,26 @@ final class MarketAtRestTests: XCTestCase {
         [budget]
         growth = 0.0812
         """
-        let m = burnedIn(try Support.scenario(text: text, ["simulation.scale=0.25", "simulation.months=120"]), seed: 11)
-        report(m, months: 120)
-        for k in 0..<Tier.allCases.count {
-            var stock = 0
-            for i in 0..<m.children.count where m.children[i].alive && Int(m.children[i].tier) == k { stock += 1 }
-            let forecast = (0..<m.councils.count).reduce(0.0) { $0 + m.expectedStock($1, k) }
-            let steady = (0..<m.councils.count).reduce(0.0) { $0 + m.referralRate($1, k) * m.p.duration[k] }
-            XCTAssertEqual(Double(stock) / forecast, 1, accuracy: 0.03, "tier \(k): \(stock) children against a forecast of \(forecast)")
-            if m.p.duration[k] >= 20 { XCTAssertGreaterThan(steady / Double(stock), 1.08, "tier \(k): the steady-state forecast overshoots") }
+        // Six seeds: at a quarter of England a tier's stock is a few thousand children, so one
+        // run's stock is within about 2.5% of its mean (Poisson), as wide as the margin tested.
+        let scenario = try Support.scenario(text: text, ["simulation.scale=0.25", "simulation.months=120"])
+        let tiers = Tier.allCases.count
+        var stock = Array(repeating: 0.0, count: tiers), forecast = stock, steady = stock
+        var duration = stock
+        for seed: UInt64 in 11...16 {
+            let m = burnedIn(scenario, seed: seed)
+            report(m, months: 120)
+            for i in 0..<m.children.count where m.children[i].alive { stock[Int(m.children[i].tier)] += 1 }
+            for k in 0..<tiers {
+                forecast[k] += (0..<m.councils.count).reduce(0.0) { $0 + m.expectedStock($1, k) }
+                steady[k] += (0..<m.councils.count).reduce(0.0) { $0 + m.referralRate($1, k) * m.p.duration[k] }
+                duration[k] = m.p.duration[k]
+            }
+        }
+        for k in 0..<tiers {
+            print("tier \(k): stock / forecast \(stock[k] / forecast[k]), steady-state forecast / stock \(steady[k] / stock[k])")
+            XCTAssertEqual(stock[k] / forecast[k], 1, accuracy: 0.03, "tier \(k): \(stock[k]) children against a forecast of \(forecast[k])")
+            if duration[k] >= 20 { XCTAssertGreaterThan(steady[k] / stock[k], 1.08, "tier \(k): the steady-state forecast overshoots") }
         }
     }
 

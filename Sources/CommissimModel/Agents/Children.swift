@@ -20,14 +20,20 @@ public struct Child: Sendable, BitwiseCopyable {
     /// Neighbours on its contract's or provider's roster (−1 at the ends; see ``Market/members(of:)``).
     public var nextOnRoster: Int32 = -1
     public var prevOnRoster: Int32 = -1
-    /// Sum over months served of the quality received.
+    /// Sum over months served of the quality received, up to the last settlement (see
+    /// ``Market/settleCare(_:)``: the months since are added when the placement ends or changes).
     public var qualitySum: Float = 0
+    /// The provider's cumulative quality delivered (``Providers/careDelivered``) at the last settlement.
+    public var qualityMark: Float = 0
     public var placements: UInt16 = 0
     /// Placements started in the current calendar year (for the 004 calibration point).
     public var placementsThisYear: UInt16 = 0
     public var breakdowns: UInt16 = 0
     public var waitMonths: UInt16 = 0
+    /// Months served, up to the last settlement.
     public var servedMonths: UInt16 = 0
+    /// ``Market/monthsDelivered`` (mod 2^16) at the last settlement.
+    public var servedMark: UInt16 = 0
     public var tier: UInt8
     /// Whether the current placement is a spot purchase (or a former contract placement continuing at spot).
     public var spot = false

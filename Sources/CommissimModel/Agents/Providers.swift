@@ -51,6 +51,12 @@ public struct Providers: Sendable {
     /// Of which paid by councils (contracts, spot, outcome payments).
     public var councilRevenue: [Double] = []
     public var bidCosts: [Double] = []
+    /// Quality delivered per place, summed over every month of care so far (ServiceDelivery.swift):
+    /// what a child placed here from month s to month t received is the difference of two readings.
+    public var careDelivered: [Double] = []
+    /// Monthly fees of the children placed here at a fee per child, in ``FixedPoint`` units
+    /// (kept by ``Market/countFee(_:_:)``): paid each month of care.
+    public var feeUnits: [Int64] = []
     public var lastInvestment: [Double] = []
     public var lastCost: [Double] = []
     public var lowUseMonths: [Int] = []
@@ -98,7 +104,7 @@ public struct Providers: Sendable {
         voluntaryIncome.append(vi); targetMargin.append(tm); requiredMargin.append(rm); debt.append(d)
         scaleUp.append(su); missionTolerance.append(mt); crossSubsidy.append(cs)
         marginTrend.append(tm); lossMonths.append(0); investorBacked.append(false)
-        revenue.append(0); councilRevenue.append(0); bidCosts.append(0); lastInvestment.append(0); lastCost.append(0); lowUseMonths.append(0)
+        revenue.append(0); councilRevenue.append(0); bidCosts.append(0); careDelivered.append(0); feeUnits.append(0); lastInvestment.append(0); lastCost.append(0); lowUseMonths.append(0)
         let col: Int
         if !freeColumns.isEmpty {
             let near = columnNeighbourhood(count - 1)

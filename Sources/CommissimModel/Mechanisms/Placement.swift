@@ -130,11 +130,15 @@ extension Market {
         child.placements &+= 1
         child.placementsThisYear &+= 1
         if child.exitMonth == Int32.max {
-            child.exitMonth = Int32(month + rng.geometric(p.stay[Int(child.tier)]))
+            child.exitMonth = Int32(clamping: month + rng.geometric(p.stay[Int(child.tier)]))
         }
         let b = month + rng.geometric(breakdownLaw(j, breakdowns: child.breakdowns, spot: spot))
         child.breakdownMonth = Int32(min(b, Int(Int32.max)))
+        // Care is received from the next month of delivery on (settled by ``settleCare(_:)``).
+        child.qualityMark = Float(providers.careDelivered[j])
+        child.servedMark = UInt16(truncatingIfNeeded: monthsDelivered)
         children[i] = child
+        book.endings.schedule(i, in: Int(min(child.exitMonth, child.breakdownMonth)))
         attach(i, child, provider: j, contract: ct)
         tally.newPlacements += 1
     }

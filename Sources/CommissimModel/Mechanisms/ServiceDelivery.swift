@@ -29,59 +29,75 @@ extension Market {
         return breakdownLaws[ix]
     }
 
-    /// One month of care for every child; exits and breakdowns.
+    /// One month of care for every child; exits and breakdowns. The work is per provider, per
+    /// waiting child and per event, not per child in care (MODEL.md §2, "scheduling"): the month's
+    /// quality is added to each provider's running total of care delivered (each child's share is
+    /// settled when its placement ends or changes, ``settleCare(_:)``), its fees are paid from the
+    /// running monthly totals per provider and council (``countFee(_:_:)``), and the placements
+    /// that end this month are those the calendar holds for it.
     func runDelivery() {
+        monthsDelivered += 1
+        let t = Int32(month)
+        for j in 0..<providers.count where providers.alive[j] { providers.careDelivered[j] += providers.quality[j] }
+        for c in 0..<councils.count {
+            for id in councils.waiting[c] { children[Int(id)].waitMonths &+= 1 }
+        }
+        // Fees for the month (0 where a child is paid for through a contract or in-house).
+        var spotPaid = 0.0
+        for j in 0..<providers.count where providers.feeUnits[j] != 0 {
+            let fee = FixedPoint.amount(providers.feeUnits[j])
+            providers.revenue[j] += fee
+            providers.councilRevenue[j] += fee
+        }
+        for c in 0..<councils.count where book.councilFeeUnits[c] != 0 {
+            let fee = FixedPoint.amount(book.councilFeeUnits[c])
+            councilSpend[c] += fee
+            spotPaid += fee
+        }
+        tally.spendSpot += spotPaid
+        // Placements ending this month, leaving first, then breakdowns, each in the order they
+        // were scheduled. An event whose placement has already ended or changed is stale and
+        // skipped; one that appears twice (its slot's earlier child had a stale event this month)
+        // is acted on once, as the child is no longer placed the second time.
         var broke: [Int] = []
         var leaving: [Int] = []
-        let t = Int32(month)
-        var spotPaid = 0.0
-        // Hot loop: move the provider and council arrays it writes out of the market (so they are
-        // uniquely owned and never copied), work on them and the records in place, put them back.
-        var revenue = providers.revenue, fromCouncils = providers.councilRevenue, spend = councilSpend
-        providers.revenue = []; providers.councilRevenue = []; councilSpend = []
-        // Quality received per month, by provider and whether the child is there on a spot
-        // purchase (`2 j + spot`): a table lookup, as a branch on `spot` is mispredicted often.
-        var received = [Float](repeating: 0, count: 2 * providers.count)
-        for j in 0..<providers.count {
-            received[2 * j] = Float(providers.quality[j] * 1)
-            received[2 * j + 1] = Float(providers.quality[j] * 0.9)
-        }
-        revenue.withUnsafeMutableBufferPointer { revenue in
-        fromCouncils.withUnsafeMutableBufferPointer { fromCouncils in
-        spend.withUnsafeMutableBufferPointer { spend in
-        children.withRecords { records in
-            for i in records.indices where records[i].alive {
-                let j = Int(records[i].provider)
-                if j < 0 {
-                    records[i].waitMonths &+= 1
-                    continue
-                }
-                records[i].servedMonths &+= 1
-                records[i].qualitySum += received[2 * j + (records[i].spot ? 1 : 0)]
-                // Every placed child's fee is added (0 when it is paid through a contract or
-                // in-house): adding +0 changes no sum, and a branch on the fee is unpredictable.
-                let fee = max(records[i].price, 0)
-                spotPaid += fee
-                spend[Int(records[i].council)] += fee
-                revenue[j] += fee
-                fromCouncils[j] += fee
-                if records[i].exitMonth <= t {
-                    leaving.append(i)
-                } else if records[i].breakdownMonth <= t {
-                    broke.append(i)
-                }
+        let due = book.endings.take(month)
+        for (n, id) in due.enumerated() {
+            if n + 8 < due.count { children.prefetch(Int(due[n + 8])) }
+            let i = Int(id)
+            let child = children[i]
+            guard child.alive && child.provider >= 0 else { continue }
+            if child.exitMonth <= t {
+                leaving.append(i)
+            } else if child.breakdownMonth <= t {
+                broke.append(i)
             }
         }
+        forEachEnding(leaving) { i in
+            guard children[i].alive && children[i].provider >= 0 else { return }
+            leave(i)
         }
-        }
-        }
-        providers.revenue = revenue; providers.councilRevenue = fromCouncils; councilSpend = spend
-        tally.spendSpot += spotPaid
-        forEachEnding(leaving) { leave($0) }
         forEachEnding(broke) { i in
+            guard children[i].provider >= 0 else { return }
             breakDown(i)
             councils.waiting[Int(children[i].council)].append(Int32(i))
         }
+    }
+
+    /// Adds the care child `i` has received in its current placement since the last settlement to
+    /// its record — months served and quality received (times 0.9 on a spot purchase, MODEL.md
+    /// §3.12) — read from its provider's running total. Called when the placement ends and before
+    /// its terms change; a no-op for a waiting child.
+    @inline(__always) func settleCare(_ i: Int) {
+        let j = Int(children[i].provider)
+        guard j >= 0 else { return }
+        let now = providers.careDelivered[j]
+        let received = (now - Double(children[i].qualityMark)) * (children[i].spot ? 0.9 : 1)
+        children[i].qualitySum += Float(received)
+        children[i].qualityMark = Float(now)
+        let delivered = UInt16(truncatingIfNeeded: monthsDelivered)
+        children[i].servedMonths &+= delivered &- children[i].servedMark
+        children[i].servedMark = delivered
     }
 
     /// Runs `body` on each child of `slots` whose placement ends, loading the records it will
@@ -104,6 +120,7 @@ extension Market {
 
     /// Child `i` leaves the service with its outcome.
     func leave(_ i: Int) {
+        settleCare(i)
         let served = Double(children[i].servedMonths)
         var o: Double
         if served > 0 {

@@ -1,3 +1,5 @@
+import CommissimEngine
+
 /// Running counts of children by status, kept up to date by admission, placement, leaving and fee
 /// changes, so that the monthly metrics need no pass over every child.
 ///
@@ -38,6 +40,9 @@ extension Market {
         if child.price > 0 {
             book.census.feePaying += sign
             book.census.feeSum[Int(child.tier)] += Double(sign) * child.price
+            let units = Int64(sign) &* FixedPoint.units(child.price)
+            providers.feeUnits[Int(child.provider)] &+= units
+            book.councilFeeUnits[Int(child.council)] &+= units
         } else if child.contract >= 0 {
             contracts.feeFree[Int(child.contract)] += sign
         }
@@ -48,6 +53,8 @@ extension Market {
         book.census.feePaying = 0
         book.census.feeSum = Array(repeating: 0.0, count: Tier.allCases.count)
         contracts.feeFree = Array(repeating: 0, count: contracts.count)
+        providers.feeUnits = Array(repeating: 0, count: providers.count)
+        book.councilFeeUnits = Array(repeating: 0, count: councils.count)
         for child in children where child.alive && child.provider >= 0 { countFee(child, 1) }
     }
 

@@ -77,6 +77,8 @@ public final class Market {
     var breakdownLaws: [Geometric] = []
     /// Running totals of the current month.
     var tally = MonthTally()
+    /// Months of care delivered so far (``runDelivery()``; read at settlement, ``settleCare(_:)``).
+    var monthsDelivered = 0
     /// Each council's policy (its group's), looked up once: the hot paths read it per contract.
     var councilPolicies: [ModelConfig.Policy] = [] {
         didSet { tierPolicies = councilPolicies.flatMap { p in Tier.allCases.map { p.forTier($0.rawValue) } } }

@@ -1,3 +1,5 @@
+import CommissimEngine
+
 /// The bookkeeping of placements: who is placed where, and every count kept from it — provider
 /// and contract occupancy and reserved places, rosters, free places and framework contracts per
 /// council and tier, spot vacancies, the census (Census.swift) and the per-council concentration
@@ -22,6 +24,12 @@ struct PlacementBook {
     var spotVacancies: [Int32] = []
     /// Children by status, kept by placement (read by the metrics).
     var census = Census()
+    /// Per council: the monthly fees of its children placed at a fee per child, in
+    /// ``FixedPoint`` units (with each provider's ``Providers/feeUnits``, kept by ``Market/countFee(_:_:)``).
+    var councilFeeUnits: [Int64] = []
+    /// The month each placement ends, by leaving or breaking down, whichever comes first
+    /// (scheduled by ``Market/assign(_:provider:contract:price:spot:)``; see ``Market/runDelivery()``).
+    var endings = MonthCalendar()
 }
 
 extension Market {
@@ -64,6 +72,7 @@ extension Market {
         let j = Int(child.provider)
         guard j >= 0 else { return }
         let ct = Int(child.contract)
+        settleCare(i)
         countFee(child, -1)
         let independent = providers.kind[j] != .inHouse
         if independent { unlinkChild(i, provider: j, contract: ct) }
@@ -140,6 +149,7 @@ extension Market {
             book.frameworks[ck] -= 1
         }
         for ch in members(of: k) {
+            settleCare(ch) // the month's care so far was at the contract's terms (spot or not)
             countFee(children[ch], -1)
             children[ch].contract = -1
             children[ch].price = contracts.price[k]

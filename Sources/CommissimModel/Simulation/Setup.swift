@@ -35,6 +35,7 @@ extension Market {
         book.frameworks = book.freePlaces
         book.councilPlaced = Array(repeating: 0, count: nc)
         book.councilPlacedSquares = book.councilPlaced
+        book.councilFeeUnits = Array(repeating: 0, count: nc)
         tightened = Array(repeating: false, count: nc)
         priceIndex = Array(repeating: 0, count: p.regions * Tier.allCases.count)
         shortage = Array(repeating: 0, count: p.regions * Tier.allCases.count)
@@ -96,6 +97,7 @@ extension Market {
                         // leaves or moves in the first month, as in every month after.
                         children[i].exitMonth -= 1
                         if children[i].breakdownMonth != .max { children[i].breakdownMonth -= 1 }
+                        book.endings.schedule(i, in: Int(min(children[i].exitMonth, children[i].breakdownMonth)))
                         // Time already served (memoryless stay), at the quality of the current placement.
                         let served = min(240, rng.geometric(p.stay[k]))
                         children[i].servedMonths = UInt16(served)
