@@ -287,7 +287,7 @@ final class MarketAtRestTests: XCTestCase {
     func testInvestorCapitalScalesAndIsRepaidOnlyWhatItAdvanced() throws {
         let s = try Support.scenario("outcome_payment_investor", ["simulation.scale=0.15", "simulation.months=60"])
         let m = burnedIn(s, seed: 8)
-        XCTAssertEqual(m.investor.available, 500_000_000 * 0.15, accuracy: 1, "capital × simulation.scale")
+        XCTAssertEqual(m.investor.available, 3_000_000_000 * 0.15, accuracy: 1, "capital × simulation.scale")
         let tallies = report(m, months: 60)
         XCTAssertGreaterThan(m.investor.advanced, 0)
         XCTAssertLessThanOrEqual(m.investor.repaid, m.investor.advanced + 1e-6)
