@@ -24,19 +24,19 @@ final class AllianceTests: XCTestCase {
         XCTAssertGreaterThan(m.alliances.count, 0)
         var multi = 0
         for a in 0..<m.alliances.count {
-            let members = m.alliances.members[a].filter { m.contracts.active[$0] }
+            let members = m.alliances.members[a].filter { m.contracts[$0].active }
             XCTAssertLessThanOrEqual(m.alliances.members[a].count, 3)
             guard members.count > 1 else { continue }
             multi += 1
-            XCTAssertEqual(Set(members.map { m.contracts.provider[$0] }).count, members.count, "distinct providers")
-            XCTAssertEqual(Set(members.map { m.contracts.council[$0] }), [m.alliances.council[a]])
-            XCTAssertEqual(Set(members.map { m.contracts.tier[$0] }), [m.alliances.tier[a]])
-            XCTAssertEqual(Set(members.map { m.contracts.end[$0] }).count, 1, "one term for the alliance")
-            XCTAssertTrue(members.allSatisfy { m.contracts.form[$0] == .alliance })
+            XCTAssertEqual(Set(members.map { m.contracts[$0].provider }).count, members.count, "distinct providers")
+            XCTAssertEqual(Set(members.map { m.contracts[$0].council }), [m.alliances.council[a]])
+            XCTAssertEqual(Set(members.map { m.contracts[$0].tier }), [m.alliances.tier[a]])
+            XCTAssertEqual(Set(members.map { m.contracts[$0].end }).count, 1, "one term for the alliance")
+            XCTAssertTrue(members.allSatisfy { m.contracts[$0].form == .alliance })
         }
         XCTAssertGreaterThan(multi, 0, "some alliances have several members")
-        for k in 0..<m.contracts.count where m.contracts.active[k] && m.contracts.form[k] == .alliance {
-            let a = m.contracts.alliance[k]
+        for k in 0..<m.contracts.count where m.contracts[k].active && m.contracts[k].form == .alliance {
+            let a = m.contracts[k].alliance
             XCTAssertGreaterThanOrEqual(a, 0)
             XCTAssertTrue(m.alliances.members[a].contains(k), "contract \(k) is in its alliance")
         }
@@ -62,18 +62,18 @@ final class AllianceTests: XCTestCase {
         XCTAssertEqual(try settlements(["policy.payment=\"block\""]), [], "no alliances, no settlements")
         // The pot is split among the members in proportion to their places, paid from the council.
         let m = try market(months: 11)
-        guard let a = (0..<m.alliances.count).first(where: { m.alliances.members[$0].filter { m.contracts.active[$0] }.count > 1 }) else {
+        guard let a = (0..<m.alliances.count).first(where: { m.alliances.members[$0].filter { m.contracts[$0].active }.count > 1 }) else {
             return XCTFail("no alliance with two members")
         }
-        let members = m.alliances.members[a].filter { m.contracts.active[$0] && m.providers.alive[m.contracts.provider[$0]] }
+        let members = m.alliances.members[a].filter { m.contracts[$0].active && m.providers.alive[m.contracts[$0].provider] }
         for b in 0..<m.alliances.count { m.alliances.pot[b] = 0 }
         m.alliances.pot[a] = 1000
-        let before = members.map { m.providers.revenue[m.contracts.provider[$0]] }, spend = m.councilSpend[m.alliances.council[a]]
+        let before = members.map { m.providers.revenue[m.contracts[$0].provider] }, spend = m.councilSpend[m.alliances.council[a]]
         let trust = m.alliances.trust[a]
         m.settleAlliances()
-        let places = Double(members.reduce(0) { $0 + m.contracts.volume[$1] })
+        let places = Double(members.reduce(0) { $0 + m.contracts[$1].volume })
         for (n, k) in members.enumerated() {
-            XCTAssertEqual(m.providers.revenue[m.contracts.provider[k]] - before[n], 1000 * Double(m.contracts.volume[k]) / places, accuracy: 1e-9)
+            XCTAssertEqual(m.providers.revenue[m.contracts[k].provider] - before[n], 1000 * Double(m.contracts[k].volume) / places, accuracy: 1e-9)
         }
         XCTAssertEqual(m.councilSpend[m.alliances.council[a]] - spend, 1000, accuracy: 1e-9)
         XCTAssertEqual(m.alliances.pot[a], 0)
@@ -90,19 +90,19 @@ final class AllianceTests: XCTestCase {
     func testAMemberLeavingPassesItsPlacesToTheOthers() throws {
         for trust in [1.0, 0.0] {
             let m = try market()
-            guard let a = (0..<m.alliances.count).first(where: { m.alliances.members[$0].filter { m.contracts.active[$0] }.count > 1 }) else {
+            guard let a = (0..<m.alliances.count).first(where: { m.alliances.members[$0].filter { m.contracts[$0].active }.count > 1 }) else {
                 return XCTFail("no alliance with two members")
             }
-            let k = m.alliances.members[a].first { m.contracts.active[$0] }!
-            let others = m.alliances.members[a].filter { $0 != k && m.contracts.active[$0] }
-            let volume = m.contracts.volume[k], before = others.map { m.contracts.volume[$0] }
+            let k = m.alliances.members[a].first { m.contracts[$0].active }!
+            let others = m.alliances.members[a].filter { $0 != k && m.contracts[$0].active }
+            let volume = m.contracts[k].volume, before = others.map { m.contracts[$0].volume }
             m.alliances.trust[a] = trust
-            m.providers.alive[m.contracts.provider[k]] = false
+            m.providers.alive[m.contracts[k].provider] = false
             m.allianceMemberExits(k)
             XCTAssertFalse(m.alliances.members[a].contains(k))
-            XCTAssertEqual(m.contracts.alliance[k], -1)
+            XCTAssertEqual(m.contracts[k].alliance, -1)
             XCTAssertLessThanOrEqual(m.alliances.trust[a], trust)
-            let gained = zip(others, before).reduce(0) { $0 + m.contracts.volume[$1.0] - $1.1 }
+            let gained = zip(others, before).reduce(0) { $0 + m.contracts[$1.0].volume - $1.1 }
             XCTAssertEqual(gained, trust == 1 ? volume : 0, "trust \(trust)")
         }
     }
@@ -111,12 +111,12 @@ final class AllianceTests: XCTestCase {
     /// their places, and none of the old members' contracts left due.
     func testAnAllianceIsRetenderedWhole() throws {
         let m = try market(["policy.extension_months=0"])
-        guard let a = (0..<m.alliances.count).first(where: { m.alliances.members[$0].filter { m.contracts.active[$0] }.count > 1 }) else {
+        guard let a = (0..<m.alliances.count).first(where: { m.alliances.members[$0].filter { m.contracts[$0].active }.count > 1 }) else {
             return XCTFail("no alliance with two members")
         }
-        let members = m.alliances.members[a].filter { m.contracts.active[$0] }
-        let places = members.reduce(0) { $0 + m.contracts.volume[$1] }
-        for k in members { m.contracts.end[k] = m.month }
+        let members = m.alliances.members[a].filter { m.contracts[$0].active }
+        let places = members.reduce(0) { $0 + m.contracts[$1].volume }
+        for k in members { m.contracts[k].end = m.month }
         let c = m.alliances.council[a]
         m.councils.staffTime[c] = 100
         let before = m.alliances.count
@@ -126,23 +126,23 @@ final class AllianceTests: XCTestCase {
         if m.alliances.count > before {
             XCTAssertEqual(m.alliances.count, before + 1, "one lot, one alliance")
             let new = m.alliances.members[before]
-            XCTAssertGreaterThanOrEqual(new.reduce(0) { $0 + m.contracts.volume[$1] }, places, "the lot holds every member's places")
-            XCTAssertTrue(new.allSatisfy { m.contracts.alliance[$0] == before })
+            XCTAssertGreaterThanOrEqual(new.reduce(0) { $0 + m.contracts[$1].volume }, places, "the lot holds every member's places")
+            XCTAssertTrue(new.allSatisfy { m.contracts[$0].alliance == before })
         } else {
-            XCTAssertTrue(members.allSatisfy { !m.contracts.active[$0] }, "nobody bid: the contracts end")
+            XCTAssertTrue(members.allSatisfy { !m.contracts[$0].active }, "nobody bid: the contracts end")
         }
         // An old contract whose provider is not among the new members ends with the award.
-        guard let k = (0..<m.contracts.count).first(where: { m.contracts.active[$0] && m.contracts.form[$0] == .alliance }) else {
+        guard let k = (0..<m.contracts.count).first(where: { m.contracts[$0].active && m.contracts[$0].form == .alliance }) else {
             return XCTFail("no alliance contract")
         }
-        let others = m.councils.reachable(m.councilTier(m.contracts.council[k], m.contracts.tier[k]))
-            .filter { m.providers.alive[$0] && $0 != m.contracts.provider[k] }
+        let others = m.councils.reachable(m.councilTier(m.contracts[k].council, m.contracts[k].tier))
+            .filter { m.providers.alive[$0] && $0 != m.contracts[k].provider }
         guard let winner = others.first else { return }
-        var lot = m.lotTerms(m.contracts.council[k], tier: m.contracts.tier[k], volume: m.contracts.volume[k])
-        lot.incumbent = m.contracts.provider[k]
+        var lot = m.lotTerms(m.contracts[k].council, tier: m.contracts[k].tier, volume: m.contracts[k].volume)
+        lot.incumbent = m.contracts[k].provider
         lot.incumbentContract = k
-        let first = m.awardAlliance(lot, ranked: [(winner, m.contracts.price[k])], initial: false)
-        XCTAssertFalse(m.contracts.active[k], "the losing incumbent's contract ends")
-        XCTAssertEqual(m.contracts.provider[first], winner)
+        let first = m.awardAlliance(lot, ranked: [(winner, m.contracts[k].price)], initial: false)
+        XCTAssertFalse(m.contracts[k].active, "the losing incumbent's contract ends")
+        XCTAssertEqual(m.contracts[first].provider, winner)
     }
 }

@@ -146,8 +146,8 @@ final class TierTermsTests: XCTestCase {
         m.startReporting()
         for _ in 0..<48 { m.step(); m.month += 1 }
         var lengths: [Int: Set<Int>] = [:]
-        for k in 0..<m.contracts.count where m.contracts.start[k] >= firstReported && m.contracts.extensionLeft[k] >= 0 {
-            lengths[m.contracts.tier[k], default: []].insert(m.contracts.end[k] - m.contracts.start[k])
+        for k in 0..<m.contracts.count where m.contracts[k].start >= firstReported && m.contracts[k].extensionLeft >= 0 {
+            lengths[m.contracts[k].tier, default: []].insert(m.contracts[k].end - m.contracts[k].start)
         }
         XCTAssertEqual(lengths[Tier.fostering.rawValue], [120])
         XCTAssertEqual(lengths[Tier.residential.rawValue], [36])
@@ -187,33 +187,33 @@ final class BreakClauseTests: XCTestCase {
         XCTAssertEqual(m.breakPoint(start: 10, 120, term: 120), .max, "a break at the term's end is no break")
         // The council ends a contract with a provider it distrusts; the contract is then decided as at expiry.
         for _ in 0..<6 { m.step(); m.month += 1 }
-        guard let k = (0..<m.contracts.count).first(where: { m.contracts.active[$0] && m.contracts.breakAt[$0] != .max }) else { return XCTFail("no contract with a break point") }
-        XCTAssertEqual(m.contracts.breakAt[k], m.contracts.start[k] + 36)
-        let c = m.contracts.council[k], i = m.contracts.provider[k]
+        guard let k = (0..<m.contracts.count).first(where: { m.contracts[$0].active && m.contracts[$0].breakAt != .max }) else { return XCTFail("no contract with a break point") }
+        XCTAssertEqual(m.contracts[k].breakAt, m.contracts[k].start + 36)
+        let c = m.contracts[k].council, i = m.contracts[k].provider
         m.providers.councilTrust[m.pair(i, c)] = Float(m.p.extendThreshold) - 0.1
         let breaks = m.tally.breaks
         m.decideAtBreak(k)
         XCTAssertEqual(m.tally.breaks, breaks + 1)
-        XCTAssertEqual(m.contracts.end[k], m.month, "ends now and is decided as at expiry")
-        XCTAssertEqual(m.contracts.extensionLeft[k], 0)
-        XCTAssertEqual(m.contracts.breakAt[k], .max, "a break point is used once")
+        XCTAssertEqual(m.contracts[k].end, m.month, "ends now and is decided as at expiry")
+        XCTAssertEqual(m.contracts[k].extensionLeft, 0)
+        XCTAssertEqual(m.contracts[k].breakAt, .max, "a break point is used once")
         // A trusted provider with a healthy margin that trusts the council: nobody breaks.
-        guard let k2 = (0..<m.contracts.count).first(where: { m.contracts.active[$0] && m.contracts.breakAt[$0] != .max && $0 != k }) else { return XCTFail("no second contract") }
-        let c2 = m.contracts.council[k2], i2 = m.contracts.provider[k2]
+        guard let k2 = (0..<m.contracts.count).first(where: { m.contracts[$0].active && m.contracts[$0].breakAt != .max && $0 != k }) else { return XCTFail("no second contract") }
+        let c2 = m.contracts[k2].council, i2 = m.contracts[k2].provider
         m.providers.councilTrust[m.pair(i2, c2)] = 0.95
         m.providers.providerTrust[m.pair(i2, c2)] = 0.9
         m.providers.marginTrend[i2] = m.providers.requiredMargin[i2] + 0.1
         m.councils.pressure[c2] = -0.1
-        let end2 = m.contracts.end[k2]
+        let end2 = m.contracts[k2].end
         m.decideAtBreak(k2)
-        XCTAssertTrue(m.contracts.active[k2])
-        XCTAssertEqual(m.contracts.end[k2], end2)
+        XCTAssertTrue(m.contracts[k2].active)
+        XCTAssertEqual(m.contracts[k2].end, end2)
         // The same provider losing money walks away at the break point.
-        m.contracts.breakAt[k2] = m.month
+        m.contracts[k2].breakAt = m.month
         m.providers.marginTrend[i2] = m.providers.requiredMargin[i2] - 0.1
         if m.providers.kind[i2] != .inHouse {
             m.decideAtBreak(k2)
-            XCTAssertFalse(m.contracts.active[k2], "the provider ends it")
+            XCTAssertFalse(m.contracts[k2].active, "the provider ends it")
         }
     }
 

@@ -34,14 +34,14 @@ final class InvariantTests: XCTestCase {
             }
             // The placement shortcut's counts of free reserved places and framework contracts are exact.
             var free = Array(repeating: 0, count: market.book.freePlaces.count), frames = free
-            for k in 0..<market.contracts.count where market.contracts.active[k] {
-                let ck = market.councilTier(market.contracts.council[k], market.contracts.tier[k])
-                if market.reservesPlaces(k) { free[ck] += market.contracts.volume[k] - market.contracts.occupied[k] } else { frames[ck] += 1 }
+            for k in 0..<market.contracts.count where market.contracts[k].active {
+                let ck = market.councilTier(market.contracts[k].council, market.contracts[k].tier)
+                if market.reservesPlaces(k) { free[ck] += market.contracts[k].volume - market.contracts[k].occupied } else { frames[ck] += 1 }
             }
             XCTAssertEqual(free, market.book.freePlaces, "month \(market.month)")
             for c in 0..<market.councils.count {
                 for k in 0..<Tier.allCases.count {
-                    XCTAssertEqual(market.councils.contractsByTier[market.councilTier(c, k)], market.councils.contracts[c].filter { market.contracts.tier[$0] == k })
+                    XCTAssertEqual(market.councils.contractsByTier[market.councilTier(c, k)], market.councils.contracts[c].filter { market.contracts[$0].tier == k })
                 }
             }
             XCTAssertEqual(frames, market.book.frameworks, "month \(market.month)")
@@ -75,9 +75,9 @@ final class InvariantTests: XCTestCase {
             }
             columnsReused = columnsReused || pv.columns < pv.count + 1
             // Contract occupancy never exceeds reserved volume.
-            for k in 0..<market.contracts.count where market.contracts.active[k] && market.reservesPlaces(k) {
-                XCTAssertLessThanOrEqual(market.contracts.occupied[k], market.contracts.volume[k])
-                XCTAssertEqual(market.contracts.occupied[k], market.members(of: k).count)
+            for k in 0..<market.contracts.count where market.contracts[k].active && market.reservesPlaces(k) {
+                XCTAssertLessThanOrEqual(market.contracts[k].occupied, market.contracts[k].volume)
+                XCTAssertEqual(market.contracts[k].occupied, market.members(of: k).count)
             }
             // The book.census kept by placement (read by the metrics) matches a recount from the children,
             // and each provider's list of children holds exactly the children placed with it.
@@ -92,7 +92,7 @@ final class InvariantTests: XCTestCase {
             XCTAssertEqual(byPlacements, market.book.census.lookedAfterByPlacements, "month \(market.month)")
             XCTAssertEqual(feePaying, market.book.census.feePaying, "month \(market.month)")
             for k in 0..<3 { XCTAssertEqual(feeSum[k], market.book.census.feeSum[k], accuracy: 1e-9 * max(1, feeSum[k])) }
-            XCTAssertEqual(feeFree, market.contracts.feeFree, "month \(market.month)")
+            XCTAssertEqual(feeFree, (0..<market.contracts.count).map { market.contracts[$0].feeFree }, "month \(market.month)")
             // The running fee totals that pay each month of care (ServiceDelivery.swift) are exact.
             var feeUnits = Array(repeating: Int64(0), count: market.providers.count)
             var councilFeeUnits = Array(repeating: Int64(0), count: market.councils.count)

@@ -69,8 +69,8 @@ final class MarketAtRestTests: XCTestCase {
         XCTAssertEqual(a.providers.quality, b.providers.quality)
         XCTAssertEqual(a.providers.councilTrust, b.providers.councilTrust)
         XCTAssertEqual(a.providers.providerTrust, b.providers.providerTrust)
-        XCTAssertEqual(a.contracts.end, b.contracts.end)
-        XCTAssertEqual(a.contracts.price, b.contracts.price)
+        XCTAssertEqual((0..<a.contracts.count).map { a.contracts[$0].end }, (0..<b.contracts.count).map { b.contracts[$0].end })
+        XCTAssertEqual((0..<a.contracts.count).map { a.contracts[$0].price }, (0..<b.contracts.count).map { b.contracts[$0].price })
         XCTAssertEqual(a.councils.budget, b.councils.budget)
         XCTAssertEqual(a.councils.staffTime, b.councils.staffTime)
         XCTAssertEqual(a.children.map(\.provider), b.children.map(\.provider))
@@ -79,7 +79,7 @@ final class MarketAtRestTests: XCTestCase {
         // From month 1 the arms follow their own policies and diverge.
         report(a, months: 24)
         report(b, months: 24)
-        XCTAssertNotEqual(a.contracts.price, b.contracts.price)
+        XCTAssertNotEqual((0..<a.contracts.count).map { a.contracts[$0].price }, (0..<b.contracts.count).map { b.contracts[$0].price })
     }
 
     func testEveryCouncilTypeLetsContractsOfThePolicyLengthWithinTheFirstCycle() throws {
@@ -88,9 +88,9 @@ final class MarketAtRestTests: XCTestCase {
             let holding = (0..<m.councils.count).map { !m.councils.contracts[$0].isEmpty }
             let tallies = report(m, months: 40) // one 36-month cycle of the burn-in's contracts, and a little
             var lets = Array(repeating: 0, count: m.councils.count)
-            for k in 0..<m.contracts.count where m.contracts.start[k] >= m.burnIn {
-                XCTAssertEqual(m.contracts.end[k] - m.contracts.start[k], length, "\(name): contract \(k) let for its policy's length")
-                lets[m.contracts.council[k]] += 1
+            for k in 0..<m.contracts.count where m.contracts[k].start >= m.burnIn {
+                XCTAssertEqual(m.contracts[k].end - m.contracts[k].start, length, "\(name): contract \(k) let for its policy's length")
+                lets[m.contracts[k].council] += 1
             }
             for (t, type) in ParameterCatalog.councilTypes.enumerated() {
                 let ofType = (0..<m.councils.count).filter { m.councils.type[$0] == t && holding[$0] }
@@ -291,7 +291,7 @@ final class MarketAtRestTests: XCTestCase {
         let tallies = report(m, months: 60)
         XCTAssertGreaterThan(m.investor.advanced, 0)
         XCTAssertLessThanOrEqual(m.investor.repaid, m.investor.advanced + 1e-6)
-        for k in 0..<m.contracts.count { XCTAssertGreaterThanOrEqual(m.contracts.investorOwed[k], -1e-6) }
+        for k in 0..<m.contracts.count { XCTAssertGreaterThanOrEqual(m.contracts[k].investorOwed, -1e-6) }
         let toProviders = tallies.reduce(0.0) { $0 + $1.spendOutcome - $1.outcomeToInvestor }
         XCTAssertGreaterThan(toProviders, 0, "providers are paid their outcomes beyond what the investor advanced")
     }

@@ -257,7 +257,7 @@ final class MechanismTests: XCTestCase {
         XCTAssertTrue(stillThere.isEmpty, "every child moved")
         XCTAssertEqual(market.tally.displaced, placed, "each move counted as a breakdown")
         XCTAssertEqual(market.children.living, before, "no child lost")
-        XCTAssertTrue(market.providers.contracts[i].allSatisfy { !market.contracts.active[$0] })
+        XCTAssertTrue(market.providers.contracts[i].allSatisfy { !market.contracts[$0].active })
         let waiting = market.councils.waiting.reduce(0) { $0 + $1.count }
         XCTAssertGreaterThanOrEqual(waiting, placed)
     }
@@ -273,8 +273,8 @@ final class MechanismTests: XCTestCase {
             let market = Market(config: ModelConfig(sc), rng: RandomStream(seed: 5))
             for _ in 0..<36 { market.step(); market.month += 1 }
             var err: [Double] = []
-            for k in 0..<market.contracts.count where market.contracts.active[k] {
-                let i = market.contracts.provider[k], c = market.contracts.council[k]
+            for k in 0..<market.contracts.count where market.contracts[k].active {
+                let i = market.contracts[k].provider, c = market.contracts[k].council
                 err.append(abs(Double(market.providers.councilTrust[market.pair(i, c)]) - market.providers.quality[i]))
             }
             return Stats.mean(err)

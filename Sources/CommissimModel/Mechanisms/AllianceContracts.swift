@@ -9,62 +9,62 @@ extension Market {
     /// Returns the first member's contract.
     func awardAlliance(_ lot: Lot, ranked: [(provider: Int, price: Double)], initial: Bool) -> Int {
         let n = max(1, min(policy(lot.council, tier: lot.tier).allianceMembers, ranked.count, lot.volume))
-        var old = ([lot.incumbentContract].compactMap { $0 } + lot.partners).filter { contracts.active[$0] }
+        var old = ([lot.incumbentContract].compactMap { $0 } + lot.partners).filter { contracts[$0].active }
         var members: [Int] = []
         for (m, w) in ranked.prefix(n).enumerated() {
             var part = lot
             part.volume = lot.volume / n + (m < lot.volume % n ? 1 : 0)
-            part.incumbentContract = old.first { contracts.provider[$0] == w.provider }
+            part.incumbentContract = old.first { contracts[$0].provider == w.provider }
             old.removeAll { $0 == part.incumbentContract }
             members.append(award(part, provider: w.provider, price: w.price, initial: initial))
         }
         // One term for the whole alliance (the first member's: at set-up, its staggered start).
         for k in members.dropFirst() {
-            contracts.start[k] = contracts.start[members[0]]
-            contracts.end[k] = contracts.end[members[0]]
-            contracts.breakAt[k] = contracts.breakAt[members[0]]
+            contracts[k].start = contracts[members[0]].start
+            contracts[k].end = contracts[members[0]].end
+            contracts[k].breakAt = contracts[members[0]].breakAt
         }
         // Old contracts whose providers are not members end ("existing placements continue").
-        for o in old where contracts.active[o] { endContract(o, early: false) }
+        for o in old where contracts[o].active { endContract(o, early: false) }
         for k in members { leaveAlliance(k) }
         let a = alliances.append(council: lot.council, tier: lot.tier, members: members, trust: p.trustInitial)
-        for k in members { contracts.alliance[k] = a }
+        for k in members { contracts[k].alliance = a }
         return members[0]
     }
 
     /// Contract `k`'s share of its alliance's monitoring: an alliance is one contract to monitor,
     /// so each of its n members in force carries 1/n of a contract's monitoring cost.
     func allianceMonitoringShare(_ k: Int) -> Double {
-        let a = contracts.alliance[k]
+        let a = contracts[k].alliance
         guard a >= 0 else { return 1 }
-        return 1 / Double(max(1, alliances.members[a].reduce(0) { $0 + (contracts.active[$1] ? 1 : 0) }))
+        return 1 / Double(max(1, alliances.members[a].reduce(0) { $0 + (contracts[$1].active ? 1 : 0) }))
     }
 
     /// The other members of contract `k`'s alliance whose contracts are due now: re-tendered with it.
     func duePartners(_ k: Int) -> [Int] {
-        let a = contracts.alliance[k]
+        let a = contracts[k].alliance
         guard a >= 0 else { return [] }
         return alliances.members[a].filter { $0 != k && isDue($0) }
     }
 
     /// Contract `k` leaves its alliance (it was let again on its own, or its provider exits).
     func leaveAlliance(_ k: Int) {
-        let a = contracts.alliance[k]
+        let a = contracts[k].alliance
         guard a >= 0 else { return }
         alliances.members[a].removeAll { $0 == k }
-        contracts.alliance[k] = -1
+        contracts[k].alliance = -1
     }
 
     /// A child leaving alliance contract `ct` with outcome `o` adds to the pot: `alliance_share` of
     /// the price of its placement, times the relative distance of `o` from `outcome_target`
     /// (capped at ±1): a gain above the target, a pain below it.
     func accrueAlliance(contract ct: Int, child i: Int, outcome o: Double) {
-        let a = contracts.alliance[ct]
+        let a = contracts[ct].alliance
         guard a >= 0 else { return }
         let months = Double(month - Int(children[i].placementStart) + 1)
-        let share = policy(contracts.council[ct], tier: contracts.tier[ct]).allianceShare
+        let share = policy(contracts[ct].council, tier: contracts[ct].tier).allianceShare
         let target = max(0.01, p.outcomeTarget)
-        alliances.pot[a] += share * contracts.price[ct] * months * min(1, max(-1, (o - target) / target))
+        alliances.pot[a] += share * contracts[ct].price * months * min(1, max(-1, (o - target) / target))
     }
 
     /// Each January the pot is settled with the members still trading, in proportion to their
@@ -74,13 +74,13 @@ extension Market {
         for a in 0..<alliances.count where alliances.pot[a] != 0 {
             let pot = alliances.pot[a]
             alliances.pot[a] = 0
-            let live = alliances.members[a].filter { contracts.active[$0] && providers.alive[contracts.provider[$0]] }
+            let live = alliances.members[a].filter { contracts[$0].active && providers.alive[contracts[$0].provider] }
             guard !live.isEmpty else { continue }
             let c = alliances.council[a]
-            let places = live.reduce(0) { $0 + contracts.volume[$1] }
+            let places = live.reduce(0) { $0 + contracts[$1].volume }
             for k in live {
-                let amount = places > 0 ? pot * Double(contracts.volume[k]) / Double(places) : pot / Double(live.count)
-                let i = contracts.provider[k]
+                let amount = places > 0 ? pot * Double(contracts[k].volume) / Double(places) : pot / Double(live.count)
+                let i = contracts[k].provider
                 providers.revenue[i] += amount
                 providers.councilRevenue[i] += amount
                 councilSpend[c] += amount
@@ -98,16 +98,16 @@ extension Market {
     /// even part of its places with probability the members' trust in each other ("share delivery
     /// responsibility"; places nobody takes on are lost with the contract), then that trust falls.
     func allianceMemberExits(_ k: Int) {
-        let a = contracts.alliance[k]
+        let a = contracts[k].alliance
         guard a >= 0 else { return }
         leaveAlliance(k)
         tally.allianceMemberExits += 1
-        let others = alliances.members[a].filter { contracts.active[$0] && providers.alive[contracts.provider[$0]] }
-        var left = contracts.volume[k]
+        let others = alliances.members[a].filter { contracts[$0].active && providers.alive[contracts[$0].provider] }
+        var left = contracts[k].volume
         for (n, o) in others.enumerated() where left > 0 {
             let take = (left + others.count - n - 1) / (others.count - n)
             guard rng.bernoulli(alliances.trust[a]) else { continue }
-            commit(contract: o, volume: contracts.volume[o] + take)
+            commit(contract: o, volume: contracts[o].volume + take)
             left -= take
         }
         alliances.trust[a] = Double(TrustDynamics.update(Float(alliances.trust[a]), signal: 0,

@@ -16,15 +16,15 @@ extension Market {
     /// it would no longer bid); the contract ends and its children stay as spot placements. A
     /// break the contract foresaw is not a breach of trust. Counted in `breaks`.
     func decideAtBreak(_ k: Int) {
-        let c = contracts.council[k], i = contracts.provider[k]
-        contracts.breakAt[k] = .max
+        let c = contracts[k].council, i = contracts[k].provider
+        contracts[k].breakAt = .max
         let councilTrust = Double(providers.councilTrust[pair(i, c)])
         let overBudget = councils.pressure[c] > 0
         if councilTrust < p.extendThreshold || (overBudget && councilTrust < p.goodIncumbent) {
             tally.breaks += 1
             councils.breaks[c] += 1
-            contracts.end[k] = month
-            contracts.extensionLeft[k] = 0
+            contracts[k].end = month
+            contracts[k].extensionLeft = 0
             return
         }
         let providerTrust = Double(providers.providerTrust[pair(i, c)])

@@ -59,7 +59,7 @@ extension Market {
     /// A council's expected monthly spend at set-up (contracts, in-house and spot at current use).
     func initialMonthlySpend(_ c: Int, spot: Double) -> Double {
         var s = 0.0
-        for k in councils.contracts[c] where reservesPlaces(k) { s += contracts.price[k] * Double(contracts.volume[k]) }
+        for k in councils.contracts[c] where reservesPlaces(k) { s += contracts[k].price * Double(contracts[k].volume) }
         for h in councils.inHouseServices(c) { s += inHouseCost(h) }
         return s + spot
     }

@@ -52,7 +52,7 @@ extension Market {
 
     /// Whether contract `k` is in force and at or past its end: to be decided now, or waiting for
     /// staff time to be tendered.
-    @inline(__always) func isDue(_ k: Int) -> Bool { contracts.active[k] && contracts.end[k] <= month }
+    @inline(__always) func isDue(_ k: Int) -> Bool { contracts[k].active && contracts[k].end <= month }
 
     /// Monthly commissioning: staff time builds up, expiring contracts are decided (least trusted
     /// first), then every third month the council plans.
@@ -65,7 +65,7 @@ extension Market {
             councils.rollovers[c] = 0
             councils.breaks[c] = 0
             councils.staffTime[c] = min(councils.staffTime[c] + 0.5 * commissioningStaff(c), staffTimeCap(c))
-            for k in councils.contracts[c] where contracts.active[k] && contracts.breakAt[k] == month { decideAtBreak(k) }
+            for k in councils.contracts[c] where contracts[k].active && contracts[k].breakAt == month { decideAtBreak(k) }
             var expiring = councils.contracts[c].filter(isDue)
             if expiring.count > 1 && activeStrategies[c].lapsesExpiringContracts {
                 expiring.sort { councilTrust($0) < councilTrust($1) }
@@ -84,18 +84,18 @@ extension Market {
     }
 
     /// Council trust in the provider of contract `k`.
-    private func councilTrust(_ k: Int) -> Float { providers.councilTrust[pair(contracts.provider[k], contracts.council[k])] }
+    private func councilTrust(_ k: Int) -> Float { providers.councilTrust[pair(contracts[k].provider, contracts[k].council)] }
 
     /// Extend, vary, decommission or re-tender contract `k` at (or, waiting for staff, after) its expiry.
     func decideAtExpiry(_ k: Int) {
-        let c = contracts.council[k], i = contracts.provider[k]
-        let pol = policy(c, tier: contracts.tier[k]), s = activeStrategies[c]
+        let c = contracts[k].council, i = contracts[k].provider
+        let pol = policy(c, tier: contracts[k].tier), s = activeStrategies[c]
         let trust = Double(providers.councilTrust[pair(i, c)])
         let mutual = min(trust, Double(providers.providerTrust[pair(i, c)]))
-        if contracts.extensionLeft[k] > 0 && trust >= p.extendThreshold && !pol.retenderGoodIncumbents {
-            let extra = contracts.extensionLeft[k]
-            contracts.end[k] = max(contracts.end[k], month) + extra
-            contracts.extensionLeft[k] = 0
+        if contracts[k].extensionLeft > 0 && trust >= p.extendThreshold && !pol.retenderGoodIncumbents {
+            let extra = contracts[k].extensionLeft
+            contracts[k].end = max(contracts[k].end, month) + extra
+            contracts[k].extensionLeft = 0
             spendStaffTime(c, 0.25)
             tally.extensions += 1
             countLet(c, months: extra)
@@ -103,25 +103,25 @@ extension Market {
             return
         }
         if s.variesTrustedIncumbents && mutual >= p.codesignThreshold && !pol.retenderGoodIncumbents {
-            contracts.start[k] = month
-            contracts.end[k] = month + pol.contractMonths
-            contracts.extensionLeft[k] = pol.extensionMonths
-            contracts.breakAt[k] = breakPoint(start: month, pol.breakMonths, term: pol.contractMonths)
-            contracts.codesign[k] = true
+            contracts[k].start = month
+            contracts[k].end = month + pol.contractMonths
+            contracts[k].extensionLeft = pol.extensionMonths
+            contracts[k].breakAt = breakPoint(start: month, pol.breakMonths, term: pol.contractMonths)
+            contracts[k].codesign = true
             spendStaffTime(c, 0.5)
             tally.variations += 1
             countLet(c, months: pol.contractMonths)
             conduct(.renewal, council: c, provider: i)
             return
         }
-        let tier = contracts.tier[k]
+        let tier = contracts[k].tier
         if s.lapsesExpiringContracts && Double(contractedVolume(c, tier: tier)) > contractTarget(c, tier: tier) {
             endContract(k, early: false)
             return
         }
         if tenderTimeLeft(c) < tenderStaffMonths(c) {
             // Rolled over: the contract continues while its tender waits for staff time.
-            if contracts.end[k] == month {
+            if contracts[k].end == month {
                 tally.rollovers += 1
                 councils.rollovers[c] += 1
             }
@@ -130,10 +130,10 @@ extension Market {
         tally.retenders += 1
         // Re-tendering a trusted incumbent whose contract offered an extension is a breach; an
         // expiring contract re-tendered as its terms foresaw is not (MODEL.md §3.11).
-        if trust >= p.goodIncumbent && contracts.extensionLeft[k] > 0 { conduct(.retenderedGoodIncumbent, council: c, provider: i) }
+        if trust >= p.goodIncumbent && contracts[k].extensionLeft > 0 { conduct(.retenderedGoodIncumbent, council: c, provider: i) }
         // An alliance is re-tendered whole: its members' contracts due now form one lot.
         let partners = duePartners(k)
-        let volume = partners.reduce(contracts.volume[k]) { $0 + contracts.volume[$1] }
+        let volume = partners.reduce(contracts[k].volume) { $0 + contracts[$1].volume }
         var lot = lotTerms(c, tier: tier, volume: max(volume, lotSize(c, tier: tier)))
         lot.incumbent = i
         lot.incumbentContract = k
@@ -145,7 +145,7 @@ extension Market {
     /// Places council `c` holds on contracts of tier `k`.
     func contractedVolume(_ c: Int, tier k: Int) -> Int {
         var current = 0
-        for ct in councils.contractsByTier[councilTier(c, k)] where contracts.active[ct] { current += contracts.volume[ct] }
+        for ct in councils.contractsByTier[councilTier(c, k)] where contracts[ct].active { current += contracts[ct].volume }
         return current
     }
 
@@ -183,7 +183,7 @@ extension Market {
             guard let ct = tender(lotTerms(c, tier: k, volume: volume), initial: initial) else {
                 if initial { break } else { continue }
             }
-            current += contracts.volume[ct]
+            current += contracts[ct].volume
             if rounds > 1000 { break }
         }
     }

@@ -22,21 +22,21 @@ extension Market {
         for c in 0..<councils.count {
             let s = activeStrategies[c], pol = policy(c)
             let squeeze = s.squeezesPrices
-            for k in councils.contracts[c] where contracts.active[k] {
-                let i = contracts.provider[k]
+            for k in councils.contracts[c] where contracts[k].active {
+                let i = contracts[k].provider
                 if squeeze {
-                    contracts.price[k] *= 1 - pol.squeezeRate
+                    contracts[k].price *= 1 - pol.squeezeRate
                     tally.feeCuts += 1
                     conduct(.feeCut, council: c, provider: i)
-                } else if pol.uplift && contracts.form[k] != .grant {
-                    contracts.price[k] *= uplift
+                } else if pol.uplift && contracts[k].form != .grant {
+                    contracts[k].price *= uplift
                 }
-                if contracts.codesign[k] && s.sharesSavings {
+                if contracts[k].codesign && s.sharesSavings {
                     // Shared savings: part of the provider's cost reduction since the last review.
                     let now = unitCost(i)
-                    let saving = max(0, contracts.reviewCost[k] * (squeeze || !pol.uplift ? 1 : uplift) - now)
-                    contracts.price[k] -= p.sharedSavings * saving
-                    contracts.reviewCost[k] = now
+                    let saving = max(0, contracts[k].reviewCost * (squeeze || !pol.uplift ? 1 : uplift) - now)
+                    contracts[k].price -= p.sharedSavings * saving
+                    contracts[k].reviewCost = now
                     conduct(.sharedSavings, council: c, provider: i)
                 }
             }
@@ -53,8 +53,8 @@ extension Market {
 
     private func terminateLeastTrusted(_ c: Int) {
         var worst = -1, worstTrust = Float.infinity
-        for k in councils.contracts[c] where contracts.active[k] {
-            let t = providers.councilTrust[pair(contracts.provider[k], c)]
+        for k in councils.contracts[c] where contracts[k].active {
+            let t = providers.councilTrust[pair(contracts[k].provider, c)]
             if t < worstTrust { worstTrust = t; worst = k }
         }
         if worst >= 0 { endContract(worst, early: true) }
@@ -67,17 +67,17 @@ extension Market {
     func jointTenderDiscount(_ c: Int) -> Double { policy(c).collaborativeDiscount }
 
     /// collaborative: trust on a jointly tendered contract `k` builds 25% faster.
-    func jointTenderTrustFactor(_ k: Int) -> Double { contracts.collaborative[k] ? 1.25 : 1 }
+    func jointTenderTrustFactor(_ k: Int) -> Double { contracts[k].collaborative ? 1.25 : 1 }
 
     /// codesign: trust on a co-designed contract `k` builds twice as fast.
-    func codesignTrustFactor(_ k: Int) -> Double { contracts.codesign[k] ? 2 : 1 }
+    func codesignTrustFactor(_ k: Int) -> Double { contracts[k].codesign ? 2 : 1 }
 
     /// The in_house strategy: grow in-house capacity where it is cheaper than buying.
     func expandInHouseIfCheaper(_ c: Int, tier k: Int) {
         guard activeStrategies[c].growsInHouse else { return }
         let h = councils.inHouse[councilTier(c, k)]
         var sum = 0.0, n = 0
-        for ct in councils.contracts[c] where contracts.tier[ct] == k { sum += contracts.price[ct]; n += 1 }
+        for ct in councils.contracts[c] where contracts[ct].tier == k { sum += contracts[ct].price; n += 1 }
         guard n > 0, unitCost(h) < sum / Double(n) else { return }
         providers.capacity[h] += max(1, Int((0.05 * expectedStock(c, k)).rounded()))
     }

@@ -11,11 +11,11 @@ extension Market {
     func horizons() -> [Double] {
         var weighted = [Double](repeating: 0, count: providers.count), total = weighted
         for k in activeContracts {
-            let c = contracts.council[k], i = contracts.provider[k]
-            let left = Double(max(0, contracts.end[k] - month) + contracts.extensionLeft[k])
+            let c = contracts[k].council, i = contracts[k].provider
+            let left = Double(max(0, contracts[k].end - month) + contracts[k].extensionLeft)
             let renewal = Double(providers.providerTrust[pair(i, c)])
-            let v = Double(max(1, contracts.volume[k]))
-            weighted[i] += v * (left + renewal * Double(policy(c, tier: contracts.tier[k]).contractMonths))
+            let v = Double(max(1, contracts[k].volume))
+            weighted[i] += v * (left + renewal * Double(policy(c, tier: contracts[k].tier).contractMonths))
             total[i] += v
         }
         for i in weighted.indices { weighted[i] = total[i] > 0 ? weighted[i] / total[i] : 6 }

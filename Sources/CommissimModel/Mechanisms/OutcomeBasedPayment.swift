@@ -4,10 +4,10 @@
 extension Market {
     /// Schedules the outcome payment for child `i` leaving contract `ct` with outcome `o`.
     func scheduleOutcomePayment(contract ct: Int, child i: Int, outcome o: Double) {
-        let c = contracts.council[ct]
+        let c = contracts[ct].council
         let deferred = 1 - policy(c).outcomeUpfrontShare
         let months = Double(month - Int(children[i].placementStart) + 1)
-        let amount = deferred * contracts.price[ct] * months * min(1.5, o / max(0.01, p.outcomeTarget))
+        let amount = deferred * contracts[ct].price * months * min(1.5, o / max(0.01, p.outcomeTarget))
         pendingOutcomePayments.append((due: month + p.outcomeLag, contract: ct, amount: amount))
     }
 
@@ -18,10 +18,10 @@ extension Market {
         while pendingHead < pendingOutcomePayments.count && pendingOutcomePayments[pendingHead].due <= month {
             let (_, ct, amount) = pendingOutcomePayments[pendingHead]
             pendingHead += 1
-            let c = contracts.council[ct], i = contracts.provider[ct]
-            let toInvestor = min(amount, contracts.investorOwed[ct])
+            let c = contracts[ct].council, i = contracts[ct].provider
+            let toInvestor = min(amount, contracts[ct].investorOwed)
             if toInvestor > 0 {
-                contracts.investorOwed[ct] -= toInvestor
+                contracts[ct].investorOwed -= toInvestor
                 tally.spendOutcome += toInvestor
                 councilSpend[c] += toInvestor
                 tally.outcomeToInvestor += toInvestor
@@ -50,12 +50,12 @@ extension Market {
     /// over the lag; the advance is owed back from the contract's outcome payments.
     func advanceFromInvestor(contract k: Int, amount: Double) {
         guard investor.available >= amount else { return }
-        let i = contracts.provider[k]
+        let i = contracts[k].provider
         let net = amount * (1 - investor.requiredReturn * Double(p.outcomeLag) / 12)
         investor.available -= amount
         investor.outstanding += amount
         investor.advanced += amount
-        contracts.investorOwed[k] += amount
+        contracts[k].investorOwed += amount
         providers.revenue[i] += net
         tally.investorAdvance += net
     }

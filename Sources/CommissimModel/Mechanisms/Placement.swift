@@ -36,15 +36,15 @@ extension Market {
         let c = Int(children[i].council), k = Int(children[i].tier)
         let ck = councilTier(c, k)
         if book.freePlaces[ck] > 0 || book.frameworks[ck] > 0 {
-        for ct in councils.contractsByTier[ck] where contracts.active[ct] {
-            let pr = contracts.provider[ct]
+        for ct in councils.contractsByTier[ck] where contracts[ct].active {
+            let pr = contracts[ct].provider
             if reservesPlaces(ct) {
-                if contracts.occupied[ct] < contracts.volume[ct] {
+                if contracts[ct].occupied < contracts[ct].volume {
                     assign(i, provider: pr, contract: ct, price: 0, spot: false)
                     return true
                 }
             } else if book.spotVacancies[pr] > 0 {
-                assign(i, provider: pr, contract: ct, price: contracts.price[ct], spot: false)
+                assign(i, provider: pr, contract: ct, price: contracts[ct].price, spot: false)
                 return true
             }
         }

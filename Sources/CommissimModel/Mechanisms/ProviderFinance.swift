@@ -5,11 +5,11 @@ extension Market {
     func runContractPayments() {
         if isJanuary && alliances.count > 0 { settleAlliances() }
         for k in activeContracts where reservesPlaces(k) {
-            let c = contracts.council[k], i = contracts.provider[k]
-            let full = contracts.price[k] * Double(contracts.volume[k])
-            let upfront = contracts.form[k] == .outcome ? policy(c).outcomeUpfrontShare : 1
+            let c = contracts[k].council, i = contracts[k].provider
+            let full = contracts[k].price * Double(contracts[k].volume)
+            let upfront = contracts[k].form == .outcome ? policy(c).outcomeUpfrontShare : 1
             let pay = full * upfront
-            if contracts.form[k] == .outcome {
+            if contracts[k].form == .outcome {
                 tally.spendOutcome += pay
             } else {
                 tally.spendContracts += pay
@@ -17,13 +17,13 @@ extension Market {
             councilSpend[c] += pay
             providers.revenue[i] += pay
             providers.councilRevenue[i] += pay
-            if contracts.form[k] == .outcome && contracts.financed[k] { advanceFromInvestor(contract: k, amount: full - pay) }
+            if contracts[k].form == .outcome && contracts[k].financed { advanceFromInvestor(contract: k, amount: full - pay) }
         }
         for k in activeContracts {
-            let c = contracts.council[k], i = contracts.provider[k]
+            let c = contracts[k].council, i = contracts[k].provider
             let trust = Double(providers.councilTrust[pair(i, c)])
-            var cost = p.monitoringCost * inflationIndex * (1 - p.monitoringDiscount * trust) * (contracts.form[k] == .grant ? 0.5 : 1)
-            if contracts.form[k] == .alliance { cost *= allianceMonitoringShare(k) }
+            var cost = p.monitoringCost * inflationIndex * (1 - p.monitoringDiscount * trust) * (contracts[k].form == .grant ? 0.5 : 1)
+            if contracts[k].form == .alliance { cost *= allianceMonitoringShare(k) }
             tally.monitoringCost += cost
             councilSpend[c] += cost
         }

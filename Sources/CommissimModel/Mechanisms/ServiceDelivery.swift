@@ -133,8 +133,8 @@ extension Market {
         o -= p.waitingPenalty * Double(children[i].waitMonths)
         o = min(1, max(0, o + rng.gaussian(sd: p.outcomeNoise)))
         let ct = Int(children[i].contract)
-        if ct >= 0 && contracts.form[ct] == .outcome { scheduleOutcomePayment(contract: ct, child: i, outcome: o) }
-        if ct >= 0 && contracts.form[ct] == .alliance { accrueAlliance(contract: ct, child: i, outcome: o) }
+        if ct >= 0 && contracts[ct].form == .outcome { scheduleOutcomePayment(contract: ct, child: i, outcome: o) }
+        if ct >= 0 && contracts[ct].form == .alliance { accrueAlliance(contract: ct, child: i, outcome: o) }
         if children[i].isLookedAfter {
             book.census.lookedAfterByPlacements[min(3, Int(children[i].placementsThisYear))] -= 1
         }

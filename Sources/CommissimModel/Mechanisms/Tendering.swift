@@ -38,7 +38,7 @@ extension Market {
         for i in pool where providers.alive[i] {
             let isIncumbent = i == lot.incumbent
             if !isIncumbent && providers.homeCouncil[i] != c && !rng.bernoulli(consider) { continue }
-            let released = isIncumbent && lot.incumbentContract != nil ? contracts.volume[lot.incumbentContract!] : 0
+            let released = isIncumbent && lot.incumbentContract != nil ? contracts[lot.incumbentContract!].volume : 0
             let free = spotFree(i) + released
             // Room for the lot: free places, places it can re-staff up to its registered size,
             // and growth of up to scale_up of that size (MODEL.md §3.6).
@@ -98,18 +98,18 @@ extension Market {
         priceIndex[rt] += 0.1 * (price / (p.monthlyBaseCost[lot.tier] * inflationIndex) - 1 - priceIndex[rt])
         let financed = lot.form == .outcome && investor.enabled && investor.available > 0
         if !initial { countLet(c, months: lot.months) }
-        if let old = lot.incumbentContract, contracts.provider[old] == i {
+        if let old = lot.incumbentContract, contracts[old].provider == i {
             // The incumbent won again: the same contract continues on the new terms.
             reclassify(contract: old, to: lot.form)
             commit(contract: old, volume: lot.volume)
-            contracts.price[old] = price
-            contracts.start[old] = month
-            contracts.end[old] = month + lot.months
-            contracts.extensionLeft[old] = lot.extensionMonths
-            contracts.breakAt[old] = breakPoint(start: month, lot.breakMonths, term: lot.months)
-            contracts.collaborative[old] = lot.collaborative
-            contracts.financed[old] = financed
-            contracts.reviewCost[old] = unitCost(i)
+            contracts[old].price = price
+            contracts[old].start = month
+            contracts[old].end = month + lot.months
+            contracts[old].extensionLeft = lot.extensionMonths
+            contracts[old].breakAt = breakPoint(start: month, lot.breakMonths, term: lot.months)
+            contracts[old].collaborative = lot.collaborative
+            contracts[old].financed = financed
+            contracts[old].reviewCost = unitCost(i)
             conduct(.renewal, council: c, provider: i)
             return old
         }
@@ -118,7 +118,7 @@ extension Market {
         let k = contracts.append(council: c, provider: i, tier: lot.tier, volume: 0, price: price, form: lot.form,
                                  outcomeSpec: lot.outcomeSpec, start: start, end: start + lot.months, extension: lot.extensionMonths,
                                  codesign: false, collaborative: lot.collaborative, financed: financed, reviewCost: unitCost(i))
-        contracts.breakAt[k] = breakPoint(start: start, lot.breakMonths, term: lot.months)
+        contracts[k].breakAt = breakPoint(start: start, lot.breakMonths, term: lot.months)
         councils.contracts[c].append(k)
         councils.contractsByTier[councilTier(c, lot.tier)].append(k)
         providers.contracts[i].append(k)
@@ -131,11 +131,11 @@ extension Market {
     /// Ends contract `k`. Children on it stay with the provider as spot placements at the
     /// contract price ("existing placements continue").
     func endContract(_ k: Int, early: Bool) {
-        guard contracts.active[k] else { return }
-        let c = contracts.council[k], i = contracts.provider[k]
-        contracts.active[k] = false
+        guard contracts[k].active else { return }
+        let c = contracts[k].council, i = contracts[k].provider
+        contracts[k].active = false
         contractsEnded = true // it leaves `activeContracts` when the list is next read
-        let ck = councilTier(c, contracts.tier[k])
+        let ck = councilTier(c, contracts[k].tier)
         release(contract: k)
         if let at = councils.contracts[c].firstIndex(of: k) { councils.contracts[c].remove(at: at) }
         if let at = councils.contractsByTier[ck].firstIndex(of: k) { councils.contractsByTier[ck].remove(at: at) }

@@ -46,7 +46,7 @@ extension Market {
     func runTrust() {
         let nc = councils.count
         for k in activeContracts {
-            let c = contracts.council[k], i = contracts.provider[k]
+            let c = contracts[k].council, i = contracts[k].provider
             let ix = pair(i, c)
             // The council's monitoring: a noisy observation of quality.
             let noise = p.observationNoise * (p.referenceStaff / councils.staff[c]).squareRoot()

@@ -43,7 +43,7 @@ public struct Strategies: OptionSet, Sendable, Hashable {
 }
 
 /// Contract payment forms (DOMAIN mechanism 3).
-public enum PaymentForm: Int, NamedCase {
+public enum PaymentForm: Int, NamedCase, BitwiseCopyable {
     case block, spot, grant, outcome, alliance
     public var name: String {
         switch self {

@@ -44,7 +44,7 @@ extension Market {
             providers.feeUnits[Int(child.provider)] &+= units
             book.councilFeeUnits[Int(child.council)] &+= units
         } else if child.contract >= 0 {
-            contracts.feeFree[Int(child.contract)] += sign
+            contracts[Int(child.contract)].feeFree += sign
         }
     }
 
@@ -52,7 +52,7 @@ extension Market {
     func recountFees() {
         book.census.feePaying = 0
         book.census.feeSum = Array(repeating: 0.0, count: Tier.allCases.count)
-        contracts.feeFree = Array(repeating: 0, count: contracts.count)
+        for k in 0..<contracts.count { contracts[k].feeFree = 0 }
         providers.feeUnits = Array(repeating: 0, count: providers.count)
         book.councilFeeUnits = Array(repeating: 0, count: councils.count)
         for child in children where child.alive && child.provider >= 0 { countFee(child, 1) }

@@ -36,9 +36,9 @@ extension Market {
         var priceSum = Array(repeating: 0.0, count: nc * tiers), volume = Array(repeating: 0.0, count: nc * tiers)
         var trustIn = Array(repeating: 0.0, count: nc), trustOf = Array(repeating: 0.0, count: nc)
         for k in activeContracts {
-            let c = contracts.council[k], i = contracts.provider[k], v = Double(contracts.volume[k])
-            priceSum[c * tiers + contracts.tier[k]] += contracts.price[k] * v
-            volume[c * tiers + contracts.tier[k]] += v
+            let c = contracts[k].council, i = contracts[k].provider, v = Double(contracts[k].volume)
+            priceSum[c * tiers + contracts[k].tier] += contracts[k].price * v
+            volume[c * tiers + contracts[k].tier] += v
             trustIn[c] += Double(providers.councilTrust[pair(i, c)])
             trustOf[c] += Double(providers.providerTrust[pair(i, c)])
         }

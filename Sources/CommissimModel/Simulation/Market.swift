@@ -55,7 +55,7 @@ public final class Market {
     var activeContracts: [Int] {
         // Ended contracts leave the list here, all at once, not one by one in the middle of it.
         if contractsEnded {
-            contractsInForce.removeAll { !contracts.active[$0] }
+            contractsInForce.removeAll { !contracts[$0].active }
             contractsEnded = false
         }
         return contractsInForce
@@ -108,7 +108,7 @@ public final class Market {
     }
 
     /// Whether contract `k` reserves places and is paid whether or not they are filled.
-    @inline(__always) func reservesPlaces(_ k: Int) -> Bool { contracts.form[k] != .spot }
+    @inline(__always) func reservesPlaces(_ k: Int) -> Bool { contracts[k].form != .spot }
 
     /// Free places of provider `i` not reserved by contracts and not occupied by spot placements.
     @inline(__always) func spotFree(_ i: Int) -> Int {

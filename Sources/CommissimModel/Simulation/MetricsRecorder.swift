@@ -45,8 +45,8 @@ struct MetricsRecorder {
             priceN[m.providers.tier[j]] += Double(n)
             kindPlaces[kind.rawValue] += Double(n)
         }
-        for k in m.activeContracts where m.contracts.feeFree[k] > 0 {
-            priceSum[m.contracts.tier[k]] += Double(m.contracts.feeFree[k]) * m.contracts.price[k]
+        for k in m.activeContracts where m.contracts[k].feeFree > 0 {
+            priceSum[m.contracts[k].tier] += Double(m.contracts[k].feeFree) * m.contracts[k].price
         }
         let waiting = m.children.living - served, spot = m.book.census.feePaying
         for (k, name) in ParameterCatalog.tiers.enumerated() {
@@ -142,10 +142,10 @@ struct MetricsRecorder {
         var tc = 0.0, tp = 0.0, active = 0.0, left = 0.0, waitingForStaff = 0.0
         for k in m.activeContracts {
             if m.isDue(k) { waitingForStaff += 1 }
-            let ix = m.pair(m.contracts.provider[k], m.contracts.council[k])
+            let ix = m.pair(m.contracts[k].provider, m.contracts[k].council)
             tc += Double(m.providers.councilTrust[ix])
             tp += Double(m.providers.providerTrust[ix])
-            left += Double(max(0, m.contracts.end[k] - m.month))
+            left += Double(max(0, m.contracts[k].end - m.month))
             active += 1
         }
         set("trust_council", active > 0 ? tc / active : 0)

@@ -47,11 +47,11 @@ extension Market {
             providers.placedPairs[ix] = UInt16(n + 1)
         }
         if ct >= 0 && reservesPlaces(ct) {
-            contracts.occupied[ct] += 1
+            contracts[ct].occupied += 1
             providers.blockOccupied[j] += 1
-            book.freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] -= 1
+            book.freePlaces[councilTier(contracts[ct].council, contracts[ct].tier)] -= 1
         } else {
-            if ct >= 0 { contracts.occupied[ct] += 1 }
+            if ct >= 0 { contracts[ct].occupied += 1 }
             if j < book.spotVacancies.count { book.spotVacancies[j] -= 1 } // a spot or framework place taken
         }
     }
@@ -92,27 +92,27 @@ extension Market {
             providers.placedPairs[ix] = UInt16(n - 1)
         }
         if ct >= 0 {
-            contracts.occupied[ct] -= 1
+            contracts[ct].occupied -= 1
             if reservesPlaces(ct) {
                 providers.blockOccupied[j] -= 1
-                book.freePlaces[councilTier(contracts.council[ct], contracts.tier[ct])] += 1
+                book.freePlaces[councilTier(contracts[ct].council, contracts[ct].tier)] += 1
             }
         }
     }
 
     /// A new contract `k` in force (framework contracts are counted per council and tier).
     func register(contract k: Int) {
-        if contracts.form[k] == .spot { book.frameworks[councilTier(contracts.council[k], contracts.tier[k])] += 1 }
+        if contracts[k].form == .spot { book.frameworks[councilTier(contracts[k].council, contracts[k].tier)] += 1 }
     }
 
     /// Sets contract `k`'s volume, reserving places at its provider (growing capacity if needed).
     func commit(contract k: Int, volume: Int) {
-        let i = contracts.provider[k]
+        let i = contracts[k].provider
         if reservesPlaces(k) {
-            providers.committed[i] -= contracts.volume[k]
-            book.freePlaces[councilTier(contracts.council[k], contracts.tier[k])] += volume - contracts.volume[k]
+            providers.committed[i] -= contracts[k].volume
+            book.freePlaces[councilTier(contracts[k].council, contracts[k].tier)] += volume - contracts[k].volume
         }
-        contracts.volume[k] = volume
+        contracts[k].volume = volume
         if reservesPlaces(k) {
             providers.committed[i] += volume
             let spotOccupied = providers.occupied[i] - providers.blockOccupied[i]
@@ -125,26 +125,26 @@ extension Market {
         let before = reservesPlaces(k)
         let after = form != .spot
         if before != after {
-            let i = contracts.provider[k]
+            let i = contracts[k].provider
             let sign = after ? 1 : -1
-            providers.committed[i] += sign * contracts.volume[k]
-            providers.blockOccupied[i] += sign * contracts.occupied[k]
-            let ck = councilTier(contracts.council[k], contracts.tier[k])
-            book.freePlaces[ck] += sign * (contracts.volume[k] - contracts.occupied[k])
+            providers.committed[i] += sign * contracts[k].volume
+            providers.blockOccupied[i] += sign * contracts[k].occupied
+            let ck = councilTier(contracts[k].council, contracts[k].tier)
+            book.freePlaces[ck] += sign * (contracts[k].volume - contracts[k].occupied)
             book.frameworks[ck] -= sign
         }
-        contracts.form[k] = form
+        contracts[k].form = form
     }
 
     /// Releases ended contract `k`'s places; its children stay with the provider as spot
     /// placements at the contract price ("existing placements continue").
     func release(contract k: Int) {
-        let c = contracts.council[k], i = contracts.provider[k]
-        let ck = councilTier(c, contracts.tier[k])
+        let c = contracts[k].council, i = contracts[k].provider
+        let ck = councilTier(c, contracts[k].tier)
         if reservesPlaces(k) {
-            providers.committed[i] -= contracts.volume[k]
-            providers.blockOccupied[i] -= contracts.occupied[k]
-            book.freePlaces[ck] -= contracts.volume[k] - contracts.occupied[k]
+            providers.committed[i] -= contracts[k].volume
+            providers.blockOccupied[i] -= contracts[k].occupied
+            book.freePlaces[ck] -= contracts[k].volume - contracts[k].occupied
         } else {
             book.frameworks[ck] -= 1
         }
@@ -152,14 +152,14 @@ extension Market {
             settleCare(ch) // the month's care so far was at the contract's terms (spot or not)
             countFee(children[ch], -1)
             children[ch].contract = -1
-            children[ch].price = contracts.price[k]
+            children[ch].price = contracts[k].price
             children[ch].spot = true
             countFee(children[ch], 1)
             linkChild(ch, provider: i, contract: -1)
         }
-        contracts.firstOnRoster[k] = -1
-        contracts.lastOnRoster[k] = -1
-        contracts.occupied[k] = 0
+        contracts[k].firstOnRoster = -1
+        contracts[k].lastOnRoster = -1
+        contracts[k].occupied = 0
     }
 }
 
@@ -172,14 +172,14 @@ extension Market {
 extension Market {
     /// Appends child `i` (placed with provider `j`, on contract `ct` or −1) to its roster (O(1)).
     @inline(__always) func linkChild(_ i: Int, provider j: Int, contract ct: Int) {
-        let last = ct >= 0 ? contracts.lastOnRoster[ct] : providers.lastOffContract[j]
+        let last = ct >= 0 ? contracts[ct].lastOnRoster : providers.lastOffContract[j]
         children[i].prevOnRoster = last
         children[i].nextOnRoster = -1
         if last >= 0 { children[Int(last)].nextOnRoster = Int32(i) }
         if last < 0 { // the roster was empty
-            if ct >= 0 { contracts.firstOnRoster[ct] = Int32(i) } else { providers.firstOffContract[j] = Int32(i) }
+            if ct >= 0 { contracts[ct].firstOnRoster = Int32(i) } else { providers.firstOffContract[j] = Int32(i) }
         }
-        if ct >= 0 { contracts.lastOnRoster[ct] = Int32(i) } else { providers.lastOffContract[j] = Int32(i) }
+        if ct >= 0 { contracts[ct].lastOnRoster = Int32(i) } else { providers.lastOffContract[j] = Int32(i) }
     }
 
     /// Removes child `i` from its roster (O(1)); the others keep their order.
@@ -190,10 +190,10 @@ extension Market {
         children[i].prevOnRoster = -1
         children[i].nextOnRoster = -1
         if prev < 0 { // it was first
-            if ct >= 0 { contracts.firstOnRoster[ct] = next } else { providers.firstOffContract[j] = next }
+            if ct >= 0 { contracts[ct].firstOnRoster = next } else { providers.firstOffContract[j] = next }
         }
         if next < 0 { // it was last
-            if ct >= 0 { contracts.lastOnRoster[ct] = prev } else { providers.lastOffContract[j] = prev }
+            if ct >= 0 { contracts[ct].lastOnRoster = prev } else { providers.lastOffContract[j] = prev }
         }
     }
 
@@ -205,7 +205,7 @@ extension Market {
     }
 
     /// The children placed on contract `k`, in the order they were placed.
-    public func members(of k: Int) -> [Int] { roster(from: contracts.firstOnRoster[k]) }
+    public func members(of k: Int) -> [Int] { roster(from: contracts[k].firstOnRoster) }
 
     /// The children placed with independent provider `j` off contract (spot, or on a contract that ended).
     public func offContractChildren(of j: Int) -> [Int] { roster(from: providers.firstOffContract[j]) }
