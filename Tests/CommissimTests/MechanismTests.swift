@@ -158,6 +158,9 @@ final class MechanismTests: XCTestCase {
         // Each record must start on a 64-byte boundary (one cache line per random access),
         // before and after the storage grows, and growing must keep every record.
         XCTAssertEqual(MemoryLayout<Child>.stride, 64)
+        // A contract is two lines, the first holding what the monthly passes read (Contracts.swift).
+        XCTAssertEqual(MemoryLayout<Contract>.stride, 128)
+        XCTAssertLessThan(MemoryLayout<Contract>.offset(of: \Contract.outcomeSpec)!, 64)
         var children = Children()
         func aligned(_ c: Children) -> Bool {
             c.withRecords { UInt(bitPattern: $0.baseAddress) % 64 == 0 }
