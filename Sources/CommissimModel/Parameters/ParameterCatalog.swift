@@ -84,6 +84,7 @@ public enum ParameterCatalog {
         .init("market.fixed_cost_share_residential", .real, .real(0.6), range: p01, "share of a children's home place's cost incurred whether or not it is filled (a staffed rota)").market(\.fixedCostShare[Tier.residential.rawValue]),
         .init("market.bid_cost", .real, .real(4000), unit: "£", range: 0...10_000_000, "cost to a provider of preparing one bid").market(\.bidCost),
         .init("market.staff_follow_demand", .flag, .flag(true), "councils' commissioning teams grow with the demand trend (the contracts to let grow with it); false keeps them at their month-1 size").market(\.staffFollowDemand),
+        .init("market.fee_notices", .flag, .flag(true), "providers give notice on a contract or placement whose fee has fallen below their walk-away price (MODEL.md 3.8); false keeps every fee however low").market(\.feeNotices),
         .init("market.tender_staff_months", .real, .real(4), unit: "staff-months", range: 0...120, "council commissioning time one tender takes").market(\.tenderStaffMonths),
         .init("market.staff_cost", .real, .real(4500), unit: "£/staff-month", range: 0...1_000_000, "cost of a month of commissioning staff time").market(\.staffCost),
         .init("market.monitoring_cost", .real, .real(900), unit: "£/contract/month", range: 0...1_000_000, "monitoring cost of a contract with zero trust").market(\.monitoringCost),

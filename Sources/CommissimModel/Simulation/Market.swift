@@ -145,6 +145,8 @@ struct MonthTally {
     var outcomeToInvestor = 0.0
     var investment = 0.0, externalCommitted = 0.0, investorAdvance = 0.0, dividends = 0.0
     var feeCuts = 0, latePayments = 0
+    /// Notices on unviable fees (FeeNotices.swift): contracts handed back, placements re-priced.
+    var contractsHandedBack = 0, placementsRepriced = 0
     var rationed = 0, rollovers = 0, contractsLet = 0, monthsLet = 0
     var outcomeWrittenOff = 0.0, missionSpend = 0.0
     /// Exits by reason (MODEL.md §3.8): reserves exhausted, losses beyond exit patience, an idle service.

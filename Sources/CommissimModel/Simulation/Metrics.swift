@@ -72,6 +72,7 @@ public enum MetricColumns {
             col("external_costs", "£/month", "costs falling on other public budgets this month (justice, welfare)"),
             col("external_costs_pv", "£/month", "external_costs this month discounted to month 1 at external.discount_rate"),
             col("external_costs_committed", "£", "future external costs created by this month's leavers"),
+            col("public_cost", "£/month", "the public purse's cost of the month: council spend plus the external costs committed by this month's leavers (undiscounted)"),
             col("providers", "providers", "independent providers trading"),
         ]
         for k in ProviderKind.independent {
@@ -91,6 +92,7 @@ public enum MetricColumns {
             col("exits_idle", "providers", "exits this month of services with no child and no contract for exit_patience months"),
             col("hhi_local", "0-10000", "mean over councils of the Herfindahl index of independent places"),
             col("hhi_national", "0-10000", "Herfindahl index of independent places, England-wide"),
+            col("hhi_regional", "0-10000", "Herfindahl index of each regional market (region × service): providers' shares of the independent placements of the region's councils, weighted by the market's placements"),
             col("quality_mean", "score 0-1", "mean quality of care received (all placed children)"),
             col("independent_quality_mean", "score 0-1", "mean quality of independent providers (places-weighted)"),
             col("capital_per_place", "£/place", "mean accumulated investment of independent providers (places-weighted)"),
@@ -115,6 +117,8 @@ public enum MetricColumns {
             col("alliance_settlements", "£/month", "net gain (+) or pain (−) on outcomes settled by councils with their alliances each January (in spend_outcome; MODEL.md §3.9a)"),
             col("alliance_member_exits", "providers", "alliance members that left the market this month; the others take on their places (MODEL.md §3.9a)"),
             col("fee_cuts", "contracts", "contracts whose fee was cut this month"),
+            col("contracts_handed_back", "contracts", "contracts a provider handed back at the January price review because their fee fell below its walk-away price (MODEL.md §3.8)"),
+            col("placements_repriced", "children", "placements off contract whose fee fell below the provider's walk-away price, continued at its spot quote at the January price review (MODEL.md §3.8)"),
             col("late_payments", "contracts", "contract payments made late this month"),
             col("council_payments", "£/month", "councils' payments to providers (contracts, spot, outcome)"),
             col("provider_council_revenue", "£/month", "providers' revenue from councils, summed over providers"),

@@ -75,6 +75,26 @@ struct MetricsRecorder {
             national += n * n
         }
         set("hhi_national", independentPlaced > 0 ? 10_000 * national / (independentPlaced * independentPlaced) : 0)
+        // Supply-side concentration of each regional market (region × tier): providers' shares of
+        // the independent placements made by the region's councils, the market's own HHI
+        // weighted by its placements.
+        var regionSum = Array(repeating: 0.0, count: m.p.regions * tiers), regionSquares = regionSum
+        var perRegion = Array(repeating: 0.0, count: m.p.regions)
+        for j in 0..<np where providerKind[j] != .inHouse && m.providers.occupied[j] > 0 {
+            for r in 0..<perRegion.count { perRegion[r] = 0 }
+            for c in 0..<nc { perRegion[m.councils.region[c]] += Double(m.providers.placedPairs[m.pair(j, c)]) }
+            for r in 0..<perRegion.count where perRegion[r] > 0 {
+                let rt = m.regionTier(r, m.providers.tier[j])
+                regionSum[rt] += perRegion[r]
+                regionSquares[rt] += perRegion[r] * perRegion[r]
+            }
+        }
+        var marketHHI = 0.0, marketPlaced = 0.0
+        for rt in 0..<regionSum.count where regionSum[rt] > 0 {
+            marketHHI += 10_000 * regionSquares[rt] / regionSum[rt]
+            marketPlaced += regionSum[rt]
+        }
+        set("hhi_regional", marketPlaced > 0 ? marketHHI / marketPlaced : 0)
 
         set("referrals", Double(t.referrals))
         set("screened_out", Double(t.screenedOut))
@@ -95,6 +115,7 @@ struct MetricsRecorder {
         set("external_costs", external)
         set("external_costs_pv", external * m.discountFactor())
         set("external_costs_committed", t.externalCommitted)
+        set("public_cost", m.councilSpend.reduce(0, +) + t.externalCommitted)
         set("quality_mean", served > 0 ? qualitySum / Double(served) : 0)
 
         // Providers by kind.
@@ -173,6 +194,8 @@ struct MetricsRecorder {
         set("alliance_settlements", t.allianceSettlements)
         set("alliance_member_exits", Double(t.allianceMemberExits))
         set("fee_cuts", Double(t.feeCuts))
+        set("contracts_handed_back", Double(t.contractsHandedBack))
+        set("placements_repriced", Double(t.placementsRepriced))
         set("late_payments", Double(t.latePayments))
         set("council_payments", t.spendContracts + t.spendSpot + t.spendOutcome - investorRepayments(m))
         set("provider_council_revenue", m.providers.councilRevenue.reduce(0, +))

@@ -52,6 +52,7 @@ extension Market {
         inflationIndex = pow(1 + p.inflation, Double(clock) / 12)
         runBudgets()
         runCostCutting()
+        runFeeNotices()
         runDemand()
         // Providers that entered or exited last month: rebuild who can reach whom (once a month;
         // in between, exited providers are skipped by their `alive` flag).
