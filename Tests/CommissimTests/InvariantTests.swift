@@ -133,6 +133,20 @@ final class InvariantTests: XCTestCase {
             XCTAssertEqual(row[MetricColumns.index["council_payments"]!], row[MetricColumns.index["provider_council_revenue"]!],
                            accuracy: 1e-6 * max(1, row[MetricColumns.index["council_payments"]!]))
         }
+        // Survival of the providers trading at month 1 is a share that never rises, and the last
+        // month's is what the providers' entry and exit months say.
+        for kind in ProviderKind.independent {
+            let survival = recorder.rows.map { $0[MetricColumns.index["survival_\(kind.name)"]!] }
+            for m in 1..<survival.count {
+                XCTAssertLessThanOrEqual(survival[m], survival[m - 1], "\(kind.name) survival rose in month \(m + 1)")
+            }
+            XCTAssertTrue(survival.allSatisfy { $0 >= 0 && $0 <= 1 })
+            let p = market.providers, first = 0 // the first recorded month: this check records from month 0
+            let ours = (0..<p.count).filter { p.kind[$0] == kind && p.entryMonth[$0] < first }
+            let atStart = ours.filter { p.alive[$0] || p.exitMonth[$0] >= first }.count
+            let still = ours.filter { p.alive[$0] }.count
+            if atStart > 0 { XCTAssertEqual(survival.last!, Double(still) / Double(atStart), accuracy: 1e-12, kind.name) }
+        }
     }
 
     func testInvariantsBaselineRegime() throws { checkEveryMonth(try Support.small(months: 48), seed: 1) }

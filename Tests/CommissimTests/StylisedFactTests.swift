@@ -63,11 +63,15 @@ final class StylisedFactTests: XCTestCase {
         // short of places and distrustful of its councils (shortage mark-up, risk premium; MODEL.md
         // §3.7, §4.2).
         assertPaired("fee of new fostering spot placements (last year)", a.map { $0.tailMean("new_spot_price_fostering") }, b.map { $0.tailMean("new_spot_price_fostering") }, .increase)
-        // Not shown by the model (MODEL.md §4.2): the squeeze leaves more providers trading and the
-        // large charities with less of the market, so concentration falls; and the cuts on fees
-        // already agreed outweigh the dearer new ones in the mean fee paid. Evaluated all the same:
+        // Not shown by the model (MODEL.md §4.2): the squeeze's extra exits are among entrants, not
+        // the small charities trading at month 1; it leaves more providers trading and the large
+        // charities with less of the market, so concentration falls; and the cuts on fees already
+        // agreed outweigh the dearer new ones in the mean fee paid. Evaluated all the same:
         // reported as known failures, and failing the test the day they hold.
         try knownFailures([
+            // Small charities driven out: fewer of those trading at month 1 still trading. The extra
+            // exits are among entrants; incumbents give notice on unviable fees instead (§4.2).
+            ("small charities still trading of those at month 1", a.map { $0.tailMean("survival_small_charity", 12) }, b.map { $0.tailMean("survival_small_charity", 12) }, .decrease),
             ("local concentration (HHI)", a.map { $0.tailMean("hhi_local") }, b.map { $0.tailMean("hhi_local") }, .increase),
             ("regional market concentration (HHI)", a.map { $0.tailMean("hhi_regional") }, b.map { $0.tailMean("hhi_regional") }, .increase),
             ("mean fostering fee paid", a.map { $0.tailMean("price_fostering") }, b.map { $0.tailMean("price_fostering") }, .increase),
@@ -107,6 +111,11 @@ final class StylisedFactTests: XCTestCase {
         // The smallest of the three effects (about −3.5% of small private providers' exits, d ≈ 0.2):
         // clear at 140 pairs, near the edge of what they resolve (MODEL.md §4.2).
         assertPaired("small private exits (investor vs none)", a.map { $0.total("exits_small_private") }, b.map { $0.total("exits_small_private") }, .decrease)
+        // Sustained: more of the small providers trading at month 1 are still trading after 15 years
+        // (entrants since are not counted; the number trading need not rise, as fewer exits leave
+        // less room for entrants; MODEL.md §4.2).
+        assertPaired("small charities still trading of those at month 1 (investor vs none)", a.map { $0.tailMean("survival_small_charity", 12) }, b.map { $0.tailMean("survival_small_charity", 12) }, .increase)
+        assertPaired("small private providers still trading of those at month 1 (investor vs none)", a.map { $0.tailMean("survival_small_private", 12) }, b.map { $0.tailMean("survival_small_private", 12) }, .increase)
     }
 
     /// 6. Rising demand against a flat budget raises unmet need, spot purchasing and prices.

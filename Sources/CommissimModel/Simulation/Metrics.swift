@@ -82,6 +82,7 @@ public enum MetricColumns {
                 col("share_\(n)", "share", "\(n) share of independent places filled"),
                 col("entries_\(n)", "providers", "\(n) entries this month"),
                 col("exits_\(n)", "providers", "\(n) exits this month"),
+                col("survival_\(n)", "share", "share of the \(n) providers that entered before month 1 and traded at its start that still trade (entrants since are not counted)"),
                 col("reserves_\(n)", "months of cost", "median reserves of \(n) providers"),
                 col("capital_\(n)", "£/place", "mean accumulated investment per place of \(n) providers"),
             ]

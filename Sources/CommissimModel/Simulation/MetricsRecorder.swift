@@ -3,6 +3,10 @@ import CommissimEngine
 /// Turns the market's state at the end of a month into one row of ``MetricColumns``.
 struct MetricsRecorder {
     private(set) var rows: [[Double]] = []
+    /// Per provider kind: the providers trading at the start of the first recorded month (month 1
+    /// after a burn-in), and that month (set at the first record).
+    private var tradingAtStart: [Int]? = nil
+    private var firstMonth = 0
 
     init(months: Int) { rows.reserveCapacity(months) }
 
@@ -124,10 +128,23 @@ struct MetricsRecorder {
         var reserves: [[Double]] = Array(repeating: [], count: ProviderKind.allCases.count)
         var kindCapital = Array(repeating: 0.0, count: ProviderKind.allCases.count)
         var qW = 0.0, capW = 0.0, costW = 0.0, w = 0.0, operating = 0.0, revenue = 0.0, alive = 0
+        // Survival of the providers trading at the start of the first recorded month (entered
+        // before it, and not gone before it): counted once, at the first record.
+        if tradingAtStart == nil {
+            firstMonth = m.month
+            var start = Array(repeating: 0, count: ProviderKind.allCases.count)
+            for i in 0..<np where m.providers.kind[i] != .inHouse && m.providers.entryMonth[i] < firstMonth
+                && (m.providers.alive[i] || m.providers.exitMonth[i] >= firstMonth) {
+                start[m.providers.kind[i].rawValue] += 1
+            }
+            tradingAtStart = start
+        }
+        var survivors = Array(repeating: 0, count: ProviderKind.allCases.count)
         for i in 0..<np where m.providers.alive[i] && m.providers.kind[i] != .inHouse {
             let k = m.providers.kind[i].rawValue
             count[k] += 1
             alive += 1
+            if m.providers.entryMonth[i] < firstMonth { survivors[k] += 1 }
             let cost = m.providers.lastCost[i]
             reserves[k].append(cost > 0 ? m.providers.reserves[i] / cost : 0)
             kindCapital[k] += m.providers.capital[i]
@@ -147,6 +164,8 @@ struct MetricsRecorder {
             set("share_\(n)", independentTotal > 0 ? kindPlaces[r] / independentTotal : 0)
             set("entries_\(n)", Double(t.entries[r]))
             set("exits_\(n)", Double(t.exits[r]))
+            let start = tradingAtStart?[r] ?? 0
+            set("survival_\(n)", start > 0 ? Double(survivors[r]) / Double(start) : 0)
             set("reserves_\(n)", median(&reserves[r]))
             set("capital_\(n)", count[r] > 0 ? kindCapital[r] / Double(count[r]) : 0)
         }
