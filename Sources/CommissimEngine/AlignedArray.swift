@@ -9,6 +9,8 @@ import CMemory
 /// storage until the original grows (each growth moves to a fresh block, which the copy does not
 /// see), so keep one owner, as the model's `Market` does.
 public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, RandomAccessCollection {
+    public typealias Index = Int
+    public typealias Indices = Range<Int>
     /// Owns one block; freed when no `AlignedArray` refers to it.
     private final class Block {
         let base: UnsafeMutablePointer<Element>
@@ -51,6 +53,24 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
         }
     }
 
+    /// `count` copies of `value`, in a block of its own.
+    public init(repeating value: Element, count: Int) {
+        block = Block(capacity: count)
+        base = block.base
+        base.initialize(repeating: value, count: count)
+        self.count = count
+    }
+
+    /// Empties the array. Its block is kept, so elements appended after are written over the old
+    /// ones in place (copies made before see them: keep one owner).
+    public mutating func removeAll(keepingCapacity: Bool = true) {
+        if keepingCapacity {
+            count = 0
+        } else {
+            self = AlignedArray()
+        }
+    }
+
     /// Adds `element` at the end (doubling the storage when full).
     public mutating func append(_ element: Element) {
         if count == block.capacity {
@@ -74,4 +94,9 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
         var elements = UnsafeMutableBufferPointer(start: base, count: count)
         return try body(&elements)
     }
+}
+
+extension AlignedArray: Equatable where Element: Equatable {
+    /// Element-wise equality (the blocks may differ).
+    public static func == (a: AlignedArray, b: AlignedArray) -> Bool { a.count == b.count && a.elementsEqual(b) }
 }

@@ -38,13 +38,13 @@ final class InvariantTests: XCTestCase {
                 let ck = market.councilTier(market.contracts[k].council, market.contracts[k].tier)
                 if market.reservesPlaces(k) { free[ck] += market.contracts[k].volume - market.contracts[k].occupied } else { frames[ck] += 1 }
             }
-            XCTAssertEqual(free, market.book.freePlaces, "month \(market.month)")
+            XCTAssertEqual(free, Array(market.book.freePlaces), "month \(market.month)")
             for c in 0..<market.councils.count {
                 for k in 0..<Tier.allCases.count {
                     XCTAssertEqual(market.councils.contractsByTier[market.councilTier(c, k)], market.councils.contracts[c].filter { market.contracts[$0].tier == k })
                 }
             }
-            XCTAssertEqual(frames, market.book.frameworks, "month \(market.month)")
+            XCTAssertEqual(frames, Array(market.book.frameworks), "month \(market.month)")
             // The concentration counts kept by placement match a recount from the children.
             var pairs: [Int: Int] = [:]
             for ch in 0..<market.children.count where market.children[ch].alive && market.children[ch].provider >= 0 {
@@ -53,8 +53,8 @@ final class InvariantTests: XCTestCase {
             }
             var perCouncil = Array(repeating: 0, count: market.councils.count), squares = perCouncil
             for (key, n) in pairs { perCouncil[key / 100_000] += n; squares[key / 100_000] += n * n }
-            XCTAssertEqual(perCouncil, market.book.councilPlaced)
-            XCTAssertEqual(squares, market.book.councilPlacedSquares)
+            XCTAssertEqual(perCouncil, Array(market.book.councilPlaced))
+            XCTAssertEqual(squares, Array(market.book.councilPlacedSquares))
             // Each trading provider has a column of its own in the council × provider matrices;
             // its placement counts there match the recount, and an entrant starts afresh.
             let pv = market.providers
@@ -106,8 +106,8 @@ final class InvariantTests: XCTestCase {
                 let end = Int(min(child.exitMonth, child.breakdownMonth))
                 if end < Int(Int32.max) { endingIn[end, default: []].append(i) }
             }
-            XCTAssertEqual(feeUnits, market.providers.feeUnits, "month \(market.month)")
-            XCTAssertEqual(councilFeeUnits, market.book.councilFeeUnits, "month \(market.month)")
+            XCTAssertEqual(feeUnits, Array(market.providers.feeUnits), "month \(market.month)")
+            XCTAssertEqual(councilFeeUnits, Array(market.book.councilFeeUnits), "month \(market.month)")
             // Every placement's ending is on the calendar, in a month still to come.
             for (end, slots) in endingIn {
                 XCTAssertGreaterThan(end, market.month, "a placement ends in a month already delivered")
@@ -118,7 +118,7 @@ final class InvariantTests: XCTestCase {
             let listed = market.councils.waiting.flatMap { $0 }
             XCTAssertEqual(Set(listed).count, listed.count, "a child on two waiting lists (month \(market.month))")
             XCTAssertTrue(listed.allSatisfy { market.children[Int($0)].alive && market.children[Int($0)].provider < 0 })
-            XCTAssertEqual(withProvider, market.providers.occupied, "month \(market.month)")
+            XCTAssertEqual(withProvider, Array(market.providers.occupied), "month \(market.month)")
             for j in 0..<market.providers.count where market.providers.occupied[j] > 0 && market.providers.kind[j] != .inHouse {
                 let listed = market.children(of: j)
                 XCTAssertEqual(listed.count, market.providers.occupied[j])

@@ -1,4 +1,11 @@
+import CommissimEngine
+
 /// Charities, private providers and councils' in-house services, stored as parallel arrays.
+///
+/// The counts every placement writes (occupied, committed and block-occupied places, children
+/// per council, fees, care delivered) are ``AlignedArray``s: written in place, without the
+/// copy-on-write check a Swift array makes on each write through the market (MODEL.md §2). Copies
+/// of `Providers` share them: the market keeps the one owner.
 ///
 /// Each provider delivers one service tier. Trust is kept in two dense matrices with one row per
 /// provider and one column per council: the council's trust in the provider and the provider's
@@ -21,11 +28,11 @@ public struct Providers: Sendable {
     /// fall below it when work is short and can be re-staffed up to it for a new contract.
     public var registered: [Int] = []
     /// Children placed (all routes).
-    public var occupied: [Int] = []
+    public var occupied = AlignedArray<Int>()
     /// Places reserved by block, grant and outcome contracts.
-    public var committed: [Int] = []
+    public var committed = AlignedArray<Int>()
     /// Children placed on those reserved places.
-    public var blockOccupied: [Int] = []
+    public var blockOccupied = AlignedArray<Int>()
     public var reserves: [Double] = []
     public var baseQuality: [Double] = []
     /// Current quality of care in [0, 1].
@@ -53,10 +60,10 @@ public struct Providers: Sendable {
     public var bidCosts: [Double] = []
     /// Quality delivered per place, summed over every month of care so far (ServiceDelivery.swift):
     /// what a child placed here from month s to month t received is the difference of two readings.
-    public var careDelivered: [Double] = []
+    public var careDelivered = AlignedArray<Double>()
     /// Monthly fees of the children placed here at a fee per child, in ``FixedPoint`` units
     /// (kept by ``Market/countFee(_:_:)``): paid each month of care.
-    public var feeUnits: [Int64] = []
+    public var feeUnits = AlignedArray<Int64>()
     public var lastInvestment: [Double] = []
     public var lastCost: [Double] = []
     public var lowUseMonths: [Int] = []
@@ -67,7 +74,7 @@ public struct Providers: Sendable {
     public var providerTrust: [Float] = []
     /// `placedPairs[c * trustStride + column[p]]`: children of council c placed with independent
     /// provider p (kept up to date on every placement, for the local concentration index).
-    public var placedPairs: [UInt16] = []
+    public var placedPairs = AlignedArray<UInt16>()
     /// Row length of the trust matrices (≥ the columns in use; grown and re-laid out as needed).
     public var trustStride = 0
     /// Each provider's column in the council × provider matrices. Providers that have left the
@@ -133,7 +140,11 @@ public struct Providers: Sendable {
             }
             councilTrust = relaid(councilTrust, fill: initialTrust)
             providerTrust = relaid(providerTrust, fill: initialTrust)
-            placedPairs = relaid(placedPairs, fill: 0)
+            let pairs = AlignedArray<UInt16>(repeating: 0, count: stride * councils)
+            for c in 0..<councils where trustStride > 0 {
+                for x in 0..<trustStride { pairs[c * stride + x] = placedPairs[c * trustStride + x] }
+            }
+            placedPairs = pairs
             trustStride = stride
         }
         contracts.append([])

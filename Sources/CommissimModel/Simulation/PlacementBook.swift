@@ -9,24 +9,26 @@ import CommissimEngine
 /// ``Market/commit(contract:volume:)``, ``Market/reclassify(contract:to:)`` and
 /// ``Market/release(contract:)``; nothing else writes these counts (the month's spot vacancies
 /// are refreshed with the spot quotes). InvariantTests recounts all of it from the children every month.
+/// The counts are ``AlignedArray``s, written in place without copy-on-write checks; copies of
+/// the book share them, so the market keeps the one owner.
 struct PlacementBook {
     /// Free reserved places on each council's contracts, per council and tier (`c * 3 + k`), and
     /// the number of framework (spot-form) contracts: placement skips the contract search when
     /// neither can take a child.
-    var freePlaces: [Int] = []
-    var frameworks: [Int] = []
+    var freePlaces = AlignedArray<Int>()
+    var frameworks = AlignedArray<Int>()
     /// Per council: children placed with independent providers, and the sum over providers of the
     /// squared counts (for the Herfindahl index), kept up to date on every placement.
-    var councilPlaced: [Int] = []
-    var councilPlacedSquares: [Int] = []
+    var councilPlaced = AlignedArray<Int>()
+    var councilPlacedSquares = AlignedArray<Int>()
     /// Each provider's free places for spot and framework children during this month's
     /// placements (``Market/spotFree(_:)``, 0 once it has exited): one small array a spot search can probe.
-    var spotVacancies: [Int32] = []
+    var spotVacancies = AlignedArray<Int32>()
     /// Children by status, kept by placement (read by the metrics).
     var census = Census()
     /// Per council: the monthly fees of its children placed at a fee per child, in
     /// ``FixedPoint`` units (with each provider's ``Providers/feeUnits``, kept by ``Market/countFee(_:_:)``).
-    var councilFeeUnits: [Int64] = []
+    var councilFeeUnits = AlignedArray<Int64>()
     /// The month each placement ends, by leaving or breaking down, whichever comes first
     /// (scheduled by ``Market/assign(_:provider:contract:price:spot:)``; see ``Market/runDelivery()``).
     var endings = MonthCalendar()

@@ -31,11 +31,12 @@ extension Market {
         councilSpend = Array(repeating: 0, count: nc)
         councilLeavers = Array(repeating: 0, count: nc)
         councilOutcomeSum = Array(repeating: 0, count: nc)
-        book.freePlaces = Array(repeating: 0, count: nc * Tier.allCases.count)
-        book.frameworks = book.freePlaces
-        book.councilPlaced = Array(repeating: 0, count: nc)
-        book.councilPlacedSquares = book.councilPlaced
-        book.councilFeeUnits = Array(repeating: 0, count: nc)
+        // Each count its own block (AlignedArray copies share storage).
+        book.freePlaces = AlignedArray(repeating: 0, count: nc * Tier.allCases.count)
+        book.frameworks = AlignedArray(repeating: 0, count: nc * Tier.allCases.count)
+        book.councilPlaced = AlignedArray(repeating: 0, count: nc)
+        book.councilPlacedSquares = AlignedArray(repeating: 0, count: nc)
+        book.councilFeeUnits = AlignedArray(repeating: 0, count: nc)
         tightened = Array(repeating: false, count: nc)
         priceIndex = Array(repeating: 0, count: p.regions * Tier.allCases.count)
         shortage = Array(repeating: 0, count: p.regions * Tier.allCases.count)
