@@ -63,14 +63,15 @@ final class StylisedFactTests: XCTestCase {
         // short of places and distrustful of its councils (shortage mark-up, risk premium; MODEL.md
         // §3.7, §4.2).
         assertPaired("fee of new fostering spot placements (last year)", a.map { $0.tailMean("new_spot_price_fostering") }, b.map { $0.tailMean("new_spot_price_fostering") }, .increase)
-        // Not shown by the model (MODEL.md §4.2): the squeeze's extra exits are among entrants, not
-        // the small charities trading at month 1; it leaves more providers trading and the large
+        // Not shown by the model at this scale (MODEL.md §4.2): fewer of the small charities trading
+        // at month 1 survive (clear at England's scale only); the squeeze leaves more providers trading and the large
         // charities with less of the market, so concentration falls; and the cuts on fees already
         // agreed outweigh the dearer new ones in the mean fee paid. Evaluated all the same:
         // reported as known failures, and failing the test the day they hold.
         try knownFailures([
-            // Small charities driven out: fewer of those trading at month 1 still trading. The extra
-            // exits are among entrants; incumbents give notice on unviable fees instead (§4.2).
+            // Small charities driven out: fewer of those trading at month 1 still trading. Clear at
+            // England's scale (−6.2%, 8 pairs, FACTS.md); at this scale the 16 pairs do not resolve
+            // it (about −1%; MODEL.md §4.2).
             ("small charities still trading of those at month 1", a.map { $0.tailMean("survival_small_charity", 12) }, b.map { $0.tailMean("survival_small_charity", 12) }, .decrease),
             ("local concentration (HHI)", a.map { $0.tailMean("hhi_local") }, b.map { $0.tailMean("hhi_local") }, .increase),
             ("regional market concentration (HHI)", a.map { $0.tailMean("hhi_regional") }, b.map { $0.tailMean("hhi_regional") }, .increase),
