@@ -125,6 +125,22 @@ final class InvariantTests: XCTestCase {
                 XCTAssertTrue(listed.allSatisfy { market.children[$0].provider == Int32(j) })
             }
             recorder.record(market)
+            // The regional markets' concentration, recounted from the children.
+            var byMarket: [Int: [Int: Double]] = [:]
+            for ch in 0..<market.children.count where market.children[ch].alive && market.children[ch].provider >= 0 {
+                let j = Int(market.children[ch].provider)
+                guard market.providers.kind[j] != .inHouse else { continue }
+                let rt = market.regionTier(market.councils.region[Int(market.children[ch].council)], market.providers.tier[j])
+                byMarket[rt, default: [:]][j, default: 0] += 1
+            }
+            var hhi = 0.0, placedIndependent = 0.0
+            for shares in byMarket.values {
+                let total = shares.values.reduce(0, +)
+                hhi += 10_000 * shares.values.reduce(0) { $0 + $1 * $1 } / total
+                placedIndependent += total
+            }
+            let recorded = recorder.rows.last![MetricColumns.index["hhi_regional"]!]
+            XCTAssertEqual(recorded, placedIndependent > 0 ? hhi / placedIndependent : 0, accuracy: 1e-9 * max(1, recorded), "month \(market.month)")
             market.month += 1
         }
         XCTAssertTrue(columnsReused, "the run should exercise entrants taking over the columns of providers that left")

@@ -82,15 +82,32 @@ struct MetricsRecorder {
         // Supply-side concentration of each regional market (region × tier): providers' shares of
         // the independent placements made by the region's councils, the market's own HHI
         // weighted by its placements.
-        var regionSum = Array(repeating: 0.0, count: m.p.regions * tiers), regionSquares = regionSum
-        var perRegion = Array(repeating: 0.0, count: m.p.regions)
+        // A provider's children come only from councils it reaches (§3.6, §3.7): its home council,
+        // its region's councils or, for a national provider, every council. The counts are whole
+        // numbers, so the sums are exact in any order.
+        let regions = m.p.regions
+        var regionSum = Array(repeating: 0.0, count: regions * tiers), regionSquares = regionSum
+        var perRegion = Array(repeating: 0.0, count: regions)
         for j in 0..<np where providerKind[j] != .inHouse && m.providers.occupied[j] > 0 {
-            for r in 0..<perRegion.count { perRegion[r] = 0 }
-            for c in 0..<nc { perRegion[m.councils.region[c]] += Double(m.providers.placedPairs[m.pair(j, c)]) }
-            for r in 0..<perRegion.count where perRegion[r] > 0 {
-                let rt = m.regionTier(r, m.providers.tier[j])
-                regionSum[rt] += perRegion[r]
-                regionSquares[rt] += perRegion[r] * perRegion[r]
+            let k = m.providers.tier[j]
+            func add(_ r: Int, _ q: Double) {
+                guard q > 0 else { return }
+                regionSum[m.regionTier(r, k)] += q
+                regionSquares[m.regionTier(r, k)] += q * q
+            }
+            switch m.providers.reach[j] {
+            case 0:
+                let c = m.providers.homeCouncil[j]
+                add(m.councils.region[c], Double(m.providers.placedPairs[m.pair(j, c)]))
+            case 1:
+                let r = m.providers.region[j]
+                var q = 0.0
+                for c in m.regionCouncils[r] { q += Double(m.providers.placedPairs[m.pair(j, c)]) }
+                add(r, q)
+            default:
+                for r in 0..<regions { perRegion[r] = 0 }
+                for c in 0..<nc { perRegion[m.councils.region[c]] += Double(m.providers.placedPairs[m.pair(j, c)]) }
+                for r in 0..<regions { add(r, perRegion[r]) }
             }
         }
         var marketHHI = 0.0, marketPlaced = 0.0
