@@ -9,8 +9,6 @@ import CMemory
 /// storage until the original grows (each growth moves to a fresh block, which the copy does not
 /// see), so keep one owner, as the model's `Market` does.
 public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, RandomAccessCollection {
-    public typealias Index = Int
-    public typealias Indices = Range<Int>
     /// Owns one block; freed when no `AlignedArray` refers to it.
     private final class Block {
         let base: UnsafeMutablePointer<Element>
@@ -61,6 +59,12 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
         self.count = count
     }
 
+    /// The elements of `elements`, in order.
+    public init<S: Sequence>(_ elements: S) where S.Element == Element {
+        self.init()
+        for e in elements { append(e) }
+    }
+
     /// Empties the array. Its block is kept, so elements appended after are written over the old
     /// ones in place (copies made before see them: keep one owner).
     public mutating func removeAll(keepingCapacity: Bool = true) {
@@ -94,9 +98,4 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
         var elements = UnsafeMutableBufferPointer(start: base, count: count)
         return try body(&elements)
     }
-}
-
-extension AlignedArray: Equatable where Element: Equatable {
-    /// Element-wise equality (the blocks may differ).
-    public static func == (a: AlignedArray, b: AlignedArray) -> Bool { a.count == b.count && a.elementsEqual(b) }
 }

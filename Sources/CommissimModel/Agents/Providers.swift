@@ -140,11 +140,7 @@ public struct Providers: Sendable {
             }
             councilTrust = relaid(councilTrust, fill: initialTrust)
             providerTrust = relaid(providerTrust, fill: initialTrust)
-            let pairs = AlignedArray<UInt16>(repeating: 0, count: stride * councils)
-            for c in 0..<councils where trustStride > 0 {
-                for x in 0..<trustStride { pairs[c * stride + x] = placedPairs[c * trustStride + x] }
-            }
-            placedPairs = pairs
+            placedPairs = AlignedArray(relaid(Array(placedPairs), fill: 0))
             trustStride = stride
         }
         contracts.append([])

@@ -6,14 +6,11 @@
 /// whatever cut the fee; 000 Figure 1: "reducing the price paid per unit ... service may become
 /// financially unsustainable".
 extension Market {
-    /// The lowest margin over unit cost provider `i` accepts on a place it already fills: the
-    /// floor of its bids (§3.6) — a private provider's required margin (at least 0); a charity's
-    /// required margin, less its cross-subsidy while it holds more than three months of reserves.
+    /// The lowest margin over unit cost provider `i` accepts on a place it already fills, from the
+    /// floors of its bids (§3.6): a private provider's ``privateMarginFloor(_:)``; a charity's
+    /// required margin, less its ``crossSubsidyNow(_:)``.
     func walkAwayMargin(_ i: Int) -> Double {
-        let kind = providers.kind[i]
-        if kind.isPrivate { return max(0, providers.requiredMargin[i]) }
-        let subsidy = providers.reserves[i] > 3 * providers.lastCost[i] ? providers.crossSubsidy[i] : 0
-        return providers.requiredMargin[i] - subsidy
+        providers.kind[i].isPrivate ? privateMarginFloor(i) : providers.requiredMargin[i] - crossSubsidyNow(i)
     }
 
     /// Each January after the price review: contracts and off-contract placements whose fee is

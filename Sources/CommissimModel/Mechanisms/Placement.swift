@@ -168,7 +168,7 @@ struct SpotQuote {
     init(_ m: Market, _ j: Int) {
         cost = m.unitCost(j)
         margin = m.providers.targetMargin[j] + m.p.shortageMarkup * m.shortage[m.regionTier(m.providers.region[j], m.providers.tier[j])]
-        floor = m.providers.kind[j].isPrivate ? max(0, m.providers.requiredMargin[j]) : -.infinity
+        floor = m.providers.kind[j].isPrivate ? m.privateMarginFloor(j) : -.infinity
         quality = m.providers.quality[j]
         let baseCost = m.p.monthlyBaseCost[m.providers.tier[j]] * m.inflationIndex
         if quality >= 0 && cost > 0 && baseCost > 0 && m.p.riskPremium >= 0 {

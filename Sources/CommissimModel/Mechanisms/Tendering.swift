@@ -85,9 +85,18 @@ extension Market {
         var m = providers.targetMargin[i] + p.shortageMarkup * shortage[regionTier(providers.region[i], lot.tier)] + p.riskPremium * (1 - trust)
         if lot.collaborative { m -= jointTenderDiscount(lot.council) }
         if lot.form == .outcome && kind.isPrivate { m += 0.05 }
-        if kind.isPrivate { m = max(m, max(0, providers.requiredMargin[i])) }
-        if kind.isCharity, providers.reserves[i] > 3 * providers.lastCost[i] { m -= providers.crossSubsidy[i] }
+        if kind.isPrivate { m = max(m, privateMarginFloor(i)) }
+        m -= crossSubsidyNow(i)
         return unitCost(i) * (1 + m)
+    }
+
+    /// The lowest margin private provider `i` bids or quotes: its required margin, at least 0.
+    func privateMarginFloor(_ i: Int) -> Double { max(0, providers.requiredMargin[i]) }
+
+    /// How far below its margin charity `i` bids, subsidised from reserves, while it holds more
+    /// than three months of cost; 0 otherwise and for every other provider.
+    func crossSubsidyNow(_ i: Int) -> Double {
+        providers.kind[i].isCharity && providers.reserves[i] > 3 * providers.lastCost[i] ? providers.crossSubsidy[i] : 0
     }
 
 
