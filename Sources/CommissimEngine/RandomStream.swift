@@ -114,7 +114,7 @@ public final class RandomStream {
 
 /// The geometric distribution of trials up to the first success with probability `p`, with
 /// ln(1 − p) computed once for all its draws (``RandomStream/geometric(_:)-(Geometric)``).
-public struct Geometric: Sendable {
+public struct Geometric: Sendable, BitwiseCopyable {
     public let p: Double
     @usableFromInline let logOneMinusP: Double
     /// A placeholder that is no law (`p` is NaN): never drawn from.

@@ -97,7 +97,7 @@ final class AllianceTests: XCTestCase {
             let others = m.alliances.members[a].filter { $0 != k && m.contracts[$0].active }
             let volume = m.contracts[k].volume, before = others.map { m.contracts[$0].volume }
             m.alliances.trust[a] = trust
-            m.providers.alive[m.contracts[k].provider] = false
+            m.providers.markExited(m.contracts[k].provider, month: m.month)
             m.allianceMemberExits(k)
             XCTAssertFalse(m.alliances.members[a].contains(k))
             XCTAssertEqual(m.contracts[k].alliance, -1)

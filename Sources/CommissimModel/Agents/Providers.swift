@@ -19,7 +19,11 @@ public struct Providers: Sendable {
     public var reach: [Int] = []
     public var homeCouncil: [Int] = []
     public var region: [Int] = []
-    public var alive: [Bool] = []
+    public private(set) var alive: [Bool] = []
+    /// The ids of the providers trading now (`alive`), in id order: what the monthly passes over
+    /// providers visit. Ids are never reused, so after decades of entry and exit most ids belong to
+    /// providers that have left (about 10,000 ids for 1,100 trading at England's scale).
+    public private(set) var trading: [Int] = []
     public var entryMonth: [Int] = []
     public var exitMonth: [Int] = []
     /// Places or caseload.
@@ -105,7 +109,7 @@ public struct Providers: Sendable {
                          councils: Int, initialTrust: Float) {
         count += 1
         kind.append(k); group.append(g); tier.append(t); reach.append(r); homeCouncil.append(home); region.append(reg)
-        alive.append(true); entryMonth.append(month); exitMonth.append(-1)
+        alive.append(true); entryMonth.append(month); exitMonth.append(-1); trading.append(count - 1)
         capacity.append(cap); registered.append(cap); occupied.append(0); committed.append(0); blockOccupied.append(0)
         reserves.append(res); baseQuality.append(q); quality.append(q); costFactor.append(cf); capital.append(0)
         voluntaryIncome.append(vi); targetMargin.append(tm); requiredMargin.append(rm); debt.append(d)
@@ -140,12 +144,25 @@ public struct Providers: Sendable {
             }
             councilTrust = relaid(councilTrust, fill: initialTrust)
             providerTrust = relaid(providerTrust, fill: initialTrust)
-            placedPairs = AlignedArray(relaid(Array(placedPairs), fill: 0))
+            var pairs = AlignedArray<UInt16>(repeating: 0, count: stride * councils)
+            for c in 0..<councils {
+                for x in 0..<trustStride { pairs[c * stride + x] = placedPairs[c * trustStride + x] }
+            }
+            placedPairs = pairs
             trustStride = stride
         }
         contracts.append([])
         firstOffContract.append(-1); lastOffContract.append(-1)
     }
+
+    /// Provider `i` stops trading in `month` (call ``dropExited()`` once the month's exits are marked).
+    mutating func markExited(_ i: Int, month: Int) {
+        alive[i] = false
+        exitMonth[i] = month
+    }
+
+    /// Takes the providers marked as exited off ``trading``.
+    mutating func dropExited() { trading.removeAll { !alive[$0] } }
 
     /// Re-deals the columns by neighbourhood, then home council (call while every matrix entry
     /// still holds its initial value, so nothing has to move): providers a council searches

@@ -18,7 +18,7 @@ extension Market {
     func runFeeNotices() {
         guard month % 12 == 0 && month > 0 && p.feeNotices else { return }
         var floor = Array(repeating: Double.infinity, count: providers.count)
-        for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
+        for i in providers.trading where providers.kind[i] != .inHouse {
             floor[i] = unitCost(i) * (1 + walkAwayMargin(i))
         }
         // Contracts handed back: the provider ends them; their children stay off contract at the
@@ -31,7 +31,7 @@ extension Market {
         }
         // Placements off contract: continued at the provider's spot quote to that council.
         var repriced = false
-        for j in 0..<providers.count where floor[j].isFinite {
+        for j in providers.trading where floor[j].isFinite {
             let quote = SpotQuote(self, j)
             for ch in offContractChildren(of: j) where children[ch].price > 0 && children[ch].price < floor[j] {
                 settleCare(ch)

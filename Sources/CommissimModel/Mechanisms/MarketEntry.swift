@@ -7,7 +7,7 @@ extension Market {
     func updateShortage() {
         let n = shortage.count
         var cap = Array(repeating: 0.0, count: n), occ = Array(repeating: 0.0, count: n), wait = Array(repeating: 0.0, count: n)
-        for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
+        for i in providers.trading where providers.kind[i] != .inHouse {
             let rt = regionTier(providers.region[i], providers.tier[i])
             cap[rt] += Double(providers.capacity[i])
             occ[rt] += Double(providers.occupied[i])
@@ -25,10 +25,10 @@ extension Market {
     func runExits() {
         guard !exiting.isEmpty else { return }
         for i in exiting {
-            providers.alive[i] = false
-            providers.exitMonth[i] = month
+            providers.markExited(i, month: month)
             tally.exits[providers.kind[i].rawValue] += 1
         }
+        providers.dropExited()
         // Every exiting provider is marked first, so an alliance's places go to members that stay.
         for i in exiting {
             for k in providers.contracts[i] {

@@ -99,24 +99,28 @@ extension Market {
         quote.price(trust: providers.providerTrust[pair(j, c)], riskPremium: p.riskPremium, spotPremium: p.spotPremium)
     }
 
-    /// Takes every provider's spot quote and vacancies, and clears the breakdown laws, for this
-    /// month's placements (costs, margins, shortage and quality do not change while children are placed;
-    /// trust in the council enters per call; vacancies are kept up to date by
-    /// ``assign(_:provider:contract:price:spot:)``).
+    /// Takes every trading provider's spot quote and vacancies, and clears their breakdown laws,
+    /// for this month's placements (costs, margins, shortage and quality do not change while
+    /// children are placed; trust in the council enters per call; vacancies are kept up to date by
+    /// ``assign(_:provider:contract:price:spot:)``). A provider that has left keeps the closed
+    /// quote and no vacancies, so it is never placed with; only the trading are visited.
     func quoteSpotPrices() {
-        spotQuotes.removeAll(keepingCapacity: true)
-        book.spotVacancies.removeAll(keepingCapacity: true)
-        breakdownLaws.removeAll(keepingCapacity: true)
-        breakdownLaws.append(contentsOf: repeatElement(.unset, count: 10 * providers.count))
-        for j in 0..<providers.count {
-            guard providers.alive[j] else { // gone: no vacancies, so never quoted or placed with
-                spotQuotes.append(SpotQuote.closed)
-                book.spotVacancies.append(0)
-                continue
-            }
-            spotQuotes.append(SpotQuote(self, j))
-            book.spotVacancies.append(Int32(clamping: spotFree(j)))
+        let n = providers.count
+        if spotQuotes.count < n {
+            spotQuotes.append(contentsOf: repeatElement(SpotQuote.closed, count: n - spotQuotes.count))
+            for _ in book.spotVacancies.count..<n { book.spotVacancies.append(0) }
+            for _ in breakdownLaws.count..<10 * n { breakdownLaws.append(.unset) }
         }
+        for j in quotedLastMonth where !providers.alive[j] {
+            spotQuotes[j] = SpotQuote.closed
+            book.spotVacancies[j] = 0
+        }
+        for j in providers.trading {
+            spotQuotes[j] = SpotQuote(self, j)
+            book.spotVacancies[j] = Int32(clamping: spotFree(j))
+            for ix in 10 * j..<10 * j + 10 { breakdownLaws[ix] = .unset }
+        }
+        quotedLastMonth = providers.trading
     }
 
     /// Starts child `i`'s placement with provider `j`.

@@ -42,7 +42,7 @@ extension Market {
         let interest = p.interestRate / 12 * inflationIndex // debt is held at month-1 prices
         let reviewCapacity = month % 6 == 5
         let horizon = horizons()
-        for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
+        for i in providers.trading where providers.kind[i] != .inHouse {
             let uc = unitCost(i)
             let cap = Double(providers.capacity[i]), occ = Double(providers.occupied[i])
             let fixed = p.fixedCostShare[providers.tier[i]]

@@ -38,7 +38,7 @@ extension Market {
     func runDelivery() {
         monthsDelivered += 1
         let t = Int32(month)
-        for j in 0..<providers.count where providers.alive[j] { providers.careDelivered[j] += providers.quality[j] }
+        for j in providers.trading { providers.careDelivered[j] += providers.quality[j] }
         for c in 0..<councils.count {
             for id in councils.waiting[c] { children[Int(id)].waitMonths &+= 1 }
         }

@@ -67,12 +67,12 @@ extension Market {
         // Staff turnover erodes personal trust (000: those who built it "are unlikely to still be in post").
         let initial = Float(p.trustInitial), erosion = Float(p.turnoverErosion)
         for c in 0..<nc where rng.bernoulli(p.staffTurnover) {
-            for i in 0..<providers.count where providers.alive[i] {
+            for i in providers.trading {
                 let ix = pair(i, c)
                 providers.councilTrust[ix] += erosion * (initial - providers.councilTrust[ix])
             }
         }
-        for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse && rng.bernoulli(p.staffTurnover) {
+        for i in providers.trading where providers.kind[i] != .inHouse && rng.bernoulli(p.staffTurnover) {
             for c in 0..<nc {
                 let ix = pair(i, c)
                 providers.providerTrust[ix] += erosion * (initial - providers.providerTrust[ix])

@@ -74,7 +74,9 @@ public final class Market {
     var spotQuotes: [SpotQuote] = []
     /// This month's breakdown laws (ServiceDelivery.swift), made on first use: per provider,
     /// spot or not, and breakdowns so far (0–4+), `10 j + 5 spot + min(b, 4)`.
-    var breakdownLaws: [Geometric] = []
+    var breakdownLaws = AlignedArray<Geometric>()
+    /// The providers quoted by the last ``quoteSpotPrices()`` (those that have left since are closed).
+    var quotedLastMonth: [Int] = []
     /// Running totals of the current month.
     var tally = MonthTally()
     /// Months of care delivered so far (``runDelivery()``; read at settlement, ``settleCare(_:)``).

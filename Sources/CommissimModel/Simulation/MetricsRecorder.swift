@@ -157,7 +157,7 @@ struct MetricsRecorder {
             tradingAtStart = start
         }
         var survivors = Array(repeating: 0, count: ProviderKind.allCases.count)
-        for i in 0..<np where m.providers.alive[i] && m.providers.kind[i] != .inHouse {
+        for i in m.providers.trading where m.providers.kind[i] != .inHouse {
             let k = m.providers.kind[i].rawValue
             count[k] += 1
             alive += 1
@@ -210,7 +210,7 @@ struct MetricsRecorder {
         set("contracts_active", active)
         set("contract_months_left", active > 0 ? left / active : 0)
         var ta = 0.0, tn = 0.0
-        for i in 0..<np where m.providers.alive[i] && m.providers.kind[i] != .inHouse {
+        for i in m.providers.trading where m.providers.kind[i] != .inHouse {
             ta += Double(m.providers.providerTrust[m.pair(i, m.providers.homeCouncil[i])])
             tn += 1
         }
@@ -256,7 +256,7 @@ struct MetricsRecorder {
         var investorRevenue = Array(repeating: 0.0, count: tiers), investorPlaces = Array(repeating: 0.0, count: tiers)
         var investorFees = Array(repeating: 0.0, count: tiers), investorOperating = Array(repeating: 0.0, count: tiers)
         let interest = m.p.interestRate / 12 * m.inflationIndex
-        for j in 0..<m.providers.count where m.providers.alive[j] {
+        for j in m.providers.trading {
             let k = m.providers.tier[j]
             switch m.providers.kind[j] {
             case .inHouse: inHouse[k] += m.inHouseCost(j)

@@ -174,7 +174,7 @@ extension Market {
         var local: [[Int32]] = Array(repeating: [], count: nc * tiers)
         var regional: [[Int32]] = Array(repeating: [], count: p.regions * tiers)
         var national: [[Int32]] = Array(repeating: [], count: tiers)
-        for i in 0..<providers.count where providers.alive[i] && providers.kind[i] != .inHouse {
+        for i in providers.trading where providers.kind[i] != .inHouse {
             let k = providers.tier[i]
             switch providers.reach[i] {
             case 0: local[councilTier(providers.homeCouncil[i], k)].append(Int32(i))
