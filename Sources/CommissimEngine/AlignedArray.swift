@@ -87,6 +87,9 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
         count += 1
     }
 
+    /// Sets every element to `value`, in place.
+    public func fill(with value: Element) { base.update(repeating: value, count: count) }
+
     /// Starts loading element `i` into the cache (a hint; `i` out of range is ignored).
     @inlinable @inline(__always) public func prefetch(_ i: Int) {
         guard i >= 0 && i < count else { return }

@@ -39,13 +39,20 @@ public struct MonthCalendar: Sendable {
     /// The slots with an event in month `month` (the next month), in the order they were
     /// scheduled (a slot may appear more than once); the month is then cleared.
     public mutating func take(_ month: Int) -> [Int32] {
+        var slots: [Int32] = []
+        take(month, into: &slots)
+        return slots
+    }
+
+    /// ``take(_:)`` into `slots` (replacing its contents), swapping storage with the month's bucket so
+    /// that neither the bucket nor the caller's buffer is reallocated month after month.
+    public mutating func take(_ month: Int, into slots: inout [Int32]) {
         precondition(month == next, "months are taken in order")
         if month >= horizon { advanceHorizon(from: month) }
         let b = month % window
-        let slots = ring[b]
-        ring[b] = []
+        slots.removeAll(keepingCapacity: true)
+        swap(&slots, &ring[b])
         next = month + 1
-        return slots
     }
 
     /// Moves the far events that now fall within the ring's window (`month` is the month about to
@@ -69,4 +76,14 @@ public struct MonthCalendar: Sendable {
 
     /// Events waiting (stale ones included): for memory checks.
     public var pending: Int { ring.reduce(0) { $0 + $1.count } + far.count }
+}
+
+/// Takes `buffer`'s storage, emptied but with its capacity kept, leaving an empty array in its
+/// place: for passes that collect a list every month (give it back when done, so the next month
+/// does not allocate again).
+@inlinable @inline(__always) public func borrow<T>(_ buffer: inout [T]) -> [T] {
+    var taken: [T] = []
+    swap(&taken, &buffer)
+    taken.removeAll(keepingCapacity: true)
+    return taken
 }

@@ -223,7 +223,7 @@ final class MechanismTests: XCTestCase {
         let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 3))
         let interest = market.p.interestRate / 12
         let capacity = market.providers.capacity.map(Double.init), occupied = market.providers.occupied.map(Double.init)
-        let debt = market.providers.debt, bids = market.providers.bidCosts
+        let debt = market.providers.debt, bids = Array(market.providers.bidCosts)
         let unitCost = (0..<market.providers.count).map { market.unitCost($0) } // before investment lowers it
         for h in 0..<market.providers.count where market.providers.kind[h] == .inHouse {
             let f = try XCTUnwrap(shares[Tier(rawValue: market.providers.tier[h])!.name])

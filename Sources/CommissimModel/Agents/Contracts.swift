@@ -64,6 +64,9 @@ public struct Contracts: Sendable {
         @inline(__always) nonmutating _modify { yield &records[k] }
     }
 
+    /// Starts loading contract `k`'s first cache line (a hint; `k` out of range is ignored).
+    @inline(__always) func prefetch(_ k: Int) { records.prefetch(k) }
+
     mutating func append(council c: Int, provider p: Int, tier t: Int, volume v: Int, price pr: Double, form f: PaymentForm,
                          outcomeSpec os: Bool, start s: Int, end e: Int, extension x: Int, codesign cd: Bool,
                          collaborative col: Bool, financed fin: Bool, reviewCost rc: Double) -> Int {

@@ -58,10 +58,10 @@ public struct Providers: Sendable {
     /// Outcome contracts advanced by the social investor.
     public var investorBacked: [Bool] = []
     /// Month totals, reset each month.
-    public var revenue: [Double] = []
+    public var revenue = AlignedArray<Double>()
     /// Of which paid by councils (contracts, spot, outcome payments).
-    public var councilRevenue: [Double] = []
-    public var bidCosts: [Double] = []
+    public var councilRevenue = AlignedArray<Double>()
+    public var bidCosts = AlignedArray<Double>()
     /// Quality delivered per place, summed over every month of care so far (ServiceDelivery.swift):
     /// what a child placed here from month s to month t received is the difference of two readings.
     public var careDelivered = AlignedArray<Double>()

@@ -10,7 +10,7 @@ extension Market {
     /// months for a provider without contracts. One pass over the contracts, in id order.
     func horizons() -> [Double] {
         var weighted = [Double](repeating: 0, count: providers.count), total = weighted
-        for k in activeContracts {
+        forEachContractInForce { k in
             let c = contracts[k].council, i = contracts[k].provider
             let left = Double(max(0, contracts[k].end - month) + contracts[k].extensionLeft)
             let renewal = Double(providers.providerTrust[pair(i, c)])

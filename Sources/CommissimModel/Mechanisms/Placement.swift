@@ -10,7 +10,8 @@ extension Market {
     func runPlacement() {
         quoteSpotPrices()
         for c in 0..<councils.count {
-            var still: [Int32] = []
+            // The list is rebuilt in a kept buffer, and the old list's storage is kept in turn.
+            var still = borrow(&buffers.stillWaiting)
             let waiting = councils.waiting[c]
             for (n, child) in waiting.enumerated() {
                 if n + 4 < waiting.count { children.prefetch(Int(waiting[n + 4])) }
@@ -26,6 +27,7 @@ extension Market {
                     still.append(child)
                 }
             }
+            buffers.stillWaiting = councils.waiting[c]
             councils.waiting[c] = still
         }
     }

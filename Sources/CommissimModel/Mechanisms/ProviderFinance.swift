@@ -4,7 +4,8 @@ extension Market {
     /// Contract payments, outcome payments, in-house costs and monitoring costs of the month.
     func runContractPayments() {
         if isJanuary && alliances.count > 0 { settleAlliances() }
-        for k in activeContracts where reservesPlaces(k) {
+        forEachContractInForce { k in
+            guard reservesPlaces(k) else { return }
             let c = contracts[k].council, i = contracts[k].provider
             let full = contracts[k].price * Double(contracts[k].volume)
             let upfront = contracts[k].form == .outcome ? policy(c).outcomeUpfrontShare : 1
@@ -19,7 +20,7 @@ extension Market {
             providers.councilRevenue[i] += pay
             if contracts[k].form == .outcome && contracts[k].financed { advanceFromInvestor(contract: k, amount: full - pay) }
         }
-        for k in activeContracts {
+        forEachContractInForce { k in
             let c = contracts[k].council, i = contracts[k].provider
             let trust = Double(providers.councilTrust[pair(i, c)])
             var cost = p.monitoringCost * inflationIndex * (1 - p.monitoringDiscount * trust) * (contracts[k].form == .grant ? 0.5 : 1)
@@ -108,11 +109,9 @@ extension Market {
 
     /// Resets the month's provider and council totals.
     func resetMonthTotals() {
-        for i in 0..<providers.count {
-            providers.revenue[i] = 0
-            providers.councilRevenue[i] = 0
-            providers.bidCosts[i] = 0
-        }
+        providers.revenue.fill(with: 0)
+        providers.councilRevenue.fill(with: 0)
+        providers.bidCosts.fill(with: 0)
         for c in 0..<councils.count {
             councilSpend[c] = 0
             councilLeavers[c] = 0

@@ -35,6 +35,7 @@ extension Market {
         let consider = min(1.0, 10.0 / Double(max(1, pool.count)))
         let noise = p.observationNoise * (p.referenceStaff / councils.staff[c]).squareRoot()
         var bidders: [Int] = [], prices: [Double] = [], qualities: [Double] = []
+        bidders.reserveCapacity(pool.count); prices.reserveCapacity(pool.count); qualities.reserveCapacity(pool.count)
         for i in pool where providers.alive[i] {
             let isIncumbent = i == lot.incumbent
             if !isIncumbent && providers.homeCouncil[i] != c && !rng.bernoulli(consider) { continue }

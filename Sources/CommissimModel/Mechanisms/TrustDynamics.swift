@@ -45,7 +45,7 @@ extension Market {
     /// Monthly trust updates: monitoring, payment conduct and staff turnover.
     func runTrust() {
         let nc = councils.count
-        for k in activeContracts {
+        forEachContractInForce { k in
             let c = contracts[k].council, i = contracts[k].provider
             let ix = pair(i, c)
             // The council's monitoring: a noisy observation of quality.

@@ -60,6 +60,16 @@ public final class Market {
         }
         return contractsInForce
     }
+    /// Runs `body` on each contract in force, in id order, loading the records a few contracts
+    /// ahead: the ids in force are scattered among every contract ever let, so nothing else would
+    /// fetch them early. For the monthly passes that read each record.
+    @inline(__always) func forEachContractInForce(_ body: (Int) -> Void) {
+        let ks = activeContracts
+        for n in ks.indices {
+            if n + 6 < ks.count { contracts.prefetch(ks[n + 6]) }
+            body(ks[n])
+        }
+    }
     /// Every contract let, ascending, less those ended before `contractsEnded` was last cleared.
     var contractsInForce: [Int] = []
     var contractsEnded = false
@@ -77,6 +87,8 @@ public final class Market {
     var breakdownLaws = AlignedArray<Geometric>()
     /// The providers quoted by the last ``quoteSpotPrices()`` (those that have left since are closed).
     var quotedLastMonth: [Int] = []
+    /// Lists the monthly passes collect, kept from month to month so they are not reallocated.
+    var buffers = MonthBuffers()
     /// Running totals of the current month.
     var tally = MonthTally()
     /// Months of care delivered so far (``runDelivery()``; read at settlement, ``settleCare(_:)``).
@@ -164,4 +176,12 @@ extension Market {
     public func councilIsCutting(_ c: Int) -> Bool { !activeStrategies[c].isEmpty }
     /// Provider `i`'s unit cost per week.
     public func weeklyUnitCost(_ i: Int) -> Double { unitCost(i) * 12 / 52 }
+}
+
+/// Lists collected afresh each month, kept between months for their capacity (``borrow(_:)``).
+struct MonthBuffers {
+    /// ``Market/runDelivery()``: the placements due, and those leaving and breaking down.
+    var due: [Int32] = [], leaving: [Int] = [], broke: [Int] = []
+    /// ``Market/runPlacement()``: a council's children still waiting.
+    var stillWaiting: [Int32] = []
 }
