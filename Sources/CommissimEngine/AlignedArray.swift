@@ -87,6 +87,17 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
         count += 1
     }
 
+    /// A copy of the elements in a block of its own (a plain copy of an `AlignedArray` shares
+    /// its block: see the type's note).
+    public func copy() -> AlignedArray {
+        var out = AlignedArray()
+        out.block = Block(capacity: Swift.max(count, block.capacity))
+        out.base = out.block.base
+        out.base.initialize(from: base, count: count)
+        out.count = count
+        return out
+    }
+
     /// Sets every element to `value`, in place.
     public func fill(with value: Element) { base.update(repeating: value, count: count) }
 

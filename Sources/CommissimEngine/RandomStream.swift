@@ -71,6 +71,15 @@ public final class RandomStream {
         gsl_rng_set(rng, UInt(folded == 0 ? 0x9E37_79B9 : folded))
     }
 
+    /// A stream at the same point of the same sequence as `other`, from here on independent of it
+    /// (GSL's `gsl_rng_clone`): a run continued from a copied market draws what the original would.
+    public init(continuing other: RandomStream) {
+        guard let r = gsl_rng_clone(other.rng) else { fatalError("gsl_rng_clone failed: out of memory") }
+        rng = r
+        seed = other.seed
+        kind = other.kind
+    }
+
     deinit { gsl_rng_free(rng) }
 
     /// GSL's name for the generator, as written into manifests.

@@ -15,6 +15,9 @@ public struct Comparison {
     /// With a level, the comparison also breaks the differences down by council group (and
     /// council): ``GroupComparison``, comparison_groups.csv.
     public var level: ComparisonLevel?
+    /// Whether both arms of a replication run from one burn-in where they share it (the same
+    /// results either way; false runs every arm from its own set-up, as a check).
+    public var shareBurnIn = true
 
     public init(a: ResolvedScenario, b: ResolvedScenario, nameA: String, nameB: String, replications: Int, seed: UInt64) {
         self.a = a; self.b = b; self.nameA = nameA; self.nameB = nameB
@@ -126,24 +129,45 @@ public struct Comparison {
         }
         progress?.start(total: 2 * R, done: start)
         var failure: Error?
-        let done = ParallelRunner(threads: threads).forEachOrdered(from: start, count: 2 * R, job: { k in
-            let sim = Simulation(config: k % 2 == 0 ? ca : cb, seed: seeds[k / 2])
-            guard level != nil else { return sim.run().rows }
-            let totals = TotalsBox(councils: k % 2 == 0 ? councilsA : councilsB)
-            var rows = sim.run(observe: { totals.value.observe($0) }).rows
-            let flat = totals.value.flat
+        /// Run k's record: its rows, then (with a level) its councils' totals as extra rows.
+        @Sendable func record(_ k: Int, _ totals: TotalsBox?, _ result: RunResult) -> [[Double]] {
+            var rows = result.rows
+            guard let flat = totals?.value.flat else { return rows }
             for r in 0..<extraRows(k) {
                 var row = Array(flat[min(flat.count, r * cols)..<min(flat.count, (r + 1) * cols)])
                 row += Array(repeating: 0, count: cols - row.count)
                 rows.append(row)
             }
             return rows
-        }, shouldStop: { shouldStop() }, consume: { (k: Int, rows: [[Double]]) in
+        }
+        @Sendable func totalsBox(_ k: Int) -> TotalsBox? { level == nil ? nil : TotalsBox(councils: k % 2 == 0 ? councilsA : councilsB) }
+        func consumeRun(_ k: Int, _ rows: [[Double]]) {
             guard failure == nil else { return }
             do { try journal?.append(rows) } catch { failure = error; return }
             take(k, rows)
             progress?.update(done: k + 1)
-        })
+        }
+        let runner = ParallelRunner(threads: threads)
+        let done: Int
+        if sharesBurnIn(ca, cb, replications: R, threads: runner.threads) {
+            // Both arms of a replication from one burn-in (MODEL.md §3.1): the same runs, byte for
+            // byte, for the burn-in's cost once. A resumed comparison whose last run was an arm A
+            // runs that replication again and keeps its arm B.
+            let pairs = runner.forEachOrdered(from: start / 2, count: R, job: { r in
+                let boxes = [totalsBox(2 * r), totalsBox(2 * r + 1)]
+                let results = Simulation.runSharingBurnIn([ca, cb], seed: seeds[r], observe: boxes.map { box in box.map { b in { b.value.observe($0) } } })
+                return [record(2 * r, boxes[0], results[0]), record(2 * r + 1, boxes[1], results[1])]
+            }, shouldStop: { shouldStop() }, consume: { (r: Int, records: [[[Double]]]) in
+                for arm in 0..<2 where 2 * r + arm >= start { consumeRun(2 * r + arm, records[arm]) }
+            })
+            done = min(2 * R, 2 * pairs)
+        } else {
+            done = runner.forEachOrdered(from: start, count: 2 * R, job: { k in
+                let box = totalsBox(k)
+                let sim = Simulation(config: k % 2 == 0 ? ca : cb, seed: seeds[k / 2])
+                return record(k, box, sim.run(observe: box.map { b in { b.value.observe($0) } }))
+            }, shouldStop: { shouldStop() }, consume: { (k: Int, rows: [[Double]]) in consumeRun(k, rows) })
+        }
         try journal?.close()
         state?.release()
         if let failure { throw failure }
@@ -174,6 +198,12 @@ public struct Comparison {
             }
         }
         return Result(rows: out, monthly: m, runs: runs, groups: groups)
+    }
+
+    /// Whether the arms run from one burn-in per replication: they share it (MODEL.md §3.1), and
+    /// there are at least as many replications as threads, so pairing the arms leaves none idle.
+    private func sharesBurnIn(_ ca: ModelConfig, _ cb: ModelConfig, replications: Int, threads: Int) -> Bool {
+        shareBurnIn && replications >= threads && ca.sharesBurnIn(with: cb)
     }
 
     /// One run's council totals, filled month by month by the run's observer.

@@ -97,6 +97,9 @@ public struct Children: Sendable, RandomAccessCollection {
         living -= 1
     }
 
+    /// Gives this copy a block of its own for the records (a plain copy shares them).
+    mutating func ownStorage() { records = records.copy() }
+
     /// Starts loading slot `i`'s record into the cache (a hint; `i` out of range is ignored).
     @inline(__always) func prefetch(_ i: Int) { records.prefetch(i) }
 

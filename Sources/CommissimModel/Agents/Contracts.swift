@@ -64,6 +64,9 @@ public struct Contracts: Sendable {
         @inline(__always) nonmutating _modify { yield &records[k] }
     }
 
+    /// Gives this copy a block of its own for the records (a plain copy shares them).
+    mutating func ownStorage() { records = records.copy() }
+
     /// Starts loading contract `k`'s first cache line (a hint; `k` out of range is ignored).
     @inline(__always) func prefetch(_ k: Int) { records.prefetch(k) }
 

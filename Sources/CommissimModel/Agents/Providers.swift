@@ -144,7 +144,7 @@ public struct Providers: Sendable {
             }
             councilTrust = relaid(councilTrust, fill: initialTrust)
             providerTrust = relaid(providerTrust, fill: initialTrust)
-            var pairs = AlignedArray<UInt16>(repeating: 0, count: stride * councils)
+            let pairs = AlignedArray<UInt16>(repeating: 0, count: stride * councils)
             for c in 0..<councils {
                 for x in 0..<trustStride { pairs[c * stride + x] = placedPairs[c * trustStride + x] }
             }
@@ -153,6 +153,14 @@ public struct Providers: Sendable {
         }
         contracts.append([])
         firstOffContract.append(-1); lastOffContract.append(-1)
+    }
+
+    /// Gives this copy blocks of its own for the counts kept in ``AlignedArray``s (which a plain
+    /// copy shares with the original): for a market continued apart from the one it was copied from.
+    mutating func ownStorage() {
+        occupied = occupied.copy(); committed = committed.copy(); blockOccupied = blockOccupied.copy()
+        revenue = revenue.copy(); councilRevenue = councilRevenue.copy(); bidCosts = bidCosts.copy()
+        careDelivered = careDelivered.copy(); feeUnits = feeUnits.copy(); placedPairs = placedPairs.copy()
     }
 
     /// Provider `i` stops trading in `month` (call ``dropExited()`` once the month's exits are marked).

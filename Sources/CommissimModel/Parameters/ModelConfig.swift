@@ -228,3 +228,39 @@ extension ModelConfig {
     /// The council group of each council the run draws, in council-id order.
     public var councilGroups: [Int] { councils.indices.flatMap { g in Array(repeating: g, count: scaled(councils[g].count)) } }
 }
+
+extension ModelConfig {
+    /// The top-level parameters that act only from month 1 (MODEL.md §3.1: the burn-in's clocks
+    /// stand still — no demand trend, shock or budget path — and it reports nothing), with the
+    /// run's seed, which is given to each run apart. Not `budget.inflation`: the burn-in's yearly
+    /// price review uplifts fees by it (§3.4), so it acts before month 1.
+    static let reportingOnly: Set<String> = [
+        "simulation.months", "simulation.detail", "simulation.seed",
+        "demand.trend", "demand.shock_month", "demand.shock_size", "demand.shock_months",
+        "demand.random_shock_prob", "demand.random_shock_size",
+        "budget.growth", "budget.austerity_cut", "budget.austerity_years", "budget.austerity_start_year",
+        "budget.front_loading",
+    ]
+    /// Council-group parameters that act only from month 1: the group's policy (every council
+    /// follows the `[burn_in]` status quo until then) and its austerity path.
+    static let reportingOnlyCouncilPrefixes = ["councils.policy.", "councils.austerity."]
+
+    /// The scenario less what acts only from month 1: two configurations with the same burn-in
+    /// part pass through the same burn-in, draw for draw, from the same seed.
+    var burnInPart: ResolvedScenario {
+        var s = scenario
+        for path in Self.reportingOnly { s.global[path] = nil }
+        s.councilGroups = s.councilGroups.map { group in
+            group.filter { key, _ in !Self.reportingOnlyCouncilPrefixes.contains { key.hasPrefix($0) } }
+        }
+        return s
+    }
+
+    /// Whether a run of `other` passes through the same burn-in as a run of this configuration
+    /// from the same seed (MODEL.md §3.1, "paired arms share the burn-in"): both have one, and they
+    /// differ only in what acts from month 1. Such arms can be run from one burn-in
+    /// (``Simulation/runSharingBurnIn(_:seed:observe:)``).
+    public func sharesBurnIn(with other: ModelConfig) -> Bool {
+        burnInMonths > 0 && burnInPart == other.burnInPart
+    }
+}

@@ -113,6 +113,43 @@ public final class Market {
         setUp()
     }
 
+    /// The market `other` has become, continued under `config` with a copy of its random stream:
+    /// from here it runs as `other` would have had it been built from `config` — when the two
+    /// configurations share their burn-in (``ModelConfig/sharesBurnIn(with:)``) and `other` is at
+    /// its end, the same months, draw for draw, as a run of `config` alone. Every stored property
+    /// is carried over; the counts kept in ``AlignedArray``s are copied unless `sharingStorage`
+    /// (for a market `other` that will not be stepped again).
+    public init(continuing other: Market, config: ModelConfig, sharingStorage: Bool = false) {
+        self.config = config
+        p = MarketParameters(config)
+        rng = RandomStream(continuing: other.rng)
+        burnIn = config.burnInMonths
+        councils = other.councils; providers = other.providers; contracts = other.contracts
+        children = other.children; investor = other.investor; alliances = other.alliances
+        month = other.month
+        inflationIndex = other.inflationIndex
+        activeStrategies = other.activeStrategies; tightened = other.tightened
+        priceIndex = other.priceIndex; shortage = other.shortage
+        externalDelta = other.externalDelta; externalLevel = other.externalLevel
+        // Room for the external cost streams of this configuration's reported months (set-up sizes it).
+        let horizon = burnIn + config.months + 12 * p.externalYears + 2
+        if externalDelta.count < horizon { externalDelta += repeatElement(0, count: horizon - externalDelta.count) }
+        pendingOutcomePayments = other.pendingOutcomePayments; pendingHead = other.pendingHead
+        exiting = other.exiting
+        book = other.book
+        contractsInForce = other.contractsInForce; contractsEnded = other.contractsEnded
+        regionCouncils = other.regionCouncils; reachDirty = other.reachDirty; staffGrowth = other.staffGrowth
+        spotQuotes = other.spotQuotes; breakdownLaws = other.breakdownLaws; quotedLastMonth = other.quotedLastMonth
+        tally = other.tally; monthsDelivered = other.monthsDelivered
+        councilPolicies = other.councilPolicies; tierPolicies = other.tierPolicies
+        councilSpend = other.councilSpend; councilLeavers = other.councilLeavers; councilOutcomeSum = other.councilOutcomeSum
+        // `buffers` hold nothing between months: a fresh set.
+        if !sharingStorage {
+            providers.ownStorage(); contracts.ownStorage(); children.ownStorage(); book.ownStorage()
+            breakdownLaws = breakdownLaws.copy()
+        }
+    }
+
     /// Unit cost per place-month of provider `i` today.
     @inline(__always) func unitCost(_ i: Int) -> Double {
         let base = p.monthlyBaseCost[providers.tier[i]] * providers.costFactor[i] * inflationIndex

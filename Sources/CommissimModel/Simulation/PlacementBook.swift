@@ -32,6 +32,13 @@ struct PlacementBook {
     /// The month each placement ends, by leaving or breaking down, whichever comes first
     /// (scheduled by ``Market/assign(_:provider:contract:price:spot:)``; see ``Market/runDelivery()``).
     var endings = MonthCalendar()
+
+    /// Gives this copy blocks of its own for its counts (see ``Providers/ownStorage()``).
+    mutating func ownStorage() {
+        freePlaces = freePlaces.copy(); frameworks = frameworks.copy()
+        councilPlaced = councilPlaced.copy(); councilPlacedSquares = councilPlacedSquares.copy()
+        spotVacancies = spotVacancies.copy(); councilFeeUnits = councilFeeUnits.copy()
+    }
 }
 
 extension Market {

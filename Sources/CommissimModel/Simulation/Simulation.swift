@@ -24,14 +24,23 @@ public struct Simulation {
 
     /// Runs the whole horizon; `observe` sees the market at the end of each month (detail output).
     public func run(observe: ((Market) -> Void)? = nil) -> RunResult {
-        let rng = RandomStream(seed: seed, kind: config.generatorKind)
-        let market = Market(config: config, rng: rng)
-        var recorder = MetricsRecorder(months: config.months)
-        // The burn-in (MODEL.md §3.1): the same months and draws whatever the scenario's policy.
+        report(burnedIn(), observe: observe)
+    }
+
+    /// The market built and run through its burn-in (MODEL.md §3.1): the same months and draws
+    /// whatever the scenario's policy.
+    public func burnedIn() -> Market {
+        let market = Market(config: config, rng: RandomStream(seed: seed, kind: config.generatorKind))
         for _ in 0..<config.burnInMonths {
             market.step()
             market.month += 1
         }
+        return market
+    }
+
+    /// Runs the reported months of `market`, which is at the end of its burn-in (``burnedIn()``).
+    public func report(_ market: Market, observe: ((Market) -> Void)? = nil) -> RunResult {
+        var recorder = MetricsRecorder(months: config.months)
         market.startReporting()
         for _ in 0..<config.months {
             market.step()
@@ -39,7 +48,24 @@ public struct Simulation {
             observe?(market)
             market.month += 1
         }
-        return RunResult(seed: seed, generator: rng.generatorName, rows: recorder.rows)
+        return RunResult(seed: seed, generator: market.rng.generatorName, rows: recorder.rows)
+    }
+
+    /// Runs every configuration of `arms` with seed `seed` from one burn-in: the same results, byte
+    /// for byte, as running each alone, for the cost of the burn-in once. The arms must share their
+    /// burn-in (``ModelConfig/sharesBurnIn(with:)``: they differ only in what acts from month 1 —
+    /// policies, strategies, budget path, demand trend and shocks, inflation, months reported);
+    /// `observe[i]`, if given, sees arm i's market at the end of each reported month.
+    public static func runSharingBurnIn(_ arms: [ModelConfig], seed: UInt64,
+                                        observe: [((Market) -> Void)?] = []) -> [RunResult] {
+        guard let first = arms.first else { return [] }
+        precondition(arms.allSatisfy { $0.sharesBurnIn(with: first) }, "arms that do not share their burn-in")
+        let base = Simulation(config: first, seed: seed).burnedIn()
+        return arms.indices.map { i in
+            // The last arm takes the burned-in market over; the others run on copies of it.
+            let market = Market(continuing: base, config: arms[i], sharingStorage: i == arms.count - 1)
+            return Simulation(config: arms[i], seed: seed).report(market, observe: i < observe.count ? observe[i] : nil)
+        }
     }
 }
 
