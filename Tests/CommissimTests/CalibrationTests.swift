@@ -81,6 +81,28 @@ final class CalibrationTests: XCTestCase {
         }
     }
 
+    /// baseline.toml is the calibrated scenario in every parameter, not only in the fitted ones
+    /// (rounded to the digits it quotes): a hand edit that changes another key is caught here (the
+    /// fitted demand share once overwrote every provider group's own residential share).
+    func testBaselineIsTheCalibratedScenarioInEveryParameter() throws {
+        let baseline = try ScenarioParser.parse(file: Support.scenarioPath("baseline"))
+        let fitted = try ScenarioParser.parse(file: Support.root.appendingPathComponent("results/calibration/calibrated.toml").path)
+        func same(_ a: ParamValue?, _ b: ParamValue?) -> Bool {
+            if case .real(let x)? = a, case .real(let y)? = b { return abs(x - y) <= 0.005 * max(abs(x), abs(y)) }
+            return a?.tomlText == b?.tomlText
+        }
+        func compare(_ a: [String: ParamValue], _ b: [String: ParamValue], _ at: String) {
+            for key in Set(a.keys).union(b.keys).sorted() where key != "simulation.seed" {
+                XCTAssertTrue(same(a[key], b[key]), "\(at)\(key): baseline.toml \(a[key]?.tomlText ?? "-"), calibrated.toml \(b[key]?.tomlText ?? "-")")
+            }
+        }
+        compare(baseline.global, fitted.global, "")
+        XCTAssertEqual(baseline.councilGroups.count, fitted.councilGroups.count)
+        XCTAssertEqual(baseline.providerGroups.count, fitted.providerGroups.count)
+        for (g, (a, b)) in zip(baseline.councilGroups, fitted.councilGroups).enumerated() { compare(a, b, "councils[\(g)].") }
+        for (g, (a, b)) in zip(baseline.providerGroups, fitted.providerGroups).enumerated() { compare(a, b, "providers[\(g)].") }
+    }
+
     func testBadFilesNameLineKeyAndFix() throws {
         let cases: [(String, String, String)] = [
             (target.replacingOccurrences(of: "metric = \"looked_after\"", with: "metric = \"looked_aftr\"") + "\n" + parameter, "targets[0].metric", "did you mean \"looked_after\""),
