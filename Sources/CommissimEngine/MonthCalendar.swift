@@ -39,20 +39,14 @@ public struct MonthCalendar: Sendable {
     /// The slots with an event in month `month` (the next month), in the order they were
     /// scheduled (a slot may appear more than once); the month is then cleared.
     public mutating func take(_ month: Int) -> [Int32] {
-        var slots: [Int32] = []
-        take(month, into: &slots)
-        return slots
-    }
-
-    /// ``take(_:)`` into `slots` (replacing its contents), swapping storage with the month's bucket so
-    /// that neither the bucket nor the caller's buffer is reallocated month after month.
-    public mutating func take(_ month: Int, into slots: inout [Int32]) {
         precondition(month == next, "months are taken in order")
         if month >= horizon { advanceHorizon(from: month) }
         let b = month % window
-        slots.removeAll(keepingCapacity: true)
-        swap(&slots, &ring[b])
+        // The bucket's storage goes with the events: kept, every bucket would hold a month's worth.
+        let slots = ring[b]
+        ring[b] = []
         next = month + 1
+        return slots
     }
 
     /// Moves the far events that now fall within the ring's window (`month` is the month about to

@@ -59,9 +59,9 @@ extension Market {
         // were scheduled. An event whose placement has already ended or changed is stale and
         // skipped; one that appears twice (its slot's earlier child had a stale event this month)
         // is acted on once, as the child is no longer placed the second time.
-        var broke = borrow(&buffers.broke), leaving = borrow(&buffers.leaving), due = borrow(&buffers.due)
-        defer { buffers.broke = broke; buffers.leaving = leaving; buffers.due = due }
-        book.endings.take(month, into: &due)
+        var broke = borrow(&buffers.broke), leaving = borrow(&buffers.leaving)
+        defer { buffers.broke = broke; buffers.leaving = leaving }
+        let due = book.endings.take(month)
         for (n, id) in due.enumerated() {
             if n + 8 < due.count { children.prefetch(Int(due[n + 8])) }
             let i = Int(id)

@@ -217,8 +217,8 @@ extension Market {
 
 /// Lists collected afresh each month, kept between months for their capacity (``borrow(_:)``).
 struct MonthBuffers {
-    /// ``Market/runDelivery()``: the placements due, and those leaving and breaking down.
-    var due: [Int32] = [], leaving: [Int] = [], broke: [Int] = []
+    /// ``Market/runDelivery()``: the placements leaving and breaking down.
+    var leaving: [Int] = [], broke: [Int] = []
     /// ``Market/runPlacement()``: a council's children still waiting.
     var stillWaiting: [Int32] = []
 }
