@@ -17,7 +17,7 @@ extension Market {
     func runCostCutting() {
         for c in 0..<councils.count { updateActiveStrategies(c) }
         guard month % 12 == 0 && month > 0 else { return }
-        let uplift = 1 + (inBurnIn ? 0 : p.inflation)
+        let uplift = 1 + p.inflation
         var spotFactor = Array(repeating: 1.0, count: councils.count)
         for c in 0..<councils.count {
             let s = activeStrategies[c], pol = policy(c)
