@@ -25,6 +25,16 @@ final class InvariantTests: XCTestCase {
             let paid = t.spendContracts + t.spendSpot + t.spendOutcome - t.outcomeToInvestor
             let received = market.providers.councilRevenue.reduce(0, +)
             XCTAssertEqual(paid, received, accuracy: 1e-6 * max(1, paid), "month \(market.month)")
+            // The monthly passes' list of trading providers is exactly the providers alive, in id
+            // order; one that has left has no fee-paying children, and from the next month's quotes
+            // on no spot vacancies to offer.
+            XCTAssertEqual(market.providers.trading, (0..<market.providers.count).filter { market.providers.alive[$0] }, "month \(market.month)")
+            for i in 0..<market.providers.count where !market.providers.alive[i] {
+                XCTAssertEqual(market.providers.feeUnits[i], 0, "provider \(i) left with fees")
+                if market.providers.exitMonth[i] < market.month && i < market.book.spotVacancies.count {
+                    XCTAssertEqual(market.book.spotVacancies[i], 0, "provider \(i) left with vacancies")
+                }
+            }
             // No negative capacity, occupancy or reserves for a provider still trading.
             for i in 0..<market.providers.count where market.providers.alive[i] {
                 XCTAssertGreaterThanOrEqual(market.providers.capacity[i], 0)
