@@ -59,20 +59,12 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
         self.count = count
     }
 
-    /// The elements of `elements`, in order.
-    public init<S: Sequence>(_ elements: S) where S.Element == Element {
-        self.init()
-        for e in elements { append(e) }
-    }
-
-    /// Empties the array. Its block is kept, so elements appended after are written over the old
-    /// ones in place (copies made before see them: keep one owner).
-    public mutating func removeAll(keepingCapacity: Bool = true) {
-        if keepingCapacity {
-            count = 0
-        } else {
-            self = AlignedArray()
-        }
+    /// The elements of `elements`, in order, copied in one block move.
+    public init(_ elements: [Element]) {
+        block = Block(capacity: elements.count)
+        base = block.base
+        elements.withUnsafeBufferPointer { if let from = $0.baseAddress { base.initialize(from: from, count: $0.count) } }
+        count = elements.count
     }
 
     /// Adds `element` at the end (doubling the storage when full).

@@ -31,6 +31,7 @@ final class InvariantTests: XCTestCase {
             XCTAssertEqual(market.providers.trading, (0..<market.providers.count).filter { market.providers.alive[$0] }, "month \(market.month)")
             for i in 0..<market.providers.count where !market.providers.alive[i] {
                 XCTAssertEqual(market.providers.feeUnits[i], 0, "provider \(i) left with fees")
+                XCTAssertEqual(market.providers.occupied[i], 0, "provider \(i) left with children")
                 if market.providers.exitMonth[i] < market.month && i < market.book.spotVacancies.count {
                     XCTAssertEqual(market.book.spotVacancies[i], 0, "provider \(i) left with vacancies")
                 }

@@ -149,7 +149,7 @@ public struct Comparison {
         }
         let runner = ParallelRunner(threads: threads)
         let done: Int
-        if sharesBurnIn(ca, cb, replications: R, threads: runner.threads) {
+        if pairsArms(ca, cb, replications: R, threads: runner.threads) {
             // Both arms of a replication from one burn-in (MODEL.md §3.1): the same runs, byte for
             // byte, for the burn-in's cost once. A resumed comparison whose last run was an arm A
             // runs that replication again and keeps its arm B.
@@ -202,7 +202,7 @@ public struct Comparison {
 
     /// Whether the arms run from one burn-in per replication: they share it (MODEL.md §3.1), and
     /// there are at least as many replications as threads, so pairing the arms leaves none idle.
-    private func sharesBurnIn(_ ca: ModelConfig, _ cb: ModelConfig, replications: Int, threads: Int) -> Bool {
+    private func pairsArms(_ ca: ModelConfig, _ cb: ModelConfig, replications: Int, threads: Int) -> Bool {
         shareBurnIn && replications >= threads && ca.sharesBurnIn(with: cb)
     }
 

@@ -135,20 +135,16 @@ public struct Providers: Sendable {
         if columns > trustStride {
             // Twice the room (the columns in use stay at the start of each row; the rest is not read).
             let stride = max(64, 2 * trustStride)
-            func relaid<T>(_ m: [T], fill: T) -> [T] {
-                var out = [T](repeating: fill, count: stride * councils)
-                for c in 0..<councils where trustStride > 0 {
-                    out[c * stride..<c * stride + trustStride] = m[c * trustStride..<(c + 1) * trustStride]
+            func relaid<M: RandomAccessCollection>(_ m: M, fill: M.Element) -> [M.Element] where M.Index == Int {
+                var out = [M.Element](repeating: fill, count: stride * councils)
+                for c in 0..<councils {
+                    for x in 0..<trustStride { out[c * stride + x] = m[c * trustStride + x] }
                 }
                 return out
             }
             councilTrust = relaid(councilTrust, fill: initialTrust)
             providerTrust = relaid(providerTrust, fill: initialTrust)
-            let pairs = AlignedArray<UInt16>(repeating: 0, count: stride * councils)
-            for c in 0..<councils {
-                for x in 0..<trustStride { pairs[c * stride + x] = placedPairs[c * trustStride + x] }
-            }
-            placedPairs = pairs
+            placedPairs = AlignedArray(relaid(placedPairs, fill: 0))
             trustStride = stride
         }
         contracts.append([])

@@ -53,8 +53,8 @@ extension Market {
         book.census.feePaying = 0
         book.census.feeSum = Array(repeating: 0.0, count: Tier.allCases.count)
         for k in 0..<contracts.count { contracts[k].feeFree = 0 }
-        providers.feeUnits = AlignedArray(repeating: 0, count: providers.count)
-        book.councilFeeUnits = AlignedArray(repeating: 0, count: councils.count)
+        providers.feeUnits.fill(with: 0)
+        book.councilFeeUnits.fill(with: 0)
         for child in children where child.alive && child.provider >= 0 { countFee(child, 1) }
     }
 

@@ -39,7 +39,7 @@ struct MetricsRecorder {
         var served = 0, inHouse = 0, qualitySum = 0.0, placed = Array(repeating: 0, count: tiers)
         var kindPlaces = Array(repeating: 0.0, count: ProviderKind.allCases.count)
         let quality = m.providers.quality, providerKind = m.providers.kind
-        for j in 0..<np where m.providers.occupied[j] > 0 {
+        for j in m.providers.trading where m.providers.occupied[j] > 0 {
             let n = m.providers.occupied[j]
             served += n
             qualitySum += Double(n) * quality[j]
@@ -73,7 +73,7 @@ struct MetricsRecorder {
         }
         set("hhi_local", hhiN > 0 ? hhiSum / hhiN : 0)
         var independentPlaced = 0.0, national = 0.0
-        for j in 0..<np where providerKind[j] != .inHouse && m.providers.occupied[j] > 0 {
+        for j in m.providers.trading where providerKind[j] != .inHouse && m.providers.occupied[j] > 0 {
             let n = Double(m.providers.occupied[j])
             independentPlaced += n
             national += n * n
@@ -88,7 +88,7 @@ struct MetricsRecorder {
         let regions = m.p.regions
         var regionSum = Array(repeating: 0.0, count: regions * tiers), regionSquares = regionSum
         var perRegion = Array(repeating: 0.0, count: regions)
-        for j in 0..<np where providerKind[j] != .inHouse && m.providers.occupied[j] > 0 {
+        for j in m.providers.trading where providerKind[j] != .inHouse && m.providers.occupied[j] > 0 {
             let k = m.providers.tier[j]
             func add(_ r: Int, _ q: Double) {
                 guard q > 0 else { return }

@@ -54,7 +54,7 @@ public struct Simulation {
     /// Runs every configuration of `arms` with seed `seed` from one burn-in: the same results, byte
     /// for byte, as running each alone, for the cost of the burn-in once. The arms must share their
     /// burn-in (``ModelConfig/sharesBurnIn(with:)``: they differ only in what acts from month 1 —
-    /// policies, strategies, budget path, demand trend and shocks, inflation, months reported);
+    /// policies, strategies, austerity and budget path, demand trend and shocks, months reported);
     /// `observe[i]`, if given, sees arm i's market at the end of each reported month.
     public static func runSharingBurnIn(_ arms: [ModelConfig], seed: UInt64,
                                         observe: [((Market) -> Void)?] = []) -> [RunResult] {
