@@ -71,6 +71,11 @@ LIMITS = [
     "- Both arms share a burn-in under the status quo (three-year block contracts) and diverge from one market "
     "at month 1; the reported years are after it. The baseline is at rest in prices, shares, trust, reserves, quality and "
     "outcomes; provider numbers and concentration still consolidate slowly (`docs/MODEL.md`, sections 3.1 and 4).",
+    "- How many independent providers trade is the model's, not a calibrated number (docs/MODEL.md §4.1): it is set by the "
+    "bid cost and by how far the shortage mark-up draws entrants, both judgements. Ten-year contracts leave more providers "
+    "trading because councils tender a tenth as often and the small providers living on spot placements pay for fewer "
+    "lost bids; the direction holds over the robustness design; its size does not rest on "
+    "evidence (docs/MODEL.md §5).",
     "- External (silo) costs count care leavers as 004 defines them (about 10,000 a year), from a stock of earlier leavers "
     "at month 1; shown undiscounted (committed by the run's leavers) and discounted at the Green Book's 3.5% (falling in the run).",
 ]
@@ -137,6 +142,17 @@ def changes_since_last_version():
     return Section("What changed since the previous version", ["From `CHANGELOG.md`:", ""] + out) if out else None
 
 
+# The effects scripts/robustness.py analyses, in the order of the table's columns: its name in
+# indices.csv / effects.csv, the column heading, and the sentence counting the points where ten-year
+# contracts do better (a predicate on the effect B − A).
+ROBUSTNESS_EFFECTS = [
+    ("outcome", "outcome effect", "give better children's outcomes", lambda d: d > 0),
+    ("public_cost", "public-cost effect", "give a lower total public cost (council spend plus costs outside the council, undiscounted)",
+     lambda d: d < 0),
+    ("providers", "providers effect", "leave more independent providers trading at the end", lambda d: d > 0),
+]
+
+
 def robustness(out):
     """The Sobol indices of the ten-year effect (scripts/robustness.py), if they were computed."""
     folder = os.path.join(out, "robustness")
@@ -145,10 +161,9 @@ def robustness(out):
     indices, effects = read(os.path.join(folder, "indices.csv")), read(os.path.join(folder, "effects.csv"))
     n = len(effects)
     scale, reps = float(effects[0]["scale"]), int(effects[0]["replications"])
-    better = sum(float(r["outcome"]) > 0 for r in effects)
-    cheaper = sum(float(r["public_cost"]) < 0 for r in effects)
-    params = [r["parameter"] for r in indices if r["outcome"] == "outcome"]
     by = {(r["outcome"], r["parameter"]): r for r in indices}
+    shown = [e for e in ROBUSTNESS_EFFECTS if any(r["outcome"] == e[0] for r in indices) and e[0] in effects[0]]
+    params = list(dict.fromkeys(r["parameter"] for r in indices if r["outcome"] == shown[0][0]))
 
     def cell(r, k):
         return f"{float(r[k]):.2f} ± {float(r[k + '_conf']):.2f}"
@@ -158,17 +173,23 @@ def robustness(out):
         f"{len(params)} uncertain parameters below ({n} points, each run at both contract lengths, {reps} replications, "
         f"{100 * scale:g}% scale; `scripts/robustness.py`, `commissim.sobol_contrast`), Sobol indices with 95% bootstrap intervals.",
         "",
-        f"- Ten-year contracts give better children's outcomes at **{better} of {n}** points ({100 * better / n:.0f}%).",
-        f"- Ten-year contracts give a lower total public cost (council spend plus costs outside the council, undiscounted) at "
-        f"**{cheaper} of {n}** points ({100 * cheaper / n:.0f}%).",
-        "",
-        "| parameter | outcome effect: first-order S1 | total ST | public-cost effect: first-order S1 | total ST |",
-        "|---|---|---|---|---|",
     ]
-    order = sorted(params, key=lambda p: -max(float(by[("outcome", p)]["ST"]), float(by[("public_cost", p)]["ST"])))
+    for name, _, sentence, better in shown:
+        k = sum(better(float(r[name])) for r in effects)
+        lines.append(f"- Ten-year contracts {sentence} at **{k} of {n}** points ({100 * k / n:.0f}%).")
+    if any(e[0] == "providers" for e in shown):
+        d = sorted(float(r["providers"]) for r in effects)
+        q = lambda f: d[min(n - 1, int(f * n))]  # noqa: E731
+        top = max(params, key=lambda p: float(by[("providers", p)]["ST"]))
+        lines.append(f"  How many more: {q(0.1):+,.0f} to {q(0.9):+,.0f} providers between the design's 10th and 90th "
+                     f"percentiles (median {q(0.5):+,.0f}) at {100 * scale:g}% of England; `{top}` explains most of the "
+                     "spread (docs/MODEL.md §5 says why, and why the size is not evidence).")
+    heads = " | ".join(f"{label}: first-order S1 | total ST" for _, label, _, _ in shown)
+    lines += ["", f"| parameter | {heads} |", "|---" * (1 + 2 * len(shown)) + "|"]
+    order = sorted(params, key=lambda p: -max(float(by[(e[0], p)]["ST"]) for e in shown))
     for p in order:
-        o, c = by[("outcome", p)], by[("public_cost", p)]
-        lines.append(f"| `{p}` | {cell(o, 'S1')} | {cell(o, 'ST')} | {cell(c, 'S1')} | {cell(c, 'ST')} |")
+        cells = " | ".join(f"{cell(by[(e[0], p)], 'S1')} | {cell(by[(e[0], p)], 'ST')}" for e in shown)
+        lines.append(f"| `{p}` | {cells} |")
     lines += ["", "S1: the share of the effect's variance over the design that a parameter explains alone; ST: with its "
               "interactions. With this many points the intervals are wide: an index whose interval includes zero is not "
               "distinguishable from noise (run-to-run noise in the effect at a point also inflates every ST)."]

@@ -3,7 +3,8 @@
 contracts, paired with common random numbers) depends on, as first-order and total Sobol indices
 over the uncertain parameters below (SALib's Saltelli design of base size N, n·(d + 2) points, run at
 both contract lengths as one commissim sweep: commissim.sobol_contrast). Writes indices.csv
-(outcome, parameter, S1, S1_conf, ST, ST_conf), effects.csv (each point's parameters and its mean
+(outcome, parameter, S1, S1_conf, ST, ST_conf; the outcomes: children's outcome score, total public
+cost and independent providers trading at the end), effects.csv (each point's parameters and its mean
 paired effects) and the sweep's runs.csv and manifest under OUT/sweep for scripts/report.py.
 Deterministic: the design and the runs come from one seed.
 
@@ -27,9 +28,13 @@ BOUNDS = {
     "trust.staff_turnover": (0.005, 0.05),
     "market.fixed_cost_share_fostering": (0.2, 0.5),
     "market.fixed_cost_share_residential": (0.4, 0.8),
+    # What a bid costs a provider: a judgement (MODEL.md 3.6), and what sets how many providers the
+    # market holds and how far ten-year contracts change it (MODEL.md 5).
+    "market.bid_cost": (1000, 10000),
 }
 SCALE, REPLICATIONS, SEED = 0.2, 2, 20261122
-OUTCOMES = {"outcome": ["outcome_mean_end"], "public_cost": ["spend_total", "external_costs_committed_total"]}
+OUTCOMES = {"outcome": ["outcome_mean_end"], "public_cost": ["spend_total", "external_costs_committed_total"],
+            "providers": ["providers_end"]}
 
 start = time.time()
 res = cs.sobol_contrast("scenarios/three_year.toml", BOUNDS, {"policy.contract_months": [36, 120]}, OUTCOMES, n=N,

@@ -177,6 +177,41 @@ class ReportTests(unittest.TestCase):
         run(sys.executable, REPORT, self.study, self.out, "--trim")
         self.assertEqual(text(os.path.join(self.out, "REPORT.md")), self.report)
 
+    def test_robustness_section_reads_every_effect_analysed(self):
+        # A robustness folder as scripts/robustness.py writes it, with two parameters and four
+        # points: the section counts the points per effect, quotes every index, names the
+        # parameter that explains most of the providers effect, and orders rows by total index.
+        folder = os.path.join(self.tmp, "robust")
+        shutil.copytree(self.out, folder)
+        os.makedirs(os.path.join(folder, "robustness"))
+        idx = ["outcome,parameter,S1,S1_conf,ST,ST_conf"]
+        for effect, (s1a, sta, s1b, stb) in {"outcome": (0.8, 0.9, 0.1, 0.2), "public_cost": (0.7, 0.75, 0.2, 0.3),
+                                              "providers": (0.05, 0.1, 0.85, 0.95)}.items():
+            idx += [f"{effect},a.x,{s1a},0.1,{sta},0.1", f"{effect},b.y,{s1b},0.1,{stb},0.1"]
+        write(os.path.join(folder, "robustness", "indices.csv"), "\n".join(idx) + "\n")
+        eff = ["a.x,b.y,outcome,public_cost,providers,scale,replications", "1,2,0.01,-5,10,0.2,2", "1,2,-0.01,-5,20,0.2,2",
+               "1,2,0.02,3,30,0.2,2", "1,2,0.03,-1,-40,0.2,2"]
+        write(os.path.join(folder, "robustness", "effects.csv"), "\n".join(eff) + "\n")
+        run(sys.executable, REPORT, self.study, folder)
+        section = text(os.path.join(folder, "REPORT.md")).split("## Robustness")[1].split("## ")[0]
+        self.assertIn("better children's outcomes at **3 of 4** points", section)
+        self.assertIn("lower total public cost (council spend plus costs outside the council, undiscounted) at **3 of 4** points", section)
+        self.assertIn("more independent providers trading at the end at **3 of 4** points", section)
+        self.assertIn("`b.y` explains most of the spread", section)
+        self.assertIn("| parameter | outcome effect: first-order S1 | total ST | public-cost effect: first-order S1 | total ST | "
+                      "providers effect: first-order S1 | total ST |", section)
+        self.assertIn("| `b.y` | 0.10 ± 0.10 | 0.20 ± 0.10 | 0.20 ± 0.10 | 0.30 ± 0.10 | 0.85 ± 0.10 | 0.95 ± 0.10 |", section)
+        self.assertLess(section.index("| `b.y` |"), section.index("| `a.x` |"))
+        # Older folders analysed two effects: their section has four index columns, no providers line.
+        write(os.path.join(folder, "robustness", "indices.csv"), "\n".join(idx[:5]) + "\n")
+        write(os.path.join(folder, "robustness", "effects.csv"),
+              "\n".join(l.replace(",providers", "").replace(",10,", ",").replace(",20,", ",").replace(",30,", ",").replace(",-40,", ",")
+                        for l in eff) + "\n")
+        run(sys.executable, REPORT, self.study, folder)
+        section = text(os.path.join(folder, "REPORT.md")).split("## Robustness")[1].split("## ")[0]
+        self.assertNotIn("providers", section)
+        self.assertIn("| parameter | outcome effect: first-order S1 | total ST | public-cost effect: first-order S1 | total ST |\n", section)
+
     def test_missing_or_mixed_results_are_refused(self):
         broken = os.path.join(self.tmp, "broken")
         shutil.copytree(self.out, broken)
