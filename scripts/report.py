@@ -75,7 +75,9 @@ LIMITS = [
     "bid cost and by how far the shortage mark-up draws entrants, both judgements. Ten-year contracts leave more providers "
     "trading because councils tender a tenth as often and the small providers living on spot placements pay for fewer "
     "lost bids; the direction holds over the robustness design; its size does not rest on "
-    "evidence (docs/MODEL.md §5).",
+    "evidence. The extra providers are mostly small entrants without a contract: they lower the trust measured over every "
+    "provider and local concentration by being counted, which is why the contract holders' trust is shown beside it "
+    "(docs/MODEL.md §5).",
     "- External (silo) costs count care leavers as 004 defines them (about 10,000 a year), from a stock of earlier leavers "
     "at month 1; shown undiscounted (committed by the run's leavers) and discounted at the Green Book's 3.5% (falling in the run).",
 ]

@@ -31,7 +31,11 @@ public struct HeadlineMetric: Sendable {
         HeadlineMetric(name: "providers", label: "Independent providers trading", concern: .market, better: 1),
         HeadlineMetric(name: "hhi_local", label: "Local concentration (HHI)", concern: .market, better: -1),
         HeadlineMetric(name: "price_fostering", label: "Fostering price per week", concern: .market, better: -1),
-        HeadlineMetric(name: "trust_provider_all", label: "Providers' trust in councils", concern: .market, better: 1),
+        // Over every provider trading, entrants included: a regime that keeps more small providers
+        // trading lowers it by who is counted (MODEL.md §5); the contract holders' trust beside it
+        // is not diluted by entrants that hold no contract.
+        HeadlineMetric(name: "trust_provider_all", label: "Providers' trust in their home councils (every provider)", concern: .market, better: 1),
+        HeadlineMetric(name: "trust_provider", label: "Contract holders' trust in the councils they serve", concern: .market, better: 1),
         HeadlineMetric(name: "investment", label: "Providers' investment", concern: .market, better: 1),
     ]
 }
