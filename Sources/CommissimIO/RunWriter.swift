@@ -119,6 +119,9 @@ enum DetailColumns {
         .init(name: "capital_per_place", unit: "£/place", meaning: "accumulated investment per place") { n($0.m.providers.capital[$0.i]) },
         .init(name: "margin", unit: "share", meaning: "smoothed operating margin") { n($0.m.providers.marginTrend[$0.i]) },
         .init(name: "contracts", unit: "contracts", meaning: "contracts in force") { String($0.m.providers.contracts[$0.i].count) },
+        .init(name: "revenue", unit: "£", meaning: "income of the month: councils' payments, outcome payments and voluntary income") { n($0.m.providers.revenue[$0.i]) },
+        .init(name: "cost", unit: "£", meaning: "cost of the month: places, debt interest and bids (MODEL.md 3.8)") { n($0.m.providers.lastCost[$0.i]) },
+        .init(name: "bid_costs", unit: "£", meaning: "what its bids of the month cost (included in cost)") { n($0.m.providers.bidCosts[$0.i]) },
     ]
 }
 
