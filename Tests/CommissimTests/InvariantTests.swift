@@ -235,6 +235,18 @@ final class InvariantTests: XCTestCase {
             XCTAssertEqual(weighted, col(ts, "outcome_mean", month: month)[0], accuracy: 1e-5)
             XCTAssertTrue(col(cs, "contract_price_fostering", month: month).contains { $0 > 0 })
         }
+        // providers.csv: the bids of every provider add up to the month's bid costs, and a
+        // provider's cost includes its bids.
+        let ps = try table("providers.csv")
+        XCTAssertEqual(ps.header, ["month", "provider"] + DetailColumns.providers.map(\.name))
+        var months = Set<Int>()
+        for month in 1...24 {
+            let total = col(ts, "bid_costs", month: month)[0], sum = col(ps, "bid_costs", month: month).reduce(0, +)
+            XCTAssertEqual(sum, total, accuracy: 1e-6 * max(1, total), "month \(month): bid_costs")
+            if total > 0 { months.insert(month) }
+            for (c, b) in zip(col(ps, "cost", month: month), col(ps, "bid_costs", month: month)) { XCTAssertGreaterThanOrEqual(c, b - 1e-9) }
+        }
+        XCTAssertFalse(months.isEmpty, "no month with bids: the check above read nothing")
     }
 
     func testResolvedScenarioReproducesTheRun() throws {
