@@ -22,6 +22,9 @@ METRICS = {
     "late_payments": "demand", "reserves_small_charity": None, "reserves_large_charity": None,
     "budget_pressure": None, "quality_mean": None, "outcome_mean": None, "hhi_local": None,
     "spend": "both", "rollovers": "demand", "tenders_waiting": "demand",
+    "tenders": "demand", "bid_costs": "both",
+    # capital per place is held at month-1 prices (MODEL.md 3.10)
+    "capital_small_charity": None, "capital_large_charity": None, "capital_investor_private": None,
     # the calibration's IFA pair (MODEL.md 3.15), whose margin misses in year 20
     "investor_fee_fostering": "price", "investor_margin_fostering": None, "independent_spend_share_fostering": None,
 }
