@@ -113,6 +113,49 @@ final class SharedBurnInTests: XCTestCase {
         XCTAssertEqual(resumed.groups?.csv, whole.groups?.csv)
     }
 
+    /// A sweep runs consecutive points that share their burn-in from one burn-in per replication:
+    /// the same summary, runs and points files as running every point alone, at one thread or
+    /// two, and resumed after interruptions that fall inside a group.
+    func testSweepFromSharedBurnInsEqualsSeparateRunsAndResumesInsideAGroup() throws {
+        let dir = Support.tempDir()
+        let path = dir + "/study.toml"
+        try """
+        [study]
+        scenario = "\(Support.scenarioPath("three_year"))"
+        replications = 3
+        seed = 5
+        set = { "simulation.scale" = 0.05, "simulation.burn_in_months" = 36, "simulation.months" = 24 }
+
+        [vary]
+        "market.bid_cost" = [3000, 5000]
+        "policy.contract_months" = [36, 60, 120]
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let study = try Study.load(path)
+        let configs = (0..<study.points.count).map { ModelConfig(study.scenario(point: $0)) }
+        // The bid cost acts in the burn-in, the contract length from month 1: two groups of three.
+        XCTAssertEqual(SweepRunner.burnInGroups(configs, replications: 3), [0..<3, 3..<6])
+        XCTAssertEqual(SweepRunner.burnInGroups(configs, replications: 40), [0..<1, 1..<2, 2..<3, 3..<4, 4..<5, 5..<6], "64 held runs at most")
+        func files(_ out: String) -> [Data?] { ["summary.csv", "runs.csv", "points.csv"].map { FileManager.default.contents(atPath: out + "/" + $0) } }
+        let alone = SweepRunner(study: study, out: dir + "/alone", threads: 2, keepRuns: false)
+        alone.shareBurnIn = false
+        XCTAssertEqual(try alone.run(command: ["t"]), .finished)
+        XCTAssertNotNil(files(dir + "/alone")[0])
+        for threads in [1, 2] {
+            XCTAssertEqual(try SweepRunner(study: study, out: dir + "/shared\(threads)", threads: threads, keepRuns: false).run(command: ["t"]), .finished)
+            XCTAssertEqual(files(dir + "/shared\(threads)"), files(dir + "/alone"), "\(threads) threads")
+        }
+        // Interrupted after 2, then 3 more jobs (a job is a group's replication: three runs), then finished.
+        for stopAfter in [2, 3] {
+            let taken = Counter()
+            let runner = SweepRunner(study: study, out: dir + "/parts", threads: 1, keepRuns: false)
+            runner.shouldStop = { taken.increment() > stopAfter }
+            guard case .interrupted(let done, let total) = try runner.run(command: ["t"]) else { return XCTFail("should have been interrupted") }
+            XCTAssertLessThan(done, total)
+        }
+        XCTAssertEqual(try SweepRunner(study: study, out: dir + "/parts", threads: 2, keepRuns: false).run(command: ["t"]), .finished)
+        XCTAssertEqual(files(dir + "/parts"), files(dir + "/alone"))
+    }
+
     /// A value of `spec` other than its default, inside its range.
     private func alternative(_ spec: ParameterSpec) -> ParamValue? {
         switch (spec.kind, spec.defaultValue) {

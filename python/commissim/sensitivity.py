@@ -146,7 +146,10 @@ def sobol_contrast(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]]
     x = sample.sample(_salib_problem(problem), int(n), calc_second_order=False, seed=seed)
     design = _design(problem, x)
     m = len(design)
-    full = pd.concat([design.assign(**{by: values[0]}), design.assign(**{by: values[1]})], ignore_index=True)
+    # Point 2i is design row i at A, point 2i + 1 the same row at B: neighbours that differ only in
+    # `by`, which the sweep runs from one burn-in per replication when `by` acts from month 1
+    # (a contract length, a strategy: MODEL.md 3.1).
+    full = pd.concat([design.assign(**{by: values[0]}), design.assign(**{by: values[1]})]).sort_index(kind="stable").reset_index(drop=True)
     metrics = sorted({c.rsplit("_", 1)[0] for cols in outcomes.values() for c in cols})
     result = sweep(scenario, design=full, replications=replications, seed=seed, set=set, metrics=metrics, out=out, threads=threads, quiet=quiet)
     runs = result.runs.set_index(["point", "replication"])
@@ -157,8 +160,9 @@ def sobol_contrast(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]]
         if missing:
             raise CommissimError(f"no column {missing[0]!r} in the sweep's runs", key=name, fix="name runs.csv columns: <metric>_end or <metric>_total")
         total = runs[list(cols)].sum(axis=1)
-        a = total.loc[range(m)].unstack()
-        b = total.loc[range(m, 2 * m)].unstack()
+        a = total.loc[range(0, 2 * m, 2)].unstack()
+        b = total.loc[range(1, 2 * m, 2)].unstack()
+        a.index = range(m)
         b.index = a.index
         y = (b - a).mean(axis=1).reindex(range(m)).to_numpy()
         if np.isnan(y).any():

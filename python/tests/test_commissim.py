@@ -287,12 +287,19 @@ def test_sobol_contrast_gives_indices_of_a_paired_effect():
     m = 4 * (2 + 2)
     assert len(res.effects) == m and len(res.sweep.points) == 2 * m
     runs = res.sweep.runs.set_index(["point", "replication"])
+    # Design row i runs as point 2i at A and 2i + 1 at B (neighbours, so the sweep runs both from
+    # one burn-in per replication), with the same parameters otherwise.
+    points = res.sweep.points.set_index("point")
+    assert list(points["policy.contract_months"]) == [36, 120] * m
+    for name in BOUNDS:
+        assert list(points[name].iloc[0::2]) == list(points[name].iloc[1::2])
+        assert np.allclose(points[name].iloc[0::2].to_numpy(float), res.effects[name].to_numpy(float), rtol=1e-6)  # points.csv: 7 digits
     # The effect at a point is the mean over replications of B − A, paired by replication.
     for i in (0, 5, m - 1):
-        d = runs.loc[m + i, "spend_total"] - runs.loc[i, "spend_total"]
+        d = runs.loc[2 * i + 1, "spend_total"] - runs.loc[2 * i, "spend_total"]
         assert res.effects.loc[i, "spend"] == pytest.approx(d.mean(), rel=1e-12)
-        c = (runs.loc[m + i, ["spend_total", "external_costs_committed_total"]].sum(axis=1)
-             - runs.loc[i, ["spend_total", "external_costs_committed_total"]].sum(axis=1))
+        c = (runs.loc[2 * i + 1, ["spend_total", "external_costs_committed_total"]].sum(axis=1)
+             - runs.loc[2 * i, ["spend_total", "external_costs_committed_total"]].sum(axis=1))
         assert res.effects.loc[i, "cost"] == pytest.approx(c.mean(), rel=1e-12)
     idx = res.indices.set_index(["outcome", "parameter"])
     # Investor capital is unused without outcome-based contracts: with common random numbers its

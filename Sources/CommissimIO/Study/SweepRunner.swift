@@ -22,6 +22,10 @@ public final class SweepRunner {
     public var shard: (index: Int, count: Int)?
     /// Whether a folder that already holds this finished sweep is left as it is (`--fresh`: no).
     public var reuseFinished = true
+    /// Whether consecutive points that share their burn-in (they differ only in what acts from
+    /// month 1, MODEL.md §3.1) run each replication from one burn-in: the same files, byte for
+    /// byte, for fewer simulated months.
+    public var shareBurnIn = true
 
     var partial: String { state.path }
     /// Months of each point (a study may vary `simulation.months`).
@@ -87,7 +91,7 @@ public final class SweepRunner {
         } else {
             job = compute
         }
-        let consumed = ParallelRunner(threads: source == nil ? threads : 1).forEachOrdered(from: start, count: total, job: job, shouldStop: shouldStop, consume: { (k: Int, rows: [[Double]]) in
+        func consume(_ k: Int, _ rows: [[Double]]) {
             guard failure == nil else { return }
             do {
                 let p = k / R
@@ -105,13 +109,59 @@ public final class SweepRunner {
                 }
                 self.progress?.update(done: k + 1)
             } catch { failure = error }
-        })
+        }
+        let groups = source == nil && shareBurnIn ? Self.burnInGroups(configs, replications: R) : []
+        let consumed: Int
+        if !groups.isEmpty && groups.count * R >= ParallelRunner(threads: threads).threads && groups.contains(where: { $0.count > 1 }) {
+            consumed = runSharingBurnIns(groups, configs: configs, from: start, consume: consume)
+        } else {
+            consumed = ParallelRunner(threads: source == nil ? threads : 1).forEachOrdered(from: start, count: total, job: job, shouldStop: shouldStop,
+                                                                                           consume: { (k: Int, rows: [[Double]]) in consume(k, rows) })
+        }
         try journal?.close()
         if let f = failure { throw f }
         progress?.finish()
         if consumed < total { return .interrupted(done: consumed, total: total) }
         try assemble(command: command)
         return .finished
+    }
+
+    /// The sweep's points in runs of consecutive points that share their burn-in, each run at
+    /// most as long as keeps a group's runs (held until they are consumed in order) to 64.
+    static func burnInGroups(_ configs: [ModelConfig], replications R: Int) -> [Range<Int>] {
+        let most = max(1, 64 / max(1, R))
+        var groups: [Range<Int>] = [], p = 0
+        while p < configs.count {
+            var q = p + 1
+            while q < configs.count && q - p < most && configs[q].sharesBurnIn(with: configs[p]) { q += 1 }
+            groups.append(p..<q)
+            p = q
+        }
+        return groups
+    }
+
+    /// Runs every run from `start` on, a group's replication r (every point of the group at
+    /// replication r) from one burn-in (``Simulation/runSharingBurnIn(_:seed:observe:)``), and
+    /// hands the runs to `consume` in run order; returns how many runs were consumed. A resumed
+    /// sweep computes again the runs of its first group that were consumed before, and skips them.
+    private func runSharingBurnIns(_ groups: [Range<Int>], configs: [ModelConfig], from start: Int,
+                                   consume: @escaping (Int, [[Double]]) -> Void) -> Int {
+        let R = study.replications, study = self.study
+        guard start < study.runCount else { return study.runCount }
+        let first = groups.firstIndex { $0.contains(start / R) }!
+        var pending: [Int: [[Double]]] = [:], next = start
+        _ = ParallelRunner(threads: threads).forEachOrdered(from: first * R, count: groups.count * R, job: { u in
+            let points = groups[u / R], seed = study.runSeed(replication: u % R)
+            if points.count == 1 { return [Simulation(config: configs[points.lowerBound], seed: seed).run().rows] }
+            return Simulation.runSharingBurnIn(points.map { configs[$0] }, seed: seed).map(\.rows)
+        }, shouldStop: shouldStop, consume: { (u: Int, results: [[[Double]]]) in
+            for (j, p) in groups[u / R].enumerated() where p * R + u % R >= next { pending[p * R + u % R] = results[j] }
+            while let rows = pending.removeValue(forKey: next) {
+                consume(next, rows)
+                next += 1
+            }
+        })
+        return next
     }
 
     // MARK: partial state
