@@ -154,6 +154,33 @@ final class MechanismTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(other, 10, "contract and in-house placements exercised")
     }
 
+    /// `market.places_per_bid` (MODEL.md §3.6): no provider prepares more than max(1, registered
+    /// places / places_per_bid, rounded) bids in a month, and the bids counted are every bid the
+    /// month's tenders received; without it (the default) large providers bid beyond that.
+    func testBidWritingCapacityCapsEachProvidersBidsInAMonth() throws {
+        func run(_ extra: [String]) throws -> (over: Int, atCap: Int, months: Int) {
+            let config = ModelConfig(try Support.small(months: 36, scale: 0.3, ["simulation.burn_in_months=24"] + extra))
+            let perBid = 25.0
+            var over = 0, atCap = 0, months = 0
+            _ = Simulation(config: config, seed: 4).run { m in
+                var made = 0
+                for i in 0..<m.providers.count {
+                    let n = Int(m.providers.bidsMade[i]), cap = max(1, Int((Double(m.providers.registered[i]) / perBid).rounded()))
+                    made += n
+                    if n > cap { over += 1 } else if n == cap && cap > 1 { atCap += 1 }
+                }
+                XCTAssertEqual(Double(made), m.tally.bidCosts / (m.p.bidCost * m.inflationIndex), accuracy: 1e-6, "month \(m.month)")
+                months += 1
+            }
+            return (over, atCap, months)
+        }
+        let capped = try run(["market.places_per_bid=25"]), free = try run([])
+        XCTAssertEqual(capped.months, 36)
+        XCTAssertEqual(capped.over, 0, "a provider bid beyond its capacity")
+        XCTAssertGreaterThan(capped.atCap, 0, "the capacity never bound: the check above read nothing")
+        XCTAssertGreaterThan(free.over, 0, "without the capacity large providers bid beyond it (what the option changes)")
+    }
+
     func testChildRecordsEachFillOneCacheLineAndSurviveGrowth() {
         // Each record must start on a 64-byte boundary (one cache line per random access),
         // before and after the storage grows, and growing must keep every record.

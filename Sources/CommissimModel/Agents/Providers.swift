@@ -62,6 +62,8 @@ public struct Providers: Sendable {
     /// Of which paid by councils (contracts, spot, outcome payments).
     public var councilRevenue = AlignedArray<Double>()
     public var bidCosts = AlignedArray<Double>()
+    /// Bids prepared this month (for `market.places_per_bid`, MODEL.md §3.6).
+    public var bidsMade = AlignedArray<Int32>()
     /// Quality delivered per place, summed over every month of care so far (ServiceDelivery.swift):
     /// what a child placed here from month s to month t received is the difference of two readings.
     public var careDelivered = AlignedArray<Double>()
@@ -115,7 +117,7 @@ public struct Providers: Sendable {
         voluntaryIncome.append(vi); targetMargin.append(tm); requiredMargin.append(rm); debt.append(d)
         scaleUp.append(su); missionTolerance.append(mt); crossSubsidy.append(cs)
         marginTrend.append(tm); lossMonths.append(0); investorBacked.append(false)
-        revenue.append(0); councilRevenue.append(0); bidCosts.append(0); careDelivered.append(0); feeUnits.append(0); lastInvestment.append(0); lastCost.append(0); lowUseMonths.append(0)
+        revenue.append(0); councilRevenue.append(0); bidCosts.append(0); bidsMade.append(0); careDelivered.append(0); feeUnits.append(0); lastInvestment.append(0); lastCost.append(0); lowUseMonths.append(0)
         let col: Int
         if !freeColumns.isEmpty {
             let near = columnNeighbourhood(count - 1)
@@ -155,7 +157,7 @@ public struct Providers: Sendable {
     /// copy shares with the original): for a market continued apart from the one it was copied from.
     mutating func ownStorage() {
         occupied = occupied.copy(); committed = committed.copy(); blockOccupied = blockOccupied.copy()
-        revenue = revenue.copy(); councilRevenue = councilRevenue.copy(); bidCosts = bidCosts.copy()
+        revenue = revenue.copy(); councilRevenue = councilRevenue.copy(); bidCosts = bidCosts.copy(); bidsMade = bidsMade.copy()
         careDelivered = careDelivered.copy(); feeUnits = feeUnits.copy(); placedPairs = placedPairs.copy()
     }
 

@@ -112,6 +112,7 @@ extension Market {
         providers.revenue.fill(with: 0)
         providers.councilRevenue.fill(with: 0)
         providers.bidCosts.fill(with: 0)
+        providers.bidsMade.fill(with: 0)
         for c in 0..<councils.count {
             councilSpend[c] = 0
             councilLeavers[c] = 0

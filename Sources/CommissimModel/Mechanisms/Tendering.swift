@@ -51,7 +51,9 @@ extension Market {
             }
             let trust = Double(providers.providerTrust[pair(i, c)])
             if !initial && !rng.bernoulli(1 / (1 + exp(-p.bidSensitivity * (trust - 0.35)))) { continue }
+            if !initial && !canPrepareBid(i) { continue }
             if !initial {
+                providers.bidsMade[i] += 1
                 providers.bidCosts[i] += p.bidCost * inflationIndex
                 tally.bidCosts += p.bidCost * inflationIndex
             }
@@ -136,6 +138,14 @@ extension Market {
         register(contract: k)
         commit(contract: k, volume: lot.volume)
         return k
+    }
+
+    /// Whether provider `i` has time left this month to prepare another bid: with
+    /// `market.places_per_bid` > 0, at most max(1, registered places / places_per_bid) bids a
+    /// month (MODEL.md §3.6; 0, the default: no limit).
+    @inline(__always) func canPrepareBid(_ i: Int) -> Bool {
+        guard p.placesPerBid > 0 else { return true }
+        return Double(providers.bidsMade[i]) < max(1, (Double(providers.registered[i]) / p.placesPerBid).rounded())
     }
 
     /// Ends contract `k`. Children on it stay with the provider as spot placements at the

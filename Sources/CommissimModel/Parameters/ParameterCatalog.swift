@@ -83,6 +83,7 @@ public enum ParameterCatalog {
         .init("market.fixed_cost_share_fostering", .real, .real(0.35), range: p01, "share of a fostering place's cost incurred whether or not it is filled (carers are paid mostly per placement)").market(\.fixedCostShare[Tier.fostering.rawValue]),
         .init("market.fixed_cost_share_residential", .real, .real(0.6), range: p01, "share of a children's home place's cost incurred whether or not it is filled (a staffed rota)").market(\.fixedCostShare[Tier.residential.rawValue]),
         .init("market.bid_cost", .real, .real(4000), unit: "£", range: 0...10_000_000, "cost to a provider of preparing one bid").market(\.bidCost),
+        .init("market.places_per_bid", .real, .real(0), unit: "places", range: 0...1_000_000, "registered places per bid a provider can prepare in a month (at least one bid); 0: no limit").market(\.placesPerBid),
         .init("market.staff_follow_demand", .flag, .flag(true), "councils' commissioning teams grow with the demand trend (the contracts to let grow with it); false keeps them at their month-1 size").market(\.staffFollowDemand),
         .init("market.fee_notices", .flag, .flag(true), "providers give notice on a contract or placement whose fee has fallen below their walk-away price (MODEL.md 3.8); false keeps every fee however low").market(\.feeNotices),
         .init("market.tender_staff_months", .real, .real(4), unit: "staff-months", range: 0...120, "council commissioning time one tender takes").market(\.tenderStaffMonths),

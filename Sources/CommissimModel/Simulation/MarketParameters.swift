@@ -15,7 +15,7 @@ struct MarketParameters: Sendable {
     var frontLoading: Double = 0, inflation: Double = 0, latePaymentProb: Double = 0, rationing: Double = 0
     // market
     var monthlyBaseCost: [Double] = Array(repeating: 0, count: Tier.allCases.count), inHouseCostFactor: Double = 0, inHouseQuality: Double = 0, spotPremium: Double = 0
-    var shortageMarkup: Double = 0, fixedCostShare: [Double] = Array(repeating: 0, count: Tier.allCases.count), bidCost: Double = 0, tenderStaffMonths: Double = 0, staffCost: Double = 0, staffFollowDemand: Bool = true, feeNotices: Bool = true
+    var shortageMarkup: Double = 0, fixedCostShare: [Double] = Array(repeating: 0, count: Tier.allCases.count), bidCost: Double = 0, placesPerBid: Double = 0, tenderStaffMonths: Double = 0, staffCost: Double = 0, staffFollowDemand: Bool = true, feeNotices: Bool = true
     var monitoringCost: Double = 0, regions: Int = 0, entryRate: Double = 0, entryMargin: Double = 0, entrantStaffedShare: Double = 0, exitPatience: Int = 0
     var interestRate: Double = 0, dividendShare: Double = 0, reserveTargetMonths: Double = 0, spotCandidates: Int = 0, matchNoise: Double = 0, charityReserveMonths: Double = 0
     // trust
