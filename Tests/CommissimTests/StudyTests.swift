@@ -893,6 +893,38 @@ extension StudyTests {
         XCTAssertEqual(payback["min"] as? Double, 1)
         XCTAssertEqual(payback["max"] as? Double, 600)
     }
+
+    /// A finished sweep's folder repeats the sweep on its own: its study.toml reads the scenario
+    /// and the design from the copies beside it, so the same files come out after the original
+    /// study file, its scenario (relative to it) and its design are gone; the manifest says how.
+    func testASweepFolderRepeatsTheSweepWithoutTheOriginalFiles() throws {
+        let dir = Support.tempDir(), source = dir + "/source"
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Support.scenarioPath("three_year"), toPath: source + "/three_year.toml")
+        try "policy.contract_months,investment.payback_months\n36,48\n120,24.5\n".write(toFile: source + "/d.csv", atomically: true, encoding: .utf8)
+        try """
+        # a comment, kept
+        [study]
+        scenario = "three_year.toml"   # relative to this file
+        replications = 2
+        design = "file"
+        points_file = "d.csv"
+        set = { "simulation.scale" = 0.03, "simulation.months" = 12, "simulation.burn_in_months" = 12 }
+        """.write(toFile: source + "/study.toml", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Support.cli(["sweep", source + "/study.toml", "--out", dir + "/first", "-q"]).status, 0)
+        try FileManager.default.removeItem(atPath: source)
+        let copy = try String(contentsOfFile: dir + "/first/study.toml", encoding: .utf8)
+        XCTAssertTrue(copy.contains("scenario = \"scenario.resolved.toml\"\n") && copy.contains("points_file = \"design.csv\"\n") && copy.contains("# a comment, kept"), copy)
+        let manifest = try String(contentsOfFile: dir + "/first/manifest.json", encoding: .utf8)
+        XCTAssertTrue(manifest.contains("commissim sweep study.toml --out <folder>"), manifest)
+        let again = try Support.cli(["sweep", dir + "/first/study.toml", "--out", dir + "/again", "-q"])
+        XCTAssertEqual(again.status, 0, again.err)
+        for f in ["summary.csv", "runs.csv", "points.csv", "design.csv"] {
+            let a = FileManager.default.contents(atPath: dir + "/first/" + f)
+            XCTAssertNotNil(a, f)
+            XCTAssertEqual(a, FileManager.default.contents(atPath: dir + "/again/" + f), f)
+        }
+    }
 }
 
 /// A thread-safe counter for interrupting sweeps in tests.

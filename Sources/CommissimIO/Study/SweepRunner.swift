@@ -320,7 +320,7 @@ public final class SweepRunner {
         }
         let resolved = study.base.tomlText(header: "# Base scenario of the sweep, resolved; each point overrides the parameters in points.csv.\n")
         try folder.write("scenario.resolved.toml", resolved)
-        try folder.write("study.toml", study.text)
+        try folder.write("study.toml", Self.selfContained(study))
         if !study.designText.isEmpty { try folder.write("design.csv", study.designText) }
         var manifest = Manifest(command: command, scenarioFile: study.scenarioFile, scenarioText: study.scenarioText, scenario: study.base,
                                 seed: study.seed, runSeeds: (0..<study.replications).map { study.runSeed(replication: $0) },
@@ -333,10 +333,35 @@ public final class SweepRunner {
                           ("design", .string(study.design.rawValue)), ("replications", .int(study.replications)),
                           ("points", .int(study.points.count)), ("varied", .array(study.parameters.map { .string($0) })),
                           ("seeding", .string("run seed = SplitMix64 derivation of (study seed, replication), 53 bits: the same at every point (common random numbers); `commissim run scenario.resolved.toml --seed S --set …` with a row of runs.csv repeats that run"))]
+        manifest.reproduce = "commissim sweep study.toml --out <folder>  (study.toml here reads scenario.resolved.toml" +
+            (study.designText.isEmpty ? "" : " and design.csv") + " beside it: the same summary.csv, runs.csv and points.csv)"
         try folder.write("manifest.json", manifest.json())
         if fm.fileExists(atPath: out + "/runs") && keepRuns { try? fm.removeItem(atPath: out + "/runs") }
         try folder.commit()
         try fm.removeItem(atPath: partial)
+    }
+
+    /// The study file as written beside the results: its `scenario` and `points_file` point at the
+    /// copies there (scenario.resolved.toml, design.csv), so `commissim sweep study.toml` repeats the
+    /// sweep from the folder alone, wherever the original files were (a temporary design, a path
+    /// relative to the original study file). Every other line is the original's.
+    static func selfContained(_ study: Study) -> String {
+        var out = "# \(study.file), as run, its scenario and design read from the copies beside this file:\n" +
+            "#   commissim sweep study.toml --out <folder>\n"
+        var inStudy = false
+        for line in study.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.hasPrefix("[") { inStudy = t.hasPrefix("[study]") }
+            let key = t.split(separator: "=", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if inStudy && key == "scenario" {
+                out += "scenario = \"scenario.resolved.toml\"\n"
+            } else if inStudy && key == "points_file" && !study.designText.isEmpty {
+                out += "points_file = \"design.csv\"\n"
+            } else {
+                out += line + "\n"
+            }
+        }
+        return String(out.dropLast())
     }
 
     static func text(_ v: ParamValue) -> String {
