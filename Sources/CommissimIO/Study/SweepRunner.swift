@@ -112,7 +112,9 @@ public final class SweepRunner {
         }
         let groups = source == nil && shareBurnIn ? Self.burnInGroups(configs, replications: R) : []
         let consumed: Int
-        if !groups.isEmpty && groups.count * R >= ParallelRunner(threads: threads).threads && groups.contains(where: { $0.count > 1 }) {
+        // As a comparison pairs its arms (Comparison.pairsArms): only where some group shares a
+        // burn-in and there are enough groups' replications to keep every thread busy.
+        if groups.contains(where: { $0.count > 1 }) && groups.count * R >= ParallelRunner(threads: threads).threads {
             consumed = runSharingBurnIns(groups, configs: configs, from: start, consume: consume)
         } else {
             consumed = ParallelRunner(threads: source == nil ? threads : 1).forEachOrdered(from: start, count: total, job: job, shouldStop: shouldStop,
