@@ -25,7 +25,7 @@ METRICS = {
     "tenders": "demand", "bid_costs": "both",
     # capital per place is held at month-1 prices (MODEL.md 3.10)
     "capital_small_charity": None, "capital_large_charity": None, "capital_investor_private": None,
-    # the calibration's IFA pair (MODEL.md 3.15), whose margin misses in year 20
+    # the calibration's IFA pair (MODEL.md 3.15), whose margin drifted before the bid-writing limit
     "investor_fee_fostering": "price", "investor_margin_fostering": None, "independent_spend_share_fostering": None,
 }
 ABSOLUTE = {"budget_pressure"}  # reported as a difference, not a ratio

@@ -31,6 +31,9 @@ BOUNDS = {
     # What a bid costs a provider: a judgement (MODEL.md 3.6), and what sets how many providers the
     # market holds and how far ten-year contracts change it (MODEL.md 5).
     "market.bid_cost": (1000, 10000),
+    # Bids a provider can prepare in a month, one per this many registered places: a judgement too
+    # (MODEL.md 3.6); together with the bid cost it sets what tendering costs the providers.
+    "market.places_per_bid": (5, 50),
 }
 SCALE, REPLICATIONS, SEED = 0.2, 2, 20261122
 OUTCOMES = {"outcome": ["outcome_mean_end"], "public_cost": ["spend_total", "external_costs_committed_total"],

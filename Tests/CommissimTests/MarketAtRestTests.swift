@@ -342,13 +342,17 @@ final class MarketAtRestTests: XCTestCase {
 
     /// MODEL.md §4.1: after the burn-in, with no policy change, the main metrics stay within their
     /// bands over 20 years (mean over seeds, net of demand growth and inflation where they explain
-    /// the change). Provider numbers by kind may grow up to the demand growth but not fall by more
-    /// than a fifth (before the repairs of §3.5 and §3.8 investor-backed groups fell 29%). Local
-    /// concentration is not held (MODEL.md §4.1, with the numbers of `scripts/drift.py`).
+    /// the change). Provider numbers by kind must not fall by more than a fifth (before the repairs
+    /// of §3.5 and §3.8 investor-backed groups fell 29%) nor grow clearly faster than demand: entry
+    /// follows demand (§3.8), so a kind whose providers live as long as before grows by the demand
+    /// growth itself, and that edge is judged on the mean less two standard errors across the
+    /// seeds, not on the mean (small private providers grow 45% at this scale, 12 seeds, against
+    /// 46% demand growth; one run's growth has an sd of 22 points). Local concentration is not held
+    /// (MODEL.md §4.1, with the numbers of `scripts/drift.py`).
     func testTheBaselineStaysAtRest() throws {
         let s = try Support.scenario("baseline", ["simulation.scale=0.25"])
         let config = ModelConfig(s)
-        let seeds: [UInt64] = [1, 2, 3, 4]
+        let seeds: [UInt64] = [1, 2, 3, 4, 5, 6, 7, 8]
         let runs = ParallelRunner().map(seeds.count) { Simulation(config: config, seed: seeds[$0]).run() }
         let years = Double(config.months / 12 - 1)
         let demand = pow(1.02, years), prices = pow(1.02, years)
@@ -380,12 +384,20 @@ final class MarketAtRestTests: XCTestCase {
             ("outcomes", shift("outcome_mean"), -0.03...0.03),
             ("spot share of children served", shareShift("children_spot", of: "children_served"), -0.015...0.015),
             ("in-house share of children served", shareShift("children_in_house", of: "children_served"), -0.02...0.02),
-        ] + ProviderKind.independent.map { k in
-            ("\(k.name) providers", change("n_\(k.name)"), -0.2...(demand - 1))
-        }
+        ]
         for (label, value, band) in bands {
             print("  drift of \(label): \(value) (band \(band))")
             XCTAssertTrue(band.contains(value), "\(label) drifts \(value), outside \(band)")
+        }
+        for k in ProviderKind.independent {
+            let growth = runs.map { r in
+                let x = r.series("n_\(k.name)")
+                return Stats.mean(Array(x.suffix(12))) / Stats.mean(Array(x.prefix(12))) - 1
+            }
+            let mean = Stats.mean(growth), se = Stats.sd(growth) / Double(growth.count).squareRoot()
+            print("  drift of \(k.name) providers: \(mean) (se \(se); at least -0.2, not clearly above the demand growth \(demand - 1))")
+            XCTAssertGreaterThanOrEqual(mean, -0.2, "\(k.name) providers fall \(mean)")
+            XCTAssertLessThanOrEqual(mean - 2 * se, demand - 1, "\(k.name) providers grow \(mean) (se \(se)), clearly faster than demand (\(demand - 1))")
         }
     }
 }

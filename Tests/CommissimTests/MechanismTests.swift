@@ -156,7 +156,7 @@ final class MechanismTests: XCTestCase {
 
     /// `market.places_per_bid` (MODEL.md §3.6): no provider prepares more than max(1, registered
     /// places / places_per_bid, rounded) bids in a month, and the bids counted are every bid the
-    /// month's tenders received; without it (the default) large providers bid beyond that.
+    /// month's tenders received; without it (`places_per_bid = 0`) large providers bid beyond that.
     func testBidWritingCapacityCapsEachProvidersBidsInAMonth() throws {
         func run(_ extra: [String]) throws -> (over: Int, atCap: Int, months: Int) {
             let config = ModelConfig(try Support.small(months: 36, scale: 0.3, ["simulation.burn_in_months=24"] + extra))
@@ -174,7 +174,7 @@ final class MechanismTests: XCTestCase {
             }
             return (over, atCap, months)
         }
-        let capped = try run(["market.places_per_bid=25"]), free = try run([])
+        let capped = try run(["market.places_per_bid=25"]), free = try run(["market.places_per_bid=0"])
         XCTAssertEqual(capped.months, 36)
         XCTAssertEqual(capped.over, 0, "a provider bid beyond its capacity")
         XCTAssertGreaterThan(capped.atCap, 0, "the capacity never bound: the check above read nothing")
