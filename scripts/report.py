@@ -72,12 +72,13 @@ LIMITS = [
     "at month 1; the reported years are after it. The baseline is at rest in prices, shares, trust, reserves, quality and "
     "outcomes; provider numbers and concentration still consolidate slowly (`docs/MODEL.md`, sections 3.1 and 4).",
     "- How many independent providers trade is the model's, not a calibrated number (docs/MODEL.md §4.1): it is set by the "
-    "bid cost and by how far the shortage mark-up draws entrants, both judgements. Ten-year contracts leave more providers "
+    "bid cost, the bids a provider can write in a month and how far the shortage mark-up draws entrants, all judgements. Ten-year contracts leave more providers "
     "trading because councils tender a tenth as often and the small providers living on spot placements pay for fewer "
     "lost bids; the direction holds over the robustness design; its size does not rest on "
     "evidence. The extra providers are mostly small entrants without a contract: they lower the trust measured over every "
-    "provider and local concentration by being counted, which is why the contract holders' trust is shown beside it "
-    "(docs/MODEL.md §5).",
+    "provider and local concentration by being counted, which is why the contract holders' trust is shown beside it, and "
+    "they raise the count of small-charity exits in the baseline (more small charities enter and trade; of those trading "
+    "at month 1 more survive with ten-year contracts, `survival_small_charity` in comparison.csv; docs/MODEL.md §5).",
     "- External (silo) costs count care leavers as 004 defines them (about 10,000 a year), from a stock of earlier leavers "
     "at month 1; shown undiscounted (committed by the run's leavers) and discounted at the Green Book's 3.5% (falling in the run).",
 ]

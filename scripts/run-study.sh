@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${REPS:-}"            # empty: the study file's replications
 FACT_REPS="${FACT_REPS:-}"
-ROBUST="${ROBUST:-32}"        # Saltelli base size: ROBUST·12 points (10 parameters + 2), each at both contract lengths
+ROBUST="${ROBUST:-32}"        # Saltelli base size: ROBUST·13 points (11 parameters + 2), each at both contract lengths
 OUT=results/contract_length
 bash scripts/install-deps.sh --python
 swift build -c release --product commissim
