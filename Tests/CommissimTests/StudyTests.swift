@@ -924,6 +924,23 @@ extension StudyTests {
             XCTAssertNotNil(a, f)
             XCTAssertEqual(a, FileManager.default.contents(atPath: dir + "/again/" + f), f)
         }
+        // The same keys quoted, in a spaced table header, or dotted at the top level.
+        let rest = "replications = 2\ndesign = \"file\"\nset = { \"simulation.scale\" = 0.03, \"simulation.months\" = 12, \"simulation.burn_in_months\" = 12 }\n"
+        let variants = ["[ \"study\" ]\n\"scenario\" = \"three_year.toml\"\n'points_file' = \"d.csv\"\n" + rest,
+                        "study.scenario = \"three_year.toml\"\nstudy.points_file = \"d.csv\"\n" +
+                            rest.split(separator: "\n").map { "study." + $0 }.joined(separator: "\n") + "\n"]
+        for (n, text) in variants.enumerated() {
+            try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: Support.scenarioPath("three_year"), toPath: source + "/three_year.toml")
+            try "policy.contract_months,investment.payback_months\n36,48\n120,24.5\n".write(toFile: source + "/d.csv", atomically: true, encoding: .utf8)
+            try text.write(toFile: source + "/study.toml", atomically: true, encoding: .utf8)
+            let first = try Support.cli(["sweep", source + "/study.toml", "--out", dir + "/v\(n)", "-q"])
+            XCTAssertEqual(first.status, 0, "variant \(n): \(first.err)")
+            try FileManager.default.removeItem(atPath: source)
+            let again = try Support.cli(["sweep", dir + "/v\(n)/study.toml", "--out", dir + "/v\(n)again", "-q"])
+            XCTAssertEqual(again.status, 0, "variant \(n): \(again.err)")
+            XCTAssertEqual(FileManager.default.contents(atPath: dir + "/v\(n)/runs.csv"), FileManager.default.contents(atPath: dir + "/v\(n)again/runs.csv"), "variant \(n)")
+        }
     }
 }
 

@@ -346,20 +346,32 @@ public final class SweepRunner {
     /// The study file as written beside the results: its `scenario` and `points_file` point at the
     /// copies there (scenario.resolved.toml, design.csv), so `commissim sweep study.toml` repeats the
     /// sweep from the folder alone, wherever the original files were (a temporary design, a path
-    /// relative to the original study file). Every other line is the original's.
+    /// relative to the original study file). Every other line is the original's. A key is matched by
+    /// its dotted path, so `[ study ]`, `["study"]`, `"scenario" = …` and a top-level
+    /// `study.scenario = …` are rewritten too.
     static func selfContained(_ study: Study) -> String {
         var out = "# \(study.file), as run, its scenario and design read from the copies beside this file:\n" +
             "#   commissim sweep study.toml --out <folder>\n"
-        var inStudy = false
+        // A TOML key or table name as a dotted path without quotes or spaces: `[ "study" ]` -> study.
+        func path<S: StringProtocol>(_ name: S) -> String {
+            name.split(separator: ".").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")) }.joined(separator: ".")
+        }
+        var table = ""
         for line in study.text.split(separator: "\n", omittingEmptySubsequences: false) {
             let t = line.trimmingCharacters(in: .whitespaces)
-            if t.hasPrefix("[") { inStudy = t.hasPrefix("[study]") }
-            let key = t.split(separator: "=", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            if inStudy && key == "scenario" {
-                out += "scenario = \"scenario.resolved.toml\"\n"
-            } else if inStudy && key == "points_file" && !study.designText.isEmpty {
-                out += "points_file = \"design.csv\"\n"
-            } else {
+            if t.hasPrefix("[") {
+                table = t.hasPrefix("[[") ? "[[]]" : path(t.dropFirst().prefix { $0 != "]" })
+                out += line + "\n"
+                continue
+            }
+            let keyText = line.prefix { $0 != "=" }
+            let key = t.hasPrefix("#") || keyText.count == line.count ? "" : path(keyText)
+            switch table.isEmpty ? key : table + "." + key {
+            case "study.scenario":
+                out += keyText + "= \"scenario.resolved.toml\"\n"
+            case "study.points_file" where !study.designText.isEmpty:
+                out += keyText + "= \"design.csv\"\n"
+            default:
                 out += line + "\n"
             }
         }
