@@ -500,7 +500,8 @@ extension StudyTests {
     /// replication 1) and a comparison's arm B row, run again from their resolved scenarios.
     /// The study seed defaults to the scenario's seed; the tests' replications use the same derivation.
     func testSeedsInOutputsRepeatTheirRuns() throws {
-        let (dir, studyPath) = try studyFile(replications: 2, vary: "\"policy.contract_months\" = [36, 120]\n\"simulation.scale\" = [0.02]\n\"simulation.months\" = [12]\n\"simulation.burn_in_months\" = [12]")
+        let markup = 0.38702394839373144 // more digits than a metric column carries
+        let (dir, studyPath) = try studyFile(replications: 2, vary: "\"policy.contract_months\" = [36, 120]\n\"market.shortage_markup\" = [\(markup)]\n\"simulation.scale\" = [0.02]\n\"simulation.months\" = [12]\n\"simulation.burn_in_months\" = [12]")
         let sweep = try Support.cli(["sweep", studyPath, "--out", dir + "/sweep", "-q"])
         XCTAssertEqual(sweep.status, 0, sweep.err)
         let study = try Study.load(studyPath)
@@ -510,11 +511,15 @@ extension StudyTests {
         let seed = row[header.firstIndex(of: "seed")!]
         XCTAssertEqual(seed, String(SeedDerivation.replicationSeed(study.seed, 1)))
         XCTAssertLessThanOrEqual(UInt64(seed)!, SeedDerivation.maxSeed)
+        // The varied values are written exactly (runs.csv and points.csv), so --set repeats the point.
+        XCTAssertEqual(Double(row[header.firstIndex(of: "market.shortage_markup")!]), markup)
+        let points = try csvRows(dir + "/sweep/points.csv")
+        XCTAssertEqual(Double(points[1][points[0].firstIndex(of: "market.shortage_markup")!]), markup)
         let args = ["run", dir + "/sweep/scenario.resolved.toml", "--seed", seed, "--out", dir + "/again", "-q"]
-            + ["policy.contract_months", "simulation.scale", "simulation.months", "simulation.burn_in_months"].flatMap { ["--set", "\($0)=\(row[header.firstIndex(of: $0)!])"] }
+            + ["policy.contract_months", "market.shortage_markup", "simulation.scale", "simulation.months", "simulation.burn_in_months"].flatMap { ["--set", "\($0)=\(row[header.firstIndex(of: $0)!])"] }
         let again = try Support.cli(args)
         XCTAssertEqual(again.status, 0, again.err)
-        let start = header.firstIndex(of: "seed")! + 5
+        let start = header.firstIndex(of: "seed")! + 6
         try assertSummary(ofRun: dir + "/again", equals: Array(row[start...]), metrics: MetricColumns.metricIndices, "run --seed repeats the sweep's run")
         // The run's own resolved scenario repeats it to the byte.
         let third = try Support.cli(["run", dir + "/again/scenario.resolved.toml", "--out", dir + "/third", "-q"])

@@ -380,7 +380,7 @@ public final class SweepRunner {
 
     static func text(_ v: ParamValue) -> String {
         switch v {
-        case .real(let x): return CSVFormat.number(x)
+        case .real(let x): return Format.number(x) // exact: `run --set` with it repeats the point
         case .integer(let i): return String(i)
         case .flag(let b): return b ? "true" : "false"
         case .text(let s): return s
