@@ -224,11 +224,15 @@ final class CalibrationTests: XCTestCase {
     ///
     /// Known misses are listed by name, computed like the others and reported as a skip with their
     /// numbers while they miss; the day one is met the test fails, so that MODEL.md and the list are
-    /// brought up to date. The list is empty since 6 December 2026: the IFA margin's year-20 miss
-    /// (about 16% against 19%: the agencies' bids, 11% of their revenue in year 1 and 14% in year
-    /// 20) ended with the bid-writing capacity (`market.places_per_bid`, MODEL.md §3.6, §3.15).
+    /// brought up to date. Known miss (MODEL.md §3.15): the IFA margin in year 20, now on the upper
+    /// edge — 21.0% (sd 0.9 points over these six seeds) against 19% ± 10%, 19.9% in years 1-5 at
+    /// England's scale. Before the bid-writing capacity (`market.places_per_bid`, §3.6) it missed
+    /// below (about 16%: the agencies' bids rising from 11% to 14% of their revenue); with the
+    /// capacity and councils acting in index order it was met (19.3%); with councils in a monthly
+    /// random order (§1.3) and the refit on it, its level sits at the upper edge (no clear drift:
+    /// 20.8% in year 1, 19.7% in year 20 over seeds 1-8).
     func testCalibratedBaselineMeetsTheTargets() throws {
-        let knownMisses: Set<String> = []
+        let knownMisses: Set<String> = ["fostering_margin"]
         let cal = try Calibration.load(Support.scenarioPath("calibration"))
         let months = 240, replications = 6
         var scenario = cal.runBase

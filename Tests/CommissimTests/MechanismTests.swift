@@ -181,6 +181,25 @@ final class MechanismTests: XCTestCase {
         XCTAssertGreaterThan(free.over, 0, "without the capacity large providers bid beyond it (what the option changes)")
     }
 
+    /// MODEL.md §1.3: councils commission and place in an order drawn afresh each month, so no
+    /// council is always first to providers' bids and vacancies (in index order the last councils'
+    /// tenders found no bidder 250 times as often as the first ones' under the bid-writing limit).
+    func testCouncilsActInAnOrderDrawnAfreshEachMonth() throws {
+        let config = ModelConfig(try Support.small(months: 48, scale: 0.2, ["simulation.burn_in_months=12"]))
+        var firsts = Set<Int>(), position = [Double](), orders = 0
+        _ = Simulation(config: config, seed: 5).run { m in
+            let n = m.councils.count
+            XCTAssertEqual(m.councilOrder.sorted(), Array(0..<n), "month \(m.month): a permutation of the councils")
+            firsts.insert(m.councilOrder[0])
+            position.append(Double(m.councilOrder.firstIndex(of: n - 1)!) / Double(n - 1))
+            orders += 1
+        }
+        XCTAssertEqual(orders, 48)
+        XCTAssertGreaterThan(firsts.count, 20, "the first council changes from month to month")
+        // The last council's place in the order is uniform on [0, 1]: mean 0.5, sd of the mean of 48 ≈ 0.04.
+        XCTAssertEqual(position.reduce(0, +) / Double(position.count), 0.5, accuracy: 0.15, "the last council by index is not last each month")
+    }
+
     func testChildRecordsEachFillOneCacheLineAndSurviveGrowth() {
         // Each record must start on a 64-byte boundary (one cache line per random access),
         // before and after the storage grows, and growing must keep every record.

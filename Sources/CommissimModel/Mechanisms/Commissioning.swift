@@ -58,7 +58,7 @@ extension Market {
     /// first), then every third month the council plans.
     func runCommissioning() {
         staffGrowth = p.staffFollowDemand ? demandIndex() : 1
-        for c in 0..<councils.count {
+        for c in councilOrder {
             councils.staffUsed[c] = 0
             councils.contractsLet[c] = 0
             councils.monthsLet[c] = 0

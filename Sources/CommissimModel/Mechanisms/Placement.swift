@@ -9,7 +9,7 @@ extension Market {
     /// Places every waiting child that can be placed, oldest first.
     func runPlacement() {
         quoteSpotPrices()
-        for c in 0..<councils.count {
+        for c in councilOrder {
             // The list is rebuilt in a kept buffer, and the old list's storage is kept in turn.
             var still = borrow(&buffers.stillWaiting)
             let waiting = councils.waiting[c]

@@ -89,6 +89,8 @@ public final class Market {
     var quotedLastMonth: [Int] = []
     /// Lists the monthly passes collect, kept from month to month so they are not reallocated.
     var buffers = MonthBuffers()
+    /// The order in which councils commission and place this month (``drawCouncilOrder()``).
+    var councilOrder: [Int] = []
     /// Running totals of the current month.
     var tally = MonthTally()
     /// Months of care delivered so far (``runDelivery()``; read at settlement, ``settleCare(_:)``).
@@ -140,7 +142,7 @@ public final class Market {
         contractsInForce = other.contractsInForce; contractsEnded = other.contractsEnded
         regionCouncils = other.regionCouncils; reachDirty = other.reachDirty; staffGrowth = other.staffGrowth
         spotQuotes = other.spotQuotes; breakdownLaws = other.breakdownLaws; quotedLastMonth = other.quotedLastMonth
-        tally = other.tally; monthsDelivered = other.monthsDelivered
+        tally = other.tally; monthsDelivered = other.monthsDelivered; councilOrder = other.councilOrder
         councilPolicies = other.councilPolicies; tierPolicies = other.tierPolicies
         councilSpend = other.councilSpend; councilLeavers = other.councilLeavers; councilOutcomeSum = other.councilOutcomeSum
         // `buffers` hold nothing between months: a fresh set.

@@ -83,6 +83,7 @@ extension Market {
         // Providers that entered or exited last month: rebuild who can reach whom (once a month;
         // in between, exited providers are skipped by their `alive` flag).
         if reachDirty { rebuildReach() }
+        drawCouncilOrder()
         runCommissioning()
         runDelivery()
         runPlacement()
@@ -105,6 +106,13 @@ extension Market {
         councilPolicies = (0..<councils.count).map { config.councils[councils.group[$0]].policy }
         guard burnIn > 0 else { return }
         setBudgetBases()
+    }
+
+    /// Councils commission and place in an order drawn afresh each month (MODEL.md §1.3), so no
+    /// council is always first to providers' bids (their bid-writing limit, §3.6) and vacancies.
+    func drawCouncilOrder() {
+        if councilOrder.count != councils.count { councilOrder = Array(0..<councils.count) }
+        for i in stride(from: councilOrder.count - 1, to: 0, by: -1) { councilOrder.swapAt(i, rng.uniformInt(i + 1)) }
     }
 
     /// Staff time, monitoring and bidding are priced at today's input prices.
