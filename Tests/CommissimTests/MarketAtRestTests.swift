@@ -356,12 +356,14 @@ final class MarketAtRestTests: XCTestCase {
         let runs = ParallelRunner().map(seeds.count) { Simulation(config: config, seed: seeds[$0]).run() }
         let years = Double(config.months / 12 - 1)
         let demand = pow(1.02, years), prices = pow(1.02, years)
-        func change(_ name: String, index: Double = 1) -> Double {
-            Stats.mean(runs.map { r in
+        // Each run's change from the first to the last 12 months, over `index`; and its mean over runs.
+        func changes(_ name: String, index: Double = 1) -> [Double] {
+            runs.map { r in
                 let x = r.series(name)
                 return Stats.mean(Array(x.suffix(12))) / index / Stats.mean(Array(x.prefix(12))) - 1
-            })
+            }
         }
+        func change(_ name: String, index: Double = 1) -> Double { Stats.mean(changes(name, index: index)) }
         func shift(_ name: String) -> Double {
             Stats.mean(runs.map { Stats.mean(Array($0.series(name).suffix(12))) - Stats.mean(Array($0.series(name).prefix(12))) })
         }
@@ -390,10 +392,7 @@ final class MarketAtRestTests: XCTestCase {
             XCTAssertTrue(band.contains(value), "\(label) drifts \(value), outside \(band)")
         }
         for k in ProviderKind.independent {
-            let growth = runs.map { r in
-                let x = r.series("n_\(k.name)")
-                return Stats.mean(Array(x.suffix(12))) / Stats.mean(Array(x.prefix(12))) - 1
-            }
+            let growth = changes("n_\(k.name)")
             let mean = Stats.mean(growth), se = Stats.sd(growth) / Double(growth.count).squareRoot()
             print("  drift of \(k.name) providers: \(mean) (se \(se); at least -0.2, not clearly above the demand growth \(demand - 1))")
             XCTAssertGreaterThanOrEqual(mean, -0.2, "\(k.name) providers fall \(mean)")

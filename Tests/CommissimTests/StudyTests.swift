@@ -904,10 +904,16 @@ extension StudyTests {
     /// study file, its scenario (relative to it) and its design are gone; the manifest says how.
     func testASweepFolderRepeatsTheSweepWithoutTheOriginalFiles() throws {
         let dir = Support.tempDir(), source = dir + "/source"
-        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: Support.scenarioPath("three_year"), toPath: source + "/three_year.toml")
-        try "policy.contract_months,investment.payback_months\n36,48\n120,24.5\n".write(toFile: source + "/d.csv", atomically: true, encoding: .utf8)
-        try """
+        // Sweeps `study` (its scenario and design beside it in `source`) into `out`, then deletes `source`.
+        func sweepFromSource(_ study: String, into out: String) throws -> (status: Int32, out: String, err: String) {
+            try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: Support.scenarioPath("three_year"), toPath: source + "/three_year.toml")
+            try "policy.contract_months,investment.payback_months\n36,48\n120,24.5\n".write(toFile: source + "/d.csv", atomically: true, encoding: .utf8)
+            try study.write(toFile: source + "/study.toml", atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: source) }
+            return try Support.cli(["sweep", source + "/study.toml", "--out", out, "-q"])
+        }
+        XCTAssertEqual(try sweepFromSource("""
         # a comment, kept
         [study]
         scenario = "three_year.toml"   # relative to this file
@@ -915,9 +921,7 @@ extension StudyTests {
         design = "file"
         points_file = "d.csv"
         set = { "simulation.scale" = 0.03, "simulation.months" = 12, "simulation.burn_in_months" = 12 }
-        """.write(toFile: source + "/study.toml", atomically: true, encoding: .utf8)
-        XCTAssertEqual(try Support.cli(["sweep", source + "/study.toml", "--out", dir + "/first", "-q"]).status, 0)
-        try FileManager.default.removeItem(atPath: source)
+        """, into: dir + "/first").status, 0)
         let copy = try String(contentsOfFile: dir + "/first/study.toml", encoding: .utf8)
         XCTAssertTrue(copy.contains("scenario = \"scenario.resolved.toml\"\n") && copy.contains("points_file = \"design.csv\"\n") && copy.contains("# a comment, kept"), copy)
         let manifest = try String(contentsOfFile: dir + "/first/manifest.json", encoding: .utf8)
@@ -929,19 +933,16 @@ extension StudyTests {
             XCTAssertNotNil(a, f)
             XCTAssertEqual(a, FileManager.default.contents(atPath: dir + "/again/" + f), f)
         }
-        // The same keys quoted, in a spaced table header, or dotted at the top level.
+        // The same keys quoted, in a spaced table header, dotted at the top level, or with CRLF line ends.
         let rest = "replications = 2\ndesign = \"file\"\nset = { \"simulation.scale\" = 0.03, \"simulation.months\" = 12, \"simulation.burn_in_months\" = 12 }\n"
-        let variants = ["[ \"study\" ]\n\"scenario\" = \"three_year.toml\"\n'points_file' = \"d.csv\"\n" + rest,
+        let quoted = "[ \"study\" ]\n\"scenario\" = \"three_year.toml\"\n'points_file' = \"d.csv\"\n" + rest
+        let variants = [quoted,
                         "study.scenario = \"three_year.toml\"\nstudy.points_file = \"d.csv\"\n" +
-                            rest.split(separator: "\n").map { "study." + $0 }.joined(separator: "\n") + "\n"]
+                            rest.split(separator: "\n").map { "study." + $0 }.joined(separator: "\n") + "\n",
+                        quoted.replacingOccurrences(of: "\n", with: "\r\n")]
         for (n, text) in variants.enumerated() {
-            try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: Support.scenarioPath("three_year"), toPath: source + "/three_year.toml")
-            try "policy.contract_months,investment.payback_months\n36,48\n120,24.5\n".write(toFile: source + "/d.csv", atomically: true, encoding: .utf8)
-            try text.write(toFile: source + "/study.toml", atomically: true, encoding: .utf8)
-            let first = try Support.cli(["sweep", source + "/study.toml", "--out", dir + "/v\(n)", "-q"])
+            let first = try sweepFromSource(text, into: dir + "/v\(n)")
             XCTAssertEqual(first.status, 0, "variant \(n): \(first.err)")
-            try FileManager.default.removeItem(atPath: source)
             let again = try Support.cli(["sweep", dir + "/v\(n)/study.toml", "--out", dir + "/v\(n)again", "-q"])
             XCTAssertEqual(again.status, 0, "variant \(n): \(again.err)")
             XCTAssertEqual(FileManager.default.contents(atPath: dir + "/v\(n)/runs.csv"), FileManager.default.contents(atPath: dir + "/v\(n)again/runs.csv"), "variant \(n)")

@@ -346,31 +346,27 @@ public final class SweepRunner {
     /// The study file as written beside the results: its `scenario` and `points_file` point at the
     /// copies there (scenario.resolved.toml, design.csv), so `commissim sweep study.toml` repeats the
     /// sweep from the folder alone, wherever the original files were (a temporary design, a path
-    /// relative to the original study file). Every other line is the original's. A key is matched by
-    /// its dotted path, so `[ study ]`, `["study"]`, `"scenario" = …` and a top-level
-    /// `study.scenario = …` are rewritten too.
+    /// relative to the original study file). Every other line is the original's. Keys and tables are
+    /// read as the error messages read them (``SourceLocator``), so `[ "study" ]`, `"scenario" = …`,
+    /// a top-level `study.scenario = …` and CRLF line ends are rewritten too.
     static func selfContained(_ study: Study) -> String {
         var out = "# \(study.file), as run, its scenario and design read from the copies beside this file:\n" +
             "#   commissim sweep study.toml --out <folder>\n"
-        // A TOML key or table name as a dotted path without quotes or spaces: `[ "study" ]` -> study.
-        func path<S: StringProtocol>(_ name: S) -> String {
-            name.split(separator: ".").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t\"'")) }.joined(separator: ".")
-        }
-        var table = ""
-        for line in study.text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let t = line.trimmingCharacters(in: .whitespaces)
-            if t.hasPrefix("[") {
-                table = t.hasPrefix("[[") ? "[[]]" : path(t.dropFirst().prefix { $0 != "]" })
-                out += line + "\n"
-                continue
-            }
+        let locator = SourceLocator(text: study.text)
+        // Lines split on U+000A as a scalar, as SourceLocator splits them ("\r\n" is one Character).
+        let lines = study.text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        for (n, scalars) in lines.enumerated() {
+            let line = String(String.UnicodeScalarView(scalars))
             let keyText = line.prefix { $0 != "=" }
-            let key = t.hasPrefix("#") || keyText.count == line.count ? "" : path(keyText)
+            let isKey = !locator.isHeader(line: n + 1) && keyText.count < line.count
+                && !line.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+            let key = isKey ? SourceLocator.clean(keyText) : "", table = locator.table(atLine: n + 1)
+            let end = line.hasSuffix("\r") ? "\r\n" : "\n"
             switch table.isEmpty ? key : table + "." + key {
             case "study.scenario":
-                out += keyText + "= \"scenario.resolved.toml\"\n"
+                out += keyText + "= \"scenario.resolved.toml\"" + end
             case "study.points_file" where !study.designText.isEmpty:
-                out += keyText + "= \"design.csv\"\n"
+                out += keyText + "= \"design.csv\"" + end
             default:
                 out += line + "\n"
             }
