@@ -217,22 +217,18 @@ final class CalibrationTests: XCTestCase {
 
     /// The shipped baseline is the calibrated scenario (MODEL.md §3.15): with six seeds neither the
     /// fit nor its check used, at England's scale (the report's; the fit ran at 30%), every target
-    /// of scenarios/calibration.toml is met in years 1-5. In year 20 the targets that are not levels
+    /// of scenarios/calibration.toml is met in its window (years 1-5; year 20 for `*_year20`). In year 20 the targets that are not levels
     /// (shares, margins, placement stability, and fees deflated by the input-cost index) are still
     /// met: the market does not drift away from the evidence. Levels (children, spend) grow with the
     /// demand trend by design, so year 20 is not held to 2011's counts.
     ///
     /// Known misses are listed by name, computed like the others and reported as a skip with their
     /// numbers while they miss; the day one is met the test fails, so that MODEL.md and the list are
-    /// brought up to date. Known miss (MODEL.md §3.15): the IFA margin in year 20, now on the upper
-    /// edge — 21.0% (sd 0.9 points over these six seeds) against 19% ± 10%, 19.9% in years 1-5 at
-    /// England's scale. Before the bid-writing capacity (`market.places_per_bid`, §3.6) it missed
-    /// below (about 16%: the agencies' bids rising from 11% to 14% of their revenue); with the
-    /// capacity and councils acting in index order it was met (19.3%); with councils in a monthly
-    /// random order (§1.3) and the refit on it, its level sits at the upper edge (no clear drift:
-    /// 20.8% in year 1, 19.7% in year 20 over seeds 1-8).
+    /// brought up to date. None since the fit of 6 December 2026 (night), which holds the shares and
+    /// margins in year 20 as targets of their own (`*_year20` in scenarios/calibration.toml): before
+    /// it the IFA margin in year 20 read 21.0% against the upper edge 20.9% (MODEL.md §3.15).
     func testCalibratedBaselineMeetsTheTargets() throws {
-        let knownMisses: Set<String> = ["fostering_margin"]
+        let knownMisses: Set<String> = []
         let cal = try Calibration.load(Support.scenarioPath("calibration"))
         let months = 240, replications = 6
         var scenario = cal.runBase
@@ -253,7 +249,8 @@ final class CalibrationTests: XCTestCase {
         let inflation = try XCTUnwrap(Calibration.numericValue("budget.inflation", in: cal.base))
         var misses: [String: [String]] = [:], met: [String: Bool] = [:]
         for (t, yearTwenty) in cal.targets.flatMap({ t in [(t, false), (t, true)] }) {
-            if yearTwenty && t.perScale { continue }
+            // Levels are not held in year 20, nor again a target whose own window lies in it.
+            if yearTwenty && (t.perScale || t.rows.allSatisfy { $0 >= months - 12 }) { continue }
             let window = yearTwenty ? Array(stride(from: months - 12 + (t.every == 12 ? 11 : 0), to: months, by: t.every)) : t.rows
             let deflate = yearTwenty && t.expression.metrics.contains { MetricColumns.all[$0].unit.hasPrefix("£") }
             var s = RunningMoments()
@@ -263,7 +260,7 @@ final class CalibrationTests: XCTestCase {
                 })
             }
             let error = (s.mean - t.value) / abs(t.value)
-            let text = "\(t.name) \(yearTwenty ? "in year 20" : "in years 1-5"): \(s.mean) (sd \(s.sd)) against \(t.value) ± \(t.tolerance * 100)% (\(t.source))"
+            let text = "\(t.name) \(yearTwenty ? "in year 20" : "in months \(window.first! + 1)-\(window.last! + 1)"): \(s.mean) (sd \(s.sd)) against \(t.value) ± \(t.tolerance * 100)% (\(t.source))"
             if knownMisses.contains(t.name) {
                 met[t.name, default: true] = met[t.name, default: true] && abs(error) <= t.tolerance
                 if abs(error) > t.tolerance { misses[t.name, default: []].append(text) }

@@ -101,7 +101,7 @@ public enum DefaultPopulation {
     reserves_months = { dist = "lognormal", mean = 4, sd = 2 }
     quality = { dist = "beta", mean = 0.55, sd = 0.08 }
     cost_factor = { dist = "normal", mean = 0.95, sd = 0.05 }
-    target_margin = 0.1072
+    target_margin = 0.1014
     required_margin = 0.04
     leverage = 1.5
     scale_up = 3.0
