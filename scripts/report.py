@@ -49,6 +49,46 @@ FACT_METRICS = {
                             ("overspend", "total", "+")],
 }
 
+# Claims about which kind of provider is hit first, read month by month from comparison_monthly.csv:
+# fact name -> (metric prefix, the kind claimed first, direction). DOMAIN fact 2: exits rise "small
+# charities first"; survival_<kind> (the share of the kind's month-1 providers still trading) is the
+# measure that does not count entrants.
+FACT_FIRST = {
+    "fact2_price_squeeze": ("survival", "small_charity", "-"),
+}
+# Months in a row the paired difference must be clear for a kind to count as hit from the first of them
+# (one clear month can be a single early exit).
+FIRST_RUN = 3
+
+
+def first_clear_months(path, prefix, direction):
+    """For each kind (metric `<prefix>_<kind>`), the first month from which B − A is clearly of `direction`
+    for FIRST_RUN months in a row (None if never); None if the monthly file is missing."""
+    if not os.path.exists(path):
+        return None
+    series = {}
+    for r in read(path):
+        if r["metric"].startswith(prefix + "_"):
+            clear = float(r["ci95_high"]) < 0 if direction == "-" else float(r["ci95_low"]) > 0
+            series.setdefault(r["metric"][len(prefix) + 1:], []).append((int(r["month"]), clear))
+    firsts = {}
+    for kind, months in series.items():
+        months.sort()
+        firsts[kind] = next((m for i, (m, _) in enumerate(months)
+                             if len(months[i:i + FIRST_RUN]) == FIRST_RUN and all(c for _, c in months[i:i + FIRST_RUN])), None)
+    return firsts or None
+
+
+def first_verdict(firsts, claimed):
+    """'holds' when the claimed kind is clear strictly before every other kind."""
+    mine = firsts.get(claimed)
+    if mine is None:
+        return "not resolved"
+    others = [m for k, m in firsts.items() if k != claimed and m is not None]
+    if all(mine < m for m in others):
+        return "holds"
+    return "**fails** (another kind first)" if any(m < mine for m in others) else "not resolved"
+
 
 def verdict(e, direction):
     """Whether the study's interval supports the claimed direction of B − A."""
@@ -59,11 +99,27 @@ def verdict(e, direction):
     return "holds" if (e.diff > 0) == (direction == "+") else "**fails** (opposite)"
 
 
+def calibration_limit():
+    """The calibration line of the limits, read from results/calibration/fit.csv (what the shipped fit met)."""
+    path = os.path.join(ROOT, "results", "calibration", "fit.csv")
+    lead = "- The baseline is calibrated (`commissim calibrate scenarios/calibration.toml`, results/calibration/FIT.md)"
+    tail = " It is not fitted to local data; effect sizes are indicative, directions are what the tests hold."
+    if not os.path.exists(path):
+        return lead + "." + tail
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    # Targets read after year 5: the fit holds them later in the run too (MODEL.md §3.15).
+    late = [r for r in rows if int(r["window"].split("-")[0]) > 60]
+    windows = sorted({r["window"].split(" ")[0] for r in late})
+    missed = [r["target"] for r in rows if r["check_within"] != "true"]
+    met = f"{len(rows) - len(missed)} of {len(rows)} met with fresh seeds" + (f" (missed: {', '.join(missed)})" if missed else "")
+    return (lead + f" to {len(rows)} national targets: children in care (004), placement moves (004), the independent "
+            "shares of spend (004), the CMA's fees and margins and the scale of spend (Public Accounts Committee)"
+            + (f", {len(late)} of them (shares and margins) again in months {' and '.join(windows)}" if late else "")
+            + f"; {met}; docs/MODEL.md §3.15 compares them at England's scale." + tail)
+
+
 LIMITS = [
-    "- The baseline is calibrated (`commissim calibrate scenarios/calibration.toml`, results/calibration/FIT.md) to 12 national "
-    "targets: children in care (004), placement moves (004), the independent shares of spend (004), the CMA's fees and margins "
-    "and the scale of spend (Public Accounts Committee); at England's scale every target is met in years 1-5, and every target that is not a level still in year 20 but the IFA margin, on the upper edge of its tolerance (21.0% against 20.9%; docs/MODEL.md §3.15). "
-    "It is not fitted to local data; effect sizes are indicative, directions are what the tests hold.",
     "- Bands are 95% confidence intervals of the mean across replications (left panels) and of the mean paired "
     "difference (right panels); the paired intervals are much narrower because both regimes share their random numbers.",
     "- Investment pays back over `investment.payback_months` (48 by default); the advantage of long contracts scales with it. "
@@ -204,14 +260,33 @@ def headline(study, out, do_trim):
     cat = catalogue()
     if do_trim:
         trim(out, {m.name for m in cat.headline})
-    sections = [s for s in (changes_since_last_version(), robustness(out)) if s] + [Section("Limits of the model", LIMITS)]
+    sections = [s for s in (changes_since_last_version(), robustness(out)) if s] + [Section("Limits of the model", [calibration_limit()] + LIMITS)]
     preface = ["*Generated by `scripts/report.py` (the code of `commissim report`) from the results beside it; "
                "regenerate with `bash scripts/run-study.sh`.*"]
     report(out, sections=sections, preface=preface, title=study["title"])
 
 
-def facts(study, root):
+def trim_facts(study, root):
+    """Keeps, of each fact's comparison_monthly.csv, only the rows a FACT_FIRST claim reads (deletes the rest)."""
+    for entry in study["comparisons"]:
+        path = os.path.join(root, entry["name"], "comparison_monthly.csv")
+        if not os.path.exists(path):
+            continue
+        if entry["name"] not in FACT_FIRST:
+            os.remove(path)
+            continue
+        prefix = FACT_FIRST[entry["name"]][0] + "_"
+        rows = read(path)
+        with open(path, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0].keys()) if rows else ["month", "metric"])
+            w.writeheader()
+            w.writerows(r for r in rows if r["metric"].startswith(prefix))
+
+
+def facts(study, root, do_trim=False):
     check_folders(study, root)
+    if do_trim:
+        trim_facts(study, root)
     cat = catalogue()
     lines = [f"# {study['title']}", "",
              "*Generated by `scripts/report.py`; each is also held by a test in `Tests/CommissimTests/StylisedFactTests.swift`.*", "",
@@ -236,6 +311,19 @@ def facts(study, root):
             arrow = {"+": "higher", "-": "lower", None: "–"}[direction]
             lines.append(f"| {metric} ({measure}) | {fmt_value(e.mean_a, unit)} | {fmt_value(e.mean_b, unit)} | "
                          f"{e.text()}{'' if e.clear else ' (not clear)'} | {arrow} | {v} |")
+        if c.name in FACT_FIRST:
+            prefix, claimed, direction = FACT_FIRST[c.name]
+            monthly = os.path.join(root, entry["name"], "comparison_monthly.csv")
+            firsts = first_clear_months(monthly, prefix, direction)
+            label = f"first kind whose {prefix} is clearly {'lower' if direction == '-' else 'higher'}"
+            if firsts is None:
+                lines.append(f"| {label} | | | (no comparison_monthly.csv) | {claimed} | not evaluated |")
+            else:
+                v = first_verdict(firsts, claimed)
+                (held if v == "holds" else failed if v.startswith("**") else open_).append(f"{prefix} of {claimed} first")
+                months = ", ".join(f"{k} month {m}" if m is not None else f"{k} never"
+                                   for k, m in sorted(firsts.items(), key=lambda kv: (kv[1] is None, kv[1] or 0, kv[0])))
+                lines.append(f"| {label} ({FIRST_RUN} months in a row) | | | {months} | {claimed} first | {v} |")
         summary[c.title] = (held, failed, open_)
         lines.append("")
     lines += ["## Summary", "", "| fact | claims that hold | fail (clear, opposite) | not resolved by these pairs |", "|---|---|---|---|"]
@@ -244,7 +332,9 @@ def facts(study, root):
     lines += ["", "\"Claimed\" is the direction the stylised fact (../shared/DOMAIN.md) gives B − A; the verdict reads it off the 95% "
               "interval above, so it changes with the model and the pairs, never by hand. The tests in "
               "`Tests/CommissimTests/StylisedFactTests.swift` hold the same claims at reduced scale with more pairs (a power "
-              "calculation sizes facts 4 and 5), and docs/MODEL.md §4.2 discusses the claims that fail.", ""]
+              "calculation sizes facts 4 and 5), and docs/MODEL.md §4.2 discusses the claims that fail. A \"first kind\" row reads "
+              f"comparison_monthly.csv: for each kind, the first month from which B − A is clear in the claimed direction for "
+              f"{FIRST_RUN} months in a row; the claim holds when the claimed kind comes strictly before every other.", ""]
     with open(os.path.join(root, "FACTS.md"), "w") as f:
         f.write("\n".join(lines))
 
@@ -254,11 +344,11 @@ if __name__ == "__main__":
     parser.add_argument("study", help="comparison study file, e.g. scenarios/headline_study.toml")
     parser.add_argument("out", help="folder its comparisons were written to, e.g. results/contract_length")
     parser.add_argument("--facts", nargs=2, metavar=("FACTS_STUDY", "FACTS_OUT"), help="stylised-facts study and its folder")
-    parser.add_argument("--trim", action="store_true", help="keep only the reported metrics in comparison_monthly.csv")
+    parser.add_argument("--trim", action="store_true", help="keep only the reported metrics in comparison_monthly.csv (of the facts: the rows their month-by-month claims read)")
     args = parser.parse_args()
     try:
         headline(load_study(args.study), args.out, args.trim)
         if args.facts:
-            facts(load_study(args.facts[0]), args.facts[1])
+            facts(load_study(args.facts[0]), args.facts[1], args.trim)
     except CommissimError as e:
         fail(str(e))

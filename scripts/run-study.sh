@@ -28,7 +28,7 @@ echo "stylised facts: scenarios/stylised_facts_study.toml (replications: ${FACT_
 echo "robustness (Sobol indices of the ten-year effect: Saltelli design of base size $ROBUST):" >&2
 .venv/bin/python scripts/robustness.py "$BIN" "$OUT/robustness" "$ROBUST"
 
-# Keep the committed results small: monthly series only for the metrics the report plots.
-find results/stylised_facts -name comparison_monthly.csv -delete
+# Keep the committed results small: report.py --trim keeps monthly series only for the metrics the
+# report plots and the rows the facts' month-by-month claims read (scripts/report.py, FACT_FIRST).
 .venv/bin/python scripts/report.py scenarios/headline_study.toml "$OUT" --facts scenarios/stylised_facts_study.toml results/stylised_facts --trim
 echo "wrote $OUT/REPORT.md and results/stylised_facts/FACTS.md" >&2

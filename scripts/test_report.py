@@ -72,6 +72,12 @@ a = "{SC}/three_year.toml"
 b = "{SC}/ten_year.toml"
 
 [[comparison]]
+name = "fact2_price_squeeze"
+title = "Fact two title"
+a = "{SC}/three_year.toml"
+b = "{SC}/price_squeeze.toml"
+
+[[comparison]]
 name = "something_else"
 title = "An unlisted comparison"
 a = "{SC}/three_year.toml"
@@ -174,6 +180,42 @@ class ReportTests(unittest.TestCase):
         self.assertIn("Fact one title", facts)
         self.assertIn("An unlisted comparison", facts)
         self.assertIn("| investment (total) |", facts)
+
+    def test_facts_trim_keeps_only_the_rows_a_month_by_month_claim_reads(self):
+        self.assertFalse(os.path.exists(os.path.join(self.facts_out, "fact1_contract_length", "comparison_monthly.csv")))
+        metrics = {r["metric"] for r in table(os.path.join(self.facts_out, "fact2_price_squeeze", "comparison_monthly.csv"))}
+        self.assertEqual(metrics, {m for m in metrics if m.startswith("survival_")})
+        self.assertIn("survival_small_charity", metrics)
+        facts = text(os.path.join(self.facts_out, "FACTS.md"))
+        self.assertIn("| first kind whose survival is clearly lower (3 months in a row) |", facts)
+
+    def test_first_kind_reads_runs_of_clear_months(self):
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("report", REPORT)
+        report = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(report)
+        path = os.path.join(self.tmp, "monthly.csv")
+
+        def monthly(pattern):
+            # pattern: kind -> string of '-' (clearly lower) and '.' (not clear), one character a month
+            lines = ["month,metric,mean_a,mean_b,diff,ci95_low,ci95_high"]
+            for kind, marks in pattern.items():
+                for m, c in enumerate(marks, start=1):
+                    lines.append(f"{m},survival_{kind},1,0.9,-0.1,{-0.2 if c == '-' else -0.2},{-0.01 if c == '-' else 0.05}")
+            write(path, "\n".join(lines) + "\n")
+            return report.first_clear_months(path, "survival", "-")
+
+        # A single clear month is not a start; the first of three in a row is.
+        f = monthly({"small_charity": "..-.---", "large_charity": ".--.--.---"})
+        self.assertEqual(f, {"small_charity": 5, "large_charity": 8})
+        self.assertEqual(report.first_verdict(f, "small_charity"), "holds")
+        self.assertTrue(report.first_verdict(f, "large_charity").startswith("**fails**"))
+        # A tie is not resolved; a kind never clear is not resolved and does not block the others.
+        f = monthly({"small_charity": "---", "large_charity": "---", "small_private": "..."})
+        self.assertEqual(f["small_private"], None)
+        self.assertEqual(report.first_verdict(f, "small_charity"), "not resolved")
+        self.assertEqual(report.first_verdict(f, "small_private"), "not resolved")
+        self.assertIsNone(report.first_clear_months(os.path.join(self.tmp, "absent.csv"), "survival", "-"))
 
     def test_regenerating_gives_the_same_report(self):
         run(sys.executable, REPORT, self.study, self.out, "--trim")
