@@ -69,7 +69,10 @@ def first_clear_months(path, prefix, direction):
     series = {}
     for r in read(path):
         if r["metric"].startswith(prefix + "_"):
-            clear = float(r["ci95_high"]) < 0 if direction == "-" else float(r["ci95_low"]) > 0
+            try:
+                clear = float(r["ci95_high"]) < 0 if direction == "-" else float(r["ci95_low"]) > 0
+            except ValueError:  # an empty interval (no pairs that month) is not a clear difference
+                clear = False
             series.setdefault(r["metric"][len(prefix) + 1:], []).append((int(r["month"]), clear))
     firsts = {}
     for kind, months in series.items():
@@ -109,7 +112,7 @@ def calibration_limit():
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     # Targets read after year 5: the fit holds them later in the run too (MODEL.md §3.15).
-    late = [r for r in rows if int(r["window"].split("-")[0]) > 60]
+    late = [r for r in rows if r["window"].split("-")[0].isdigit() and int(r["window"].split("-")[0]) > 60]
     windows = sorted({r["window"].split(" ")[0] for r in late})
     missed = [r["target"] for r in rows if r["check_within"] != "true"]
     met = f"{len(rows) - len(missed)} of {len(rows)} met with fresh seeds" + (f" (missed: {', '.join(missed)})" if missed else "")
