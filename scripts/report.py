@@ -131,9 +131,10 @@ LIMITS = [
     "at month 1; the reported years are after it. The baseline is at rest in prices, shares, trust, reserves, quality and "
     "outcomes; provider numbers and concentration still consolidate slowly (`docs/MODEL.md`, sections 3.1 and 4).",
     "- How many independent providers trade is the model's, not a calibrated number (docs/MODEL.md §4.1): it is set by the "
-    "bid cost, the bids a provider can write in a month and how far the shortage mark-up draws entrants, all judgements. Ten-year contracts leave more providers "
-    "trading because councils tender a tenth as often and the small providers living on spot placements pay for fewer "
-    "lost bids; the direction holds over the robustness design; its size does not rest on "
+    "bid cost, the bids a provider can write in a month and how far the shortage mark-up draws entrants, all judgements. With ten-year contracts councils tender a tenth as "
+    "often, fewer small providers go insolvent paying for lost bids, and more providers enter; the entry carries most of the "
+    "effect (docs/MODEL.md §5: with providers kept from bidding themselves insolvent it holds at about the same size), and "
+    "which of entry's signals drives it was not measured. The direction holds over the robustness design; its size does not rest on "
     "evidence. The extra providers are mostly small entrants without a contract: they lower the trust measured over every "
     "provider and local concentration by being counted, which is why the contract holders' trust is shown beside it, and "
     "they raise the count of small-charity exits in the baseline (more small charities enter and trade; of those trading "
