@@ -255,9 +255,12 @@ struct MetricsRecorder {
         var independent = Array(repeating: 0.0, count: tiers), inHouse = Array(repeating: 0.0, count: tiers)
         var investorRevenue = Array(repeating: 0.0, count: tiers), investorPlaces = Array(repeating: 0.0, count: tiers)
         var investorFees = Array(repeating: 0.0, count: tiers), investorOperating = Array(repeating: 0.0, count: tiers)
+        var privatePlaced = Array(repeating: 0.0, count: tiers), placed = Array(repeating: 0.0, count: tiers)
         let interest = m.p.interestRate / 12 * m.inflationIndex
         for j in m.providers.trading {
             let k = m.providers.tier[j]
+            placed[k] += Double(m.providers.occupied[j])
+            if m.providers.kind[j].isPrivate { privatePlaced[k] += Double(m.providers.occupied[j]) }
             switch m.providers.kind[j] {
             case .inHouse: inHouse[k] += m.inHouseCost(j)
             case .investorPrivate:
@@ -274,6 +277,7 @@ struct MetricsRecorder {
             let spend = independent[k] + inHouse[k]
             set("spend_\(t)", spend)
             set("independent_spend_share_\(t)", spend > 0 ? independent[k] / spend : 0)
+            set("private_share_\(t)", placed[k] > 0 ? privatePlaced[k] / placed[k] : 0)
             set("investor_fee_\(t)", investorPlaces[k] > 0 ? investorFees[k] / investorPlaces[k] * weekly : 0)
             set("investor_margin_\(t)", investorRevenue[k] > 0 ? investorOperating[k] / investorRevenue[k] : 0)
         }
