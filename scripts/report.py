@@ -112,7 +112,8 @@ def calibration_limit():
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
     # Targets read after year 5: the fit holds them later in the run too (MODEL.md §3.15).
-    late = [r for r in rows if r["window"].split("-")[0].isdigit() and int(r["window"].split("-")[0]) > 60]
+    starts = [r["window"].split("-")[0] for r in rows]
+    late = [r for r, start in zip(rows, starts) if start.isdigit() and int(start) > 60]
     windows = sorted({r["window"].split(" ")[0] for r in late})
     missed = [r["target"] for r in rows if r["check_within"] != "true"]
     met = f"{len(rows) - len(missed)} of {len(rows)} met with fresh seeds" + (f" (missed: {', '.join(missed)})" if missed else "")
@@ -169,19 +170,23 @@ def check_folders(study, out):
             fail(f"{folder} is missing: run `commissim compare {study['file']} --out {out}` first")
 
 
+def keep_rows(path, keep):
+    """Rewrites the comparison_monthly.csv at `path` with only the rows whose metric `keep` accepts."""
+    rows = read(path)
+    if not rows:
+        return
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(r for r in rows if keep(r["metric"]))
+
+
 def trim(out, keep):
     """Keeps only the reported metrics' rows of each comparison_monthly.csv."""
     for d in sorted(os.listdir(out)):
         path = os.path.join(out, d, "comparison_monthly.csv")
-        if not os.path.exists(path):
-            continue
-        rows = read(path)
-        if not rows:
-            continue
-        with open(path, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
-            w.writeheader()
-            w.writerows(r for r in rows if r["metric"] in keep)
+        if os.path.exists(path):
+            keep_rows(path, lambda metric: metric in keep)
 
 
 def changes_since_last_version():
@@ -280,11 +285,7 @@ def trim_facts(study, root):
             os.remove(path)
             continue
         prefix = FACT_FIRST[entry["name"]][0] + "_"
-        rows = read(path)
-        with open(path, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0].keys()) if rows else ["month", "metric"])
-            w.writeheader()
-            w.writerows(r for r in rows if r["metric"].startswith(prefix))
+        keep_rows(path, lambda metric: metric.startswith(prefix))
 
 
 def facts(study, root, do_trim=False):
