@@ -10,6 +10,8 @@ public struct MonthCalendar: Sendable {
     private var ring: [[Int32]]
     private var far: [(month: Int, slot: Int32)] = []
     private let window: Int
+    /// `window − 1`: the window is a power of two, so a month's bucket is `month & mask`.
+    private let mask: Int
     /// The next month to be taken.
     public private(set) var next: Int
     /// The first month not yet covered by the ring (events from it on are in `far`).
@@ -17,8 +19,9 @@ public struct MonthCalendar: Sendable {
 
     /// An empty calendar whose first month is `start`.
     public init(start: Int = 0, window: Int = 256) {
-        precondition(window > 0)
+        precondition(window > 0 && window & (window - 1) == 0, "the window is a power of two")
         self.window = window
+        mask = window - 1
         ring = Array(repeating: [], count: window)
         next = start
         horizon = start + window
@@ -30,7 +33,7 @@ public struct MonthCalendar: Sendable {
         guard month < Int(Int32.max) else { return }
         precondition(month >= next, "an event cannot be scheduled in a month already taken")
         if month < horizon {
-            ring[month % window].append(Int32(slot))
+            ring[month & mask].append(Int32(slot))
         } else {
             far.append((month, Int32(slot)))
         }
@@ -41,7 +44,7 @@ public struct MonthCalendar: Sendable {
     public mutating func take(_ month: Int) -> [Int32] {
         precondition(month == next, "months are taken in order")
         if month >= horizon { advanceHorizon(from: month) }
-        let b = month % window
+        let b = month & mask
         // The bucket's storage goes with the events: kept, every bucket would hold a month's worth.
         let slots = ring[b]
         ring[b] = []
@@ -55,7 +58,7 @@ public struct MonthCalendar: Sendable {
         horizon = month + window
         var keep: [(month: Int, slot: Int32)] = []
         for e in far {
-            if e.month < horizon { ring[e.month % window].append(e.slot) } else { keep.append(e) }
+            if e.month < horizon { ring[e.month & mask].append(e.slot) } else { keep.append(e) }
         }
         far = keep
     }
@@ -64,7 +67,7 @@ public struct MonthCalendar: Sendable {
     /// without taking them.
     public func scheduled(in month: Int) -> [Int32] {
         guard month >= next else { return [] }
-        if month < horizon { return ring[month % window] }
+        if month < horizon { return ring[month & mask] }
         return far.filter { $0.month == month }.map(\.slot)
     }
 

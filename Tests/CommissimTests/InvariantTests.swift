@@ -100,7 +100,7 @@ final class InvariantTests: XCTestCase {
                 withProvider[Int(child.provider)] += 1
                 if child.price > 0 { feePaying += 1; feeSum[Int(child.tier)] += child.price } else if child.contract >= 0 { feeFree[Int(child.contract)] += 1 }
             }
-            XCTAssertEqual(byPlacements, market.book.census.lookedAfterByPlacements, "month \(market.month)")
+            XCTAssertEqual(byPlacements, market.book.census.lookedAfterByPlacements.elements, "month \(market.month)")
             XCTAssertEqual(feePaying, market.book.census.feePaying, "month \(market.month)")
             for k in 0..<3 { XCTAssertEqual(feeSum[k], market.book.census.feeSum[k], accuracy: 1e-9 * max(1, feeSum[k])) }
             XCTAssertEqual(feeFree, (0..<market.contracts.count).map { market.contracts[$0].feeFree }, "month \(market.month)")

@@ -14,6 +14,10 @@ final class VocabularyTests: XCTestCase {
 
     private func config(_ text: String) throws -> ModelConfig { ModelConfig(try Support.scenario(text: text)) }
 
+    func testPerTierHoldsOneValuePerTier() {
+        XCTAssertEqual(PerTier<Int>(repeating: 0).count, Tier.allCases.count, "PerTier's length (Vocabulary.swift) must follow Tier")
+    }
+
     func testNamesAreUniqueAndStrategyBitsDistinct() {
         for names in [Strategy.names, ProviderKind.names, Tier.names, PaymentForm.names, CouncilType.names, Reach.names] {
             XCTAssertEqual(Set(names).count, names.count, "\(names)")

@@ -101,8 +101,8 @@ public struct Providers: Sendable {
     public var contracts: [[Int]] = []
     /// First and last child (−1 when none) of each provider's roster of children placed off
     /// contract (see ``Market/members(of:)``).
-    public var firstOffContract: [Int32] = []
-    public var lastOffContract: [Int32] = []
+    public var firstOffContract = AlignedArray<Int32>()
+    public var lastOffContract = AlignedArray<Int32>()
 
     mutating func append(kind k: ProviderKind, group g: Int, tier t: Int, reach r: Int, home: Int, region reg: Int,
                          month: Int, capacity cap: Int, reserves res: Double, quality q: Double, costFactor cf: Double,
@@ -159,6 +159,7 @@ public struct Providers: Sendable {
         occupied = occupied.copy(); committed = committed.copy(); blockOccupied = blockOccupied.copy()
         revenue = revenue.copy(); councilRevenue = councilRevenue.copy(); bidCosts = bidCosts.copy(); bidsMade = bidsMade.copy()
         careDelivered = careDelivered.copy(); feeUnits = feeUnits.copy(); placedPairs = placedPairs.copy()
+        firstOffContract = firstOffContract.copy(); lastOffContract = lastOffContract.copy()
     }
 
     /// Provider `i` stops trading in `month` (call ``dropExited()`` once the month's exits are marked).

@@ -50,6 +50,11 @@ public enum Tier: Int, NamedCase {
     }
 }
 
+/// One value per tier, stored inline (no heap block, so counts written on every placement are
+/// written in place without a copy-on-write check). Its length is the number of tiers: a test
+/// (VocabularyTests) holds the two together.
+typealias PerTier<Element> = InlineArray<3, Element>
+
 /// Types of council (001 samples these four).
 public enum CouncilType: Int, NamedCase {
     case county, metropolitan, unitary, londonBorough

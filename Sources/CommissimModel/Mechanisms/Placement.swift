@@ -38,7 +38,10 @@ extension Market {
         let c = Int(children[i].council), k = Int(children[i].tier)
         let ck = councilTier(c, k)
         if book.freePlaces[ck] > 0 || book.frameworks[ck] > 0 {
-        for ct in councils.contractsByTier[ck] where contracts[ct].active {
+        let shelf = councils.contractsByTier[ck]
+        // The records are scattered among every contract ever let: ask for them all at once.
+        for ct in shelf { contracts.prefetch(ct) }
+        for ct in shelf where contracts[ct].active {
             let pr = contracts[ct].provider
             if reservesPlaces(ct) {
                 if contracts[ct].occupied < contracts[ct].volume {

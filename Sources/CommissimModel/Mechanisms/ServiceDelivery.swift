@@ -44,7 +44,7 @@ extension Market {
         }
         // Fees for the month (0 where a child is paid for through a contract or in-house).
         var spotPaid = 0.0
-        for j in 0..<providers.count where providers.feeUnits[j] != 0 {
+        for j in providers.trading where providers.feeUnits[j] != 0 {
             let fee = FixedPoint.amount(providers.feeUnits[j])
             providers.revenue[j] += fee
             providers.councilRevenue[j] += fee

@@ -36,7 +36,7 @@ public final class Market {
     /// Eligibility tightened (decommissioning) per council.
     var tightened: [Bool] = []
     /// Smoothed winning price relative to base cost, per region and tier (drives entry).
-    var priceIndex: [Double] = []
+    var priceIndex = AlignedArray<Double>()
     /// Shortage of independent places in [0, 1], per region and tier.
     var shortage: [Double] = []
     /// External (silo) cost streams: difference array of monthly amounts, and the running level.
@@ -104,7 +104,7 @@ public final class Market {
     /// This month's spend per council (payments to providers, in-house, transaction costs).
     var councilSpend: [Double] = []
     /// This month's leavers and the sum of their outcomes, per council (councils.csv).
-    public internal(set) var councilLeavers: [Int] = [], councilOutcomeSum: [Double] = []
+    public internal(set) var councilLeavers = AlignedArray<Int>(), councilOutcomeSum = AlignedArray<Double>()
 
     /// Builds the initial market of `config` with random stream `rng` (see ``Setup``).
     public init(config: ModelConfig, rng: RandomStream) {
@@ -148,7 +148,8 @@ public final class Market {
         // `buffers` hold nothing between months: a fresh set.
         if !sharingStorage {
             providers.ownStorage(); contracts.ownStorage(); children.ownStorage(); book.ownStorage()
-            breakdownLaws = breakdownLaws.copy()
+            breakdownLaws = breakdownLaws.copy(); priceIndex = priceIndex.copy()
+            councilLeavers = councilLeavers.copy(); councilOutcomeSum = councilOutcomeSum.copy()
         }
     }
 
@@ -189,7 +190,7 @@ struct MonthTally {
     var outcomeSum = 0.0
     var breakdowns = 0, displaced = 0, newPlacements = 0
     /// The month's spot purchases and the monthly fees agreed for them, by tier.
-    var newSpotFees = Array(repeating: 0.0, count: Tier.allCases.count), newSpotByTier = Array(repeating: 0, count: Tier.allCases.count)
+    var newSpotFees = PerTier<Double>(repeating: 0), newSpotByTier = PerTier<Int>(repeating: 0)
     var spendContracts = 0.0, spendSpot = 0.0, spendInHouse = 0.0, spendOutcome = 0.0
     var tenderCost = 0.0, monitoringCost = 0.0, bidCosts = 0.0
     var paidToProviders = 0.0

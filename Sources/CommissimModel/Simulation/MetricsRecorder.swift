@@ -35,7 +35,7 @@ struct MetricsRecorder {
 
         // Children by status: from the providers' counts and the book.census kept by placement.
         let tiers = Tier.allCases.count
-        var priceSum = m.book.census.feeSum, priceN = Array(repeating: 0.0, count: tiers)
+        var priceSum = m.book.census.feeSum.elements, priceN = Array(repeating: 0.0, count: tiers)
         var served = 0, inHouse = 0, qualitySum = 0.0, placed = Array(repeating: 0, count: tiers)
         var kindPlaces = Array(repeating: 0.0, count: ProviderKind.allCases.count)
         let quality = m.providers.quality, providerKind = m.providers.kind
@@ -60,7 +60,7 @@ struct MetricsRecorder {
         recordTierMoments(m, placed: placed, set: set)
         // Children looked after now, by placements since January (004's measure: children in care
         // at the year-end census, by placements during the year; MODEL.md §3.12).
-        let byPlacements = m.book.census.lookedAfterByPlacements
+        let byPlacements = m.book.census.lookedAfterByPlacements.elements
         let laTotal = Double(byPlacements.reduce(0, +))
         set("two_placements_share", laTotal > 0 ? Double(byPlacements[2]) / laTotal : 0)
         set("three_plus_placements_share", laTotal > 0 ? Double(byPlacements[3]) / laTotal : 0)
@@ -125,8 +125,9 @@ struct MetricsRecorder {
         set("children_in_house", Double(inHouse))
         set("children_spot", Double(spot))
         set("unmet_need", Double(waiting + t.screenedOut))
-        set("new_spot_placements", Double(t.newSpotByTier.reduce(0, +)))
-        set("new_spot_looked_after", Double(t.newSpotByTier.reduce(0, +) - t.newSpotByTier[Tier.familySupport.rawValue]))
+        let newSpot = t.newSpotByTier.elements.reduce(0, +)
+        set("new_spot_placements", Double(newSpot))
+        set("new_spot_looked_after", Double(newSpot - t.newSpotByTier[Tier.familySupport.rawValue]))
         set("breakdowns", Double(t.breakdowns))
         set("moves_from_exits", Double(t.displaced))
         set("leavers", Double(t.leavers))

@@ -29,8 +29,8 @@ extension Market {
         }
         activeStrategies = Array(repeating: [], count: nc)
         councilSpend = Array(repeating: 0, count: nc)
-        councilLeavers = Array(repeating: 0, count: nc)
-        councilOutcomeSum = Array(repeating: 0, count: nc)
+        councilLeavers = AlignedArray(repeating: 0, count: nc)
+        councilOutcomeSum = AlignedArray(repeating: 0, count: nc)
         // Each count its own block (AlignedArray copies share storage).
         book.freePlaces = AlignedArray(repeating: 0, count: nc * Tier.allCases.count)
         book.frameworks = AlignedArray(repeating: 0, count: nc * Tier.allCases.count)
@@ -38,7 +38,7 @@ extension Market {
         book.councilPlacedSquares = AlignedArray(repeating: 0, count: nc)
         book.councilFeeUnits = AlignedArray(repeating: 0, count: nc)
         tightened = Array(repeating: false, count: nc)
-        priceIndex = Array(repeating: 0, count: p.regions * Tier.allCases.count)
+        priceIndex = AlignedArray(repeating: 0, count: p.regions * Tier.allCases.count)
         shortage = Array(repeating: 0, count: p.regions * Tier.allCases.count)
         externalDelta = Array(repeating: 0, count: burnIn + config.months + 12 * p.externalYears + 2)
         for rt in 0..<priceIndex.count { priceIndex[rt] = 0.15 }
