@@ -15,10 +15,13 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
         let capacity: Int
         init(capacity: Int) {
             self.capacity = capacity
-            base = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, capacity) * MemoryLayout<Element>.stride, alignment: 64)
-                .bindMemory(to: Element.self, capacity: capacity)
+            let (bytes, overflow) = Swift.max(1, capacity).multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
+            // Large blocks go on huge pages where the kernel allows (CMemory.h): the model's
+            // scenario limits keep every block far below what this could overflow.
+            guard !overflow, let raw = commissim_alloc_block(bytes) else { fatalError("out of memory: a block of \(capacity) records") }
+            base = raw.bindMemory(to: Element.self, capacity: capacity)
         }
-        deinit { base.deallocate() } // plain data: nothing to deinitialise
+        deinit { commissim_free_block(base) } // plain data: nothing to deinitialise
     }
 
     private var block: Block

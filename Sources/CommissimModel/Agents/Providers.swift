@@ -75,9 +75,9 @@ public struct Providers: Sendable {
     public var lowUseMonths: [Int] = []
     /// `councilTrust[c * trustStride + column[p]]`: council c's trust in provider p. Council-major,
     /// so a council's tender and spot search read one contiguous row (see ``column``).
-    public var councilTrust: [Float] = []
+    public var councilTrust = AlignedArray<Float>()
     /// `providerTrust[c * trustStride + column[p]]`: provider p's trust in council c.
-    public var providerTrust: [Float] = []
+    public var providerTrust = AlignedArray<Float>()
     /// `placedPairs[c * trustStride + column[p]]`: children of council c placed with independent
     /// provider p (kept up to date on every placement, for the local concentration index).
     public var placedPairs = AlignedArray<UInt16>()
@@ -144,8 +144,8 @@ public struct Providers: Sendable {
                 }
                 return out
             }
-            councilTrust = relaid(councilTrust, fill: initialTrust)
-            providerTrust = relaid(providerTrust, fill: initialTrust)
+            councilTrust = AlignedArray(relaid(councilTrust, fill: initialTrust))
+            providerTrust = AlignedArray(relaid(providerTrust, fill: initialTrust))
             placedPairs = AlignedArray(relaid(placedPairs, fill: 0))
             trustStride = stride
         }
@@ -160,6 +160,7 @@ public struct Providers: Sendable {
         revenue = revenue.copy(); councilRevenue = councilRevenue.copy(); bidCosts = bidCosts.copy(); bidsMade = bidsMade.copy()
         careDelivered = careDelivered.copy(); feeUnits = feeUnits.copy(); placedPairs = placedPairs.copy()
         firstOffContract = firstOffContract.copy(); lastOffContract = lastOffContract.copy()
+        councilTrust = councilTrust.copy(); providerTrust = providerTrust.copy()
     }
 
     /// Provider `i` stops trading in `month` (call ``dropExited()`` once the month's exits are marked).
