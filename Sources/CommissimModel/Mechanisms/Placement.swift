@@ -37,22 +37,10 @@ extension Market {
     func place(_ i: Int) -> Bool {
         let c = Int(children[i].council), k = Int(children[i].tier)
         let ck = councilTier(c, k)
-        if book.freePlaces[ck] > 0 || book.frameworks[ck] > 0 {
-        let shelf = councils.contractsByTier[ck]
-        // The records are scattered among every contract ever let: ask for them all at once.
-        for ct in shelf { contracts.prefetch(ct) }
-        for ct in shelf where contracts[ct].active {
-            let pr = contracts[ct].provider
-            if reservesPlaces(ct) {
-                if contracts[ct].occupied < contracts[ct].volume {
-                    assign(i, provider: pr, contract: ct, price: 0, spot: false)
-                    return true
-                }
-            } else if book.spotVacancies[pr] > 0 {
-                assign(i, provider: pr, contract: ct, price: contracts[ct].price, spot: false)
-                return true
-            }
-        }
+        if book.freePlaces[ck] > 0 || book.frameworks[ck] > 0, let ct = contractWithRoom(ck) {
+            let reserved = reservesPlaces(ct)
+            assign(i, provider: contracts[ct].provider, contract: ct, price: reserved ? 0 : contracts[ct].price, spot: false)
+            return true
         }
         let h = councils.inHouse[ck]
         if providers.occupied[h] < providers.capacity[h] {
@@ -94,6 +82,22 @@ extension Market {
         let rt = regionTier(councils.region[c], k)
         priceIndex[rt] += 0.02 * (bestPrice / (p.monthlyBaseCost[k] * inflationIndex) - 1 - priceIndex[rt])
         return true
+    }
+
+    /// The first of council–tier `ck`'s contracts in force that can take a child: a reserved place
+    /// free, or a framework contract whose provider has a vacancy, in the order they were let.
+    @inline(__always) func contractWithRoom(_ ck: Int) -> Int? {
+        let shelf = councils.contractsByTier[ck]
+        // The records are scattered among every contract ever let: ask for them all at once.
+        for ct in shelf { contracts.prefetch(ct) }
+        for ct in shelf where contracts[ct].active {
+            if reservesPlaces(ct) {
+                if contracts[ct].occupied < contracts[ct].volume { return ct }
+            } else if book.spotVacancies[contracts[ct].provider] > 0 {
+                return ct
+            }
+        }
+        return nil
     }
 
     /// Spot price per month of provider `j` to council `c`.
