@@ -8,8 +8,8 @@ import CommissimEngine
 /// of `Providers` share them: the market keeps the one owner.
 ///
 /// Each provider delivers one service tier. Trust is kept in two dense matrices with one row per
-/// provider and one column per council: the council's trust in the provider and the provider's
-/// trust in the council.
+/// council and one column per provider (``column``): the council's trust in the provider and the
+/// provider's trust in the council; they are ``AlignedArray``s too (large enough for huge pages).
 public struct Providers: Sendable {
     public var count = 0
     public var kind: [ProviderKind] = []
