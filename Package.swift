@@ -22,7 +22,7 @@ let package = Package(
         ),
         // Engine: random-number streams, seed derivation, parallel execution of independent runs.
         .target(name: "CommissimEngine", dependencies: ["CGSL", "CMemory"]),
-        // A prefetch hint for the model's hot loops (header only).
+        // Memory for the model's hot loops: a prefetch hint, and record blocks on huge pages.
         .target(name: "CMemory"),
         // Model: agents, mechanisms, the monthly schedule and the parameter catalogue.
         // The monthly loop touches arrays of a class millions of times: dynamic exclusivity checks

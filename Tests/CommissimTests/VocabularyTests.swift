@@ -1,3 +1,4 @@
+import CommissimEngine
 @testable import CommissimIO
 @testable import CommissimModel
 import Foundation
@@ -14,8 +15,11 @@ final class VocabularyTests: XCTestCase {
 
     private func config(_ text: String) throws -> ModelConfig { ModelConfig(try Support.scenario(text: text)) }
 
-    func testPerTierHoldsOneValuePerTier() {
-        XCTAssertEqual(PerTier<Int>(repeating: 0).count, Tier.allCases.count, "PerTier's length (Vocabulary.swift) must follow Tier")
+    func testInlineCountsHoldOneValuePerTier() {
+        XCTAssertLessThanOrEqual(Tier.allCases.count, InlineCounts<Int>.capacity, "counts per tier are kept inline (InlineCounts)")
+        var c = InlineCounts<Double>.perTier(0)
+        for k in 0..<Tier.allCases.count { c[k] = Double(k) + 0.5 }
+        XCTAssertEqual(c.elements, (0..<Tier.allCases.count).map { Double($0) + 0.5 })
     }
 
     func testNamesAreUniqueAndStrategyBitsDistinct() {

@@ -1,3 +1,5 @@
+import CommissimEngine
+
 /// The model's vocabulary, each concept declared once: its cases, their scenario and CSV names.
 /// The catalogue (``ParameterCatalog``), the parser, the docs and the output columns derive
 /// their name lists from these enums, and names map to cases by name, never by position.
@@ -50,10 +52,10 @@ public enum Tier: Int, NamedCase {
     }
 }
 
-/// One value per tier, stored inline (no heap block, so counts written on every placement are
-/// written in place without a copy-on-write check). Its length is the number of tiers: a test
-/// (VocabularyTests) holds the two together.
-typealias PerTier<Element> = InlineArray<3, Element>
+extension InlineCounts {
+    /// One value per tier, stored inline (counts written on every placement).
+    static func perTier(_ value: Element) -> InlineCounts { InlineCounts(repeating: value, count: Tier.allCases.count) }
+}
 
 /// Types of council (001 samples these four).
 public enum CouncilType: Int, NamedCase {

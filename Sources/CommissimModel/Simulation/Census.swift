@@ -9,11 +9,11 @@ import CommissimEngine
 struct Census {
     /// Looked-after (not family-support) children alive, by placements started this calendar
     /// year: 0, 1, 2, 3 or more.
-    var lookedAfterByPlacements = InlineArray<4, Int>(repeating: 0) // inline: written on every placement
+    var lookedAfterByPlacements = InlineCounts(repeating: 0, count: 4)
     /// Children placed at a fee per child (spot, framework, or a contract that has ended).
     var feePaying = 0
     /// Sum of those fees per month, per tier.
-    var feeSum = PerTier<Double>(repeating: 0)
+    var feeSum = InlineCounts<Double>.perTier(0)
 }
 
 extension Market {
@@ -51,7 +51,7 @@ extension Market {
     /// Recounts the fees from scratch (after the yearly price review, which may cut a fee to 0).
     func recountFees() {
         book.census.feePaying = 0
-        book.census.feeSum = .init(repeating: 0)
+        book.census.feeSum = .perTier(0)
         // An ended contract's count is already 0: its children left it when it was released.
         forEachContractInForce { k in contracts[k].feeFree = 0 }
         providers.feeUnits.fill(with: 0)
@@ -61,7 +61,7 @@ extension Market {
 
     /// A new calendar year: every child in a placement counts it as this year's first.
     func startCalendarYear() {
-        var counts = InlineArray<4, Int>(repeating: 0)
+        var counts = InlineCounts(repeating: 0, count: 4)
         children.withRecords { records in
             for i in records.indices where records[i].alive {
                 records[i].placementsThisYear = records[i].provider >= 0 ? 1 : 0

@@ -190,7 +190,7 @@ struct MonthTally {
     var outcomeSum = 0.0
     var breakdowns = 0, displaced = 0, newPlacements = 0
     /// The month's spot purchases and the monthly fees agreed for them, by tier.
-    var newSpotFees = PerTier<Double>(repeating: 0), newSpotByTier = PerTier<Int>(repeating: 0)
+    var newSpotFees = InlineCounts<Double>.perTier(0), newSpotByTier = InlineCounts<Int>.perTier(0)
     var spendContracts = 0.0, spendSpot = 0.0, spendInHouse = 0.0, spendOutcome = 0.0
     var tenderCost = 0.0, monitoringCost = 0.0, bidCosts = 0.0
     var paidToProviders = 0.0
