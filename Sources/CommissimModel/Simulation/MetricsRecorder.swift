@@ -244,9 +244,10 @@ struct MetricsRecorder {
     }
 
     /// The calibration moments by tier (MODEL.md §3.15): children in the tier (`placed`, counted
-    /// by `record`'s pass over the providers, plus those waiting),
-    /// the independent share of council spend on it, and investor-backed providers' fee per
-    /// occupied place and operating margin before debt interest (the CMA's measures).
+    /// by `record`'s pass over the providers, plus those waiting), the share of those placed who
+    /// are with private providers, the independent share of council spend on it, and
+    /// investor-backed providers' fee per occupied place and operating margin before debt interest
+    /// (the CMA's measures).
     private func recordTierMoments(_ m: Market, placed: [Int], set: (String, Double) -> Void) {
         let tiers = Tier.allCases.count, weekly = 12.0 / 52.0
         var children = placed
@@ -256,12 +257,11 @@ struct MetricsRecorder {
         var independent = Array(repeating: 0.0, count: tiers), inHouse = Array(repeating: 0.0, count: tiers)
         var investorRevenue = Array(repeating: 0.0, count: tiers), investorPlaces = Array(repeating: 0.0, count: tiers)
         var investorFees = Array(repeating: 0.0, count: tiers), investorOperating = Array(repeating: 0.0, count: tiers)
-        var privatePlaced = Array(repeating: 0.0, count: tiers), placed = Array(repeating: 0.0, count: tiers)
+        var privatePlaced = Array(repeating: 0, count: tiers)
         let interest = m.p.interestRate / 12 * m.inflationIndex
         for j in m.providers.trading {
             let k = m.providers.tier[j]
-            placed[k] += Double(m.providers.occupied[j])
-            if m.providers.kind[j].isPrivate { privatePlaced[k] += Double(m.providers.occupied[j]) }
+            if m.providers.kind[j].isPrivate { privatePlaced[k] += m.providers.occupied[j] }
             switch m.providers.kind[j] {
             case .inHouse: inHouse[k] += m.inHouseCost(j)
             case .investorPrivate:
@@ -278,7 +278,7 @@ struct MetricsRecorder {
             let spend = independent[k] + inHouse[k]
             set("spend_\(t)", spend)
             set("independent_spend_share_\(t)", spend > 0 ? independent[k] / spend : 0)
-            set("private_share_\(t)", placed[k] > 0 ? privatePlaced[k] / placed[k] : 0)
+            set("private_share_\(t)", placed[k] > 0 ? Double(privatePlaced[k]) / Double(placed[k]) : 0)
             set("investor_fee_\(t)", investorPlaces[k] > 0 ? investorFees[k] / investorPlaces[k] * weekly : 0)
             set("investor_margin_\(t)", investorRevenue[k] > 0 ? investorOperating[k] / investorRevenue[k] : 0)
         }
