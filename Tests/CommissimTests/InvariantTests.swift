@@ -36,6 +36,22 @@ final class InvariantTests: XCTestCase {
                     XCTAssertEqual(market.book.spotVacancies[i], 0, "provider \(i) left with vacancies")
                 }
             }
+            // The month's vacancies per reach segment are exact (they decide whether a council
+            // rings round, MODEL.md §3.7), and a council told there is none in its reach has none.
+            var segmentFree = Array(repeating: 0, count: market.reachSegments)
+            for j in market.quotedLastMonth where market.providers.kind[j] != .inHouse {
+                XCTAssertEqual(Int(market.book.vacancySegment[j]), market.reachSegment(j), "provider \(j)'s reach segment")
+                segmentFree[market.reachSegment(j)] += max(0, Int(market.book.spotVacancies[j]))
+            }
+            XCTAssertEqual(segmentFree, Array(market.book.reachVacancies), "month \(market.month)")
+            for c in 0..<market.councils.count {
+                for k in 0..<Tier.allCases.count where !market.anyVacancyInReach(council: c, tier: k) {
+                    let block = market.councils.reach[market.councilTier(c, k)]
+                    for x in Int(block.start)..<Int(block.end) {
+                        XCTAssertLessThanOrEqual(market.book.spotVacancies[Int(market.councils.reachPool[x])], 0, "council \(c) tier \(k)")
+                    }
+                }
+            }
             // No negative capacity, occupancy or reserves for a provider still trading.
             for i in 0..<market.providers.count where market.providers.alive[i] {
                 XCTAssertGreaterThanOrEqual(market.providers.capacity[i], 0)

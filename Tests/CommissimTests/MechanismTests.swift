@@ -136,17 +136,33 @@ final class MechanismTests: XCTestCase {
     func testSpotVacanciesFollowEveryPlacement() throws {
         // Placement probes each provider's vacancies in a small array kept beside the places;
         // it must agree with the places themselves after every placement, whatever the route.
+        // So must the vacancies summed per reach segment; a council with none in its reach does
+        // not ring round, so the search draws no random numbers (MODEL.md §3.7).
         let market = try marketReadyToPlace(seed: 5, after: 3)
-        var spot = 0, other = 0
+        var spot = 0, other = 0, unreachable = 0
         for n in 0..<2_000 {
             let c = n % market.councils.count, k = n % Tier.allCases.count
             let i = market.admit(council: c, tier: k)
-            guard market.place(i) else { market.councils.waiting[c].append(Int32(i)); continue }
-            if market.children[i].spot { spot += 1 } else { other += 1 }
+            let before = RandomStream(continuing: market.rng), none = !market.anyVacancyInReach(council: c, tier: k)
+            guard market.place(i) else {
+                market.councils.waiting[c].append(Int32(i))
+                if none {
+                    unreachable += 1
+                    XCTAssertEqual(market.rng.uniform(), before.uniform(), "no call made for child \(n)")
+                }
+                continue
+            }
+            if market.children[i].spot { spot += 1; XCTAssertFalse(none, "placed at spot with no vacancy in reach") } else { other += 1 }
+            var segmentFree = Array(repeating: 0, count: market.reachSegments)
             for j in 0..<market.providers.count {
                 XCTAssertEqual(Int(market.book.spotVacancies[j]), market.providers.alive[j] ? market.spotFree(j) : 0, "provider \(j) after placement \(n)")
+                if market.providers.alive[j] && market.providers.kind[j] != .inHouse {
+                    segmentFree[market.reachSegment(j)] += max(0, market.spotFree(j))
+                }
             }
+            XCTAssertEqual(segmentFree, Array(market.book.reachVacancies), "after placement \(n)")
         }
+        XCTAssertGreaterThan(unreachable, 100, "searches with no vacancy in reach exercised")
         // Coverage, not a claim: contract and in-house places fill within the first placements
         // (the calibrated market has 10 free ones at this seed), the rest go to spot until the
         // vacancies run out (96 spot placements at this seed since the fit of 4 December 2026).

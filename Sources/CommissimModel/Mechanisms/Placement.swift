@@ -49,7 +49,7 @@ extension Market {
         }
         let reach = councils.reach[ck]
         let start = Int(reach.start), size = Int(reach.end) - start
-        guard size > 0 else { return false }
+        guard size > 0 && anyVacancyInReach(council: c, tier: k) else { return false }
         let local = Int(reach.localEnd) - start, nearby = Int(reach.nearbyEnd) - start
         var best = -1, bestValue = -Double.infinity, bestPrice = 0.0
         var found = 0
@@ -100,6 +100,13 @@ extension Market {
         return nil
     }
 
+    /// Whether any provider council `c` can reach in tier `k` has a spot vacancy this month:
+    /// without one, ringing round cannot place the child (MODEL.md §3.7).
+    @inline(__always) func anyVacancyInReach(council c: Int, tier k: Int) -> Bool {
+        let (local, regional, national) = reachSegments(council: c, tier: k)
+        return book.reachVacancies[local] > 0 || book.reachVacancies[regional] > 0 || book.reachVacancies[national] > 0
+    }
+
     /// Spot price per month of provider `j` to council `c`.
     func spotPrice(_ j: Int, council c: Int) -> Double { spotPrice(SpotQuote(self, j), provider: j, council: c) }
 
@@ -124,9 +131,20 @@ extension Market {
             spotQuotes[j] = SpotQuote.closed
             book.spotVacancies[j] = 0
         }
+        for _ in book.vacancySegment.count..<book.spotVacancies.count { book.vacancySegment.append(-1) }
+        if book.reachVacancies.count != reachSegments { book.reachVacancies = AlignedArray(repeating: 0, count: reachSegments) }
+        book.reachVacancies.fill(with: 0)
         for j in providers.trading {
             spotQuotes[j] = SpotQuote(self, j)
-            book.spotVacancies[j] = Int32(clamping: spotFree(j))
+            let free = Int32(clamping: spotFree(j))
+            book.spotVacancies[j] = free
+            if providers.kind[j] == .inHouse {
+                book.vacancySegment[j] = -1
+            } else {
+                let s = reachSegment(j)
+                book.vacancySegment[j] = Int32(s)
+                book.reachVacancies[s] += max(0, Int(free))
+            }
             for ix in 10 * j..<10 * j + 10 { breakdownLaws[ix] = .unset }
         }
         quotedLastMonth = providers.trading

@@ -24,6 +24,12 @@ struct PlacementBook {
     /// Each provider's free places for spot and framework children during this month's
     /// placements (``Market/spotFree(_:)``, 0 once it has exited): one small array a spot search can probe.
     var spotVacancies = AlignedArray<Int32>()
+    /// The month's spot vacancies summed over each reach segment — a council's own local
+    /// providers, a region's regional ones, the national ones, per tier (``Market/reachSegment(_:)``)
+    /// — and each provider's segment (−1 in-house): a council whose local, regional and national
+    /// segments hold no vacancy does not ring round (MODEL.md §3.7).
+    var reachVacancies = AlignedArray<Int>()
+    var vacancySegment = AlignedArray<Int32>()
     /// Children by status, kept by placement (read by the metrics).
     var census = Census()
     /// Per council: the monthly fees of its children placed at a fee per child, in
@@ -38,6 +44,7 @@ struct PlacementBook {
         freePlaces = freePlaces.copy(); frameworks = frameworks.copy()
         councilPlaced = councilPlaced.copy(); councilPlacedSquares = councilPlacedSquares.copy()
         spotVacancies = spotVacancies.copy(); councilFeeUnits = councilFeeUnits.copy()
+        reachVacancies = reachVacancies.copy(); vacancySegment = vacancySegment.copy()
     }
 }
 
@@ -61,7 +68,11 @@ extension Market {
             book.freePlaces[councilTier(contracts[ct].council, contracts[ct].tier)] -= 1
         } else {
             if ct >= 0 { contracts[ct].occupied += 1 }
-            if j < book.spotVacancies.count { book.spotVacancies[j] -= 1 } // a spot or framework place taken
+            if j < book.spotVacancies.count { // a spot or framework place taken
+                let v = book.spotVacancies[j]
+                book.spotVacancies[j] = v - 1
+                if v > 0, case let s = Int(book.vacancySegment[j]), s >= 0 { book.reachVacancies[s] -= 1 }
+            }
         }
     }
 

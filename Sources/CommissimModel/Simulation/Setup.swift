@@ -162,7 +162,7 @@ extension Market {
     }
 
     /// Rebuilds each council's list of reachable independent providers per tier: local and
-    /// then regional, then national providers.
+    /// then regional, then national providers (the reach segments of ``reachSegment(_:)``).
     func rebuildReach() {
         let nc = councils.count
         if regionCouncils.isEmpty {
@@ -171,33 +171,55 @@ extension Market {
         }
         providers.releaseColumns() // nothing refers to the providers that left once reach is rebuilt
         let tiers = Tier.allCases.count
-        var local: [[Int32]] = Array(repeating: [], count: nc * tiers)
-        var regional: [[Int32]] = Array(repeating: [], count: p.regions * tiers)
-        var national: [[Int32]] = Array(repeating: [], count: tiers)
-        for i in providers.trading where providers.kind[i] != .inHouse {
-            let k = providers.tier[i]
-            switch providers.reach[i] {
-            case 0: local[councilTier(providers.homeCouncil[i], k)].append(Int32(i))
-            case 1: regional[regionTier(providers.region[i], k)].append(Int32(i))
-            default: national[k].append(Int32(i))
+        var segments: [[Int32]] = Array(repeating: [], count: reachSegments)
+        for i in providers.trading where providers.kind[i] != .inHouse { segments[reachSegment(i)].append(Int32(i)) }
+        var size = 0
+        for c in 0..<nc {
+            for k in 0..<tiers {
+                let (local, regional, national) = reachSegments(council: c, tier: k)
+                size += segments[local].count + segments[regional].count + segments[national].count
             }
         }
         var pool: [Int32] = []
-        pool.reserveCapacity(councils.reachPool.count)
+        pool.reserveCapacity(size)
         for c in 0..<nc {
             for k in 0..<tiers {
+                let (local, regional, national) = reachSegments(council: c, tier: k)
                 var block = ReachBlock()
                 block.start = Int32(pool.count)
-                pool.append(contentsOf: local[councilTier(c, k)])
+                pool.append(contentsOf: segments[local])
                 block.localEnd = Int32(pool.count)
-                pool.append(contentsOf: regional[regionTier(councils.region[c], k)])
+                pool.append(contentsOf: segments[regional])
                 block.nearbyEnd = Int32(pool.count)
-                pool.append(contentsOf: national[k])
+                pool.append(contentsOf: segments[national])
                 block.end = Int32(pool.count)
                 councils.reach[councilTier(c, k)] = block
             }
         }
         councils.reachPool = pool
         reachDirty = false
+    }
+}
+
+extension Market {
+    /// The number of reach segments: each council's local providers, each region's regional
+    /// ones and the national ones, per tier.
+    var reachSegments: Int { (councils.count + p.regions + 1) * Tier.allCases.count }
+
+    /// The reach segment of independent provider `i`: by its reach (0 local to its home council,
+    /// 1 regional, otherwise national) and tier.
+    @inline(__always) func reachSegment(_ i: Int) -> Int {
+        let k = providers.tier[i]
+        switch providers.reach[i] {
+        case 0: return councilTier(providers.homeCouncil[i], k)
+        case 1: return councilTier(councils.count, 0) + regionTier(providers.region[i], k)
+        default: return councilTier(councils.count + p.regions, k)
+        }
+    }
+
+    /// The local, regional and national reach segments of council `c` in tier `k`: the
+    /// providers it can reach (``rebuildReach()``).
+    @inline(__always) func reachSegments(council c: Int, tier k: Int) -> (local: Int, regional: Int, national: Int) {
+        (councilTier(c, k), councilTier(councils.count, 0) + regionTier(councils.region[c], k), councilTier(councils.count + p.regions, k))
     }
 }
