@@ -28,6 +28,10 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
     @usableFromInline var base: UnsafeMutablePointer<Element>
     /// Number of elements.
     public private(set) var count = 0
+    /// Number of elements the storage holds before it next grows.
+    public var capacity: Int { block.capacity }
+    /// How many elements the storage will hold after its next growth (``append(_:)``).
+    public var nextCapacity: Int { Swift.max(64, 2 * block.capacity) }
 
     /// An empty array.
     public init() {
@@ -73,7 +77,7 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
     /// Adds `element` at the end (doubling the storage when full).
     public mutating func append(_ element: Element) {
         if count == block.capacity {
-            let bigger = Block(capacity: Swift.max(64, 2 * block.capacity))
+            let bigger = Block(capacity: nextCapacity)
             bigger.base.initialize(from: base, count: count)
             block = bigger
             base = bigger.base

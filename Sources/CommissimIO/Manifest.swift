@@ -132,6 +132,7 @@ public struct Manifest {
             ("seed", .string(String(seed))),
             ("run_seeds", .array(runSeeds.map { .string(String($0)) })),
             ("generator", .string(generator)),
+            ("memory_estimate_bytes", .number(MarketSize(scenario).memory.total.rounded())),
             ("reproduce", .string(reproduce)),
         ]
         o += extra

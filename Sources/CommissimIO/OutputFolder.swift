@@ -32,7 +32,9 @@ public final class OutputFolder {
             throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot write the output folder (\(IOFailure.reason(error)))",
                                                 fix: "choose a folder you can write, e.g. --out results/my-run")])
         }
+        Self.track(staging, open: true)
         guard fm.isWritableFile(atPath: staging) else {
+            Self.track(staging, open: false)
             try? fm.removeItem(atPath: staging)
             throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "the output folder is not writable",
                                                 fix: "choose a folder you can write")])
@@ -40,6 +42,23 @@ public final class OutputFolder {
     }
 
     deinit { if !committed { abort() } }
+
+    /// The staging folders of this process not yet committed or aborted, for ``abortAll()``.
+    nonisolated(unsafe) private static var live: Set<String> = []
+    private static let liveLock = NSLock()
+
+    /// Removes every staging folder this process has open: for a command that must stop at once
+    /// (a market outgrowing the memory limit) and cannot unwind to each folder's owner.
+    public static func abortAll() {
+        liveLock.lock(); defer { liveLock.unlock() }
+        for s in live { try? FileManager.default.removeItem(atPath: s) }
+        live.removeAll()
+    }
+
+    private static func track(_ staging: String, open: Bool) {
+        liveLock.lock(); defer { liveLock.unlock() }
+        if open { live.insert(staging) } else { live.remove(staging) }
+    }
 
     /// Path of `name` inside the staging folder.
     public func stagedPath(_ name: String) -> String { staging + "/" + name }
@@ -70,6 +89,7 @@ public final class OutputFolder {
                                                 fix: "check the folder's permissions, or choose another --out")])
         }
         committed = true
+        Self.track(staging, open: false)
         if movedAside { try? fm.removeItem(atPath: aside) }
     }
 
@@ -87,12 +107,14 @@ public final class OutputFolder {
         }
         try fm.removeItem(atPath: staging)
         committed = true
+        Self.track(staging, open: false)
     }
 
     /// Removes the staging folder and everything in it.
     public func abort() {
         try? FileManager.default.removeItem(atPath: staging)
         committed = true
+        Self.track(staging, open: false)
     }
 
     /// Removes staging folders of `name` left by processes that are gone (killed mid-run).

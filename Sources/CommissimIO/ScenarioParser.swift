@@ -401,55 +401,28 @@ struct Reader {
         return .distribution(d)
     }
 
-    /// The largest market a run may build: the council × provider trust and placement matrices
-    /// (10 bytes a pair) and the children in service (64 bytes each) stay within these.
-    static let maxMatrixBytes = 8.0 * 1024 * 1024 * 1024
+    /// The largest market a run may build: the children in service stay within this, and the
+    /// memory it needs at the start (``MemoryEstimate``) within ``MemoryLimit/bytes``.
     static let maxChildren = 30_000_000.0
 
     /// Checks that need several keys at once.
     mutating func crossCheck(_ s: ResolvedScenario) {
-        func number(_ v: ParamValue?) -> Double {
-            switch v {
-            case .real(let x): return x
-            case .integer(let i): return Double(i)
-            case .distribution(let d): return d.mean
-            default: return 0
-            }
-        }
-        let scale = number(s.global["simulation.scale"])
-        let scaled = { (n: Double) in max(1, (n * scale).rounded()) }
-        let councils = s.councilGroups.reduce(0.0) { $0 + scaled(number($1["councils.count"])) }
-        let providers = s.providerGroups.reduce(0.0) { $0 + scaled(number($1["providers.count"])) } + 3 * councils
-        if councils * providers * 10 > Self.maxMatrixBytes {
+        let size = MarketSize(s)
+        // Memory first where it is the councils and providers that need it; where it is the
+        // children, the limit on children names the better fix (the trend, the referrals).
+        let memoryOver = size.memory.total > MemoryLimit.bytes
+        if memoryOver && !size.memory.mostlyChildren {
+            failMemory(size)
+        } else if size.children > Self.maxChildren {
             fail("simulation.scale", key: "simulation.scale",
-                 "\(Format.number(councils)) councils × \(Format.number(providers)) providers need \(Format.number((councils * providers * 10 / 1e9).rounded())) GB of trust matrices, above the limit of 8 GiB",
-                 fix: "lower simulation.scale or the groups' counts")
-        }
-        let tiers = ParameterCatalog.tiers
-        let stayPerReferral = tiers.reduce(0.0) { $0 + number(s.global["demand.share_\($1)"]) * number(s.global["demand.duration_\($1)"]) }
-            / max(1e-12, tiers.reduce(0.0) { $0 + number(s.global["demand.share_\($1)"]) })
-        let children = s.councilGroups.reduce(0.0) { acc, g in
-            acc + scaled(number(g["councils.count"])) * number(g["councils.children"]) * number(g["councils.demand_factor"])
-        } * number(s.global["demand.referrals_per_10k"]) / 10_000 * stayPerReferral
-        if children > Self.maxChildren {
-            fail("simulation.scale", key: "simulation.scale",
-                 "about \(Format.number(children.rounded())) children would be in service at the start, above the limit of 30,000,000",
+                 "about \(Format.number(size.children.rounded())) children would be in service at the start, above the limit of 30,000,000",
                  fix: "lower simulation.scale, the councils' children or demand.referrals_per_10k")
-        } else {
-            // Demand grows over the reported months (the trend, a scheduled shock, random shocks):
-            // the children in service at the peak must stay within the limit too, or a run would
-            // allocate without bound (trend 1 over 20 years is a millionfold).
-            let years = number(s.global["simulation.months"]) / 12
-            let trend = number(s.global["demand.trend"])
-            let growth = pow(max(1, 1 + trend), years)
-            let shock = 1 + max(0, number(s.global["demand.shock_size"]))
-            let random = number(s.global["demand.random_shock_prob"]) > 0 ? 1 + number(s.global["demand.random_shock_size"]) : 1
-            let peak = children * growth * shock * random
-            if peak > Self.maxChildren {
-                fail("demand.trend", key: "demand.trend",
-                     "demand growing \(Format.number(trend)) a year over \(Format.number(number(s.global["simulation.months"]))) months (with its shocks) would put about \(Format.number(peak.rounded())) children in service, above the limit of 30,000,000",
-                     fix: "lower demand.trend, the shocks or simulation.months (or simulation.scale)")
-            }
+        } else if size.peakChildren > Self.maxChildren {
+            fail("demand.trend", key: "demand.trend",
+                 "demand growing \(Format.number(size.trend)) a year over \(Format.number(size.months)) months (with its shocks) would put about \(Format.number(size.peakChildren.rounded())) children in service, above the limit of 30,000,000",
+                 fix: "lower demand.trend, the shocks or simulation.months (or simulation.scale)")
+        } else if memoryOver {
+            failMemory(size)
         }
         let tierKeys = ParameterCatalog.tiers.map { "demand.share_\($0)" }
         let total = tierKeys.reduce(0.0) { acc, k in if case .real(let x) = s.global[k]! { return acc + x }; return acc }
@@ -458,6 +431,12 @@ struct Reader {
             let sum = ParameterCatalog.tiers.reduce(0.0) { acc, t in if case .real(let x) = g["providers.share_\(t)"]! { return acc + x }; return acc }
             if sum <= 0 { fail("providers[\(i)]", key: "providers.share_*", "this group's tier shares sum to zero", fix: "give at least one tier a positive share") }
         }
+    }
+
+    private mutating func failMemory(_ size: MarketSize) {
+        fail("simulation.scale", key: "simulation.scale",
+             "\(Format.number(size.councils)) councils and \(Format.number(size.independentProviders)) providers would need about \(Format.number((size.memory.total / 1_048_576).rounded())) MB of memory (\(size.memory.largest)), above the limit of \(MemoryLimit.described)",
+             fix: "lower simulation.scale or the groups' counts (or raise COMMISSIM_MEMORY_LIMIT_MB)")
     }
 
     static func number(_ v: TOMLValueConvertible) -> Double? {
@@ -596,4 +575,83 @@ extension ScenarioParser {
 private extension ParamValue {
     /// The text of a `.text` value (a group's name); nil for any other.
     var text: String? { if case .text(let s) = self { return s } else { return nil } }
+}
+
+/// The size of the market a scenario builds, read from its parameters before it runs.
+public struct MarketSize {
+    public let councils: Double, independentProviders: Double
+    /// Children in service at the start, and at the peak of demand's growth over the run.
+    public let children: Double, peakChildren: Double
+    let trend: Double, months: Double
+    /// The memory the run is expected to need, in bytes (written into each manifest).
+    public let memory: MemoryEstimate
+
+    public init(_ s: ResolvedScenario) {
+        func number(_ v: ParamValue?) -> Double {
+            switch v {
+            case .real(let x): return x
+            case .integer(let i): return Double(i)
+            case .distribution(let d): return d.mean
+            default: return 0
+            }
+        }
+        let scale = number(s.global["simulation.scale"])
+        let scaled = { (n: Double) in max(1, (n * scale).rounded()) }
+        councils = s.councilGroups.reduce(0.0) { $0 + scaled(number($1["councils.count"])) }
+        independentProviders = s.providerGroups.reduce(0.0) { $0 + scaled(number($1["providers.count"])) }
+        let tiers = ParameterCatalog.tiers
+        let stayPerReferral = tiers.reduce(0.0) { $0 + number(s.global["demand.share_\($1)"]) * number(s.global["demand.duration_\($1)"]) }
+            / max(1e-12, tiers.reduce(0.0) { $0 + number(s.global["demand.share_\($1)"]) })
+        children = s.councilGroups.reduce(0.0) { acc, g in
+            acc + scaled(number(g["councils.count"])) * number(g["councils.children"]) * number(g["councils.demand_factor"])
+        } * number(s.global["demand.referrals_per_10k"]) / 10_000 * stayPerReferral
+        // Demand grows over the reported months (the trend, a scheduled shock, random shocks):
+        // the children in service at the peak must stay within the limit too, or a run would
+        // allocate without bound (trend 1 over 20 years is a millionfold).
+        months = number(s.global["simulation.months"])
+        trend = number(s.global["demand.trend"])
+        let growth = pow(max(1, 1 + trend), months / 12)
+        let shock = 1 + max(0, number(s.global["demand.shock_size"]))
+        let random = number(s.global["demand.random_shock_prob"]) > 0 ? 1 + number(s.global["demand.random_shock_size"]) : 1
+        peakChildren = children * growth * shock * random
+        memory = MemoryEstimate(councils: councils, independentProviders: independentProviders, children: peakChildren)
+    }
+}
+
+/// The memory a run is expected to need, from the market's size before it runs: scenarios whose
+/// estimate is above ``MemoryLimit/bytes`` are refused when read, and every manifest records it.
+/// It is an estimate with room to grow, not a bound: a market whose entrants or demand outgrow it
+/// is stopped by the limit while it runs (``Market/ensureRoom(_:for:)``); `scripts/memory_check.py`
+/// compares it with measured peaks. Three things grow with the market:
+/// - the council × provider trust and placement matrices (`Providers`): 10 bytes a pair, for
+///   every council and every provider column — independent providers and each council's three
+///   in-house services — with the row length a power of two that doubles when entrants need room
+///   (counted here as doubled once), and the old matrices held while the new ones are filled;
+/// - each council's lists of the independent providers it can reach (4 bytes an entry, up to every
+///   independent provider for every council, entrants doubling them, old and new lists during a rebuild);
+/// - the children's 64-byte records at the peak of demand, whose block doubles as it grows (old and
+///   new blocks held while copying: three times the records at most), with their places on the
+///   calendar and lists.
+public struct MemoryEstimate {
+    public let matrices: Double, reach: Double, children: Double
+    public var total: Double { MemoryLimit.processBase + matrices + reach + children }
+
+    init(councils: Double, independentProviders: Double, children peak: Double) {
+        let columns = independentProviders + 3 * councils
+        var stride = 64.0
+        while stride < columns { stride *= 2 }
+        stride *= 2 // room for entrants
+        matrices = councils * stride * 10 * 1.5
+        reach = councils * 2 * independentProviders * 4 * 2
+        children = peak * (3 * 64 + 16)
+    }
+
+    /// Whether the children's records are the largest of the three.
+    var mostlyChildren: Bool { children > matrices && children > reach }
+
+    /// Which of the three is largest, in words (for the error message).
+    var largest: String {
+        if matrices >= reach && matrices >= children { return "mostly the council × provider trust matrices" }
+        return reach >= children ? "mostly the councils' lists of providers they can reach" : "mostly the children's records"
+    }
 }

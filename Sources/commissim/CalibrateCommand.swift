@@ -25,6 +25,7 @@ struct CalibrateCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
+        stopWhenMemoryRunsOut(file: file)
         let calibration: Calibration
         do { calibration = try Calibration.load(file) } catch { failWithInputErrors(error) }
         if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: file, line: nil, key: "--threads", message: "must be at least 1")) }

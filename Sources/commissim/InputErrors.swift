@@ -24,3 +24,13 @@ func loadScenario(_ path: String) -> (scenario: ResolvedScenario, text: String) 
         failWithInputErrors(error)
     }
 }
+
+/// A market that would outgrow the memory limit while it runs (``MemoryLimit``) stops the command
+/// as bad input does: one line naming `file`, the key and the fix, no output left behind, exit 2.
+func stopWhenMemoryRunsOut(file: String) {
+    MemoryLimit.exceeded = { message in
+        OutputFolder.abortAll()
+        failWithInputErrors(ScenarioError(file: file, line: nil, key: "simulation.scale", message: message,
+                                          fix: "lower simulation.scale or the groups' counts (or raise COMMISSIM_MEMORY_LIMIT_MB)"))
+    }
+}

@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing on success.") var quiet = false
 
     func run() throws {
+        stopWhenMemoryRunsOut(file: scenario)
         var (s, text) = loadScenario(scenario)
         if let v = seed {
             guard (0...9_007_199_254_740_991).contains(v) else {

@@ -54,6 +54,7 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
+        stopWhenMemoryRunsOut(file: study)
         var s: Study
         do {
             s = try Study.load(study).setting(overrides)
@@ -132,6 +133,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
+        stopWhenMemoryRunsOut(file: a)
         if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--threads", message: "must be at least 1")) }
         _ = level
         if let r = replications, r < 2 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "needs at least 2 for a confidence interval")) }

@@ -89,6 +89,12 @@ public struct Children: Sendable, RandomAccessCollection {
         return records.count - 1
     }
 
+    /// Slots the records hold before they next grow.
+    var capacity: Int { records.capacity }
+    /// The bytes the records will take more at the next ``add(council:tier:month:)``: the new
+    /// block while the old is copied into it (0 when a slot is free or there is room).
+    var growthBytes: Int { free.isEmpty && records.count == records.capacity ? records.nextCapacity * MemoryLayout<Child>.stride : 0 }
+
     /// Frees slot `i` (the child has left).
     mutating func remove(_ i: Int) {
         records[i].alive = false

@@ -56,6 +56,8 @@ public struct Contracts: Sendable {
 
     /// Contracts let so far.
     public var count: Int { records.count }
+    /// Records the storage holds before it next grows.
+    var capacity: Int { records.capacity }
 
     /// Contract `k`.
     public subscript(k: Int) -> Contract {

@@ -136,22 +136,37 @@ public struct Providers: Sendable {
         column.append(Int32(col))
         if columns > trustStride {
             // Twice the room (the columns in use stay at the start of each row; the rest is not read).
-            let stride = max(64, 2 * trustStride)
-            func relaid<M: RandomAccessCollection>(_ m: M, fill: M.Element) -> [M.Element] where M.Index == Int {
-                var out = [M.Element](repeating: fill, count: stride * councils)
-                for c in 0..<councils {
-                    for x in 0..<trustStride { out[c * stride + x] = m[c * trustStride + x] }
+            // Each matrix is copied straight into its new block, one at a time, so the most held at
+            // once is the old matrices and one new one (the memory check in ScenarioParser counts it).
+            let stride = Self.grownStride(trustStride), old = trustStride
+            func relaid<E>(_ m: AlignedArray<E>, fill: E) -> AlignedArray<E> {
+                let out = AlignedArray(repeating: fill, count: stride * councils)
+                out.withElements { to in
+                    m.withElements { from in
+                        for c in 0..<councils {
+                            for x in 0..<old { to[c * stride + x] = from[c * old + x] }
+                        }
+                    }
                 }
                 return out
             }
-            councilTrust = AlignedArray(relaid(councilTrust, fill: initialTrust))
-            providerTrust = AlignedArray(relaid(providerTrust, fill: initialTrust))
-            placedPairs = AlignedArray(relaid(placedPairs, fill: 0))
+            councilTrust = relaid(councilTrust, fill: initialTrust)
+            providerTrust = relaid(providerTrust, fill: initialTrust)
+            placedPairs = relaid(placedPairs, fill: 0)
             trustStride = stride
         }
         contracts.append([])
         firstOffContract.append(-1); lastOffContract.append(-1)
     }
+
+    /// Bytes per council–provider pair of the trust and placement matrices.
+    static let bytesPerPair = 2 * MemoryLayout<Float>.stride + MemoryLayout<UInt16>.stride
+
+    /// The row length the matrices will take when the next provider is appended, if it makes
+    /// them grow (no column left free by a provider that has exited, and the rows full).
+    var nextTrustStride: Int? { freeColumns.isEmpty && columns + 1 > trustStride ? Self.grownStride(trustStride) : nil }
+    /// Rows double in length when they are full.
+    static func grownStride(_ stride: Int) -> Int { max(64, 2 * stride) }
 
     /// Gives this copy blocks of its own for the counts kept in ``AlignedArray``s (which a plain
     /// copy shares with the original): for a market continued apart from the one it was copied from.

@@ -20,6 +20,7 @@ extension Market {
     /// Adds a waiting child of council `c` and tier `k` (not yet on a waiting list).
     func admit(council c: Int, tier k: Int) -> Int {
         if k != Tier.familySupport.rawValue { book.census.lookedAfterByPlacements[0] += 1 }
+        if children.growthBytes > 0 { ensureRoom(Double(children.growthBytes), for: "the children's records") }
         return children.add(council: c, tier: k, month: month)
     }
 

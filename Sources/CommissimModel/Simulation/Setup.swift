@@ -138,6 +138,9 @@ extension Market {
         let res = g.reservesMonths.sample(rng, clampedTo: spec("reserves_months")) * monthlyCost
         let q = g.quality.sample(rng, clampedTo: spec("quality"))
         let id = providers.count
+        if let stride = providers.nextTrustStride {
+            ensureRoom(Double(councils.count) * Double(stride) * Double(Providers.bytesPerPair), for: "the trust matrices")
+        }
         providers.append(kind: g.kind, group: gi, tier: tier, reach: g.reach, home: home, region: councils.region[home],
                          month: month, capacity: cap, reserves: res, quality: q, costFactor: cf,
                          voluntaryIncome: g.kind.isCharity ? g.voluntaryIncome : 0, targetMargin: g.targetMargin,
@@ -180,6 +183,7 @@ extension Market {
                 size += segments[local].count + segments[regional].count + segments[national].count
             }
         }
+        ensureRoom(Double(size) * 4, for: "the councils' lists of providers they can reach")
         var pool: [Int32] = []
         pool.reserveCapacity(size)
         for c in 0..<nc {
