@@ -119,11 +119,16 @@ final class StylisedFactTests: XCTestCase {
         // The smallest of the three effects (about −3.5% of small private providers' exits, d ≈ 0.2):
         // clear at 140 pairs, near the edge of what they resolve (MODEL.md §4.2).
         assertPaired("small private exits (investor vs none)", a.map { $0.total("exits_small_private") }, b.map { $0.total("exits_small_private") }, .decrease)
-        // Sustained: more of the small providers trading at month 1 are still trading after 15 years
+        // Sustained: more of the small charities trading at month 1 are still trading after 15 years
         // (entrants since are not counted; the number trading need not rise, as fewer exits leave
         // less room for entrants; MODEL.md §4.2).
         assertPaired("small charities still trading of those at month 1 (investor vs none)", a.map { $0.tailMean("survival_small_charity", 12) }, b.map { $0.tailMean("survival_small_charity", 12) }, .increase)
-        assertPaired("small private providers still trading of those at month 1 (investor vs none)", a.map { $0.tailMean("survival_small_private", 12) }, b.map { $0.tailMean("survival_small_private", 12) }, .increase)
+        // Not the small private providers': at England's scale (24 pairs, FACTS.md) their survival
+        // is not changed (−0.0%, 95% CI −1.4% to +1.3%; +0.3% before the regeneration of 6 December
+        // (final)), so it is printed, not asserted (MODEL.md §4.2, fact 5). At 15% scale it reads
+        // +0.047 on a share of 0.56 (99% CI −0.024 to +0.117), clear on the engine before that day.
+        let smallPrivate = Stats.pairedCI(a.map { $0.tailMean("survival_small_private", 12) }, b.map { $0.tailMean("survival_small_private", 12) })
+        print("  small private providers still trading of those at month 1 (investor vs none; not asserted): mean paired difference \(smallPrivate.mean) (99% CI \(smallPrivate.low) to \(smallPrivate.high))")
     }
 
     /// 6. Rising demand against a flat budget raises unmet need, spot purchasing and prices.

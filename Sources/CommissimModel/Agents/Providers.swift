@@ -137,7 +137,7 @@ public struct Providers: Sendable {
         if columns > trustStride {
             // Twice the room (the columns in use stay at the start of each row; the rest is not read).
             // Each matrix is copied straight into its new block, one at a time, so the most held at
-            // once is the old matrices and one new one (the memory check in ScenarioParser counts it).
+            // once is the old matrices and one new one (`Market.ensureRoom` checks room for it first).
             let stride = Self.grownStride(trustStride), old = trustStride
             func relaid<E>(_ m: AlignedArray<E>, fill: E) -> AlignedArray<E> {
                 let out = AlignedArray(repeating: fill, count: stride * councils)
