@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Does the memory limit hold? (README, "Limits")
 
-A market may hold at most 8 GiB (or COMMISSIM_MEMORY_LIMIT_MB megabytes): a scenario whose estimate
+A market may hold at most 4 GiB (or COMMISSIM_MEMORY_LIMIT_MB megabytes): a scenario whose estimate
 at the start is above it is refused when read (`MemoryEstimate`, Sources/CommissimIO/ScenarioParser.swift,
 recorded in each manifest as `memory_estimate_bytes`), and a market that outgrows it while it runs
-stops before the allocation that would pass it (`MemoryLimit`, Sources/CommissimModel/Simulation/
-MemoryLimit.swift) with a one-line error and exit status 2.
+stops before the allocation that would pass it (`MemoryLimit`, Sources/CommissimEngine/MemoryLimit.swift;
+`Market.ensureRoom`, Sources/CommissimModel/Simulation/Footprint.swift) with a one-line error and
+exit status 2.
 
 This runs markets of very different shapes — England, many councils, many providers, many
 children, demand growing — and prints each run's peak resident memory (getrusage of the child

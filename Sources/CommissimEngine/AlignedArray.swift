@@ -18,7 +18,9 @@ public struct AlignedArray<Element: BitwiseCopyable>: @unchecked Sendable, Rando
             let (bytes, overflow) = Swift.max(1, capacity).multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
             // Large blocks go on huge pages where the kernel allows (CMemory.h): the model's
             // scenario limits keep every block far below what this could overflow.
-            guard !overflow, let raw = commissim_alloc_block(bytes) else { fatalError("out of memory: a block of \(capacity) records") }
+            guard !overflow, let raw = commissim_alloc_block(bytes) else {
+                MemoryLimit.exceeded("the system refused \(Int((Double(bytes) / 1_048_576).rounded())) MB for a block of \(capacity) records (out of memory, or a ulimit)")
+            }
             base = raw.bindMemory(to: Element.self, capacity: capacity)
         }
         deinit { commissim_free_block(base) } // plain data: nothing to deinitialise

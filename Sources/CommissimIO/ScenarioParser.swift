@@ -1,3 +1,4 @@
+import CommissimEngine
 import CommissimModel
 import Foundation
 import TOMLKit

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommissimEngine
 import CommissimIO
 import CommissimModel
 import Foundation

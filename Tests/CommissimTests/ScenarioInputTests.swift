@@ -160,7 +160,7 @@ final class ScenarioInputTests: XCTestCase {
 
     func testMarketsTooLargeToBuildAreRefused() throws {
         let e = errors("[simulation]\nscale = 10\n[[councils]]\ncount = 100000\n")
-        XCTAssertTrue(e.contains { $0.key == "simulation.scale" && $0.line == 2 && $0.message.contains("memory") && $0.message.contains("8 GiB") }, "\(e)")
+        XCTAssertTrue(e.contains { $0.key == "simulation.scale" && $0.line == 2 && $0.message.contains("memory") && $0.message.contains("4 GiB") }, "\(e)")
         XCTAssertTrue(errors("[demand]\nreferrals_per_10k = 1000\n[simulation]\nscale = 10\n").contains { $0.message.contains("30,000,000") })
         let r = try Support.cli(["run", Support.scenarioPath("three_year"), "--out", Support.tempDir(), "--set", "simulation.scale=10",
                                  "--set", "demand.referrals_per_10k=1000"])

@@ -1,7 +1,8 @@
 """The memory limit (README, "Limits"; scripts/memory_check.py): under COMMISSIM_MEMORY_LIMIT_MB a
 market whose estimate is above the limit is refused when read, and one that outgrows the limit
 while it runs stops mid-run — each with one error line naming the scenario file and the key, exit
-2, no output folder and a peak memory within the limit. A comparison stopped this way leaves no results,
+2, no output folder and a peak memory within the limit; so does a block the system refuses (a ulimit).
+A comparison stopped this way leaves no results,
 only its journal of finished runs in OUT/.partial, as after Ctrl-C (to resume under a higher limit)."""
 import os
 import subprocess
@@ -32,3 +33,22 @@ def test_a_comparison_that_outgrows_the_limit_leaves_no_results(tmp_path):
     assert len(lines) == 1 and lines[0].startswith("error: ") and "rising_demand.toml" in lines[0] and "simulation.scale" in lines[0]
     assert sorted(p.name for p in out.iterdir()) == [".partial"], "no results, only the journal"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cmp")], "no staging folder"
+
+
+def test_memory_the_system_refuses_stops_the_run_cleanly(tmp_path):
+    """Under a `ulimit -v` below what the market needs, the block the system refuses ends the run
+    as the limit does (one error line, exit 2, no output), not with a crash."""
+    import resource
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (250 * 2**20, 250 * 2**20))
+
+    out = tmp_path / "run"
+    cmd = [BIN, "run", str(ROOT / "scenarios" / "baseline.toml"), "--out", str(out), "-q"]
+    for s in ["simulation.scale=0.005", "councils[counties].count=100000", "simulation.burn_in_months=12", "simulation.months=12"]:
+        cmd += ["--set", s]
+    r = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=cap)
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "the system refused" in lines[0], r.stderr
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".run")]
