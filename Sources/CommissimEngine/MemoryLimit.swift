@@ -23,6 +23,9 @@ public enum MemoryLimit {
         return gib >= 1 && gib == gib.rounded() ? "\(Int(gib)) GiB" : "\(Int((bytes / 1_048_576).rounded())) MB"
     }
 
+    /// The fix every memory error names.
+    public static let fix = "lower simulation.scale or the groups' counts (or raise COMMISSIM_MEMORY_LIMIT_MB)"
+
     /// What a process holds whatever the market (code, libraries, buffers), counted against the
     /// limit with the market.
     public static let processBase = 64.0 * 1024 * 1024

@@ -55,6 +55,12 @@ public final class OutputFolder {
         live.removeAll()
     }
 
+    /// Marks this folder committed or aborted: nothing of it is left for ``abortAll()``.
+    private func finished() {
+        committed = true
+        Self.track(staging, open: false)
+    }
+
     private static func track(_ staging: String, open: Bool) {
         liveLock.lock(); defer { liveLock.unlock() }
         if open { live.insert(staging) } else { live.remove(staging) }
@@ -88,8 +94,7 @@ public final class OutputFolder {
             throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot move the results into place: \(reason)",
                                                 fix: "check the folder's permissions, or choose another --out")])
         }
-        committed = true
-        Self.track(staging, open: false)
+        finished()
         if movedAside { try? fm.removeItem(atPath: aside) }
     }
 
@@ -106,15 +111,13 @@ public final class OutputFolder {
             }
         }
         try fm.removeItem(atPath: staging)
-        committed = true
-        Self.track(staging, open: false)
+        finished()
     }
 
     /// Removes the staging folder and everything in it.
     public func abort() {
         try? FileManager.default.removeItem(atPath: staging)
-        committed = true
-        Self.track(staging, open: false)
+        finished()
     }
 
     /// Removes staging folders of `name` left by processes that are gone (killed mid-run).

@@ -439,7 +439,7 @@ struct Reader {
              "\(Format.number(size.councils)) councils and \(Format.number(size.independentProviders)) providers would need about \(Format.number((size.memory.total / 1_048_576).rounded())) MB of memory (\(size.memory.largest)), above the limit of \(MemoryLimit.described)",
              fix: size.memory.mostlyChildren
                 ? "lower simulation.scale, the councils' children, demand.referrals_per_10k or demand.trend (or raise COMMISSIM_MEMORY_LIMIT_MB)"
-                : "lower simulation.scale or the groups' counts (or raise COMMISSIM_MEMORY_LIMIT_MB)")
+                : MemoryLimit.fix)
     }
 
     static func number(_ v: TOMLValueConvertible) -> Double? {

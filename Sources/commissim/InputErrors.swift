@@ -32,6 +32,6 @@ func stopWhenMemoryRunsOut(file: String) {
     MemoryLimit.exceeded = { message in
         OutputFolder.abortAll()
         failWithInputErrors(ScenarioError(file: file, line: nil, key: "simulation.scale", message: message,
-                                          fix: "lower simulation.scale or the groups' counts (or raise COMMISSIM_MEMORY_LIMIT_MB)"))
+                                          fix: MemoryLimit.fix))
     }
 }

@@ -109,6 +109,7 @@ public struct Providers: Sendable {
                          voluntaryIncome vi: Double, targetMargin tm: Double, requiredMargin rm: Double, debt d: Double,
                          scaleUp su: Double, missionTolerance mt: Double, crossSubsidy cs: Double,
                          councils: Int, initialTrust: Float) {
+        let newStride = nextTrustStride // decided before the column is taken (what ensureRoom was asked for)
         count += 1
         kind.append(k); group.append(g); tier.append(t); reach.append(r); homeCouncil.append(home); region.append(reg)
         alive.append(true); entryMonth.append(month); exitMonth.append(-1); trading.append(count - 1)
@@ -134,11 +135,11 @@ public struct Providers: Sendable {
             columns += 1
         }
         column.append(Int32(col))
-        if columns > trustStride {
+        if let stride = newStride {
             // Twice the room (the columns in use stay at the start of each row; the rest is not read).
             // Each matrix is copied straight into its new block, one at a time, so the most held at
             // once is the old matrices and one new one (`Market.ensureRoom` checks room for it first).
-            let stride = Self.grownStride(trustStride), old = trustStride
+            let old = trustStride
             func relaid<E>(_ m: AlignedArray<E>, fill: E) -> AlignedArray<E> {
                 let out = AlignedArray(repeating: fill, count: stride * councils)
                 out.withElements { to in
