@@ -32,8 +32,12 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
 enum Suggest {
     static func nearest(_ word: String, in candidates: [String]) -> String? {
         var best: String?, bestD = Int.max
+        let w = word.lowercased(), length = w.count
         for c in candidates {
-            let d = distance(word.lowercased(), c.lowercased())
+            // The distance is at least the difference in length: a far longer word (a hostile
+            // file's megabyte key) is not compared letter by letter.
+            guard abs(length - c.count) <= max(2, c.count / 3) else { continue }
+            let d = distance(w, c.lowercased())
             if d < bestD { bestD = d; best = c }
         }
         guard let b = best, bestD <= max(2, b.count / 3) else { return nil }

@@ -95,7 +95,17 @@ public enum ScenarioParser {
 public struct ScenarioErrors: Error, CustomStringConvertible {
     public let errors: [ScenarioError]
     public init(_ errors: [ScenarioError]) { self.errors = errors }
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    /// The problems printed: the first by line (a file of a million bad lines gets a screenful).
+    public static let shown = 20
+    /// One line per problem, at most ``shown`` of them and then one line counting the rest.
+    public var description: String {
+        var lines = errors.prefix(Self.shown).map(\.description)
+        if errors.count > Self.shown {
+            lines.append("\(errors[Self.shown].file): \(Format.number(Double(errors.count - Self.shown))) more problems not shown"
+                         + " — fix: correct those above, then check again (`commissim validate`)")
+        }
+        return lines.joined(separator: "\n")
+    }
 }
 
 struct Reader {
@@ -103,6 +113,9 @@ struct Reader {
     let text: String
     let locator: SourceLocator
     var errors: [ScenarioError] = []
+    /// The fix offered for each unknown key path, worked out once (a file may repeat one in
+    /// thousands of groups).
+    private var hints: [String: String] = [:]
 
     init(file: String, text: String) {
         self.file = file
@@ -259,6 +272,14 @@ struct Reader {
     mutating func readKeys(_ t: TOMLTable, prefix: String, at: String, specs: [ParameterSpec], into out: inout [String: ParamValue],
                            skip: Set<String> = []) {
         let valid = specs.filter { $0.path.hasPrefix(prefix + ".") }
+        // The names a misspelt key here may have meant (made at the first unknown key, once).
+        var names: [String]?
+        func known() -> [String] {
+            if let n = names { return n }
+            let n = valid.map { String($0.path.dropFirst(prefix.count + 1).prefix { $0 != "." }) }
+            names = n
+            return n
+        }
         for key in t.keys where !skip.contains(key) {
             guard let v = t[key] else {
                 fail(at + "." + key, key: prefix + "." + key, "this key cannot be read", fix: "write the key without escapes")
@@ -271,15 +292,14 @@ struct Reader {
                 continue
             }
             guard let spec = valid.first(where: { $0.path == path }) else {
-                let names = valid.compactMap { s -> String? in
-                    let rest = s.path.dropFirst(prefix.count + 1)
-                    return rest.contains(".") ? String(rest.split(separator: ".")[0]) : String(rest)
-                }
                 if let fix = ScenarioParser.retiredFix(path) {
                     fail(location, key: path, "retired key", fix: fix)
                     continue
                 }
-                let hint = Suggest.nearest(key, in: names).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
+                if hints[path] == nil {
+                    hints[path] = Suggest.nearest(key, in: known()).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
+                }
+                let hint = hints[path]!
                 fail(location, key: path, "unknown key", fix: hint)
                 continue
             }

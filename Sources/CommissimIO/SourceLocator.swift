@@ -10,8 +10,27 @@ struct SourceLocator {
     /// Each table header's line and dotted name (without array indices), in file order.
     private var headers: [(line: Int, path: String)] = []
 
+    /// Keys are recorded, and looked up, cut to this many dotted levels and this many bytes
+    /// (UTF-8) (``bounded(_:)``): no scenario, study or calibration key comes near either (the
+    /// deepest has 4 levels), and a hostile file of megabyte keys or thousands of levels is then
+    /// read in time linear in its length, its keys still found on their lines.
+    static let maxLevels = 16, maxKeyLength = 512
+
+    /// `path` cut to ``maxKeyLength`` bytes and ``maxLevels`` levels.
+    static func bounded(_ path: String) -> String {
+        var p = path
+        if p.utf8.count > maxKeyLength { p = String(decoding: p.utf8.prefix(maxKeyLength), as: UTF8.self) }
+        var levels = 0
+        for i in p.utf8.indices where p.utf8[i] == UInt8(ascii: ".") {
+            levels += 1
+            if levels == maxLevels { return String(p[..<i]) }
+        }
+        return p
+    }
+
     init(text: String) {
         var table: [String] = []
+        var tablePath = "" // table.joined(separator: "."), made once per header
         var arrayCounts: [String: Int] = [:]
         var depth = 0 // open brackets/braces of a multi-line value
         // Lines split on U+000A as a scalar: in Swift "\r\n" is one Character, which a split on
@@ -22,7 +41,7 @@ struct SourceLocator {
             var raw = String(String.UnicodeScalarView(rawScalars))
             if raw.hasSuffix("\r") { raw.removeLast() }
             if n == 0, raw.unicodeScalars.first == "\u{FEFF}" { raw.unicodeScalars.removeFirst() }
-            let line = Self.stripComment(raw).trimmingCharacters(in: .whitespaces)
+            let line = Self.stripComment(raw).trimmingSpaces()
             if line.isEmpty { continue }
             if depth > 0 {
                 depth += Self.balance(line)
@@ -33,57 +52,83 @@ struct SourceLocator {
                 let i = arrayCounts[name, default: -1] + 1
                 arrayCounts[name] = i
                 table = [name + "[\(i)]"]
+                tablePath = table[0]
                 headers.append((lineNo, name))
-                lines[name + "[\(i)]"] = lineNo
-                if lines[name] == nil { lines[name] = lineNo }
+                record(name + "[\(i)]", lineNo)
+                record(name, lineNo)
                 continue
             }
             if line.hasPrefix("[") {
                 let name = Self.clean(line.dropFirst().prefix { $0 != "]" })
-                let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                let parts = name.split(separator: ".", omittingEmptySubsequences: false).prefix(Self.maxLevels + 1).map(String.init)
                 // [councils.policy] attaches to the last [[councils]] element.
                 if let first = parts.first, let i = arrayCounts[first] {
                     table = [first + "[\(i)]"] + parts.dropFirst()
                 } else {
                     table = parts
                 }
-                lines[table.joined(separator: "."), default: lineNo] = lineNo
+                tablePath = Self.bounded(table.prefix(Self.maxLevels).joined(separator: "."))
                 headers.append((lineNo, name))
-                // [a.b] also defines a (where nothing wrote it before).
-                for k in 1..<max(1, table.count) where lines[table.prefix(k).joined(separator: ".")] == nil {
-                    lines[table.prefix(k).joined(separator: ".")] = lineNo
+                // [a.b] also defines a (where nothing wrote it before); the table itself is at
+                // its latest header.
+                var prefix = ""
+                for part in tablePath.split(separator: ".", omittingEmptySubsequences: false).dropLast() {
+                    prefix += (prefix.isEmpty ? "" : ".") + part
+                    record(prefix, lineNo)
                 }
+                lines[tablePath] = lineNo
                 continue
             }
             if let eq = line.firstIndex(of: "=") {
+                let value = line[line.index(after: eq)...]
+                depth = max(0, Self.balance(value))
                 let key = Self.clean(line[..<eq])
-                let path = (table + [key]).joined(separator: ".")
-                if lines[path] == nil { lines[path] = lineNo }
-                let value = String(line[line.index(after: eq)...])
+                let path = Self.bounded(tablePath.isEmpty ? key : tablePath + "." + key)
+                record(path, lineNo)
                 // Keys of an inline table stand on the same line.
                 if value.contains("{") {
                     for part in value.split(whereSeparator: { $0 == "{" || $0 == "," }) {
                         if let e = part.firstIndex(of: "=") {
                             let sub = Self.clean(part[..<e])
-                            if !sub.isEmpty && lines[path + "." + sub] == nil { lines[path + "." + sub] = lineNo }
+                            if !sub.isEmpty { record(Self.bounded(path + "." + sub), lineNo) }
                         }
                     }
                 }
-                depth = max(0, Self.balance(value))
             }
         }
     }
 
+    /// Records the first line of `path` (already ``bounded(_:)``).
+    private mutating func record(_ path: String, _ line: Int) {
+        if lines[path] == nil { lines[path] = line }
+    }
+
     /// The dotted name of the table in force on line `n` ("" before the first header).
-    func table(atLine n: Int) -> String { headers.last { $0.line <= n }?.path ?? "" }
+    func table(atLine n: Int) -> String {
+        let k = headersBefore(n + 1)
+        return k > 0 ? headers[k - 1].path : ""
+    }
 
     /// Whether line `n` is a table header.
-    func isHeader(line n: Int) -> Bool { headers.contains { $0.line == n } }
+    func isHeader(line n: Int) -> Bool {
+        let k = headersBefore(n)
+        return k < headers.count && headers[k].line == n
+    }
+
+    /// The number of headers on lines before line `n` (binary search: headers are in file order).
+    private func headersBefore(_ n: Int) -> Int {
+        var lo = 0, hi = headers.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if headers[mid].line < n { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
 
     /// The line of `path` (`demand.trend`, `councils[1].policy.payment`), or of its nearest
     /// enclosing table when the key itself is not written.
     func line(_ path: String) -> Int? {
-        var p = path
+        var p = Self.bounded(path) // as recorded
         while true {
             if let l = lines[p] { return l }
             // `councils[1]` not written as a table (e.g. `councils = [1, 2]`): the key's own line.
@@ -120,35 +165,34 @@ struct SourceLocator {
             case "'":
                 while let d = chars.popFirst(), d != "'" { cur.unicodeScalars.append(d) }
             case ".":
-                parts.append(cur.trimmingCharacters(in: .whitespaces)); cur = ""
+                parts.append(String(cur.trimmingSpaces())); cur = ""
             default:
                 cur.unicodeScalars.append(c)
             }
         }
-        parts.append(cur.trimmingCharacters(in: .whitespaces))
+        parts.append(String(cur.trimmingSpaces()))
         return parts.joined(separator: ".")
     }
 
-    private static func stripComment(_ s: String) -> String {
-        var inString: Character?
-        var out = ""
-        for ch in s {
+    private static func stripComment(_ s: String) -> Substring {
+        var inString: Unicode.Scalar?
+        for i in s.unicodeScalars.indices {
+            let ch = s.unicodeScalars[i]
             if let q = inString {
                 if ch == q { inString = nil }
             } else if ch == "\"" || ch == "'" {
                 inString = ch
             } else if ch == "#" {
-                break
+                return s[..<i]
             }
-            out.append(ch)
         }
-        return out
+        return s[...]
     }
 
-    private static func balance(_ s: String) -> Int {
+    private static func balance<S: StringProtocol>(_ s: S) -> Int {
         var b = 0
-        var inString: Character?
-        for ch in s {
+        var inString: Unicode.Scalar?
+        for ch in s.unicodeScalars {
             if let q = inString { if ch == q { inString = nil }; continue }
             switch ch {
             case "\"", "'": inString = ch
@@ -158,5 +202,16 @@ struct SourceLocator {
             }
         }
         return b
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs — TOML's whitespace — scalar by scalar (no
+    /// Foundation: read for every line of an input file).
+    func trimmingSpaces() -> SubSequence {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
+              let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" }) else { return self[endIndex...] }
+        return self[first...last]
     }
 }

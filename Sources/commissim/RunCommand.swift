@@ -76,7 +76,7 @@ struct ValidateCommand: ParsableCommand {
                 }
             } catch let e as ScenarioErrors {
                 failed = true
-                for line in e.errors { FileHandle.standardError.write(Data(("error: " + line.description + "\n").utf8)) }
+                for line in e.description.split(separator: "\n") { FileHandle.standardError.write(Data(("error: " + line + "\n").utf8)) }
             } catch {
                 failed = true
                 FileHandle.standardError.write(Data("error: \(f): \(error)\n".utf8))

@@ -57,6 +57,25 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertTrue(g.first?.description.contains("contract_months") ?? false)
     }
 
+    /// Keys far deeper or longer than any parameter (a hostile file) are still placed on their
+    /// line, and a file of many bad keys prints a screenful: the first by line, then a count.
+    func testDeepLongKeysAndManyErrors() {
+        let deep = errors("[simulation]\nmonths = 12\n[" + Array(repeating: "demand", count: 5_000).joined(separator: ".") + "]\nx = 1\n")
+        XCTAssertEqual(deep.first?.line, 3)
+        XCTAssertEqual(deep.first?.key, "demand.demand")
+        let long = String(repeating: "k", count: 100_000)
+        let wide = errors("[demand]\ntrend = 0.01\n" + long + " = 1\n[" + long + "]\nx = 1\ny = 2\n")
+        XCTAssertEqual(wide.map(\.line), [3, 4], "\(wide)")
+        XCTAssertTrue(wide[0].description.count < 400, "a megabyte key is shortened in its message")
+        let many = (0..<30).map { "k\($0) = 1\n" }.joined()
+        var listed = ""
+        do { _ = try ScenarioParser.parse(text: "[demand]\n" + many, file: "bad.toml") } catch { listed = "\(error)" }
+        let lines = listed.split(separator: "\n")
+        XCTAssertEqual(lines.count, ScenarioErrors.shown + 1, listed)
+        XCTAssertTrue(lines[0].hasPrefix("bad.toml:2: key 'demand.k0'"), String(lines[0]))
+        XCTAssertTrue(lines.last!.contains("10 more problems not shown"), String(lines.last!))
+    }
+
     func testWrongType() {
         let e = errors("[simulation]\nmonths = \"twenty\"\n")
         XCTAssertEqual(e.first?.line, 2)

@@ -34,10 +34,10 @@ enum DesignFile {
         var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
         lines = lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
         if let first = lines.first, first.unicodeScalars.first == "\u{FEFF}" { lines[0] = String(first.unicodeScalars.dropFirst()) }
-        guard let headerLine = lines.first, !headerLine.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard let headerLine = lines.first, !headerLine.trimmingSpaces().isEmpty else {
             throw error(1, nil, "the header row is missing", "start with a row of parameter paths, e.g. policy.contract_months,demand.trend")
         }
-        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingSpaces()) }
         var specs: [ParameterSpec] = []
         for name in header {
             guard let sp = ScenarioParser.specPath(name), let spec = ParameterCatalog.spec(sp) else {
@@ -52,8 +52,8 @@ enum DesignFile {
             specs.append(spec)
         }
         var points: [[ParamValue]] = []
-        for (n, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        for (n, line) in lines.enumerated().dropFirst() where !line.trimmingSpaces().isEmpty {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingSpaces()) }
             guard cells.count == specs.count else {
                 throw error(n + 1, nil, "\(cells.count) values for \(specs.count) parameters", "give one value per header column")
             }

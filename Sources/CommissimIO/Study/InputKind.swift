@@ -6,7 +6,7 @@ public enum InputKind: Sendable {
     public static func of(text: String) -> InputKind {
         // Split on U+000A as a scalar ("\r\n" is one Character), so CRLF files are recognised too.
         let headers = text.unicodeScalars.split(separator: "\n")
-            .map { String(String.UnicodeScalarView($0)).trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { String(String.UnicodeScalarView($0)).trimmingSpaces() }
             .filter { $0.hasPrefix("[") }
         if headers.contains(where: { $0.hasPrefix("[[comparison]]") }) { return .comparisonStudy }
         if headers.contains(where: { $0.hasPrefix("[calibration]") || $0.hasPrefix("[[targets]]") }) { return .calibration }

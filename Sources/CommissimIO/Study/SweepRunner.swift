@@ -359,7 +359,7 @@ public final class SweepRunner {
             let line = String(String.UnicodeScalarView(scalars))
             let keyText = line.prefix { $0 != "=" }
             let isKey = !locator.isHeader(line: n + 1) && keyText.count < line.count
-                && !line.trimmingCharacters(in: .whitespaces).hasPrefix("#")
+                && !line.trimmingSpaces().hasPrefix("#")
             let key = isKey ? SourceLocator.clean(keyText) : "", table = locator.table(atLine: n + 1)
             let end = line.hasSuffix("\r") ? "\r\n" : "\n"
             switch table.isEmpty ? key : table + "." + key {
