@@ -30,32 +30,50 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
 
 /// Edit distance, used to suggest the nearest valid key for a misspelt one.
 enum Suggest {
+    /// The candidate nearest `word` (case ignored), if it is within a third of its length (at
+    /// least 2 edits). Compared byte by byte (keys are ASCII): a file of thousands of misspelt
+    /// keys, each against hundreds of parameter paths, is answered in a second or two.
     static func nearest(_ word: String, in candidates: [String]) -> String? {
-        var best: String?, bestD = Int.max
-        let w = word.lowercased(), length = w.count
+        let w = folded(word)
+        var best: String?, bestD = Int.max, bestLimit = 0
+        var scratch = Scratch()
         for c in candidates {
+            let b = folded(c)
+            let limit = max(2, b.count / 3)
             // The distance is at least the difference in length: a far longer word (a hostile
             // file's megabyte key) is not compared letter by letter.
-            guard abs(length - c.count) <= max(2, c.count / 3) else { continue }
-            let d = distance(w, c.lowercased())
-            if d < bestD { bestD = d; best = c }
+            guard abs(w.count - b.count) <= limit else { continue }
+            let d = distance(w, b, &scratch)
+            if d < bestD { bestD = d; best = c; bestLimit = limit }
         }
-        guard let b = best, bestD <= max(2, b.count / 3) else { return nil }
+        guard let b = best, bestD <= bestLimit else { return nil }
         return b
     }
 
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        var scratch = Scratch()
+        return distance(folded(a), folded(b), &scratch)
+    }
+
+    /// The two rows of the dynamic programme, kept between candidates.
+    struct Scratch { var prev: [Int] = [], cur: [Int] = [] }
+
+    /// `s`'s UTF-8 bytes, ASCII letters lowercased.
+    private static func folded(_ s: String) -> [UInt8] { s.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
+
+    /// Levenshtein distance between byte strings.
+    private static func distance(_ a: [UInt8], _ b: [UInt8], _ rows: inout Scratch) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var prev = Array(0...b.count), cur = Array(repeating: 0, count: b.count + 1)
+        rows.prev = Array(0...b.count)
+        rows.cur = Array(repeating: 0, count: b.count + 1)
         for i in 1...a.count {
-            cur[0] = i
+            rows.cur[0] = i
             for j in 1...b.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                rows.cur[j] = min(rows.prev[j] + 1, rows.cur[j - 1] + 1, rows.prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
-            swap(&prev, &cur)
+            swap(&rows.prev, &rows.cur)
         }
-        return prev[b.count]
+        return rows.prev[b.count]
     }
 }

@@ -114,8 +114,24 @@ struct Reader {
     let locator: SourceLocator
     var errors: [ScenarioError] = []
     /// The fix offered for each unknown key path, worked out once (a file may repeat one in
-    /// thousands of groups).
+    /// thousands of groups). Past ``maxHints`` different paths no nearest key is looked for (the
+    /// fix names `commissim params`): a file of 100,000 misspelt keys is refused in seconds.
     private var hints: [String: String] = [:]
+    static let maxHints = 1_000
+
+    /// The fix for unknown key `path`, `work(suggest)` giving it (with a suggestion or without).
+    mutating func hint(_ path: String, _ work: (_ suggest: Bool) -> String) -> String {
+        if let h = hints[path] { return h }
+        guard hints.count < Self.maxHints else { return work(false) }
+        let h = work(true)
+        hints[path] = h
+        return h
+    }
+
+    /// The fix for an unknown parameter path (``ScenarioParser/unknownPathFix(_:suggest:)``).
+    mutating func unknownPathFix(_ path: String) -> String {
+        hint(path) { ScenarioParser.unknownPathFix(path, suggest: $0) }
+    }
 
     init(file: String, text: String) {
         self.file = file
@@ -296,11 +312,10 @@ struct Reader {
                     fail(location, key: path, "retired key", fix: fix)
                     continue
                 }
-                if hints[path] == nil {
-                    hints[path] = Suggest.nearest(key, in: known()).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
+                let fix = hint(path) { suggest in
+                    (suggest ? Suggest.nearest(key, in: known()) : nil).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
                 }
-                let hint = hints[path]!
-                fail(location, key: path, "unknown key", fix: hint)
+                fail(location, key: path, "unknown key", fix: fix)
                 continue
             }
             if let value = convert(v, spec: spec, location: location) { out[spec.path] = value }
@@ -544,18 +559,17 @@ extension ScenarioParser {
     static func retiredFix(_ path: String) -> String? { ParameterCatalog.retired[path].map { "use " + $0 } }
 
     /// The fix for a path `specPath` does not know: the nearest valid path, or how to address a group.
-    static func unknownPathFix(_ path: String) -> String {
+    static func unknownPathFix(_ path: String, suggest: Bool = true) -> String {
         if let fix = retiredFix(path) { return "the key was retired: " + fix }
         for section in ["councils", "providers"] where path.hasPrefix(section + ".") || path.hasPrefix(section + "[") {
             return "address one group as \(section)[NAME].KEY, e.g. \(section == "councils" ? "councils[Our County].policy.contract_months" : "providers[Small charities].capacity") (`commissim params` lists the keys)"
         }
-        return Suggest.nearest(path, in: overridablePaths).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
+        return (suggest ? Suggest.nearest(path, in: overridablePaths) : nil).map { "did you mean '\($0)'?" } ?? "run `commissim params` for the valid keys"
     }
 
     /// Every path `specPath` accepts, for suggestions.
-    static var overridablePaths: [String] {
+    static let overridablePaths: [String] =
         ParameterCatalog.global.map(\.path) + ParameterCatalog.council.filter { $0.path.hasPrefix("councils.policy.") }.map { String($0.path.dropFirst("councils.".count)) }
-    }
 
     /// Sets `value` at catalogue path `specPath` (all council groups for policy keys).
     static func apply(_ specPath: String, _ value: ParamValue, to scenario: inout ResolvedScenario) {

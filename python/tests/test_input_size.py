@@ -21,15 +21,20 @@ SHAPES = {
     "council_groups": lambda: "".join(f'[[councils]]\nname = "c{i}"\nchildren = 1000\nregion = "r{i}"\n' for i in range(60_000)),
     "duplicate_keys": lambda: "[simulation]\n" + "x = 1\n" * 600_000,
     "long_keys": lambda: "[demand]\n" + "".join("k" * 500 + f"{i} = 1\n" for i in range(7_000)),
+    # A sweep of 100,000 misspelt parameter paths, each compared with every parameter for a hint.
+    "sweep_unknown_paths": lambda: '[study]\nscenario = "' + str(ROOT / "scenarios" / "baseline.toml") + '"\nreplications = 1\n[vary]\n'
+    + "".join(f'"demand.trend{i}" = [0.01, 0.02]\n' for i in range(100_000)),
 }
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_a_file_at_the_size_limit_is_refused_in_seconds(tmp_path, shape):
     text = SHAPES[shape]()[:LIMIT]
+    text = text[: text.rindex("\n") + 1]  # whole lines: the shape itself, not a cut line, is refused
     path = tmp_path / f"{shape}.toml"
     path.write_text(text)
-    r = subprocess.run([BIN, "run", str(path), "--out", str(tmp_path / "out"), "-q"], capture_output=True, text=True, timeout=60)
+    command = "sweep" if shape.startswith("sweep") else "run"
+    r = subprocess.run([BIN, command, str(path), "--out", str(tmp_path / "out"), "-q"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2, r.stderr[-2000:]
     lines = r.stderr.strip().splitlines()
     assert 1 <= len(lines) <= 21, f"{len(lines)} lines: the first 20 errors and a count at most"

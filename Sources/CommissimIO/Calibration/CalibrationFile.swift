@@ -231,7 +231,7 @@ extension Calibration {
             var specs: [ParameterSpec] = []
             for path in paths {
                 guard let sp = ScenarioParser.specPath(path), let spec = ParameterCatalog.spec(sp) else {
-                    r.fail(at + ".path", key: at + ".path", "\"\(path)\" is not a parameter path", fix: ScenarioParser.unknownPathFix(path)); continue
+                    r.fail(at + ".path", key: at + ".path", "\"\(path)\" is not a parameter path", fix: r.unknownPathFix(path)); continue
                 }
                 if loaded, let (message, fix) = ScenarioParser.missingGroup(path, in: base) { r.fail(at + ".path", key: at + ".path", message, fix: fix); continue }
                 guard spec.kind == .real || spec.kind == .integer else {

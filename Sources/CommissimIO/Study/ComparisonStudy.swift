@@ -190,7 +190,7 @@ public struct ComparisonStudy: Sendable {
         var out: [(String, String, ParamValue)] = []
         for path in t.keys.sorted() {
             guard let sp = ScenarioParser.specPath(path), let spec = ParameterCatalog.spec(sp) else {
-                r.fail(location + "." + path, key: path, "unknown parameter path", fix: ScenarioParser.unknownPathFix(path))
+                r.fail(location + "." + path, key: path, "unknown parameter path", fix: r.unknownPathFix(path))
                 continue
             }
             if let v = r.convert(t[path]!, spec: spec, location: location + "." + path) { out.append((path, sp, v)) }

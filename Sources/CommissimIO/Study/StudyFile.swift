@@ -197,7 +197,7 @@ extension Study {
             for path in vary.keys {
                 let loc = "vary." + path
                 guard let sp = ScenarioParser.specPath(path), let spec = ParameterCatalog.spec(sp) else {
-                    r.fail(loc, key: path, "unknown parameter path", fix: ScenarioParser.unknownPathFix(path))
+                    r.fail(loc, key: path, "unknown parameter path", fix: r.unknownPathFix(path))
                     continue
                 }
                 if let (message, fix) = ScenarioParser.missingGroup(path, in: base) { r.fail(loc, key: path, message, fix: fix); continue }
