@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(name: "CommissimFuzz", dependencies: ["CommissimIO"]),
         .testTarget(
             name: "CommissimTests",
-            dependencies: ["CommissimIO", "CommissimModel", "CommissimEngine"]
+            dependencies: ["CommissimIO", "CommissimModel", "CommissimEngine", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
     ]
 )

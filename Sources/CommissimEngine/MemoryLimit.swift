@@ -11,11 +11,28 @@ import Foundation
 public enum MemoryLimit {
     /// The limit in bytes.
     public static let bytes: Double = {
-        if let text = ProcessInfo.processInfo.environment["COMMISSIM_MEMORY_LIMIT_MB"], let mb = Double(text), mb.isFinite, mb > 0 {
-            return mb * 1024 * 1024
-        }
+        if let text = setting, let mb = megabytes(text) { return mb * 1024 * 1024 }
         return 4 * 1024 * 1024 * 1024
     }()
+
+    /// `COMMISSIM_MEMORY_LIMIT_MB` as set (nil when unset or empty).
+    static let setting = ProcessInfo.processInfo.environment["COMMISSIM_MEMORY_LIMIT_MB"].flatMap {
+        $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0
+    }
+
+    /// A number of megabytes from 1 to a billion (spaces around it allowed); nil for anything else.
+    static func megabytes(_ text: String) -> Double? {
+        guard let mb = Double(text.trimmingCharacters(in: .whitespaces)), mb.isFinite, mb >= 1, mb <= 1e9 else { return nil }
+        return mb
+    }
+
+    /// The error for a `COMMISSIM_MEMORY_LIMIT_MB` that is not a number of megabytes (nil when it
+    /// is, or is unset): the command line refuses to start rather than run under the default.
+    public static var invalidSetting: (message: String, fix: String)? {
+        guard let text = setting, megabytes(text) == nil else { return nil }
+        return ("'\(text.count > 40 ? String(text.prefix(40)) + "…" : text)' is not a number of megabytes from 1 to 1,000,000,000",
+                "set it to the megabytes a market may hold, e.g. COMMISSIM_MEMORY_LIMIT_MB=2000, or unset it for 4 GiB")
+    }
 
     /// The limit in words: "4 GiB", or "N MB".
     public static var described: String {

@@ -24,6 +24,8 @@ enum SafeTOML {
     /// Parses `text`; throws ``Problem`` or TOMLKit's `TOMLParseError`.
     static func table(_ text: String) throws -> TOMLTable {
         if let p = forbiddenCharacter(text) { throw p }
+        // A `--set` value that is one plain literal cannot make the parser abort: no child.
+        if isPlainAssignment(text) { return try TOMLTable(string: text) }
         switch childParse(text) {
         case .parsed: break
         case .aborted:
@@ -70,6 +72,39 @@ enum SafeTOML {
         }
         if previousCR { return Problem(line: line, message: "a carriage return not followed by a line feed", fix: "save the file with LF or CRLF line ends") }
         return nil
+    }
+
+    /// Whether `text` is `v = ` and one plain literal — a decimal number (`-0.5`, `36`, `1e-3`),
+    /// `true`/`false`, or a double-quoted string of printable ASCII without escapes — as a `--set`
+    /// value usually is: valid TOML that parses to that value, so it cannot make the parser abort.
+    static func isPlainAssignment(_ text: String) -> Bool {
+        guard text.hasPrefix("v = ") else { return false }
+        let value = Array(text.utf8.dropFirst(4))
+        guard !value.isEmpty, value.count <= 64 else { return false }
+        if value.elementsEqual("true".utf8) || value.elementsEqual("false".utf8) { return true }
+        if value.first == UInt8(ascii: "\""), value.count >= 2, value.last == UInt8(ascii: "\"") {
+            return value.dropFirst().dropLast().allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        }
+        // [+-]? integer part (no leading zero but 0 itself) (. digits)? ([eE] [+-]? digits)?
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < value.count && value[i] >= UInt8(ascii: "0") && value[i] <= UInt8(ascii: "9") { i += 1 }
+            return i - start
+        }
+        if value[i] == UInt8(ascii: "+") || value[i] == UInt8(ascii: "-") { i += 1 }
+        let start = i, whole = digits()
+        guard whole > 0, whole == 1 || value[start] != UInt8(ascii: "0") else { return false }
+        if i < value.count && value[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { return false }
+        }
+        if i < value.count && (value[i] == UInt8(ascii: "e") || value[i] == UInt8(ascii: "E")) {
+            i += 1
+            if i < value.count && (value[i] == UInt8(ascii: "+") || value[i] == UInt8(ascii: "-")) { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == value.count
     }
 
     enum ChildResult { case parsed, aborted, hung }

@@ -1,6 +1,7 @@
 import CommissimEngine
 @testable import CommissimIO
 @testable import CommissimModel
+import TOMLKit
 import XCTest
 
 /// Bad input: every case gives a one-line error naming file, line and key, and the fix.
@@ -74,6 +75,34 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertEqual(lines.count, ScenarioErrors.shown + 1, listed)
         XCTAssertTrue(lines[0].hasPrefix("bad.toml:2: key 'demand.k0'"), String(lines[0]))
         XCTAssertTrue(lines.last!.contains("10 more problems not shown"), String(lines.last!))
+    }
+
+    /// A `--set` value that is one plain literal is parsed without the child process that guards
+    /// against toml++'s aborts (SafeTOML.isPlainAssignment): of every string of up to four of the
+    /// characters a number may hold, and a thousand longer ones, each taken that way is parsed in
+    /// this process without aborting it; anything else takes the guarded path.
+    func testPlainSetValuesCannotAbortTheParser() throws {
+        let alphabet = Array("0123456789.-+eE_")
+        var values: [String] = [], frontier = [""]
+        for _ in 0..<4 {
+            frontier = frontier.flatMap { v in alphabet.map { v + String($0) } }
+            values += frontier
+        }
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 { values.append(String((0..<Int.random(in: 5...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })) }
+        values += ["true", "false", "\"block\"", "\"Our County\"", "\"\""]
+        var plain = 0, parsed = 0
+        for v in values where SafeTOML.isPlainAssignment("v = " + v) {
+            // An abort here would end the test run; a number out of range (1e999) is an error.
+            plain += 1
+            if (try? TOMLTable(string: "v = " + v))?["v"] != nil { parsed += 1 }
+        }
+        XCTAssertGreaterThan(plain, 1_000, "numbers, booleans and plain strings take the quick path")
+        XCTAssertGreaterThan(Double(parsed), 0.95 * Double(plain), "almost all of them are values (the rest out of range)")
+        for v in ["\"a\\u0000\"", "[1, 2]", "{ a = 1 }", "'lit'", "1979-05-27", "\"é\"", "inf", "nan", "1_000", "01", "1.", ".5", "1e",
+                  String(repeating: "1", count: 65)] {
+            XCTAssertFalse(SafeTOML.isPlainAssignment("v = " + v), v)
+        }
     }
 
     func testWrongType() {

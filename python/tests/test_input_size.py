@@ -43,3 +43,17 @@ def test_a_file_at_the_size_limit_is_refused_in_seconds(tmp_path, shape):
     if len(lines) == 21:
         assert "more problems not shown" in lines[-1]
     assert not (tmp_path / "out").exists()
+
+
+def test_thousands_of_overrides_are_refused_and_hundreds_run(tmp_path):
+    """The argument parser's work grows with the square of repeated options (20,000 `--set`s took
+    minutes): above 4,000 arguments the command is refused with one line; 1,900 `--set`s run."""
+    scenario = str(ROOT / "scenarios" / "baseline.toml")
+    many = [a for _ in range(5_000) for a in ("--set", "demand.trend=0.01")]
+    r = subprocess.run([BIN, "run", scenario, "--out", str(tmp_path / "a"), "-q", *many], capture_output=True, text=True, timeout=60)
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1 and "above the limit of 4000" in lines[0] and "fix: " in lines[0], r.stderr[-500:]
+    some = [a for _ in range(1_900) for a in ("--set", "demand.trend=0.01")]
+    small = ["--months", "1", "--set", "simulation.burn_in_months=0", "--set", "simulation.scale=0.01"]
+    r = subprocess.run([BIN, "run", scenario, "--out", str(tmp_path / "b"), "-q", *small, *some], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr[-500:]

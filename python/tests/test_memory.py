@@ -52,3 +52,15 @@ def test_memory_the_system_refuses_stops_the_run_cleanly(tmp_path):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "the system refused" in lines[0], r.stderr
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".run")]
+
+
+def test_a_limit_that_is_not_a_number_of_megabytes_is_refused(tmp_path):
+    """COMMISSIM_MEMORY_LIMIT_MB must be a number of megabytes: anything else stops the command
+    with one line naming the variable (it used to be ignored silently, running under 4 GiB)."""
+    for bad in ["abc", "0", "-5", "inf", "1e30"]:
+        r = subprocess.run([BIN, "run", str(ROOT / "scenarios" / "baseline.toml"), "--out", str(tmp_path / "run"), "-q", "--months", "1"],
+                           capture_output=True, text=True, env={**os.environ, "COMMISSIM_MEMORY_LIMIT_MB": bad})
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 2 and len(lines) == 1, (bad, r.stderr)
+        assert lines[0].startswith("error: COMMISSIM_MEMORY_LIMIT_MB: ") and "fix: " in lines[0], lines[0]
+        assert not (tmp_path / "run").exists()
