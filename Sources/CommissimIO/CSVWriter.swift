@@ -12,9 +12,11 @@ public enum CSVFormat {
         return "\(r)"
     }
 
-    /// A field, quoted when it holds a comma, quote or newline.
+    /// A field as RFC 4180 writes it: quoted, its quotes doubled, when it holds a comma, a quote or
+    /// a line end (CR or LF, scalar by scalar: "\r\n" is one Character). Text from a scenario — a
+    /// group's name — may hold any of them.
     public static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return s }
+        guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -41,9 +43,9 @@ public final class CSVStream {
         buffer += header.map(CSVFormat.field).joined(separator: ",") + "\n"
     }
 
-    /// Appends one row of fields already formatted.
+    /// Appends one row of fields (quoted where they need it, ``CSVFormat/field(_:)``).
     public func row(_ fields: [String]) throws {
-        buffer += fields.joined(separator: ",")
+        buffer += fields.map(CSVFormat.field).joined(separator: ",")
         buffer += "\n"
         if buffer.utf8.count > 1 << 20 { try flush() }
     }

@@ -37,17 +37,17 @@ extension Calibrator {
                                        CSVFormat.number(t.weight), t.perScale ? "true" : "false",
                                        CSVFormat.number(result.best.moments.mean[i]), CSVFormat.number(fl), CSVFormat.number(fh), Self.within(t, result.best.moments.mean[i]) ? "true" : "false",
                                        CSVFormat.number(result.check.mean[i]), CSVFormat.number(cl), CSVFormat.number(ch), Self.within(t, result.check.mean[i]) ? "true" : "false", t.source]
-                fit += cells.map(Self.csvField).joined(separator: ",") + "\n"
+                fit += cells.map(CSVFormat.field).joined(separator: ",") + "\n"
             }
             try folder.write("fit.csv", fit)
 
             var params = "parameter,lower,upper,log,start,fitted\n"
             for (p, v) in zip(cal.parameters, result.best.theta) {
-                params += [p.name, CSVFormat.number(p.lower), CSVFormat.number(p.upper), p.log ? "true" : "false", CSVFormat.number(p.start), "\(v)"].map(Self.csvField).joined(separator: ",") + "\n"
+                params += [p.name, CSVFormat.number(p.lower), CSVFormat.number(p.upper), p.log ? "true" : "false", CSVFormat.number(p.start), "\(v)"].map(CSVFormat.field).joined(separator: ",") + "\n"
             }
             try folder.write("parameters.csv", params)
 
-            var journal = (["evaluation", "restart", "objective", "best_objective"] + cal.parameters.map(\.name) + cal.targets.map(\.name)).map(Self.csvField).joined(separator: ",") + "\n"
+            var journal = (["evaluation", "restart", "objective", "best_objective"] + cal.parameters.map(\.name) + cal.targets.map(\.name)).map(CSVFormat.field).joined(separator: ",") + "\n"
             var best = Double.infinity
             for (k, e) in result.evaluations.enumerated() {
                 best = min(best, e.objective)
@@ -76,10 +76,6 @@ extension Calibrator {
             folder.abort()
             throw error
         }
-    }
-
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
     func fitMarkdown(_ result: Result, met: Int, checked: Int) -> String {

@@ -108,6 +108,24 @@ public enum Distribution: Sendable, Equatable {
 
 /// Locale-independent number formatting shared by messages, manifests and TOML output.
 public enum Format {
+    /// `s` as a TOML basic string: quotes and backslashes escaped, and every control character
+    /// (a group's name may hold a line break) as its escape, so the text reads back as `s`.
+    public static func tomlString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20 || u.value == 0x7F: out += String(format: "\\u%04X", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
     /// Shortest round-tripping decimal text for `v` (integers without a fraction).
     public static func number(_ v: Double) -> String {
         if v.isFinite, v == v.rounded(), abs(v) <= 9_007_199_254_740_992 { return String(Int64(v)) }
