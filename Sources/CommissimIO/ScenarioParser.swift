@@ -259,6 +259,7 @@ struct Reader {
             return ([], [])
         }
         var groups: [[String: ParamValue]] = [], removed: [String] = []
+        var named: [String: (index: Int, given: Bool)] = [:]
         for (i, element) in array.enumerated() {
             let at = "\(name)[\(i)]"
             guard let t = element.table else { continue }
@@ -277,11 +278,31 @@ struct Reader {
             var values: [String: ParamValue] = [:]
             readKeys(t, prefix: name, at: at, specs: specs, into: &values, skip: ["remove"])
             groups.append(values)
+            // Groups are told apart by name — in `NAME[…]` paths, an extending scenario and the
+            // outputs by group — so each needs one of its own (a group without one has the default).
+            let given = values[name + ".name"]?.text
+            let n = given ?? ParameterCatalog.spec(name + ".name")?.defaultValue.text ?? name
+            if n.allSatisfy(\.isWhitespace) {
+                fail(at + ".name", key: name + ".name", "a group's name cannot be empty", fix: "give the group a name, e.g. name = \"Our County\"")
+            } else if let first = named[n] {
+                fail(given == nil ? at : at + ".name", key: name + ".name",
+                     first.given || given != nil ? "\(Format.tomlString(n)) names two [[\(name)]] groups (the \(Self.ordinal(first.index + 1)) and the \(Self.ordinal(i + 1)))"
+                                                 : "the \(Self.ordinal(first.index + 1)) and \(Self.ordinal(i + 1)) [[\(name)]] groups have no name",
+                     fix: "give each group its own name, e.g. name = \"Our County\"")
+            } else {
+                named[n] = (i, given != nil)
+            }
         }
         if groups.isEmpty && removed.isEmpty {
             fail(name, key: name, "no groups given (zero \(name))", fix: "add at least one [[\(name)]] group, or remove the key to use the default population")
         }
         return (groups, removed)
+    }
+
+    /// "1st", "2nd", "3rd", "4th", … "11th", "21st".
+    static func ordinal(_ n: Int) -> String {
+        let suffix = (11...13).contains(n % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][n % 10] ?? "th"
+        return "\(n)\(suffix)"
     }
 
     /// Reads the keys of table `t` whose catalogue paths start with `prefix`; `at` locates it in the file.

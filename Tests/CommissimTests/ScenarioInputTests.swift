@@ -45,6 +45,19 @@ final class ScenarioInputTests: XCTestCase {
         }
     }
 
+    /// Groups are told apart by name (group paths, extending scenarios, outputs by group): a name
+    /// given twice — also as the same text in another Unicode form — an empty one, or two groups
+    /// without one are refused at the second group's line.
+    func testGroupNamesAreDistinctAndNotEmpty() {
+        let twice = errors("[[councils]]\nname = \"x\"\ncount = 1\n[[councils]]\nname = \"x\"\ncount = 2\n")
+        XCTAssertEqual(twice.map(\.line), [5])
+        XCTAssertTrue(twice[0].description.contains("\"x\" names two [[councils]] groups (the 1st and the 2nd)"), twice[0].description)
+        XCTAssertEqual(errors("[[providers]]\nname = \"Caf\\u00e9\"\n[[providers]]\nname = \"Cafe\\u0301\"\n").map(\.line), [4])
+        XCTAssertEqual(errors("[[councils]]\nname = \" \"\ncount = 1\n").first?.message, "a group's name cannot be empty")
+        XCTAssertEqual(errors("[[councils]]\ncount = 1\n[[councils]]\ncount = 2\n").first?.message, "the 1st and 2nd [[councils]] groups have no name")
+        XCTAssertNoThrow(try ScenarioParser.parse(text: "[[councils]]\ncount = 1\n[[councils]]\nname = \"councils 2\"\ncount = 2\n", file: "ok.toml"))
+    }
+
     func testUnknownKeySuggestsTheNearest() {
         let e = errors("[demand]\ntrend = 0.01\nrefferals_per_10k = 4\n")
         XCTAssertEqual(e.first?.line, 3)
