@@ -46,6 +46,12 @@ final class PartialState {
         let state = "commissim \(kind)\n" + fields.map { "\($0.0) \($0.1)\n" }.joined()
         if let old = fm.contents(atPath: statePath).map({ String(decoding: $0, as: UTF8.self) }) {
             guard old != state else { return }
+            // A state this program did not write whole (a damaged disk, an edit): not another study.
+            guard old.hasPrefix("commissim "), old.hasSuffix("\n") else {
+                throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out",
+                    message: "\(out) holds an unfinished \(kind) whose record (\(statePath)) is damaged, so it cannot be resumed",
+                    fix: "delete \(path) (or run with --fresh) to start again, or choose another --out")])
+            }
             let oldLines = old.split(separator: "\n"), newLines = state.split(separator: "\n")
             func value(_ lines: [Substring], _ k: String) -> Substring? { lines.first { $0.hasPrefix(k + " ") } }
             let oldShard = value(oldLines, "shard").map { " (\($0))" } ?? ""
