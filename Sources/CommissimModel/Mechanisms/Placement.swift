@@ -196,7 +196,8 @@ struct SpotQuote {
         self.cost = cost; self.margin = margin; self.floor = floor; self.quality = quality; self.bestValue = bestValue
     }
 
-    init(_ m: Market, _ j: Int) {
+    /// `m` is borrowed: taken as owned, it was retained and released for every quote.
+    init(_ m: borrowing Market, _ j: Int) {
         cost = m.unitCost(j)
         margin = m.providers.targetMargin[j] + m.p.shortageMarkup * m.shortage[m.regionTier(m.providers.region[j], m.providers.tier[j])]
         floor = m.providers.kind[j].isPrivate ? m.privateMarginFloor(j) : -.infinity
