@@ -52,10 +52,10 @@ struct SourceLocator {
                 let i = arrayCounts[name, default: -1] + 1
                 arrayCounts[name] = i
                 table = [name + "[\(i)]"]
-                tablePath = table[0]
+                tablePath = Self.bounded(table[0])
                 headers.append((lineNo, name))
-                record(name + "[\(i)]", lineNo)
-                record(name, lineNo)
+                record(tablePath, lineNo)
+                record(Self.bounded(name), lineNo)
                 continue
             }
             if line.hasPrefix("[") {
