@@ -199,7 +199,7 @@ extension Calibration {
                 guard let x = Reader.number(v), x.isFinite, ok(x) else { r.fail(at + "." + k, key: at + "." + k, "must be \(need)", fix: "e.g. \(k) = \(k == "value" ? "56440" : k == "weight" ? "1" : "0.1")"); return nil }
                 return x
             }
-            let value = real("value", nil, { $0 != 0 && abs($0) < 1e15 }, "a non-zero number (errors are relative to it)")
+            let value = real("value", nil, { $0 != 0 && abs($0) < 1e15 }, "a non-zero number below 10^15 in size (errors are relative to it)")
             let tolerance = real("tolerance", 0.1, { $0 > 0 && $0 <= 10 }, "a relative tolerance above 0 and at most 10")
             let weight = real("weight", 1, { $0 >= 0 && $0 <= 1e6 }, "a number from 0 to 1000000")
             var perScale = false
