@@ -57,7 +57,7 @@ struct RunCommand: ParsableCommand {
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check scenario, sweep and comparison-study files; print every problem (file:line: key: …) or \"ok\"."
+        abstract: "Check scenario, sweep and comparison-study files; print the problems (file:line: key: …, the first 20 by line) or \"ok\"."
     )
 
     @Argument(help: "Scenario, sweep, comparison-study or calibration files.") var scenarios: [String]
