@@ -189,6 +189,7 @@ final class StudyTests: XCTestCase {
         XCTAssertTrue(unknown.contains("did you mean 'policy.contract_months'"), unknown)
         XCTAssertTrue(try error("[vary]\n\"demand.trend\" = []\n").contains("empty list"))
         XCTAssertTrue(try error("[vary]\n\"demand.trend\" = { from = 0.1, to = 0.0, by = 0.01 }\n").contains("empty range"))
+        XCTAssertTrue(try error("[vary]\n\"demand.trend\" = { from = 0, to = inf, steps = 3 }\n").contains("must be finite numbers (got from 0 to inf)"))
         let reversed = try error("design = \"lhs\"\npoints = 4\n[vary]\n\"demand.trend\" = { min = 0.05, max = 0.0 }\n")
         XCTAssertTrue(reversed.contains("bounds reversed"), reversed)
         XCTAssertTrue(reversed.contains(":8:"), reversed)

@@ -315,6 +315,10 @@ extension Study {
             return out
         }
         if let t = v.table, let from = t["from"].flatMap(Reader.number), let to = t["to"].flatMap(Reader.number) {
+            guard from.isFinite && to.isFinite else {
+                r.fail(loc, key: spec.path, "a range's from and to must be finite numbers (got from \(Format.number(from)) to \(Format.number(to)))", fix: "{ from = …, to = …, steps = … } with finite ends")
+                return nil
+            }
             var xs: [Double] = []
             if let steps = t["steps"].flatMap(Reader.number) {
                 guard steps >= 1, steps == steps.rounded() else { r.fail(loc, key: spec.path, "empty range: steps must be a whole number ≥ 1", fix: "e.g. steps = 3"); return nil }
