@@ -34,7 +34,7 @@ public indirect enum JSON {
     public func text(_ indent: String = "") -> String {
         let inner = indent + "  "
         switch self {
-        case .string(let s): return Self.quote(s)
+        case .string(let s): return Format.quoted(s)
         case .number(let d): return d.isFinite ? CSVFormat.number(d) : "null"
         case .int(let i): return String(i)
         case .bool(let b): return b ? "true" : "false"
@@ -44,24 +44,10 @@ public indirect enum JSON {
             return "[\n" + a.map { inner + $0.text(inner) }.joined(separator: ",\n") + "\n" + indent + "]"
         case .object(let o):
             if o.isEmpty { return "{}" }
-            return "{\n" + o.map { inner + Self.quote($0.0) + ": " + $0.1.text(inner) }.joined(separator: ",\n") + "\n" + indent + "}"
+            return "{\n" + o.map { inner + Format.quoted($0.0) + ": " + $0.1.text(inner) }.joined(separator: ",\n") + "\n" + indent + "}"
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
 
     /// A parameter value as JSON.
     public static func param(_ v: ParamValue) -> JSON {

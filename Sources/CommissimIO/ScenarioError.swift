@@ -50,11 +50,6 @@ enum Suggest {
         return b
     }
 
-    static func distance(_ a: String, _ b: String) -> Int {
-        var scratch = Scratch()
-        return distance(folded(a), folded(b), &scratch)
-    }
-
     /// The two rows of the dynamic programme, kept between candidates.
     struct Scratch { var prev: [Int] = [], cur: [Int] = [] }
 

@@ -286,7 +286,7 @@ struct Reader {
                 fail(at + ".name", key: name + ".name", "a group's name cannot be empty", fix: "give the group a name, e.g. name = \"Our County\"")
             } else if let first = named[n] {
                 fail(given == nil ? at : at + ".name", key: name + ".name",
-                     first.given || given != nil ? "\(Format.tomlString(n)) names two [[\(name)]] groups (the \(Self.ordinal(first.index + 1)) and the \(Self.ordinal(i + 1)))"
+                     first.given || given != nil ? "\(Format.quoted(n)) names two [[\(name)]] groups (the \(Self.ordinal(first.index + 1)) and the \(Self.ordinal(i + 1)))"
                                                  : "the \(Self.ordinal(first.index + 1)) and \(Self.ordinal(i + 1)) [[\(name)]] groups have no name",
                      fix: "give each group its own name, e.g. name = \"Our County\"")
             } else {

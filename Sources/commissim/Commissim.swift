@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommissimEngine
+import CommissimIO
 import Foundation
 
 /// The `commissim` command line: a thin layer over CommissimIO and CommissimModel.
@@ -13,23 +14,21 @@ struct Commissim: ParsableCommand {
         subcommands: [RunCommand.self, SweepCommand.self, CompareCommand.self, MergeCommand.self, ValidateCommand.self, ParamsCommand.self, ColumnsCommand.self, ReportCommand.self, CalibrateCommand.self]
     )
 
-    /// Parses and runs the command. A bad command line (an unknown option, a value that is not a
-    /// number, a missing argument) is one `error:` line with the fix and exit 2, like every other
-    /// input error; help and version print as usual.
-    /// The most command-line arguments read.
+    /// The most command-line arguments read: the argument parser's work grows with the square of
+    /// repeated options (20,000 `--set`s took minutes), and no command needs more than a few hundred.
     static let maxArguments = 4_000
 
+    /// Parses and runs the command. A bad command line (an unknown option, a value that is not a
+    /// number, a missing argument, too many arguments) or memory limit setting is one `error:`
+    /// line with the fix and exit 2, like every other input error; help and version print as usual.
     static func main() {
         if let bad = MemoryLimit.invalidSetting {
-            FileHandle.standardError.write(Data("error: COMMISSIM_MEMORY_LIMIT_MB: \(bad.message.replacingOccurrences(of: "\n", with: " ")) — fix: \(bad.fix)\n".utf8))
-            Foundation.exit(2)
+            failWithInputErrors(ScenarioError(file: "COMMISSIM_MEMORY_LIMIT_MB", line: nil, key: nil, message: bad.message, fix: bad.fix))
         }
-        // The argument parser's work grows with the square of repeated options: 20,000 `--set`s
-        // took minutes. No command needs more than a few hundred.
         if CommandLine.arguments.count > maxArguments {
-            FileHandle.standardError.write(Data(("error: commissim: \(CommandLine.arguments.count - 1) arguments, above the limit of \(maxArguments) — fix: "
-                + "write the overrides into a scenario file that extends this one (extends = \"baseline.toml\": README, \"A scenario can extend another\")\n").utf8))
-            Foundation.exit(2)
+            failWithInputErrors(ScenarioError(file: "commissim", line: nil, key: nil,
+                                              message: "\(CommandLine.arguments.count - 1) arguments, above the limit of \(maxArguments)",
+                                              fix: "write the overrides into a scenario file that extends this one (extends = \"baseline.toml\": README, \"A scenario can extend another\")"))
         }
         do {
             var command = try parseAsRoot()

@@ -108,9 +108,10 @@ public enum Distribution: Sendable, Equatable {
 
 /// Locale-independent number formatting shared by messages, manifests and TOML output.
 public enum Format {
-    /// `s` as a TOML basic string: quotes and backslashes escaped, and every control character
-    /// (a group's name may hold a line break) as its escape, so the text reads back as `s`.
-    public static func tomlString(_ s: String) -> String {
+    /// `s` as a double-quoted string that TOML (a basic string) and JSON both read back as `s`:
+    /// quotes and backslashes escaped, and every control character (a group's name may hold a line
+    /// break) as its escape — the escapes the two formats share.
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {

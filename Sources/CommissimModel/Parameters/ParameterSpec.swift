@@ -13,8 +13,8 @@ public enum ParamValue: Sendable, Equatable {
         case .real(let v): return Format.number(v).contains(where: { $0 == "." || $0 == "e" || $0 == "n" || $0 == "i" }) ? Format.number(v) : Format.number(v) + ".0"
         case .integer(let v): return String(v)
         case .flag(let b): return b ? "true" : "false"
-        case .text(let s): return Format.tomlString(s)
-        case .list(let l): return "[" + l.map(Format.tomlString).joined(separator: ", ") + "]"
+        case .text(let s): return Format.quoted(s)
+        case .list(let l): return "[" + l.map(Format.quoted).joined(separator: ", ") + "]"
         case .distribution(let d): return d.tomlText
         }
     }
