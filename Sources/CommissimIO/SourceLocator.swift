@@ -33,6 +33,7 @@ struct SourceLocator {
         var tablePath = "" // table.joined(separator: "."), made once per header
         var arrayCounts: [String: Int] = [:]
         var depth = 0 // open brackets/braces of a multi-line value
+        var open = Code.Open.none // a multi-line string still open at the end of the last line
         // Lines split on U+000A as a scalar: in Swift "\r\n" is one Character, which a split on
         // "\n" would not find (CRLF files lost their line numbers). A leading byte-order mark is not text.
         let scalarLines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
@@ -41,10 +42,19 @@ struct SourceLocator {
             var raw = String(String.UnicodeScalarView(rawScalars))
             if raw.hasSuffix("\r") { raw.removeLast() }
             if n == 0, raw.unicodeScalars.first == "\u{FEFF}" { raw.unicodeScalars.removeFirst() }
-            let line = Self.stripComment(raw).trimmingSpaces()
+            // A line that starts inside a multi-line string holds no key or header (what
+            // follows the string's end only continues the value it belongs to).
+            let inString = open != .none
+            let code = Code(raw, from: open)
+            open = code.open
+            if inString {
+                if depth > 0 { depth = max(0, depth + code.balance) }
+                continue
+            }
+            let line = code.text.trimmingSpaces()
             if line.isEmpty { continue }
             if depth > 0 {
-                depth += Self.balance(line)
+                depth = max(0, depth + code.balance)
                 continue
             }
             if line.hasPrefix("[[") {
@@ -79,10 +89,10 @@ struct SourceLocator {
                 lines[tablePath] = lineNo
                 continue
             }
-            if let eq = line.firstIndex(of: "=") {
-                let value = line[line.index(after: eq)...]
-                depth = max(0, Self.balance(value))
-                let key = Self.clean(line[..<eq])
+            if let eq = code.equals {
+                let value = code.text[code.text.index(after: eq)...]
+                depth = max(0, code.balance)
+                let key = Self.clean(code.text[..<eq])
                 let path = Self.bounded(tablePath.isEmpty ? key : tablePath + "." + key)
                 record(path, lineNo)
                 // Keys of an inline table stand on the same line.
@@ -173,35 +183,98 @@ struct SourceLocator {
         parts.append(String(cur.trimmingSpaces()))
         return parts.joined(separator: ".")
     }
+}
 
-    private static func stripComment(_ s: String) -> Substring {
-        var inString: Unicode.Scalar?
-        for i in s.unicodeScalars.indices {
-            let ch = s.unicodeScalars[i]
-            if let q = inString {
-                if ch == q { inString = nil }
-            } else if ch == "\"" || ch == "'" {
-                inString = ch
-            } else if ch == "#" {
-                return s[..<i]
+/// One line of TOML as the locator reads it: the text before any comment, where the first `=`
+/// outside strings stands, and the brackets and braces it opens less those it closes outside
+/// strings. Strings are TOML's four kinds: basic `"…"` (with `\` escapes), literal `'…'`, and
+/// their multi-line forms `"""…"""` and `'''…'''`, which may run on over later lines (``open``).
+struct Code {
+    enum Open { case none, basic, literal }
+
+    /// The line without its comment (from the end of a multi-line string it started inside, if any).
+    let text: Substring
+    /// The first `=` outside strings, in ``text``.
+    let equals: String.Index?
+    /// Opened less closed `[` `{` / `]` `}` outside strings.
+    let balance: Int
+    /// The multi-line string still open at the end of the line.
+    let open: Open
+
+    /// Reads `line`, which starts inside the multi-line string `from` (or outside any string).
+    init(_ line: String, from: Open) {
+        let s = line.unicodeScalars
+        var i = s.startIndex
+        var start = s.startIndex, equals: String.Index?, balance = 0
+        /// Whether the three scalars from `j` are `q`.
+        func triple(_ j: String.UnicodeScalarView.Index, _ q: Unicode.Scalar) -> Bool {
+            var k = j
+            for _ in 0..<3 {
+                guard k < s.endIndex, s[k] == q else { return false }
+                k = s.index(after: k)
             }
+            return true
         }
-        return s[...]
-    }
-
-    private static func balance<S: StringProtocol>(_ s: S) -> Int {
-        var b = 0
-        var inString: Unicode.Scalar?
-        for ch in s.unicodeScalars {
-            if let q = inString { if ch == q { inString = nil }; continue }
+        /// Moves `i` past the end of the multi-line string `q`; false when the line ends first.
+        func closeMultiLine(_ q: Unicode.Scalar) -> Bool {
+            while i < s.endIndex {
+                if q == "\"" && s[i] == "\\" {
+                    i = s.index(after: i)
+                    if i < s.endIndex { i = s.index(after: i) }
+                    continue
+                }
+                if triple(i, q) {
+                    i = s.index(i, offsetBy: 3)
+                    // Up to two more quotes belong to the string ("""a"""" ends in a quote).
+                    for _ in 0..<2 where i < s.endIndex && s[i] == q { i = s.index(after: i) }
+                    return true
+                }
+                i = s.index(after: i)
+            }
+            return false
+        }
+        var open = Open.none
+        switch from {
+        case .none: break
+        case .basic, .literal:
+            if !closeMultiLine(from == .basic ? "\"" : "'") {
+                self.init(text: line[line.endIndex...], equals: nil, balance: 0, open: from)
+                return
+            }
+            start = i
+        }
+        var end = s.endIndex
+        scan: while i < s.endIndex {
+            let ch = s[i]
             switch ch {
-            case "\"", "'": inString = ch
-            case "[", "{": b += 1
-            case "]", "}": b -= 1
+            case "#":
+                end = i
+                break scan
+            case "\"", "'":
+                if triple(i, ch) {
+                    i = s.index(i, offsetBy: 3)
+                    if !closeMultiLine(ch) { open = ch == "\"" ? .basic : .literal; break scan }
+                    continue
+                }
+                i = s.index(after: i)
+                while i < s.endIndex && s[i] != ch {
+                    if ch == "\"" && s[i] == "\\" { i = s.index(after: i); if i == s.endIndex { break } }
+                    i = s.index(after: i)
+                }
+                if i < s.endIndex { i = s.index(after: i) }
+                continue
+            case "=": if equals == nil { equals = i }
+            case "[", "{": balance += 1
+            case "]", "}": balance -= 1
             default: break
             }
+            i = s.index(after: i)
         }
-        return b
+        self.init(text: line[start..<end], equals: equals, balance: balance, open: open)
+    }
+
+    private init(text: Substring, equals: String.Index?, balance: Int, open: Open) {
+        self.text = text; self.equals = equals; self.balance = balance; self.open = open
     }
 }
 

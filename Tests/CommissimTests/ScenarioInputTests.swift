@@ -372,6 +372,24 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertEqual(InputKind.of(text: crlf), .comparisonStudy)
     }
 
+    /// What stands inside strings is text, not keys: a multi-line string holding a header or a
+    /// `key =` line, an escaped quote before a `#`, a quoted key holding `=` or brackets in a
+    /// string inside a multi-line array do not move the line an error names.
+    func testStringsDoNotMoveLineNumbers() {
+        let cases: [(text: String, line: Int, key: String)] = [
+            ("[simulation]\nseed = 1\n[[councils]]\nname = \"\"\"north\n[demand]\ntrend = 0.5\n\"\"\"\ncount = -3\n", 8, "councils.count"),
+            ("[simulation]\nnotes = '''\nmonths = 5\n'''\nmonths = -4\n", 5, "simulation.months"),
+            ("[simulation]\nnotes = \"\"\"a \\\"\"\" [x]\nmonths = 5 \"\"\"\nmonths = -4\n", 4, "simulation.months"),
+            ("[[councils]]\nname = \"a \\\" # [x] = \"\ncount = -3\n", 3, "councils.count"),
+            ("[simulation]\nx = [\"]\", \"\"\"\n[demand]\n\"\"\",\n]\nmonths = -4\n", 6, "simulation.months"),
+            ("[simulation]\n\"a=b\" = 1\nmonths = -4\n", 3, "simulation.months"),
+        ]
+        for c in cases {
+            let e = errors(c.text).first { $0.key == c.key }
+            XCTAssertEqual(e?.line, c.line, c.text)
+        }
+    }
+
     func testSyntaxErrorNamesTheLine() {
         let e = errors("[simulation]\nmonths = 12\nseed = \n").first!
         XCTAssertEqual(e.line, 3)
