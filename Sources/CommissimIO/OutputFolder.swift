@@ -47,9 +47,14 @@ public final class OutputFolder {
     nonisolated(unsafe) private static var live: Set<String> = []
     private static let liveLock = NSLock()
 
+    /// Held while a folder's files are moved into place, so that ``abortAll()`` waits for a
+    /// commit under way to finish (the folder is then whole, and no longer open).
+    private static let commitLock = NSLock()
+
     /// Removes every staging folder this process has open: for a command that must stop at once
-    /// (a market outgrowing the memory limit) and cannot unwind to each folder's owner.
+    /// (a market outgrowing the memory limit, an interruption) and cannot unwind to each folder's owner.
     public static func abortAll() {
+        commitLock.lock(); defer { commitLock.unlock() }
         liveLock.lock(); defer { liveLock.unlock() }
         for s in live { try? FileManager.default.removeItem(atPath: s) }
         live.removeAll()
@@ -78,6 +83,7 @@ public final class OutputFolder {
     /// any, is moved aside first and removed after), so `--out` never mixes two runs' files: used
     /// for a single run, whose folder holds nothing else.
     public func commitReplacing() throws {
+        Self.commitLock.lock(); defer { Self.commitLock.unlock() }
         let fm = FileManager.default
         let aside = staging.replacingOccurrences(of: ".partial-", with: ".replaced-")
         var movedAside = false
@@ -100,6 +106,7 @@ public final class OutputFolder {
 
     /// Moves every staged file into the output folder (`last` moved last) and removes the staging folder.
     public func commit(last: String? = "manifest.json") throws {
+        Self.commitLock.lock(); defer { Self.commitLock.unlock() }
         let fm = FileManager.default
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
         var names = try fm.contentsOfDirectory(atPath: staging).sorted()

@@ -21,6 +21,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         stopWhenMemoryRunsOut(file: scenario)
+        stopNowWhenInterrupted()
         var (s, text) = loadScenario(scenario)
         if let v = seed {
             guard (0...9_007_199_254_740_991).contains(v) else {

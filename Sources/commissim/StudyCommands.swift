@@ -5,34 +5,6 @@ import CommissimModel
 import Dispatch
 import Foundation
 
-/// Ctrl-C and SIGTERM: stop taking new runs, finish and save those in flight.
-final class StopSignal: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
-    private(set) var signalNumber: Int32 = 0
-    private var sources: [DispatchSourceSignal] = []
-
-    init() {
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler { [weak self] in
-                guard let self else { return }
-                self.lock.lock()
-                if self.flag { exit(128 + sig) } // a second Ctrl-C: stop at once
-                self.flag = true
-                self.signalNumber = sig
-                self.lock.unlock()
-                FileHandle.standardError.write(Data("\nstopping: finishing the runs in flight (Ctrl-C again to abandon them)…\n".utf8))
-            }
-            s.resume()
-            sources.append(s)
-        }
-    }
-
-    var stopped: Bool { lock.lock(); defer { lock.unlock() }; return flag }
-}
-
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
@@ -265,6 +237,7 @@ struct MergeCommand: ParsableCommand {
             if let m = metrics { s = try s.selecting(metrics: m.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) }
         } catch { failWithInputErrors(error) }
         try? FileManager.default.removeItem(atPath: out + "/.partial")
+        stopNowWhenInterrupted()
         let runner = SweepRunner(study: s, out: out, threads: 1, keepRuns: false)
         runner.progress = ProgressReporter(label: "merge", quiet: quiet)
         do { try runner.merge(shards: shards, command: CommandLine.arguments) } catch { failWithInputErrors(error, path: out) }

@@ -1,0 +1,71 @@
+"""Interrupted commands leave nothing half-written: Ctrl-C, SIGTERM or SIGHUP (a closed terminal)
+stops `run` at once, removes its staging folder, keeps an earlier result in --out whole and exits
+128 + the signal; `compare` finishes the runs in flight on the first signal and stops at once on a
+second, keeping only its resume record (.partial). A signal the process was started ignoring
+(nohup) stays ignored."""
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = os.environ.get("COMMISSIM_BIN", str(ROOT / ".build" / "release" / "commissim"))
+BASELINE = str(ROOT / "scenarios" / "baseline.toml")
+# Long enough to be under way when the signal comes (a few seconds at England scale).
+LONG = ["--set", "simulation.months=1200", "--set", "simulation.burn_in_months=600"]
+SMALL = ["--set", "simulation.scale=0.05", "--set", "simulation.months=12", "--set", "simulation.burn_in_months=12"]
+
+
+def listing(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_an_interrupted_run_leaves_the_earlier_result_whole_and_nothing_else(tmp_path, sig):
+    out = tmp_path / "out"
+    subprocess.run([BIN, "run", BASELINE, "--out", str(out), "-q", *SMALL], check=True)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    p = subprocess.Popen([BIN, "run", BASELINE, "--out", str(out), "-q", *LONG], stderr=subprocess.PIPE,
+                         restore_signals=True, start_new_session=True)
+    time.sleep(1.0)
+    p.send_signal(sig)
+    p.wait(timeout=60)
+    assert p.returncode == 128 + sig, p.stderr.read()
+    assert listing(tmp_path) == ["out"]  # no staging folder left beside it
+    assert {q.name: q.read_bytes() for q in out.iterdir()} == before
+
+
+def test_a_signal_ignored_at_start_stays_ignored(tmp_path):
+    out = tmp_path / "out"
+    # As nohup starts a command: SIGHUP ignored.
+    p = subprocess.Popen([BIN, "run", BASELINE, "--out", str(out), "-q", *SMALL, "--set", "simulation.months=240"],
+                         preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    time.sleep(0.2)
+    p.send_signal(signal.SIGHUP)
+    assert p.wait(timeout=120) == 0
+    assert (out / "timeseries.csv").exists() and (out / "manifest.json").exists()
+
+
+def test_compare_keeps_its_finished_runs_and_a_second_signal_stops_it_at_once(tmp_path):
+    out = tmp_path / "cmp"
+    cmd = [BIN, "compare", str(ROOT / "scenarios" / "three_year.toml"), str(ROOT / "scenarios" / "ten_year.toml"),
+           "--replications", "40", "--out", str(out), "-q", "--threads", "1"]
+    p = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    p.send_signal(signal.SIGTERM)
+    p.wait(timeout=120)
+    assert p.returncode == 128 + signal.SIGTERM, p.stderr.read()
+    assert listing(tmp_path) == ["cmp"] and listing(out) == [".partial"]
+    # The first signal alone: the runs in flight finish, are saved, and the command says how to resume.
+    p = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    p.wait(timeout=300)
+    err = p.stderr.read()
+    assert p.returncode == 128 + signal.SIGINT and "run the same command again to resume" in err, err
+    assert listing(tmp_path) == ["cmp"] and listing(out) == [".partial"]
