@@ -9,7 +9,7 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
     public let message: String
     public let fix: String?
 
-    public init(file: String, line: Int?, key: String?, message: String, fix: String? = nil) {
+    public init(file: String, line: Int?, key: String?, message: String, fix: String?) {
         self.file = file
         self.line = line
         self.key = key

@@ -139,7 +139,7 @@ struct Reader {
         locator = SourceLocator(text: text)
     }
 
-    mutating func fail(_ where_: String, key: String?, _ message: String, fix: String? = nil) {
+    mutating func fail(_ where_: String, key: String?, _ message: String, fix: String) {
         errors.append(ScenarioError(file: file, line: locator.line(where_), key: key, message: message, fix: fix))
     }
 
@@ -196,7 +196,8 @@ struct Reader {
         do {
             table = try Reader.table(text, file: file)
         } catch {
-            errors += (error as? ScenarioErrors)?.errors ?? [ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)")]
+            errors += (error as? ScenarioErrors)?.errors ?? [ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)",
+                                                                                   fix: "correct the file's syntax (key = value lines under [table] headers)")]
             return raw
         }
         let known = ParameterCatalog.sections + ["policy", "extends"] + ParameterCatalog.groupSections
@@ -431,7 +432,8 @@ struct Reader {
                 continue
             }
             guard let x = Self.number(t[k]!), x.isFinite else {
-                fail(location + "." + k, key: key + "." + k, "expected a number, got \(Self.describe(t[k]!))")
+                fail(location + "." + k, key: key + "." + k, "expected a number, got \(Self.describe(t[k]!))",
+                     fix: "write a finite number, e.g. \(k) = 1.0")
                 ok = false
                 continue
             }
@@ -452,7 +454,8 @@ struct Reader {
         default: d = .beta(mean: values["mean"]!, sd: values["sd"]!)
         }
         if let problem = d.problem(range: spec.range) {
-            fail(location, key: key, problem, fix: spec.range.map { "keep values within \(Format.range($0))\(spec.unit.isEmpty ? "" : " \(spec.unit)")" })
+            fail(location, key: key, problem, fix: spec.range.map { "keep values within \(Format.range($0))\(spec.unit.isEmpty ? "" : " \(spec.unit)")" }
+                                                  ?? "choose parameters GSL can sample")
             return nil
         }
         return .distribution(d)

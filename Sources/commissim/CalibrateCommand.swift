@@ -20,7 +20,7 @@ struct CalibrateCommand: ParsableCommand {
 
     @Argument(help: "Calibration file (TOML; see scenarios/calibration.toml).") var file: String
     @Option(name: .shortAndLong, help: "Output folder.") var out: String
-    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(help: "Start again: discard the journal of an earlier or unfinished calibration in --out.") var fresh = false
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
@@ -28,7 +28,7 @@ struct CalibrateCommand: ParsableCommand {
         stopWhenMemoryRunsOut(file: file)
         let calibration: Calibration
         do { calibration = try Calibration.load(file) } catch { failWithInputErrors(error) }
-        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: file, line: nil, key: "--threads", message: "must be at least 1")) }
+        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: file, line: nil, key: "--threads", message: "must be at least 1", fix: "give --threads 1 or more, or leave it out to use every core")) }
         if fresh {
             try? FileManager.default.removeItem(atPath: out + "/.partial")
             try? FileManager.default.removeItem(atPath: out + "/journal.raw")

@@ -12,8 +12,8 @@ struct RunCommand: ParsableCommand {
 
     @Argument(help: "Scenario file (TOML).") var scenario: String
     @Option(name: .shortAndLong, help: "Output folder.") var out: String
-    @Option(help: "Override simulation.seed.") var seed: Int?
-    @Option(help: "Override simulation.months.") var months: Int?
+    @Option(parsing: .unconditional, help: "Override simulation.seed.") var seed: Int?
+    @Option(parsing: .unconditional, help: "Override simulation.months.") var months: Int?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter, e.g. --set demand.trend=0.03 or --set policy.contract_months=120 (repeatable).", valueName: "path=value"))
     var overrides: [String] = []
     @Flag(help: "Also write per-council and per-provider CSVs.") var detail = false

@@ -14,7 +14,7 @@ struct SweepCommand: ParsableCommand {
 
     @Argument(help: "Study file (TOML; see scenarios/contract_length_study.toml).") var study: String
     @Option(name: .shortAndLong, help: "Output folder.") var out: String
-    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(help: "Also keep every run's monthly series under runs/.") var keepRuns = false
     @Flag(help: "Start again: discard an unfinished sweep in --out, and run a finished one again.") var fresh = false
     @Option(help: ArgumentHelp("Run only shard I of N (runs k with k mod N = I) into --out, for `commissim merge`.", valueName: "I/N"))
@@ -32,7 +32,7 @@ struct SweepCommand: ParsableCommand {
             s = try Study.load(study).setting(overrides)
             if let m = metrics { s = try s.selecting(metrics: m.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) }
         } catch { failWithInputErrors(error) }
-        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: study, line: nil, key: "--threads", message: "must be at least 1")) }
+        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: study, line: nil, key: "--threads", message: "must be at least 1", fix: "give --threads 1 or more, or leave it out to use every core")) }
         if fresh { try? FileManager.default.removeItem(atPath: out + "/.partial") }
         let stop = StopSignal()
         let runner = SweepRunner(study: s, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepRuns: keepRuns)
@@ -79,12 +79,12 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "Reference scenario (A), or a comparison study file.") var a: String
     @Argument(help: "Alternative scenario (B); omitted for a comparison study.") var b: String?
     @Option(name: .shortAndLong, help: "Output folder.") var out: String
-    @Option(help: "Replications (pairs of runs; default 20, or the study's).") var replications: Int?
-    @Option(help: "Seed of the comparison (default: A's simulation.seed, or the study's).") var seed: Int?
+    @Option(parsing: .unconditional, help: "Replications (pairs of runs; default 20, or the study's).") var replications: Int?
+    @Option(parsing: .unconditional, help: "Seed of the comparison (default: A's simulation.seed, or the study's).") var seed: Int?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter in both arms (repeatable).", valueName: "path=value")) var overrides: [String] = []
     @Option(name: .customLong("set-a"), help: ArgumentHelp("Override a parameter in arm A only.", valueName: "path=value")) var overridesA: [String] = []
     @Option(name: .customLong("set-b"), help: ArgumentHelp("Override a parameter in arm B only.", valueName: "path=value")) var overridesB: [String] = []
-    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: ArgumentHelp("Also write comparison_groups.csv: paired differences per council group and England (group), and per council too (council).",
                                valueName: "group|council")) var by: String?
     @Flag(help: "The same as --by council: paired differences for every council, its group and England.") var detail = false
@@ -106,9 +106,9 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         stopWhenMemoryRunsOut(file: a)
-        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--threads", message: "must be at least 1")) }
+        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--threads", message: "must be at least 1", fix: "give --threads 1 or more, or leave it out to use every core")) }
         _ = level
-        if let r = replications, r < 2 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "needs at least 2 for a confidence interval")) }
+        if let r = replications, r < 2 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "needs at least 2 for a confidence interval", fix: "give --replications 2 or more (20 is the default)")) }
         if let r = replications, r > 1_000_000 {
             failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "\(r) is above the limit of 1,000,000 pairs", fix: "use at most 1000000"))
         }

@@ -42,7 +42,7 @@ final class CalibrationTests: XCTestCase {
             return e.errors[0]
         }
         XCTFail("accepted: \(body)")
-        return ScenarioError(file: "", line: nil, key: nil, message: "")
+        return ScenarioError(file: "", line: nil, key: nil, message: "", fix: nil)
     }
 
     func testAValidFileParses() throws {

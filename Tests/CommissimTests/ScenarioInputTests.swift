@@ -470,6 +470,16 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(r.err.hasPrefix("error: ") && r.err.contains(" — fix: "), "\(args): \(r.err)")
         }
         XCTAssertEqual(try Support.cli(["run", "--help"]).status, 0)
+        // A negative number after a numeric option is its value, refused by range naming the
+        // option (it was taken for an option, and the message said the value was missing).
+        for (args, key) in [(["run", s, "--out", "x", "--seed", "-5"], "--seed"), (["run", s, "--out", "x", "--months", "-3"], "--months"),
+                            (["compare", s, s, "--out", "x", "--replications", "-1"], "--replications"),
+                            (["compare", s, s, "--out", "x", "--seed", "-1"], "--seed"), (["sweep", st, "--out", "x", "--threads", "-2"], "--threads"),
+                            (["compare", s, s, "--out", "x", "--threads", "-2"], "--threads")] {
+            let r = try Support.cli(args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
+            XCTAssertTrue(r.err.contains("key '\(key)'") && r.err.contains(" — fix: ") && !r.err.contains("Missing value"), "\(args): \(r.err)")
+        }
         // What is not a regular file of sane size is refused before it is read.
         let dir = Support.tempDir()
         mkfifo(dir + "/fifo.toml", 0o644)

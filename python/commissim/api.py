@@ -196,6 +196,24 @@ def _study_text(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]], d
     return "\n".join(lines) + "\n"
 
 
+def _as_arguments(error: CommissimError, study: str, points_file: Optional[str]) -> CommissimError:
+    """`error` with the problems found in the study and design files ``sweep`` wrote for its
+    caller told in terms of the call's own arguments (`replications`, `vary`, design row i),
+    not of temporary files that are gone once it returns."""
+    def told(e: CommissimError) -> CommissimError:
+        if e.file == study:
+            key = e.key[len("study."):] if e.key and e.key.startswith("study.") else e.key
+            return CommissimError(e.message, key=key, fix=e.fix, returncode=e.returncode)
+        if points_file is not None and e.file == points_file:
+            where = f"design row {e.line - 2}: " if e.line is not None and e.line >= 2 else "design: "
+            return CommissimError(where + e.message, key=e.key, fix=e.fix, returncode=e.returncode)
+        return e
+    errors = [told(e) for e in error.errors]
+    first = errors[0]
+    return CommissimError(first.message, file=first.file, line=first.line, key=first.key, fix=first.fix,
+                          returncode=error.returncode, errors=errors, stderr=error.stderr)
+
+
 def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, design: Union[str, pd.DataFrame] = "grid",
           points: Optional[int] = None, replications: int = 10, seed: Optional[int] = None,
           set: Optional[Mapping[str, object]] = None, metrics: Optional[Sequence[str]] = None,
@@ -214,6 +232,8 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
         if isinstance(design, pd.DataFrame):
             if vary:
                 raise CommissimError("an explicit design takes its parameters from its columns", key="vary", fix="leave out vary")
+            if design.empty:
+                raise CommissimError("the design has no points", key="design", fix="give a DataFrame with one row per point and one column per parameter")
             points_file = os.path.join(tmp, "design.csv")
             design.to_csv(points_file, index=False)
             design_name = "file"
@@ -228,7 +248,10 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
             args.append("--fresh")
         if quiet:
             args.append("--quiet")
-        call(args, quiet=quiet)
+        try:
+            call(args, quiet=quiet)
+        except CommissimError as e:
+            raise _as_arguments(e, study, points_file) from None
         _write_parquet(parquet, folder)
         pts = _read(folder, "points.csv")
         summary = _read(folder, "summary.csv").merge(pts, on="point", how="left")

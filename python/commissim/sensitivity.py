@@ -33,11 +33,30 @@ def _problem(bounds: Mapping[str, Tuple[float, float]]) -> dict:
             raise CommissimError("unknown parameter", key=name, fix="see `commissim params` for the parameter paths")
         if catalogue.loc[name, "type"] not in ("real", "integer"):
             raise CommissimError(f"a {catalogue.loc[name, 'type']} parameter has no numeric range", key=name, fix="analyse numeric parameters only")
-        lo, hi = (float(x) for x in b)
+        try:
+            lo, hi = (float(x) for x in b)
+        except (TypeError, ValueError):
+            raise CommissimError(f"bounds {b!r} are not two numbers", key=name, fix="give (low, high), e.g. (24, 96)") from None
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            raise CommissimError(f"bounds {b} are not finite", key=name, fix="give finite (low, high)")
         if not lo < hi:
             raise CommissimError(f"bounds {b} are empty", key=name, fix="give (low, high) with low < high")
     return {"num_vars": len(bounds), "names": list(bounds), "bounds": [[float(lo), float(hi)] for lo, hi in bounds.values()],
             "integer": [catalogue.loc[n, "type"] == "integer" for n in bounds]}
+
+
+def _count(name: str, value, least: int) -> int:
+    """`value` as a whole number of at least `least`, or a CommissimError naming `name`."""
+    whole = isinstance(value, (int, np.integer)) or (isinstance(value, (float, np.floating)) and float(value).is_integer())
+    if isinstance(value, bool) or not whole or value < least:
+        raise CommissimError(f"{value!r} is not a whole number of at least {least}", key=name, fix=f"give {name} >= {least}")
+    return int(value)
+
+
+def _measure(measure: str) -> str:
+    if measure not in ("end", "total"):
+        raise CommissimError(f"{measure!r} is not a measure", key="measure", fix="use 'end' (the last month) or 'total' (the whole run)")
+    return measure
 
 
 def _design(problem: dict, x: np.ndarray) -> pd.DataFrame:
@@ -85,7 +104,8 @@ def sobol(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]], outcome
     from SALib.sample import sobol as sample  # noqa: PLC0415
 
     problem = _problem(bounds)
-    x = sample.sample(_salib_problem(problem), int(n), calc_second_order=calc_second_order, seed=seed)
+    n, replications, measure = _count("n", n, 1), _count("replications", replications, 1), _measure(measure)
+    x = sample.sample(_salib_problem(problem), n, calc_second_order=calc_second_order, seed=seed)
     design, y, result = _run(scenario, problem, x, outcome, measure, replications, seed, set, out, threads, quiet)
     si = analyze.analyze(_salib_problem(problem), y, calc_second_order=calc_second_order, print_to_console=False, seed=seed)
     indices = pd.DataFrame({"parameter": problem["names"], "S1": si["S1"], "S1_conf": si["S1_conf"], "ST": si["ST"], "ST_conf": si["ST_conf"]})
@@ -103,7 +123,9 @@ def morris(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]], outcom
     from SALib.sample import morris as sample  # noqa: PLC0415
 
     problem = _problem(bounds)
-    x = sample.sample(_salib_problem(problem), int(trajectories), num_levels=levels, seed=seed)
+    trajectories, levels = _count("trajectories", trajectories, 2), _count("levels", levels, 2)
+    replications, measure = _count("replications", replications, 1), _measure(measure)
+    x = sample.sample(_salib_problem(problem), trajectories, num_levels=levels, seed=seed)
     design, y, result = _run(scenario, problem, x, outcome, measure, replications, seed, set, out, threads, quiet)
     # Analyse the points as run (integer parameters rounded), so each effect is the one simulated.
     si = analyze.analyze(_salib_problem(problem), design.to_numpy(dtype=float), y, num_levels=levels, print_to_console=False, seed=seed)
@@ -143,7 +165,8 @@ def sobol_contrast(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]]
     (by, values), = contrast.items()
     if by in problem["names"] or len(values) != 2:
         raise CommissimError("the contrast needs two values of a parameter not in bounds", key=by, fix="e.g. {'policy.contract_months': [36, 120]}")
-    x = sample.sample(_salib_problem(problem), int(n), calc_second_order=False, seed=seed)
+    n, replications = _count("n", n, 1), _count("replications", replications, 1)
+    x = sample.sample(_salib_problem(problem), n, calc_second_order=False, seed=seed)
     design = _design(problem, x)
     m = len(design)
     # Point 2i is design row i at A, point 2i + 1 the same row at B: neighbours that differ only in

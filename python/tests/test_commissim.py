@@ -144,6 +144,37 @@ def test_bad_bounds_and_unknown_parameters_are_refused_before_running():
         cs.sobol(SCEN / "three_year.toml", {"demand.trend": (0.05, 0.01)}, outcome="spend", n=4, quiet=True)
 
 
+@pytest.mark.parametrize("call, key", [
+    (lambda: cs.sobol(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, outcome="spend", n=0), "n"),
+    (lambda: cs.sobol(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, outcome="spend", n=2.5), "n"),
+    (lambda: cs.sobol(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, outcome="spend", n=4, replications=0), "replications"),
+    (lambda: cs.sobol(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, outcome="spend", n=4, measure="mid"), "measure"),
+    (lambda: cs.sobol(SCEN / "three_year.toml", {"demand.trend": (0, float("inf"))}, outcome="spend", n=4), "demand.trend"),
+    (lambda: cs.sobol(SCEN / "three_year.toml", {"demand.trend": ("a", 1)}, outcome="spend", n=4), "demand.trend"),
+    (lambda: cs.morris(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, outcome="spend", trajectories=1), "trajectories"),
+    (lambda: cs.sobol_contrast(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, {"policy.contract_months": [36, 120]},
+                               {"o": ["spend_total"]}, n=0), "n"),
+    (lambda: cs.sweep(SCEN / "three_year.toml", design=pd.DataFrame({"demand.trend": []})), "design"),
+    (lambda: cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=-1), "--replications"),
+    (lambda: cs.run(SCEN / "three_year.toml", seed=-1), "--seed"),
+])
+def test_bad_arguments_are_refused_naming_the_argument(call, key):
+    with pytest.raises(cs.CommissimError) as e:
+        call()
+    assert e.value.key == key and e.value.fix, str(e.value)
+
+
+def test_problems_in_a_sweeps_own_files_are_told_as_its_arguments():
+    """sweep() writes a study file and a design file for the binary: their problems name the
+    argument and the design row, never the temporary files."""
+    with pytest.raises(cs.CommissimError) as e:
+        cs.sweep(SCEN / "three_year.toml", design=pd.DataFrame({"demand.trend": [0.0, float("inf")]}), replications=2, set=SMALL, quiet=True)
+    assert e.value.file is None and e.value.key == "demand.trend" and "design row 1" in e.value.message, str(e.value)
+    with pytest.raises(cs.CommissimError) as e:
+        cs.sweep(SCEN / "three_year.toml", vary={"demand.trend": [0.0]}, metrics=["nope"], replications=2, set=SMALL, quiet=True)
+    assert e.value.file is None and e.value.key == "metrics", str(e.value)
+
+
 COUNTY = """
 [simulation]
 scale = 0.05

@@ -207,7 +207,8 @@ public final class Calibrator: @unchecked Sendable {
         started = Date()
         let ps = calibration.parameters, d = ps.count
         guard let s = gsl_multimin_fminimizer_alloc(commissim_nmsimplex2(), d), let x = gsl_vector_alloc(d), let step = gsl_vector_alloc(d) else {
-            throw ScenarioErrors([ScenarioError(file: calibration.file, line: nil, key: "parameters", message: "GSL could not allocate the optimiser")])
+            throw ScenarioErrors([ScenarioError(file: calibration.file, line: nil, key: "parameters", message: "GSL could not allocate the optimiser",
+                                                fix: "free some memory, or calibrate fewer parameters")])
         }
         defer { gsl_multimin_fminimizer_free(s); gsl_vector_free(x); gsl_vector_free(step) }
         var fn = gsl_multimin_function(f: { v, params in

@@ -83,7 +83,8 @@ extension SweepRunner {
         if let f = failure { throw f }
         guard consumed == mine.count else { return .interrupted(done: consumed, total: mine.count) }
         if rename(journalPath, out + "/shard.bin") != 0 {
-            throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot publish shard.bin: \(String(cString: strerror(errno)))")])
+            throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot publish shard.bin: \(String(cString: strerror(errno)))",
+                                                 fix: "check the folder's permissions and free space, then run the shard again")])
         }
         let published = fm.contents(atPath: out + "/shard.bin") ?? Data()
         try Shards.write(.init(fingerprint: study.fingerprint, index: shard.index, count: shard.count, runs: mine.count,
@@ -157,7 +158,7 @@ final class ShardReader {
 
     init(path: String) throws {
         guard let d = FileManager.default.contents(atPath: path) else {
-            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil, message: "cannot read the shard")])
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: nil, message: "cannot read the shard", fix: "check the path and its permissions, or run that shard again")])
         }
         data = d
     }

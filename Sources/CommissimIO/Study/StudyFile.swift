@@ -152,7 +152,8 @@ extension Study {
         if let d = st["design"] {
             if let name = d.string, let dd = Design(rawValue: name) { design = dd } else {
                 r.fail("study.design", key: "study.design", "must be one of \(Design.allCases.map(\.rawValue).joined(separator: ", "))",
-                       fix: (d.string.flatMap { Suggest.nearest($0, in: Design.allCases.map(\.rawValue)) }).map { "did you mean \"\($0)\"?" })
+                       fix: (d.string.flatMap { Suggest.nearest($0, in: Design.allCases.map(\.rawValue)) }).map { "did you mean \"\($0)\"?" }
+                           ?? "write design = \"grid\", or another of those")
             }
         }
         let npoints = design == .grid || design == .file ? 0 : int("points", nil, 1...100_000)
@@ -403,7 +404,8 @@ extension Reader {
             }
             throw ScenarioErrors([ScenarioError(file: file, line: line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
         } catch {
-            throw ScenarioErrors([ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)")])
+            throw ScenarioErrors([ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)",
+                                                 fix: "correct the file's syntax (key = value lines under [table] headers)")])
         }
     }
 
@@ -418,7 +420,8 @@ extension Reader {
         } catch let e as ScenarioErrors {
             errors.append(contentsOf: e.errors)
         } catch {
-            errors.append(ScenarioError(file: resolved, line: nil, key: nil, message: "\(error)"))
+            errors.append(ScenarioError(file: resolved, line: nil, key: nil, message: "\(error)",
+                                        fix: "check the scenario's path (a relative path is read from the study file's folder)"))
         }
         return nil
     }
