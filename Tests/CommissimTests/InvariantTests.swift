@@ -194,6 +194,25 @@ final class InvariantTests: XCTestCase {
 
     func testInvariantsBaselineRegime() throws { checkEveryMonth(try Support.small(months: 48), seed: 1) }
 
+    /// One council's children with one provider are counted exactly past 65,535 (a lot of
+    /// 100,000 places filled by referrals that stay 20 years): the count was 16 bits, and such a
+    /// run stopped on an overflow trap.
+    func testOneCouncilsChildrenWithOneProviderAreCountedPastSixteenBits() throws {
+        let s = try Support.scenario("baseline", ["simulation.scale=0.03", "simulation.months=36", "simulation.burn_in_months=24",
+                                                  "demand.referrals_per_10k=200", "trust.risk_premium=0", "demand.duration_fostering=240",
+                                                  "councils.policy.lot_size=100000", "trust.observation_noise=0"])
+        let sim = Simulation(config: ModelConfig(s))
+        let market = sim.burnedIn()
+        _ = sim.report(market)
+        var pairs: [Int: Int] = [:]
+        for i in 0..<market.children.count where market.children[i].alive && market.children[i].provider >= 0 {
+            let j = Int(market.children[i].provider)
+            if market.providers.kind[j] != .inHouse { pairs[market.pair(j, Int(market.children[i].council)), default: 0] += 1 }
+        }
+        XCTAssertGreaterThan(pairs.values.max() ?? 0, 65_535, "the case this test is for did not arise")
+        for (ix, n) in pairs { XCTAssertEqual(Int(market.providers.placedPairs[ix]), n) }
+    }
+
     func testInvariantsUnderSqueezeDecommissioningAndOutcomePayment() throws {
         let s = try Support.scenario("austerity", ["simulation.scale=0.1", "simulation.months=48",
                                                    "policy.strategies=[\"price_squeeze\",\"decommission\",\"outcome_payment\",\"consolidation\",\"in_house\",\"codesign\",\"collaborative\"]",

@@ -79,8 +79,9 @@ public struct Providers: Sendable {
     /// `providerTrust[c * trustStride + column[p]]`: provider p's trust in council c.
     public var providerTrust = AlignedArray<Float>()
     /// `placedPairs[c * trustStride + column[p]]`: children of council c placed with independent
-    /// provider p (kept up to date on every placement, for the local concentration index).
-    public var placedPairs = AlignedArray<UInt16>()
+    /// provider p (kept up to date on every placement, for the local concentration index). 32
+    /// bits: one council's children with one provider can pass 65,535 (a large lot at scale).
+    public var placedPairs = AlignedArray<UInt32>()
     /// Row length of the trust matrices (≥ the columns in use; grown and re-laid out as needed).
     public var trustStride = 0
     /// Each provider's column in the council × provider matrices. Providers that have left the
@@ -161,7 +162,7 @@ public struct Providers: Sendable {
     }
 
     /// Bytes per council–provider pair of the trust and placement matrices.
-    static let bytesPerPair = 2 * MemoryLayout<Float>.stride + MemoryLayout<UInt16>.stride
+    static let bytesPerPair = 2 * MemoryLayout<Float>.stride + MemoryLayout<UInt32>.stride
 
     /// The row length the matrices will take when the next provider is appended, if it makes
     /// them grow (no column left free by a provider that has exited, and the rows full).

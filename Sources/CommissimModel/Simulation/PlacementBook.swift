@@ -60,7 +60,7 @@ extension Market {
             let n = Int(providers.placedPairs[ix])
             book.councilPlacedSquares[c] += 2 * n + 1
             book.councilPlaced[c] += 1
-            providers.placedPairs[ix] = UInt16(n + 1)
+            providers.placedPairs[ix] = UInt32(n + 1)
         }
         if ct >= 0 && reservesPlaces(ct) {
             contracts[ct].occupied += 1
@@ -109,7 +109,7 @@ extension Market {
             let n = Int(providers.placedPairs[ix])
             book.councilPlacedSquares[c] -= 2 * n - 1
             book.councilPlaced[c] -= 1
-            providers.placedPairs[ix] = UInt16(n - 1)
+            providers.placedPairs[ix] = UInt32(n - 1)
         }
         if ct >= 0 {
             contracts[ct].occupied -= 1

@@ -184,6 +184,9 @@ extension Market {
             }
         }
         ensureRoom(Double(size) * 4, for: "the councils' lists of providers they can reach")
+        if size > Int(Int32.max) { // the lists are indexed by 32-bit offsets (ReachBlock)
+            MemoryLimit.exceeded("the councils' lists of providers they can reach would hold \(size) entries, above the \(Int32.max) the model indexes")
+        }
         var pool: [Int32] = []
         pool.reserveCapacity(size)
         for c in 0..<nc {
