@@ -52,6 +52,16 @@ final class InvariantTests: XCTestCase {
                     }
                 }
             }
+            // Every contract a shelf's cursor has passed this month is full, so a search from the
+            // cursor finds what a search from the shelf's start would (PlacementBook.shelfCursor).
+            for ck in 0..<market.councils.contractsByTier.count {
+                let shelf = market.councils.contractsByTier[ck]
+                for ct in shelf.prefix(Int(market.book.shelfCursor[ck])) where market.contracts[ct].active {
+                    let room = market.reservesPlaces(ct) ? market.contracts[ct].occupied < market.contracts[ct].volume
+                                                         : market.book.spotVacancies[market.contracts[ct].provider] > 0
+                    XCTAssertFalse(room, "council–tier \(ck): contract \(ct), passed by the shelf cursor, has room (month \(market.month))")
+                }
+            }
             // No negative capacity, occupancy or reserves for a provider still trading.
             for i in 0..<market.providers.count where market.providers.alive[i] {
                 XCTAssertGreaterThanOrEqual(market.providers.capacity[i], 0)

@@ -86,17 +86,22 @@ extension Market {
 
     /// The first of council–tier `ck`'s contracts in force that can take a child: a reserved place
     /// free, or a framework contract whose provider has a vacancy, in the order they were let.
+    /// The search starts where the last one for `ck` this month ended (``PlacementBook/shelfCursor``).
     @inline(__always) func contractWithRoom(_ ck: Int) -> Int? {
         let shelf = councils.contractsByTier[ck]
+        let from = ck < book.shelfCursor.count ? min(Int(book.shelfCursor[ck]), shelf.count) : 0
         // The records are scattered among every contract ever let: ask for them all at once.
-        for ct in shelf { contracts.prefetch(ct) }
-        for ct in shelf where contracts[ct].active {
-            if reservesPlaces(ct) {
-                if contracts[ct].occupied < contracts[ct].volume { return ct }
-            } else if book.spotVacancies[contracts[ct].provider] > 0 {
+        for n in from..<shelf.count { contracts.prefetch(shelf[n]) }
+        for n in from..<shelf.count {
+            let ct = shelf[n]
+            guard contracts[ct].active else { continue }
+            let room = reservesPlaces(ct) ? contracts[ct].occupied < contracts[ct].volume : book.spotVacancies[contracts[ct].provider] > 0
+            if room {
+                if ck < book.shelfCursor.count { book.shelfCursor[ck] = Int32(n) }
                 return ct
             }
         }
+        if ck < book.shelfCursor.count { book.shelfCursor[ck] = Int32(shelf.count) }
         return nil
     }
 
@@ -148,6 +153,7 @@ extension Market {
             for ix in 10 * j..<10 * j + 10 { breakdownLaws[ix] = .unset }
         }
         quotedLastMonth = providers.trading
+        book.rewindShelves(councils.contractsByTier.count)
     }
 
     /// Starts child `i`'s placement with provider `j`.

@@ -30,6 +30,13 @@ struct PlacementBook {
     /// segments hold no vacancy does not ring round (MODEL.md §3.7).
     var reachVacancies = AlignedArray<Int>()
     var vacancySegment = AlignedArray<Int32>()
+    /// Per council and tier, the first contract on its shelf (``Councils/contractsByTier``) that
+    /// may have room in this month's placements: those before it were found full, and while
+    /// children are placed room on a contract only shrinks (``Market/contractWithRoom(_:)``). Set
+    /// back to the shelf's start with the month's spot quotes and whenever a shelf or a contract's
+    /// places change. Without it a long waiting list re-read a long shelf of full contracts for
+    /// every child, every month.
+    var shelfCursor = AlignedArray<Int32>()
     /// Children by status, kept by placement (read by the metrics).
     var census = Census()
     /// Per council: the monthly fees of its children placed at a fee per child, in
@@ -45,6 +52,17 @@ struct PlacementBook {
         councilPlaced = councilPlaced.copy(); councilPlacedSquares = councilPlacedSquares.copy()
         spotVacancies = spotVacancies.copy(); councilFeeUnits = councilFeeUnits.copy()
         reachVacancies = reachVacancies.copy(); vacancySegment = vacancySegment.copy()
+        shelfCursor = shelfCursor.copy()
+    }
+
+    /// Every shelf to be read from its start again (see ``shelfCursor``).
+    mutating func rewindShelves(_ count: Int) {
+        if shelfCursor.count != count { shelfCursor = AlignedArray(repeating: 0, count: count) } else { shelfCursor.fill(with: 0) }
+    }
+
+    /// Council–tier `ck`'s shelf to be read from its start again (its contracts or their places changed).
+    func rewindShelf(_ ck: Int) {
+        if ck < shelfCursor.count { shelfCursor[ck] = 0 }
     }
 }
 
@@ -122,7 +140,9 @@ extension Market {
 
     /// A new contract `k` in force (framework contracts are counted per council and tier).
     func register(contract k: Int) {
-        if contracts[k].form == .spot { book.frameworks[councilTier(contracts[k].council, contracts[k].tier)] += 1 }
+        let ck = councilTier(contracts[k].council, contracts[k].tier)
+        if contracts[k].form == .spot { book.frameworks[ck] += 1 }
+        book.rewindShelf(ck)
     }
 
     /// Sets contract `k`'s volume, reserving places at its provider (growing capacity if needed).
@@ -133,6 +153,7 @@ extension Market {
             book.freePlaces[councilTier(contracts[k].council, contracts[k].tier)] += volume - contracts[k].volume
         }
         contracts[k].volume = volume
+        book.rewindShelf(councilTier(contracts[k].council, contracts[k].tier))
         if reservesPlaces(k) {
             providers.committed[i] += volume
             let spotOccupied = providers.occupied[i] - providers.blockOccupied[i]
@@ -154,6 +175,7 @@ extension Market {
             book.frameworks[ck] -= sign
         }
         contracts[k].form = form
+        book.rewindShelf(councilTier(contracts[k].council, contracts[k].tier))
     }
 
     /// Releases ended contract `k`'s places; its children stay with the provider as spot
@@ -161,6 +183,7 @@ extension Market {
     func release(contract k: Int) {
         let c = contracts[k].council, i = contracts[k].provider
         let ck = councilTier(c, contracts[k].tier)
+        book.rewindShelf(ck)
         if reservesPlaces(k) {
             providers.committed[i] -= contracts[k].volume
             providers.blockOccupied[i] -= contracts[k].occupied
