@@ -62,12 +62,14 @@ struct ValidateCommand: ParsableCommand {
     )
 
     @Argument(help: "Scenario, sweep, comparison-study or calibration files.") var scenarios: [String]
+    @Option(name: .customLong("set"), help: ArgumentHelp("Check with this override applied, as `run` and `sweep` apply it (repeatable; scenarios and sweeps).", valueName: "path=value"))
+    var overrides: [String] = []
 
     func run() throws {
         var failed = false
         for f in scenarios {
             do {
-                switch try InputKind.validate(f) {
+                switch try InputKind.validate(f, overrides: overrides) {
                 case .scenario:
                     let note = (try? ScenarioParser.readText(f)).flatMap { ScenarioParser.populationNote(text: $0, file: f) }
                     print("\(f): ok" + (note.map { " (note: \($0))" } ?? ""))
@@ -80,7 +82,7 @@ struct ValidateCommand: ParsableCommand {
                 for line in e.description.split(separator: "\n") { FileHandle.standardError.write(Data(("error: " + line + "\n").utf8)) }
             } catch {
                 failed = true
-                FileHandle.standardError.write(Data("error: \(f): \(error)\n".utf8))
+                FileHandle.standardError.write(Data("error: \(IOFailure.error(error, path: f).description)\n".utf8))
             }
         }
         if failed { throw ExitCode(2) }

@@ -455,6 +455,18 @@ final class CommandLineTests: XCTestCase {
         let r = try Support.cli(["validate", bad])
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.err.contains("bad.toml:2: key 'budget.late_payment_prob'"), r.err)
+        // --set is checked as run and sweep apply it, limits included; files that hold their
+        // overrides themselves refuse it.
+        XCTAssertEqual(try Support.cli(["validate", "scenarios/baseline.toml", "--set", "demand.trend=0.01"]).status, 0)
+        for (args, says) in [(["scenarios/baseline.toml", "--set", "demand.trend=0.9"], "key 'demand.trend'"),
+                             (["scenarios/baseline.toml", "--set", "simulation.scale=10", "--set", "demand.referrals_per_10k=1000"], "above the limit"),
+                             (["scenarios/contract_length_study.toml", "--set", "simulation.scale=-1"], "key 'simulation.scale'"),
+                             (["scenarios/headline_study.toml", "--set", "simulation.scale=0.5"], "overrides belong in the file"),
+                             (["scenarios/calibration.toml", "--set", "simulation.scale=0.5"], "overrides belong in the file")] {
+            let v = try Support.cli(["validate"] + args)
+            XCTAssertEqual(v.status, 2, "\(args)")
+            XCTAssertTrue(v.err.hasPrefix("error: ") && v.err.contains(says) && v.err.contains(" — fix: "), "\(args): \(v.err)")
+        }
     }
 
     /// A bad command line is one `error:` line with the fix and exit 2, never a usage dump;

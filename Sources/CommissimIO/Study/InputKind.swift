@@ -14,16 +14,31 @@ public enum InputKind: Sendable {
         return .scenario
     }
 
-    /// Reads and checks the file at `path` as whatever kind it is; throws ``ScenarioErrors``.
-    public static func validate(_ path: String) throws -> InputKind {
+    /// Reads and checks the file at `path` as whatever kind it is, with `overrides` (`--set`) applied
+    /// to a scenario or a sweep as `run` and `sweep` apply them; throws ``ScenarioErrors``.
+    public static func validate(_ path: String, overrides: [String] = []) throws -> InputKind {
         let text = try ScenarioParser.readText(path)
         let kind = of(text: text)
         switch kind {
-        case .scenario: _ = try ScenarioParser.parse(text: text, file: path)
-        case .sweep: _ = try Study.parse(text: text, file: path)
-        case .comparisonStudy: _ = try ComparisonStudy.parse(text: text, file: path)
-        case .calibration: _ = try Calibration.parse(text: text, file: path)
+        case .scenario:
+            var s = try ScenarioParser.parse(text: text, file: path)
+            guard !overrides.isEmpty else { break }
+            for o in overrides { try ScenarioParser.applyOverride(o, to: &s) }
+            try ScenarioParser.checkLimits(s, file: path)
+        case .sweep: _ = try Study.parse(text: text, file: path).setting(overrides)
+        case .comparisonStudy:
+            _ = try ComparisonStudy.parse(text: text, file: path)
+            try refuse(overrides, path, "a comparison study", fix: "add set = { … }, set_a or set_b to [study] or the [[comparison]]")
+        case .calibration:
+            _ = try Calibration.parse(text: text, file: path)
+            try refuse(overrides, path, "a calibration", fix: "add set = { … } to [calibration]")
         }
         return kind
+    }
+
+    /// `--set` is for scenarios and sweeps: the other kinds hold their overrides in the file.
+    private static func refuse(_ overrides: [String], _ path: String, _ what: String, fix: String) throws {
+        guard !overrides.isEmpty else { return }
+        throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--set", message: "overrides belong in the file for \(what)", fix: fix)])
     }
 }
