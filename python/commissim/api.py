@@ -299,10 +299,11 @@ def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional
         return load(folder)
 
 
-def validate(path: PathLike) -> None:
+def validate(path: PathLike, *, set: Optional[Mapping[str, object]] = None) -> None:
     """``commissim validate``: raises CommissimError (every problem in ``.errors``) unless `path`
-    (a scenario, sweep or comparison-study file) is valid."""
-    call(["validate", os.fspath(path)], quiet=True, capture=True)
+    (a scenario, sweep, comparison-study or calibration file) is valid, with the overrides `set`
+    applied to a scenario or a sweep as ``run`` and ``sweep`` apply them."""
+    call(["validate", os.fspath(path), *set_args("--set", set)], quiet=True, capture=True)
 
 
 def params() -> pd.DataFrame:

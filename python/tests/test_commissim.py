@@ -164,6 +164,13 @@ def test_bad_arguments_are_refused_naming_the_argument(call, key):
     assert e.value.key == key and e.value.fix, str(e.value)
 
 
+def test_validate_checks_overrides_as_run_applies_them():
+    cs.validate(SCEN / "baseline.toml", set={"demand.trend": 0.01})
+    with pytest.raises(cs.CommissimError) as e:
+        cs.validate(SCEN / "baseline.toml", set={"demand.trend": 0.9})
+    assert e.value.key == "demand.trend" and e.value.fix
+
+
 def test_problems_in_a_sweeps_own_files_are_told_as_its_arguments():
     """sweep() writes a study file and a design file for the binary: their problems name the
     argument and the design row, never the temporary files."""
