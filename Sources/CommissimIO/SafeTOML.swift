@@ -4,6 +4,12 @@ import TOMLKit
 import Glibc
 #endif
 
+/// Says that the process ignores `sig` so as to handle it itself (the CLI's Interruption.swift):
+/// a child forked to parse TOML takes the signal's default action back, so Ctrl-C ends it too.
+public func handleSignalInProcess(_ sig: Int32) {
+    if !SafeTOML.handledSignals.contains(sig) { SafeTOML.handledSignals.append(sig) }
+}
+
 /// TOML parsing that no input can crash.
 ///
 /// toml++ (inside TOMLKit) is built with its assertions on and aborts the process on some malformed
@@ -109,12 +115,19 @@ enum SafeTOML {
 
     enum ChildResult { case parsed, aborted, hung }
 
+    /// Signals this process ignores so as to handle them on a queue of its own
+    /// (``handleSignalInProcess(_:)``): the parsing child takes their default action back.
+    nonisolated(unsafe) static var handledSignals: [Int32] = []
+
     /// Parses `text` in a child process and says how it ended (parsed or rejected: `.parsed`).
     static func childParse(_ text: String) -> ChildResult {
         #if canImport(Glibc)
         fflush(nil)
         let pid = fork()
         if pid == 0 {
+            // The signals the parent ignores to handle them itself (``handledSignals``) end the
+            // child as they end any process.
+            for sig in handledSignals { signal(sig, SIG_DFL) }
             let null = open("/dev/null", O_WRONLY)
             if null >= 0 { dup2(null, 2); dup2(null, 1) }
             _ = try? TOMLTable(string: text)

@@ -14,6 +14,7 @@ private func onInterruption(_ handler: @escaping @Sendable (Int32) -> Void) {
     for sig in interruptions {
         let previous = signal(sig, SIG_IGN)
         if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue } // ignored by whoever started us
+        handleSignalInProcess(sig)
         let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
         source.setEventHandler { handler(sig) }
         source.resume()

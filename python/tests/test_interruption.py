@@ -19,6 +19,14 @@ LONG = ["--set", "simulation.months=1200", "--set", "simulation.burn_in_months=6
 SMALL = ["--set", "simulation.scale=0.05", "--set", "simulation.months=12", "--set", "simulation.burn_in_months=12"]
 
 
+def as_from_a_terminal():
+    """Default signal actions in the child, as a command typed at a terminal has them: CI may
+    start the tests with SIGINT or SIGHUP ignored (a background job, nohup), and commissim keeps
+    a signal it was started ignoring ignored."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
+
+
 def listing(folder):
     return sorted(p.name for p in folder.iterdir())
 
@@ -29,7 +37,7 @@ def test_an_interrupted_run_leaves_the_earlier_result_whole_and_nothing_else(tmp
     subprocess.run([BIN, "run", BASELINE, "--out", str(out), "-q", *SMALL], check=True)
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     p = subprocess.Popen([BIN, "run", BASELINE, "--out", str(out), "-q", *LONG], stderr=subprocess.PIPE,
-                         restore_signals=True, start_new_session=True)
+                         preexec_fn=as_from_a_terminal, start_new_session=True)
     time.sleep(1.0)
     p.send_signal(sig)
     p.wait(timeout=60)
@@ -40,9 +48,11 @@ def test_an_interrupted_run_leaves_the_earlier_result_whole_and_nothing_else(tmp
 
 def test_a_signal_ignored_at_start_stays_ignored(tmp_path):
     out = tmp_path / "out"
-    # As nohup starts a command: SIGHUP ignored.
+    def as_nohup_starts_it():
+        as_from_a_terminal()
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     p = subprocess.Popen([BIN, "run", BASELINE, "--out", str(out), "-q", *SMALL, "--set", "simulation.months=240"],
-                         preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+                         preexec_fn=as_nohup_starts_it)
     time.sleep(0.2)
     p.send_signal(signal.SIGHUP)
     assert p.wait(timeout=120) == 0
@@ -53,7 +63,7 @@ def test_compare_keeps_its_finished_runs_and_a_second_signal_stops_it_at_once(tm
     out = tmp_path / "cmp"
     cmd = [BIN, "compare", str(ROOT / "scenarios" / "three_year.toml"), str(ROOT / "scenarios" / "ten_year.toml"),
            "--replications", "40", "--out", str(out), "-q", "--threads", "1"]
-    p = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    p = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal, start_new_session=True)
     time.sleep(1.5)
     p.send_signal(signal.SIGTERM)
     time.sleep(0.3)
@@ -62,7 +72,7 @@ def test_compare_keeps_its_finished_runs_and_a_second_signal_stops_it_at_once(tm
     assert p.returncode == 128 + signal.SIGTERM, p.stderr.read()
     assert listing(tmp_path) == ["cmp"] and listing(out) == [".partial"]
     # The first signal alone: the runs in flight finish, are saved, and the command says how to resume.
-    p = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    p = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal, start_new_session=True)
     time.sleep(1.5)
     p.send_signal(signal.SIGINT)
     p.wait(timeout=300)
