@@ -114,8 +114,9 @@ public final class OutputFolder {
         for n in names {
             let to = path + "/" + n
             if rename(stagedPath(n), to) != 0 {
-                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot move \(n) into place: \(String(cString: strerror(errno)))",
-                                                    fix: "check the folder's permissions and free space, or choose another --out")])
+                let code = errno
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot move \(n) into place: \(String(cString: strerror(code)))",
+                                                    fix: IOFailure.fix(code))])
             }
         }
         try fm.removeItem(atPath: staging)

@@ -60,8 +60,11 @@ enum Suggest {
     private static func distance(_ a: [UInt8], _ b: [UInt8], _ rows: inout Scratch) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        rows.prev = Array(0...b.count)
-        rows.cur = Array(repeating: 0, count: b.count + 1)
+        // The rows' storage is reused from the last candidate (only their contents are reset).
+        rows.prev.removeAll(keepingCapacity: true)
+        rows.prev.append(contentsOf: 0...b.count)
+        rows.cur.removeAll(keepingCapacity: true)
+        rows.cur.append(contentsOf: repeatElement(0, count: b.count + 1))
         for i in 1...a.count {
             rows.cur[0] = i
             for j in 1...b.count {

@@ -196,8 +196,7 @@ struct Reader {
         do {
             table = try Reader.table(text, file: file)
         } catch {
-            errors += (error as? ScenarioErrors)?.errors ?? [ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)",
-                                                                                   fix: "correct the file's syntax (key = value lines under [table] headers)")]
+            errors += error.errors
             return raw
         }
         let known = ParameterCatalog.sections + ["policy", "extends"] + ParameterCatalog.groupSections

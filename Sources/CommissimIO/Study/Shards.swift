@@ -83,8 +83,9 @@ extension SweepRunner {
         if let f = failure { throw f }
         guard consumed == mine.count else { return .interrupted(done: consumed, total: mine.count) }
         if rename(journalPath, out + "/shard.bin") != 0 {
-            throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot publish shard.bin: \(String(cString: strerror(errno)))",
-                                                 fix: "check the folder's permissions and free space, then run the shard again")])
+            let code = errno
+            throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot publish shard.bin: \(String(cString: strerror(code)))",
+                                                 fix: IOFailure.fix(code))])
         }
         let published = fm.contents(atPath: out + "/shard.bin") ?? Data()
         try Shards.write(.init(fingerprint: study.fingerprint, index: shard.index, count: shard.count, runs: mine.count,

@@ -386,8 +386,9 @@ extension Study {
 }
 
 extension Reader {
-    /// Parses `text` as TOML; a syntax error names the file and line.
-    static func table(_ text: String, file: String) throws -> TOMLTable {
+    /// Parses `text` as TOML; a syntax error names the file and line. Every failure is a
+    /// ``ScenarioErrors`` (the type says so, so callers need no other fallback).
+    static func table(_ text: String, file: String) throws(ScenarioErrors) -> TOMLTable {
         do { return try SafeTOML.table(text) } catch let p as SafeTOML.Problem {
             throw ScenarioErrors([ScenarioError(file: file, line: p.line, key: nil, message: p.message, fix: p.fix)])
         } catch let e as TOMLParseError {

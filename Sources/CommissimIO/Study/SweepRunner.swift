@@ -294,8 +294,7 @@ public final class SweepRunner {
         let runsHeader = (["point", "replication", "seed"] + study.parameters + RunSummary.columns(study.metrics)).map(CSVFormat.field).joined(separator: ",") + "\n"
         for (path, head, part) in [(summaryPath, header, summaryPart), (runsPath, runsHeader, runsPart)] {
             guard fm.createFile(atPath: path, contents: Data(head.utf8)) else {
-                throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot write \(path)",
-                                                    fix: "check the folder's permissions and free space, or choose another --out")])
+                throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot write \(path)", fix: IOFailure.fix(errno))])
             }
             let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try h.seekToEnd()

@@ -89,7 +89,8 @@ extension Market {
     /// The search starts where the last one for `ck` this month ended (``PlacementBook/shelfCursor``).
     @inline(__always) func contractWithRoom(_ ck: Int) -> Int? {
         let shelf = councils.contractsByTier[ck]
-        let from = ck < book.shelfCursor.count ? min(Int(book.shelfCursor[ck]), shelf.count) : 0
+        let tracked = ck < book.shelfCursor.count // false only before the first month's quotes
+        let from = tracked ? min(Int(book.shelfCursor[ck]), shelf.count) : 0
         // The records are scattered among every contract ever let: ask for them all at once.
         for n in from..<shelf.count { contracts.prefetch(shelf[n]) }
         for n in from..<shelf.count {
@@ -97,11 +98,11 @@ extension Market {
             guard contracts[ct].active else { continue }
             let room = reservesPlaces(ct) ? contracts[ct].occupied < contracts[ct].volume : book.spotVacancies[contracts[ct].provider] > 0
             if room {
-                if ck < book.shelfCursor.count { book.shelfCursor[ck] = Int32(n) }
+                if tracked { book.shelfCursor[ck] = Int32(n) }
                 return ct
             }
         }
-        if ck < book.shelfCursor.count { book.shelfCursor[ck] = Int32(shelf.count) }
+        if tracked { book.shelfCursor[ck] = Int32(shelf.count) }
         return nil
     }
 
