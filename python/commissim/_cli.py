@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import re
 import shutil
@@ -31,6 +32,35 @@ class CommissimError(Exception):
         parts = [p for p in (where, f"key '{self.key}'" if self.key else "", self.message) if p]
         text = ": ".join(parts)
         return text + (f" — fix: {self.fix}" if self.fix else "")
+
+
+#: The largest seed the binary accepts (simulation.seed's range: integers exact in a double).
+MAX_SEED = 2**53 - 1
+
+
+def whole_number(name: str, value, least: int, most: Optional[int] = None) -> int:
+    """`value` as a whole number in [least, most], or a CommissimError naming the argument `name`.
+    A fractional number, a string or a bool is refused, not truncated: ``seed=1.5`` used to run
+    seed 1 and ``replications="3"`` three replications without a word."""
+
+    whole = isinstance(value, numbers.Integral) or (isinstance(value, numbers.Real) and math.isfinite(value)
+                                                  and float(value).is_integer())
+    if isinstance(value, bool) or not whole or value < least or (most is not None and value > most):
+        span = f"from {least} to {most}" if most is not None else f">= {least}"
+        raise CommissimError(f"{value!r} is not a whole number {span}", key=name, fix=f"give {name} {span}")
+    return int(value)
+
+
+def optional_whole_number(name: str, value, least: int, most: Optional[int] = None) -> Optional[int]:
+    """``whole_number`` where None (the binary's default) is allowed."""
+    return None if value is None else whole_number(name, value, least, most)
+
+
+def confidence_level(value) -> float:
+    """A confidence level strictly between 0 and 1 (0.95 for 95%), or a CommissimError."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < float(value) < 1:
+        raise CommissimError(f"{value!r} is not a confidence level", key="level", fix="give a level between 0 and 1, e.g. 0.95")
+    return float(value)
 
 
 _ERROR = re.compile(r"^error: (?P<rest>.*)$")

@@ -12,7 +12,7 @@ from typing import Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
-from ._cli import CommissimError, call, set_args, toml_value
+from ._cli import MAX_SEED, CommissimError, call, confidence_level, optional_whole_number, set_args, toml_value, whole_number
 
 PathLike = Union[str, os.PathLike]
 
@@ -49,6 +49,7 @@ class SweepResult:
         mean_b, diff, ci_low, ci_high (t interval at `level`)."""
         from scipy import stats  # noqa: PLC0415 (scipy comes with SALib)
 
+        level = confidence_level(level)
         col = f"{metric}_{measure}"
         if col not in self.runs:
             raise CommissimError(f"no column {col!r} in runs.csv", key=metric, fix="name a metric of `commissim columns`, measure 'end' or 'total'")
@@ -134,7 +135,8 @@ def _manifest(folder: str) -> dict:
 
 
 def _threads(threads: Optional[int]) -> list:
-    return ["--threads", str(int(threads))] if threads else []
+    threads = optional_whole_number("threads", threads, 1)
+    return ["--threads", str(threads)] if threads is not None else []
 
 
 def _check_parquet(parquet: bool, out: Optional[PathLike]) -> None:
@@ -158,10 +160,11 @@ def run(scenario: PathLike, *, seed: Optional[int] = None, set: Optional[Mapping
     """``commissim run``: one run of `scenario` (a .toml path), with parameter overrides `set`
     ({"simulation.scale": 0.1, ...}); ``detail`` adds the per-council and per-provider tables."""
     _check_parquet(parquet, out)
+    seed = optional_whole_number("seed", seed, 0, MAX_SEED)
     with _output(out) as folder:
         args = ["run", os.fspath(scenario), "--out", folder, *set_args("--set", set)]
         if seed is not None:
-            args += ["--seed", str(int(seed))]
+            args += ["--seed", str(seed)]
         if detail:
             args.append("--detail")
         if quiet:
@@ -177,12 +180,14 @@ def run(scenario: PathLike, *, seed: Optional[int] = None, set: Optional[Mapping
 def _study_text(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]], design: str, points: Optional[int],
                 points_file: Optional[str], replications: int, seed: Optional[int], set: Optional[Mapping[str, object]],
                 metrics: Optional[Sequence[str]] = None, contrast: Optional[Mapping[str, Sequence]] = None) -> str:
-    lines = ["[study]", f"scenario = {toml_value(str(Path(scenario).resolve()))}", f"replications = {int(replications)}",
+    replications = whole_number("replications", replications, 1)
+    seed, points = optional_whole_number("seed", seed, 0, MAX_SEED), optional_whole_number("points", points, 1)
+    lines = ["[study]", f"scenario = {toml_value(str(Path(scenario).resolve()))}", f"replications = {replications}",
              f"design = {toml_value(design)}"]
     if seed is not None:
-        lines.append(f"seed = {int(seed)}")
+        lines.append(f"seed = {seed}")
     if points is not None:
-        lines.append(f"points = {int(points)}")
+        lines.append(f"points = {points}")
     if points_file is not None:
         lines.append(f"points_file = {toml_value(points_file)}")
     if set:
@@ -271,13 +276,15 @@ def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional
     per council), computed by the binary (``compare --by``). `label_a`/`label_b` name the arms in
     the summary, the manifest and reports (default: the scenario files' names)."""
     _check_parquet(parquet, out)
+    replications = optional_whole_number("replications", replications, 2)
+    seed = optional_whole_number("seed", seed, 0, MAX_SEED)
     with _output(out) as folder:
         args = ["compare", os.fspath(a)] + ([os.fspath(b)] if b is not None else [])
         args += ["--out", folder, *set_args("--set", set), *set_args("--set-a", set_a), *set_args("--set-b", set_b), *_threads(threads)]
         if replications is not None:
-            args += ["--replications", str(int(replications))]
+            args += ["--replications", str(replications)]
         if seed is not None:
-            args += ["--seed", str(int(seed))]
+            args += ["--seed", str(seed)]
         if by is not None:
             args += ["--by", str(by)]
         for flag, label in (("--label-a", label_a), ("--label-b", label_b)):

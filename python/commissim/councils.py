@@ -9,7 +9,7 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from ._cli import CommissimError
+from ._cli import MAX_SEED, CommissimError, confidence_level, optional_whole_number, whole_number
 from .api import PathLike, run
 
 # councils.csv columns and how a group of councils and months combines them: "sum" adds them up,
@@ -70,8 +70,12 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
         if m not in AGGREGATION:
             raise CommissimError(f"{m!r} is not a councils.csv metric this summary knows", key=m,
                                  fix="use one of: " + ", ".join(AGGREGATION))
-    if replications < 2:
-        raise CommissimError("a paired interval needs at least 2 replications", key="replications", fix="use replications >= 2")
+    replications = whole_number("replications", replications, 2)
+    # Replication r runs with seed + r: the last must still be a seed the binary accepts.
+    seed = whole_number("seed", seed, 0, MAX_SEED - (replications - 1))
+    last_months = optional_whole_number("last_months", last_months, 1)
+    threads = optional_whole_number("threads", threads, 1)
+    level = confidence_level(level)
     jobs = [(arm, r) for r in range(replications) for arm in ("A", "B")]
 
     def one(job):

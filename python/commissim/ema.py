@@ -22,7 +22,7 @@ from typing import Mapping, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from ._cli import CommissimError
+from ._cli import MAX_SEED, CommissimError, optional_whole_number, whole_number
 from .api import PathLike, sweep
 
 
@@ -34,7 +34,7 @@ def _seeded(seed: Optional[int]):
         yield
         return
     state = np.random.get_state()
-    np.random.seed(int(seed) % 2**32)
+    np.random.seed(seed % 2**32)
     try:
         yield
     finally:
@@ -61,6 +61,7 @@ def perform_experiments(scenario: PathLike, uncertainties: Sequence, outcomes: S
     metric names (each run's `<metric>_<measure>`, "end" or "total", averaged over
     `replications`). Returns (experiments, outcomes) in EMA's shapes: a DataFrame with one column
     per uncertainty plus `scenario`, `policy` and `model`, and {outcome: array per experiment}."""
+    n_scenarios = whole_number("n_scenarios", n_scenarios, 1)
     model = CommissimModel(scenario, uncertainties=uncertainties, outcomes=outcomes, measure=measure)
     return model.perform_experiments(scenarios=n_scenarios, uncertainty_sampler=sampler, replications=replications, seed=seed,
                                      set=set, out=out, threads=threads, quiet=quiet)
@@ -111,11 +112,14 @@ class CommissimModel:
         ``model`` ("none" for the policy without levers); `outcomes` maps each outcome to its array (mean over `replications`)."""
         from ema_workbench.em_framework import samplers  # noqa: PLC0415
 
+        scenarios, policies = whole_number("scenarios", scenarios, 1), whole_number("policies", policies, 1)
+        replications, seed = whole_number("replications", replications, 1), optional_whole_number("seed", seed, 0, MAX_SEED)
+
         def draw(params, n, sampler):
             if not params:
                 return [{}]
             return [{q.name: point[q.name] for q in params}
-                    for point in samplers.sample_parameters(params, int(n), sampler=_sampler(sampler))]
+                    for point in samplers.sample_parameters(params, n, sampler=_sampler(sampler))]
 
         with _seeded(seed):
             sc = draw(self.uncertainties, scenarios, uncertainty_sampler)

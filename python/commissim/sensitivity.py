@@ -9,7 +9,7 @@ from typing import Mapping, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from ._cli import CommissimError
+from ._cli import MAX_SEED, CommissimError, optional_whole_number, whole_number
 from .api import PathLike, SweepResult, params, sweep
 
 
@@ -43,14 +43,6 @@ def _problem(bounds: Mapping[str, Tuple[float, float]]) -> dict:
             raise CommissimError(f"bounds {b} are empty", key=name, fix="give (low, high) with low < high")
     return {"num_vars": len(bounds), "names": list(bounds), "bounds": [[float(lo), float(hi)] for lo, hi in bounds.values()],
             "integer": [catalogue.loc[n, "type"] == "integer" for n in bounds]}
-
-
-def _count(name: str, value, least: int) -> int:
-    """`value` as a whole number of at least `least`, or a CommissimError naming `name`."""
-    whole = isinstance(value, (int, np.integer)) or (isinstance(value, (float, np.floating)) and float(value).is_integer())
-    if isinstance(value, bool) or not whole or value < least:
-        raise CommissimError(f"{value!r} is not a whole number of at least {least}", key=name, fix=f"give {name} >= {least}")
-    return int(value)
 
 
 def _measure(measure: str) -> str:
@@ -104,7 +96,8 @@ def sobol(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]], outcome
     from SALib.sample import sobol as sample  # noqa: PLC0415
 
     problem = _problem(bounds)
-    n, replications, measure = _count("n", n, 1), _count("replications", replications, 1), _measure(measure)
+    n, replications, measure = whole_number("n", n, 1), whole_number("replications", replications, 1), _measure(measure)
+    seed = optional_whole_number("seed", seed, 0, MAX_SEED)
     x = sample.sample(_salib_problem(problem), n, calc_second_order=calc_second_order, seed=seed)
     design, y, result = _run(scenario, problem, x, outcome, measure, replications, seed, set, out, threads, quiet)
     si = analyze.analyze(_salib_problem(problem), y, calc_second_order=calc_second_order, print_to_console=False, seed=seed)
@@ -123,8 +116,9 @@ def morris(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]], outcom
     from SALib.sample import morris as sample  # noqa: PLC0415
 
     problem = _problem(bounds)
-    trajectories, levels = _count("trajectories", trajectories, 2), _count("levels", levels, 2)
-    replications, measure = _count("replications", replications, 1), _measure(measure)
+    trajectories, levels = whole_number("trajectories", trajectories, 2), whole_number("levels", levels, 2)
+    replications, measure = whole_number("replications", replications, 1), _measure(measure)
+    seed = optional_whole_number("seed", seed, 0, MAX_SEED)
     x = sample.sample(_salib_problem(problem), trajectories, num_levels=levels, seed=seed)
     design, y, result = _run(scenario, problem, x, outcome, measure, replications, seed, set, out, threads, quiet)
     # Analyse the points as run (integer parameters rounded), so each effect is the one simulated.
@@ -165,7 +159,8 @@ def sobol_contrast(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]]
     (by, values), = contrast.items()
     if by in problem["names"] or len(values) != 2:
         raise CommissimError("the contrast needs two values of a parameter not in bounds", key=by, fix="e.g. {'policy.contract_months': [36, 120]}")
-    n, replications = _count("n", n, 1), _count("replications", replications, 1)
+    n, replications = whole_number("n", n, 1), whole_number("replications", replications, 1)
+    seed = optional_whole_number("seed", seed, 0, MAX_SEED)
     x = sample.sample(_salib_problem(problem), n, calc_second_order=False, seed=seed)
     design = _design(problem, x)
     m = len(design)

@@ -81,6 +81,9 @@ def test_sweep_grid_summary_contrast_and_an_explicit_design_agree():
     assert {"point", "month", "metric", "mean", "policy.contract_months"} <= set(grid.summary.columns)
     c = grid.contrast("outcome_mean", by="policy.contract_months", a=36, b=120, measure="total")
     assert len(c) == 2 and (c["n"] == 3).all()
+    with pytest.raises(cs.CommissimError) as e:  # 95 for 95%: refused, not a NaN interval
+        grid.contrast("outcome_mean", by="policy.contract_months", a=36, b=120, level=95)
+    assert e.value.key == "level"
     # The contrast is the paired difference replication by replication.
     runs = grid.runs[grid.runs["policy.extension_months"] == 0].set_index("replication")
     manual = (runs[runs["policy.contract_months"] == 120]["outcome_mean_total"] - runs[runs["policy.contract_months"] == 36]["outcome_mean_total"]).mean()
@@ -155,8 +158,23 @@ def test_bad_bounds_and_unknown_parameters_are_refused_before_running():
     (lambda: cs.sobol_contrast(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, {"policy.contract_months": [36, 120]},
                                {"o": ["spend_total"]}, n=0), "n"),
     (lambda: cs.sweep(SCEN / "three_year.toml", design=pd.DataFrame({"demand.trend": []})), "design"),
-    (lambda: cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=-1), "--replications"),
-    (lambda: cs.run(SCEN / "three_year.toml", seed=-1), "--seed"),
+    (lambda: cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=-1), "replications"),
+    (lambda: cs.run(SCEN / "three_year.toml", seed=-1), "seed"),
+    # Fractions, strings, bools and out-of-range numbers are refused, never truncated or coerced
+    # (seed=1.5 used to run seed 1; last_months=0 gave a frame of NaN).
+    (lambda: cs.run(SCEN / "three_year.toml", seed=1.5), "seed"),
+    (lambda: cs.run(SCEN / "three_year.toml", seed="12"), "seed"),
+    (lambda: cs.run(SCEN / "three_year.toml", seed=2**53), "seed"),
+    (lambda: cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=2.5), "replications"),
+    (lambda: cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", seed=True), "seed"),
+    (lambda: cs.sweep(SCEN / "three_year.toml", vary={"demand.trend": [0.0]}, replications=True), "replications"),
+    (lambda: cs.sweep(SCEN / "three_year.toml", vary={"demand.trend": [0.0]}, threads=0), "threads"),
+    (lambda: cs.sweep(SCEN / "three_year.toml", vary={"demand.trend": (0.0, 0.1)}, design="lhs", points=3.5), "points"),
+    (lambda: cs.sobol(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, outcome="spend", n=4, seed=-3), "seed"),
+    (lambda: cs.compare_councils(SCEN / "three_year.toml", SCEN / "ten_year.toml", last_months=0), "last_months"),
+    (lambda: cs.compare_councils(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=3.0000001), "replications"),
+    (lambda: cs.compare_councils(SCEN / "three_year.toml", SCEN / "ten_year.toml", level=95), "level"),
+    (lambda: cs.compare_councils(SCEN / "three_year.toml", SCEN / "ten_year.toml", seed=2**53 - 2, replications=4), "seed"),
 ])
 def test_bad_arguments_are_refused_naming_the_argument(call, key):
     with pytest.raises(cs.CommissimError) as e:
