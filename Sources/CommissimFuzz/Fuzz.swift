@@ -5,14 +5,15 @@
 import CommissimIO
 import Foundation
 
-/// Parses one input as a scenario, a sweep study, a comparison study and a calibration file (and
-/// its first line as a moment expression), as `validate` and `calibrate` would.
+/// Parses one input as a scenario, a sweep study, a comparison study, a calibration file and a
+/// design CSV (and its first line as a moment expression), as `validate` and `calibrate` would.
 func parseOne(_ data: Data) {
     guard let text = String(data: data, encoding: .utf8) else { return }
     _ = try? ScenarioParser.parse(text: text, file: "fuzz.toml")
     _ = try? Study.parse(text: text, file: "fuzz.toml")
     _ = try? ComparisonStudy.parse(text: text, file: "fuzz.toml")
     _ = try? Calibration.parse(text: text, file: "fuzz.toml")
+    _ = try? DesignFile.parse(text: text, file: "fuzz.csv")
     if let line = text.split(separator: "\n").first { _ = try? MomentExpression.parse(String(line)) }
     var s = (try? ScenarioParser.parse(text: "", file: "empty.toml"))
     if s != nil, let line = text.split(separator: "\n").first { _ = try? ScenarioParser.applyOverride(String(line), to: &s!) }

@@ -890,6 +890,24 @@ extension StudyTests {
         let bad = try Support.cli(["validate", path])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.err.hasPrefix("error: \(dir)/design.csv:3: key 'policy.contract_months': value 0 is out of range"), bad.err)
+        // CSV as pandas, R's write.csv and spreadsheets write it: quoted headers and cells (a comma
+        // and a doubled quote inside), an empty quoted list, True/FALSE, a byte-order mark, CRLF,
+        // a blank line and spaces around cells.
+        try "\u{FEFF}\"policy.contract_months\", investor.enabled ,\"policy.strategies\",\"councils[North, \"\"Upper\"\"].policy.payment\"\r\n"
+            .appending("\"36\",True,\"\",block\r\n\r\n 120 ,FALSE,\"price_squeeze lowest_price\" , \"outcome\"\r\n")
+            .write(toFile: dir + "/design.csv", atomically: true, encoding: .utf8)
+        let quotedDesign = try DesignFile.read(dir + "/design.csv")
+        XCTAssertEqual(quotedDesign.parameters, ["policy.contract_months", "investor.enabled", "policy.strategies", "councils[North, \"Upper\"].policy.payment"])
+        XCTAssertEqual(quotedDesign.points, [[.integer(36), .flag(true), .list([]), .text("block")],
+                                             [.integer(120), .flag(false), .list(["price_squeeze", "lowest_price"]), .text("outcome")]])
+        // A quote left open names the line it opens on; text after a closing quote its line.
+        for (text, line, message) in [("policy.contract_months\n36\n\"120\n", 3, "a quoted field is not closed"),
+                                      ("policy.contract_months\n36\n\"120\"0\n", 3, "text after the closing quote of a field")] {
+            try text.write(toFile: dir + "/design.csv", atomically: true, encoding: .utf8)
+            let r = try Support.cli(["validate", path])
+            XCTAssertEqual(r.status, 2)
+            XCTAssertTrue(r.err.hasPrefix("error: \(dir)/design.csv:\(line): \(message) — fix: "), r.err)
+        }
 
         let json = try Support.cli(["params", "--json"])
         let items = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [[String: Any]])

@@ -182,6 +182,14 @@ def test_bad_arguments_are_refused_naming_the_argument(call, key):
     assert e.value.key == key and e.value.fix, str(e.value)
 
 
+def test_a_design_frame_of_flags_and_lists_runs_as_pandas_writes_it():
+    """pandas writes True/False and quotes an empty string: the binary reads both (they were refused)."""
+    design = pd.DataFrame({"investor.enabled": [True, False], "policy.strategies": ["", "price_squeeze lowest_price"]})
+    sw = cs.sweep(SCEN / "three_year.toml", design=design, replications=1, set=SMALL, quiet=True)
+    assert list(sw.points["investor.enabled"]) == [True, False]
+    assert sw.points["policy.strategies"].fillna("").tolist() == ["", "price_squeeze lowest_price"]
+
+
 def test_validate_checks_overrides_as_run_applies_them():
     cs.validate(SCEN / "baseline.toml", set={"demand.trend": 0.01})
     with pytest.raises(cs.CommissimError) as e:

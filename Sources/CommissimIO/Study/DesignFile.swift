@@ -11,8 +11,10 @@ import Foundation
 /// 120,24.5
 /// ```
 /// The header names parameters as `[vary]` does; each row is a point, each cell a value checked
-/// against its parameter (type and range). Errors name the CSV file, line and parameter.
-enum DesignFile {
+/// against its parameter (type and range). Cells may be quoted as RFC 4180, pandas and R's
+/// `write.csv` quote them (``CSVReader``); flags read true/false in any case. Errors name the
+/// CSV file, line and parameter.
+public enum DesignFile {
     /// Largest design file read (64 MiB: a million points of a few parameters).
     static let maxBytes = 64 * 1_048_576
     static let maxPoints = 1_000_000
@@ -31,13 +33,21 @@ enum DesignFile {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw error(nil, nil, "cannot be read as UTF-8 text", "save it as UTF-8 CSV")
         }
-        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
-        lines = lines.map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
-        if let first = lines.first, first.unicodeScalars.first == "\u{FEFF}" { lines[0] = String(first.unicodeScalars.dropFirst()) }
-        guard let headerLine = lines.first, !headerLine.trimmingSpaces().isEmpty else {
+        let (parameters, points) = try parse(text: text, file: path)
+        return (parameters, points, text)
+    }
+
+    /// The parameters (header) and points (rows) of a design's CSV `text`; errors name `file`.
+    public static func parse(text: String, file path: String) throws(ScenarioErrors) -> (parameters: [String], points: [[ParamValue]]) {
+        func error(_ line: Int?, _ key: String?, _ message: String, _ fix: String) -> ScenarioErrors {
+            ScenarioErrors([ScenarioError(file: path, line: line, key: key, message: message, fix: fix)])
+        }
+        let records: [CSVReader.Record]
+        do { records = try CSVReader.records(text) } catch let p { throw error(p.line, nil, p.message, p.fix) }
+        guard let headerRecord = records.first, headerRecord.line == 1, headerRecord.fields.contains(where: { !$0.isEmpty }) else {
             throw error(1, nil, "the header row is missing", "start with a row of parameter paths, e.g. policy.contract_months,demand.trend")
         }
-        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingSpaces()) }
+        let header = headerRecord.fields
         var specs: [ParameterSpec] = []
         for name in header {
             guard let sp = ScenarioParser.specPath(name), let spec = ParameterCatalog.spec(sp) else {
@@ -52,23 +62,23 @@ enum DesignFile {
             specs.append(spec)
         }
         var points: [[ParamValue]] = []
-        for (n, line) in lines.enumerated().dropFirst() where !line.trimmingSpaces().isEmpty {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { String($0.trimmingSpaces()) }
+        for record in records.dropFirst() {
+            let cells = record.fields
             guard cells.count == specs.count else {
-                throw error(n + 1, nil, "\(cells.count) values for \(specs.count) parameters", "give one value per header column")
+                throw error(record.line, nil, "\(cells.count) values for \(specs.count) parameters", "give one value per header column")
             }
             var point: [ParamValue] = []
             for (cell, (spec, name)) in zip(cells, zip(specs, header)) {
                 switch value(cell, spec: spec) {
                 case .success(let v): point.append(v)
-                case .failure(let f): throw error(n + 1, name, f.message, f.fix)
+                case .failure(let f): throw error(record.line, name, f.message, f.fix)
                 }
             }
             points.append(point)
-            if points.count > maxPoints { throw error(n + 1, nil, "more than 1,000,000 points", "split the design into several studies") }
+            if points.count > maxPoints { throw error(record.line, nil, "more than 1,000,000 points", "split the design into several studies") }
         }
         guard !points.isEmpty else { throw error(2, nil, "no points (only a header)", "add one row per point") }
-        return (header, points, text)
+        return (header, points)
     }
 
     struct Problem: Error { let message: String, fix: String }
@@ -91,8 +101,10 @@ enum DesignFile {
             if let p = inRange(x) { return .failure(p) }
             return .success(.integer(Int(x)))
         case .flag:
-            guard cell == "true" || cell == "false" else { return .failure(Problem(message: "\"\(cell)\" is not true or false", fix: "write true or false")) }
-            return .success(.flag(cell == "true"))
+            // Any case: pandas writes True, R and spreadsheets TRUE.
+            let word = cell.lowercased()
+            guard word == "true" || word == "false" else { return .failure(Problem(message: "\"\(cell)\" is not true or false", fix: "write true or false")) }
+            return .success(.flag(word == "true"))
         case .choice(let options):
             guard options.contains(cell) else { return .failure(Problem(message: "\"\(cell)\" is not a valid choice", fix: "use one of: " + options.joined(separator: ", "))) }
             return .success(.text(cell))
