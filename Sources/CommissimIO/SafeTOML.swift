@@ -43,6 +43,20 @@ enum SafeTOML {
         return try TOMLTable(string: text)
     }
 
+    /// What to say of a number toml++ refused because no 64-bit integer or double holds it (its
+    /// error: "'1e400' could not be interpreted as a value", "'0xFF…' is not representable in 64
+    /// bits"), or nil for any other parse error. "Correct the syntax" would send the user looking
+    /// for a typo in a well-formed number.
+    static func numberBeyondRange(_ description: String) -> (message: String, fix: String)? {
+        let integer = description.contains("integer:") && description.contains("is not representable in 64 bits")
+        let float = description.contains("floating-point:") && description.contains("could not be interpreted as a value")
+        guard integer || float, let open = description.firstIndex(of: "'"),
+              let close = description[description.index(after: open)...].firstIndex(of: "'") else { return nil }
+        let literal = description[description.index(after: open)..<close].prefix(40)
+        return ("\(literal) is beyond what a TOML number holds (whole numbers up to about 9.2e18, decimals up to about 1.8e308)",
+                "give a value within the key's range (`commissim params` lists those of scenario keys)")
+    }
+
     /// The first character TOML forbids anywhere in a document, with its line.
     static func forbiddenCharacter(_ text: String) -> Problem? {
         var line = 1, previousCR = false, first = true

@@ -625,7 +625,13 @@ extension ScenarioParser {
                                                 fix: "give one value on one line, e.g. \(path)=0.5")])
         }
         do { table = try SafeTOML.table("v = " + value) } catch {
-            throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "value is not valid TOML", fix: "quote text, e.g. \(path)=\"block\"")])
+            if let e = error as? TOMLParseError, let (message, fix) = SafeTOML.numberBeyondRange(e.description) {
+                throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: message, fix: fix)])
+            }
+            let numeric = value.trimmingCharacters(in: .whitespaces).first.map { $0.isNumber || "+-.".contains($0) } ?? false
+            throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "value is not valid TOML",
+                                                fix: numeric ? "write a number, e.g. \(path)=0.5 (or quote text: \(path)=\"block\")"
+                                                             : "quote text, e.g. \(path)=\"block\"")])
         }
         guard let converted = reader.convert(table["v"]!, spec: spec, location: "v") else { throw ScenarioErrors(reader.errors) }
         apply(path: path, converted, to: &scenario)

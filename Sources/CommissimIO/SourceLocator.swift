@@ -119,6 +119,21 @@ struct SourceLocator {
         return k > 0 ? headers[k - 1].path : ""
     }
 
+    /// The key written on line `n` of `text` (the text this locator was made from), with the
+    /// table in force there (`demand.trend`); nil for a line that writes no `key =`.
+    func key(atLine n: Int, of text: String) -> String? {
+        let rawLines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        guard n >= 1 && n <= rawLines.count else { return nil }
+        var raw = String(String.UnicodeScalarView(rawLines[n - 1]))
+        if raw.hasSuffix("\r") { raw.removeLast() }
+        let code = Code(raw, from: .none)
+        guard let eq = code.equals, !isHeader(line: n) else { return nil }
+        let key = Self.clean(code.text[..<eq])
+        guard !key.isEmpty else { return nil }
+        let table = table(atLine: n)
+        return table.isEmpty ? key : table + "." + key
+    }
+
     /// Whether line `n` is a table header.
     func isHeader(line n: Int) -> Bool {
         let k = headersBefore(n)

@@ -390,6 +390,28 @@ final class ScenarioInputTests: XCTestCase {
         }
     }
 
+    /// A number no 64-bit integer or double holds is named with its key and range, not sent to
+    /// look for a syntax error in a well-formed literal; in a file and in `--set` alike.
+    func testNumbersBeyondTOMLNameTheirKey() throws {
+        let cases: [(text: String, line: Int, key: String)] = [
+            ("# c\n[demand]\ntrend = 1e400\n", 3, "demand.trend"),
+            ("[simulation]\nmonths = 99999999999999999999\n", 2, "simulation.months"),
+            ("[[councils]]\nname = \"x\"\ncount = 0xFFFFFFFFFFFFFFFFFF\n", 3, "councils.count"),
+        ]
+        for c in cases {
+            let e = try XCTUnwrap(errors(c.text).first, c.text)
+            XCTAssertEqual(e.line, c.line, c.text)
+            XCTAssertEqual(e.key, c.key, c.text)
+            XCTAssertTrue(e.message.contains("beyond what a TOML number holds") && (e.fix ?? "").contains("commissim params"), e.description)
+        }
+        let set = try Support.cli(["validate", Support.scenarioPath("baseline"), "--set", "simulation.months=99999999999999999999"])
+        XCTAssertEqual(set.status, 2)
+        XCTAssertTrue(set.err.contains("key 'simulation.months': 99999999999999999999 is beyond what a TOML number holds"), set.err)
+        // Another bad number is still a syntax error, its fix a number.
+        let typo = try Support.cli(["validate", Support.scenarioPath("baseline"), "--set", "demand.trend=1e"])
+        XCTAssertTrue(typo.err.contains("fix: write a number"), typo.err)
+    }
+
     func testSyntaxErrorNamesTheLine() {
         let e = errors("[simulation]\nmonths = 12\nseed = \n").first!
         XCTAssertEqual(e.line, 3)

@@ -403,6 +403,10 @@ extension Reader {
                                                     message: "defined twice (TOML allows each key and table once)",
                                                     fix: "keep one of the two definitions")])
             }
+            if let (message, fix) = SafeTOML.numberBeyondRange(e.description) {
+                throw ScenarioErrors([ScenarioError(file: file, line: line, key: SourceLocator(text: text).key(atLine: line, of: text),
+                                                    message: message, fix: fix)])
+            }
             throw ScenarioErrors([ScenarioError(file: file, line: line, key: nil, message: "not valid TOML: \(e.description)", fix: "correct the syntax on that line")])
         } catch {
             throw ScenarioErrors([ScenarioError(file: file, line: nil, key: nil, message: "not valid TOML: \(error)",
