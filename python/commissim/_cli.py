@@ -118,15 +118,20 @@ def toml_value(value) -> str:
     """A Python value as a TOML literal (for --set and generated study files)."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
+    if isinstance(value, numbers.Integral) and not hasattr(value, "ndim"):
+        return str(int(value))
+    if isinstance(value, numbers.Real) and not hasattr(value, "ndim"):
+        # float(), not repr(value): numpy's float64 is a float whose repr is "np.float64(0.01)".
+        value = float(value)
         if not math.isfinite(value):
             raise CommissimError(f"{value!r} is not a finite number", fix="give a finite value")
         text = repr(value)
         return text if any(c in text for c in ".eE") else text + ".0"
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+    ndim = getattr(value, "ndim", None)
+    if ndim == 0 and hasattr(value, "item"):  # numpy scalars (np.float64, np.int64, np.bool_, np.str_)
         return toml_value(value.item())
+    if ndim is not None and hasattr(value, "tolist"):  # numpy arrays, pandas Series (np.linspace(…) as a vary list)
+        return toml_value(value.tolist())
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, Mapping):

@@ -190,6 +190,18 @@ def test_a_design_frame_of_flags_and_lists_runs_as_pandas_writes_it():
     assert sw.points["policy.strategies"].fillna("").tolist() == ["", "price_squeeze lowest_price"]
 
 
+def test_numpy_and_pandas_values_are_written_as_their_numbers():
+    """np.linspace as a vary list, a Series, numpy scalars in set: written as TOML numbers and
+    lists (np.float64 printed as "np.float64(0.01)" and arrays raised a bare ValueError)."""
+    sw = cs.sweep(SCEN / "three_year.toml", vary={"demand.trend": np.linspace(0.0, 0.02, 3),
+                                                 "policy.contract_months": pd.Series([36, 120])},
+                  replications=1, set=SMALL | {"investment.payback_months": np.float64(48.0)}, quiet=True)
+    assert sorted(sw.points["demand.trend"].unique()) == [0.0, 0.01, 0.02]
+    assert sorted(sw.points["policy.contract_months"].unique()) == [36, 120]
+    r = cs.run(SCEN / "three_year.toml", seed=np.int64(3), set=SMALL | {"demand.trend": np.float32(0.5) / 25}, quiet=True)
+    assert r.manifest["seed"] == "3"
+
+
 def test_validate_checks_overrides_as_run_applies_them():
     cs.validate(SCEN / "baseline.toml", set={"demand.trend": 0.01})
     with pytest.raises(cs.CommissimError) as e:
