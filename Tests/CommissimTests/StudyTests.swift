@@ -921,6 +921,34 @@ extension StudyTests {
     /// A finished sweep's folder repeats the sweep on its own: its study.toml reads the scenario
     /// and the design from the copies beside it, so the same files come out after the original
     /// study file, its scenario (relative to it) and its design are gone; the manifest says how.
+    /// A path may hold a line break, a quote or a backslash: the TOML files written beside the
+    /// results (the sweep's study.toml, the comparison's resolved arms) name it in a comment, which
+    /// a raw line break ended, leaving the rest of the path as a line TOML cannot read.
+    func testOddPathsLeaveReadableTOMLBehind() throws {
+        let dir = Support.tempDir() + "/we\"ird\\dir\nx"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Support.scenarioPath("three_year"), toPath: dir + "/base line.toml")
+        try """
+        [study]
+        scenario = "base line.toml"
+        replications = 2
+        set = { "simulation.scale" = 0.02, "simulation.months" = 6, "simulation.burn_in_months" = 0 }
+        [vary]
+        "demand.trend" = [0.0, 0.01]
+        """.write(toFile: dir + "/study.toml", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Support.cli(["sweep", dir + "/study.toml", "--out", dir + "/sweep", "-q"]).status, 0)
+        let again = try Support.cli(["sweep", dir + "/sweep/study.toml", "--out", dir + "/again", "-q"])
+        XCTAssertEqual(again.status, 0, again.err)
+        XCTAssertEqual(FileManager.default.contents(atPath: dir + "/sweep/runs.csv"), FileManager.default.contents(atPath: dir + "/again/runs.csv"))
+        let compare = try Support.cli(["compare", dir + "/base line.toml", dir + "/base line.toml", "--replications", "2", "--set", "simulation.months=6",
+                                       "--set", "simulation.burn_in_months=0", "--set", "simulation.scale=0.02", "--out", dir + "/compare", "-q"])
+        XCTAssertEqual(compare.status, 0, compare.err)
+        for arm in ["a", "b"] {
+            XCTAssertEqual(try Support.cli(["validate", dir + "/compare/\(arm).resolved.toml"]).status, 0, arm)
+        }
+        XCTAssertEqual(Format.comment("a\nb\r\u{1}\tc"), "a\\nb\\r\\u0001\tc")
+    }
+
     func testASweepFolderRepeatsTheSweepWithoutTheOriginalFiles() throws {
         let dir = Support.tempDir(), source = dir + "/source"
         // Sweeps `study` (its scenario and design beside it in `source`) into `out`, then deletes `source`.

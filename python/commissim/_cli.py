@@ -133,12 +133,28 @@ def toml_value(value) -> str:
     if ndim is not None and hasattr(value, "tolist"):  # numpy arrays, pandas Series (np.linspace(…) as a vary list)
         return toml_value(value.tolist())
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return _toml_string(value)
     if isinstance(value, Mapping):
         return "{ " + ", ".join(f"{toml_value(str(k))} = {toml_value(v)}" for k, v in value.items()) + " }"
     if isinstance(value, Iterable):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     raise CommissimError(f"{value!r} cannot be written as a scenario value", fix="use a number, string, bool or list")
+
+
+def _toml_string(text: str) -> str:
+    """`text` as a TOML basic string: quotes and backslashes escaped, and every control character
+    as its escape (a path or a group's name may hold a line break, which a basic string cannot)."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch in "\n\r\t":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04X}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def set_args(flag: str, overrides: Optional[Mapping[str, object]]) -> list:

@@ -202,6 +202,17 @@ def test_numpy_and_pandas_values_are_written_as_their_numbers():
     assert r.manifest["seed"] == "3"
 
 
+def test_text_with_line_breaks_and_quotes_is_written_as_valid_toml(tmp_path):
+    """A scenario path (written into sweep's study file) or a group name holding a line break, a
+    quote or a backslash: escaped, not written raw into a TOML string."""
+    odd = tmp_path / 'we"ird\\dir\nx'
+    odd.mkdir()
+    (odd / "s.toml").write_text((SCEN / "three_year.toml").read_text())
+    sw = cs.sweep(odd / "s.toml", vary={"demand.trend": [0.0]}, replications=1, set=SMALL, quiet=True)
+    assert len(sw.runs) == 1
+    assert cs._cli.toml_value('a"b\\c\nd\x01') == '"a\\"b\\\\c\\nd\\u0001"'
+
+
 def test_validate_checks_overrides_as_run_applies_them():
     cs.validate(SCEN / "baseline.toml", set={"demand.trend": 0.01})
     with pytest.raises(cs.CommissimError) as e:

@@ -24,8 +24,8 @@ extension Calibrator {
         do {
             let fitted = cal.applying(result.best.theta, to: cal.base)
             let met = targetsMet(result.best.moments), checked = targetsMet(result.check)
-            var header = "# Calibrated scenario written by commissim \(CommissimVersion.string) calibrate \(cal.file)\n"
-            header += "# from \(cal.scenarioFile): the fitted parameters below, every other value as that scenario resolves it.\n"
+            var header = "# Calibrated scenario written by commissim \(CommissimVersion.string) calibrate \(Format.comment(cal.file))\n"
+            header += "# from \(Format.comment(cal.scenarioFile)): the fitted parameters below, every other value as that scenario resolves it.\n"
             for (p, v) in zip(cal.parameters, result.best.theta) { header += "#   \(p.name) = \(Format.number(v))  (searched in \(Format.number(p.lower))…\(Format.number(p.upper)))\n" }
             header += "# Targets met: \(met) of \(cal.targets.count) with the fitting seeds, \(checked) of \(cal.targets.count) with fresh seeds (fit.csv, FIT.md).\n"
             try folder.write("calibrated.toml", fitted.tomlText(header: header))

@@ -45,8 +45,8 @@ public struct ComparisonOutput {
         try folder.write("runs.csv", result.runs)
         if let groups = result.groups { try folder.write("comparison_groups.csv", groups.csv) }
         try folder.write("summary.txt", table)
-        try folder.write("a.resolved.toml", cmp.a.tomlText(header: "# Arm A (\(fileA)), resolved\n"))
-        try folder.write("b.resolved.toml", cmp.b.tomlText(header: "# Arm B (\(fileB)), resolved\n"))
+        try folder.write("a.resolved.toml", cmp.a.tomlText(header: "# Arm A (\(Format.comment(fileA))), resolved\n"))
+        try folder.write("b.resolved.toml", cmp.b.tomlText(header: "# Arm B (\(Format.comment(fileB))), resolved\n"))
         var manifest = Manifest(command: command, scenarioFile: fileA, scenarioText: textA, scenario: cmp.a, seed: cmp.seed,
                                 runSeeds: (0..<cmp.replications).map(cmp.runSeed),
                                 generator: ModelConfig(cmp.a).generatorKind.gslName,

@@ -350,7 +350,7 @@ public final class SweepRunner {
     /// read as the error messages read them (``SourceLocator``), so `[ "study" ]`, `"scenario" = …`,
     /// a top-level `study.scenario = …` and CRLF line ends are rewritten too.
     static func selfContained(_ study: Study) -> String {
-        var out = "# \(study.file), as run, its scenario and design read from the copies beside this file:\n" +
+        var out = "# \(Format.comment(study.file)), as run, its scenario and design read from the copies beside this file:\n" +
             "#   commissim sweep study.toml --out <folder>\n"
         let locator = SourceLocator(text: study.text)
         // Lines split on U+000A as a scalar, as SourceLocator splits them ("\r\n" is one Character).

@@ -127,6 +127,22 @@ public enum Format {
         return out + "\""
     }
 
+    /// `s` for a `#` comment of a TOML file written here: every control character but tab as its
+    /// escape, as in ``quoted(_:)`` (a path may hold a line break, which would end the comment and
+    /// leave the rest as a line TOML cannot read).
+    public static func comment(_ s: String) -> String {
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case _ where (u.value < 0x20 && u != "\t") || u.value == 0x7F: out += String(format: "\\u%04X", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
     /// Shortest round-tripping decimal text for `v` (integers without a fraction).
     public static func number(_ v: Double) -> String {
         if v.isFinite, v == v.rounded(), abs(v) <= 9_007_199_254_740_992 { return String(Int64(v)) }
