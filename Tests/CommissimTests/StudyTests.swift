@@ -788,7 +788,8 @@ extension StudyTests {
         }
         for (contrast, expect) in [("\"policy.contract_months\" = [36, 84]", "84 is not one of the study's values"),
                                    ("\"demand.trend\" = [0.01, 0.02]", "is not varied by the study"),
-                                   ("\"policy.contract_months\" = [36]", "needs two values")] {
+                                   ("\"policy.contract_months\" = [36]", "needs two values"),
+                                   ("\"policy.contract_months\" = [120, 120]", "A and B are the same value")] {
             let bad = body.replacingOccurrences(of: "\"policy.contract_months\" = [36, 120]", with: contrast)
             XCTAssertThrowsError(try Study.load(try studyFile(bad))) { e in
                 XCTAssertTrue("\(e)".contains(":11: key 'contrast.") && "\(e)".contains(expect), "\(e)")

@@ -291,6 +291,7 @@ extension Study {
         for x in [a, b] where !points.contains(where: { $0[j] == x }) {
             throw fail(path, "\(x.tomlText) is not one of the study's values of \(path)", "use two values the study runs")
         }
+        guard a != b else { throw fail(path, "A and B are the same value, so every difference would be 0", "give two different values the study runs") }
         return (j, a, b)
     }
 
