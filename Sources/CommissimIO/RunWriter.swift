@@ -20,14 +20,18 @@ public struct RunWriter {
     /// Every file a run writes.
     static let runFiles: Set<String> = ["manifest.json", "timeseries.csv", "scenario.resolved.toml", "councils.csv", "providers.csv"]
 
-    /// Runs and writes into `out`; returns the run's result.
+    /// Runs and writes into `out`; returns the run's result. `progress` (if given) is told the
+    /// months simulated, burn-in included.
     @discardableResult
-    public func run(out: String) throws -> RunResult {
+    public func run(out: String, progress: ProgressReporter? = nil) throws -> RunResult {
         let folder = try OutputFolder(out)
         let config = ModelConfig(scenario)
         var detail: DetailWriter?
         if config.detail { detail = try DetailWriter(folder: folder) }
-        let result = Simulation(config: config).run(observe: detail.map { d in { m in d.observe(m) } })
+        progress?.start(total: config.burnInMonths + config.months, done: 0)
+        let result = Simulation(config: config).run(observe: detail.map { d in { m in d.observe(m) } },
+                                                    progress: progress.map { p in { done, _ in p.update(done: done) } })
+        progress?.finish()
         try detail?.close()
         let csv = CSVFormat.table(header: MetricColumns.names, rows: result.rows)
         try folder.write("timeseries.csv", csv)

@@ -44,7 +44,8 @@ struct RunCommand: ParsableCommand {
         let clock = ContinuousClock.now
         do {
             let writer = RunWriter(scenario: s, scenarioFile: scenario, scenarioText: text, command: CommandLine.arguments)
-            try writer.run(out: out)
+            // A line of progress (months, burn-in included) once a run has taken two seconds.
+            try writer.run(out: out, progress: ProgressReporter(label: "run", quiet: quiet, unit: "months", after: 2))
         } catch {
             failWithInputErrors(error, path: out)
         }

@@ -922,6 +922,31 @@ extension StudyTests {
     /// A finished sweep's folder repeats the sweep on its own: its study.toml reads the scenario
     /// and the design from the copies beside it, so the same files come out after the original
     /// study file, its scenario (relative to it) and its design are gone; the manifest says how.
+    /// `run` tells how far a long run has got, in months with the burn-in's counted: the
+    /// simulation reports every month in order, and the reporter writes nothing before its delay
+    /// and then a log line every tenth (a run that ends within two seconds prints only its end).
+    func testARunReportsItsProgressInMonths() throws {
+        let config = ModelConfig(try ScenarioParser.parse(text: "[simulation]\nscale = 0.02\nmonths = 5\nburn_in_months = 3\n", file: "t.toml"))
+        var seen: [Int] = []
+        _ = Simulation(config: config).run(progress: { done, total in
+            XCTAssertEqual(total, 8)
+            seen.append(done)
+        })
+        XCTAssertEqual(seen, Array(1...8))
+        var lines: [String] = []
+        let now = ProgressReporter(label: "run", quiet: false, terminal: false, unit: "months", after: 0) { lines.append($0) }
+        now.start(total: 20, done: 0)
+        for m in 1...20 { now.update(done: m) }
+        XCTAssertEqual(lines.map { $0.prefix { $0 != "/" } }, ["run: 1"] + stride(from: 2, through: 20, by: 2).map { "run: \($0)" }, "\(lines)")
+        XCTAssertTrue(lines.last!.hasPrefix("run: 20/20 months (100%)"), lines.last!)
+        var none: [String] = []
+        let later = ProgressReporter(label: "run", quiet: false, terminal: false, unit: "months", after: 3600) { none.append($0) }
+        later.start(total: 20, done: 0)
+        for m in 1...20 { later.update(done: m) }
+        later.finish()
+        XCTAssertEqual(none, [])
+    }
+
     /// A path may hold a line break, a quote or a backslash: the TOML files written beside the
     /// results (the sweep's study.toml, the comparison's resolved arms) name it in a comment, which
     /// a raw line break ended, leaving the rest of the path as a line TOML cannot read.

@@ -1,21 +1,30 @@
 import Foundation
 
-/// Progress of a batch of runs on standard error: a live bar on a terminal, plain periodic log
-/// lines otherwise (batch jobs), nothing with `quiet`.
+/// Progress of a batch of runs (or of one run's months) on standard error: a live bar on a
+/// terminal, plain periodic log lines otherwise (batch jobs), nothing with `quiet`, and nothing
+/// before `after` seconds have passed (a run that ends quickly says only that it ended).
 public final class ProgressReporter: @unchecked Sendable {
     private let label: String
     private let quiet: Bool
     private let terminal: Bool
+    private let unit: String
+    private let after: TimeInterval
+    private var shown = false
+    private let sink: (String) -> Void
     private let lock = NSLock()
     private var total = 0, startDone = 0
     private var started = Date()
     private var lastPrint = Date.distantPast
-    private var lastLoggedFraction = -1.0
+    private var lastLoggedTenth = -1
 
-    public init(label: String, quiet: Bool, terminal: Bool = isatty(2) == 1) {
+    public init(label: String, quiet: Bool, terminal: Bool = isatty(2) == 1, unit: String = "runs", after: TimeInterval = 0,
+                sink: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.sink = sink
         self.label = label
         self.quiet = quiet
         self.terminal = terminal
+        self.unit = unit
+        self.after = after
     }
 
     public func start(total: Int, done: Int) {
@@ -31,6 +40,8 @@ public final class ProgressReporter: @unchecked Sendable {
         guard !quiet, total > 0 else { return }
         let now = Date()
         let elapsed = now.timeIntervalSince(started)
+        guard elapsed >= after else { return }
+        shown = true
         let rate = elapsed > 0 ? Double(done - startDone) / elapsed : 0
         let eta = rate > 0 ? Double(total - done) / rate : .infinity
         let fraction = Double(done) / Double(total)
@@ -39,24 +50,26 @@ public final class ProgressReporter: @unchecked Sendable {
             lastPrint = now
             let width = 30, filled = Int(fraction * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            emit("\r\(label) [\(bar)] \(done)/\(total) runs  \(String(format: "%.1f", rate)) runs/s  ETA \(Self.duration(eta))   ")
+            emit("\r\(label) [\(bar)] \(done)/\(total) \(unit)  \(String(format: "%.1f", rate)) \(unit)/s  ETA \(Self.duration(eta))   ")
         } else {
-            // Batch logs: a line every 10% or every 30 seconds.
-            guard fraction - lastLoggedFraction >= 0.1 || now.timeIntervalSince(lastPrint) >= 30 || done == total else { return }
+            // Batch logs: a line each time another tenth is done (in whole tenths: 0.15 − 0.05 is
+            // below 0.1 in floating point, which skipped lines), or every 30 seconds.
+            let tenth = 10 * done / total
+            guard tenth > lastLoggedTenth || now.timeIntervalSince(lastPrint) >= 30 || done == total else { return }
             lastPrint = now
-            lastLoggedFraction = fraction
-            emit("\(label): \(done)/\(total) runs (\(Int(fraction * 100))%), \(String(format: "%.2f", rate)) runs/s, ETA \(Self.duration(eta))\n")
+            lastLoggedTenth = tenth
+            emit("\(label): \(done)/\(total) \(unit) (\(Int(fraction * 100))%), \(String(format: "%.2f", rate)) \(unit)/s, ETA \(Self.duration(eta))\n")
         }
     }
 
     public func finish() {
         lock.lock(); defer { lock.unlock() }
-        if terminal && !quiet && total > 0 { emit("\n") }
+        if terminal && !quiet && total > 0 && shown { emit("\n") }
     }
 
     private func emit(_ s: String) {
         guard !quiet else { return }
-        FileHandle.standardError.write(Data(s.utf8))
+        sink(s)
     }
 
     static func duration(_ s: Double) -> String {

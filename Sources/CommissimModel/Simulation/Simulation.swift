@@ -22,31 +22,36 @@ public struct Simulation {
         self.seed = seed ?? config.seed
     }
 
-    /// Runs the whole horizon; `observe` sees the market at the end of each month (detail output).
-    public func run(observe: ((Market) -> Void)? = nil) -> RunResult {
-        report(burnedIn(), observe: observe)
+    /// Runs the whole horizon; `observe` sees the market at the end of each month (detail output),
+    /// `progress` is told the months simulated so far and in all, burn-in included.
+    public func run(observe: ((Market) -> Void)? = nil, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) -> RunResult {
+        let burnIn = config.burnInMonths, total = burnIn + config.months
+        return report(burnedIn(progress: progress.map { p in { p($0, total) } }), observe: observe,
+                      progress: progress.map { p in { p(burnIn + $0, total) } })
     }
 
     /// The market built and run through its burn-in (MODEL.md §3.1): the same months and draws
     /// whatever the scenario's policy.
-    public func burnedIn() -> Market {
+    public func burnedIn(progress: ((_ months: Int) -> Void)? = nil) -> Market {
         let market = Market(config: config, rng: RandomStream(seed: seed, kind: config.generatorKind))
-        for _ in 0..<config.burnInMonths {
+        for n in 0..<config.burnInMonths {
             market.step()
             market.month += 1
+            progress?(n + 1)
         }
         return market
     }
 
     /// Runs the reported months of `market`, which is at the end of its burn-in (``burnedIn()``).
-    public func report(_ market: Market, observe: ((Market) -> Void)? = nil) -> RunResult {
+    public func report(_ market: Market, observe: ((Market) -> Void)? = nil, progress: ((_ months: Int) -> Void)? = nil) -> RunResult {
         var recorder = MetricsRecorder(months: config.months)
         market.startReporting()
-        for _ in 0..<config.months {
+        for n in 0..<config.months {
             market.step()
             recorder.record(market)
             observe?(market)
             market.month += 1
+            progress?(n + 1)
         }
         return RunResult(seed: seed, generator: market.rng.generatorName, rows: recorder.rows)
     }
