@@ -111,32 +111,25 @@ public enum Format {
     /// `s` as a double-quoted string that TOML (a basic string) and JSON both read back as `s`:
     /// quotes and backslashes escaped, and every control character (a group's name may hold a line
     /// break) as its escape — the escapes the two formats share.
-    public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x7F: out += String(format: "\\u%04X", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
-    }
+    public static func quoted(_ s: String) -> String { "\"" + escaped(s, inString: true) + "\"" }
 
     /// `s` for a `#` comment of a TOML file written here: every control character but tab as its
-    /// escape, as in ``quoted(_:)`` (a path may hold a line break, which would end the comment and
-    /// leave the rest as a line TOML cannot read).
-    public static func comment(_ s: String) -> String {
+    /// escape (a path may hold a line break, which would end the comment and leave the rest as a
+    /// line TOML cannot read).
+    public static func comment(_ s: String) -> String { escaped(s, inString: false) }
+
+    /// `s` with its control characters as escapes; `inString`: quotes, backslashes and tabs too.
+    private static func escaped(_ s: String, inString: Bool) -> String {
         var out = ""
         for u in s.unicodeScalars {
             switch u {
+            case "\"" where inString: out += "\\\""
+            case "\\" where inString: out += "\\\\"
+            case "\t" where inString: out += "\\t"
+            case "\t": out.unicodeScalars.append(u)
             case "\n": out += "\\n"
             case "\r": out += "\\r"
-            case _ where (u.value < 0x20 && u != "\t") || u.value == 0x7F: out += String(format: "\\u%04X", u.value)
+            case _ where u.value < 0x20 || u.value == 0x7F: out += String(format: "\\u%04X", u.value)
             default: out.unicodeScalars.append(u)
             }
         }
