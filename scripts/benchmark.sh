@@ -50,23 +50,35 @@ if [ -n "${OLD:-}" ]; then
   PAIRS="${PAIRS:-9}"
   : > "$OUT/pairs"
   for i in $(seq 1 "$PAIRS"); do
-    /usr/bin/time -f "%e" -o "$OUT/t" "$OLD" run "${OLD_SCENARIO:-scenarios/baseline.toml}" --out "$OUT/old" -q; a=$(cat "$OUT/t")
-    /usr/bin/time -f "%e" -o "$OUT/t" "$BIN" run scenarios/baseline.toml --out "$OUT/new" -q; b=$(cat "$OUT/t")
+    /usr/bin/time -f "%e %M" -o "$OUT/t" "$OLD" run "${OLD_SCENARIO:-scenarios/baseline.toml}" --out "$OUT/old" -q; a=$(cat "$OUT/t")
+    /usr/bin/time -f "%e %M" -o "$OUT/t" "$BIN" run scenarios/baseline.toml --out "$OUT/new" -q; b=$(cat "$OUT/t")
     echo "$a $b" >> "$OUT/pairs"
   done
-  python3 - "$OUT/pairs" "$OUT/old/timeseries.csv" "$OUT/new/timeseries.csv" "$OUT/old/scenario.resolved.toml" "$OUT/new/scenario.resolved.toml" <<'PY'
+  # Peak memory grows with the months simulated (contracts and providers are kept for their
+  # history): the old build once more over as many months as the new one simulates.
+  burn=$(sed -n 's/^burn_in_months = \([0-9]*\)/\1/p' "$OUT/new/scenario.resolved.toml")
+  old_burn=$(sed -n 's/^burn_in_months = \([0-9]*\)/\1/p' "$OUT/old/scenario.resolved.toml")
+  total=$(( $(wc -l < "$OUT/new/timeseries.csv") - 1 + ${burn:-0} ))
+  /usr/bin/time -f "%M" -o "$OUT/t" "$OLD" run "${OLD_SCENARIO:-scenarios/baseline.toml}" --out "$OUT/old-long" --months "$(( total - ${old_burn:-0} ))" -q
+  echo "$total $(cat "$OUT/t")" > "$OUT/old-long-mem"
+  python3 - "$OUT/pairs" "$OUT/old/timeseries.csv" "$OUT/new/timeseries.csv" "$OUT/old/scenario.resolved.toml" "$OUT/new/scenario.resolved.toml" "$OUT/old-long-mem" <<'PY'
 import re, statistics, sys
 def months(ts, toml):
     n = sum(1 for _ in open(ts)) - 1
     m = re.search(r"^burn_in_months = (\d+)", open(toml).read(), re.M)
     return n + (int(m.group(1)) if m else 0)
 mo, mn = months(sys.argv[2], sys.argv[4]), months(sys.argv[3], sys.argv[5])
-pairs = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
+rows = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
+pairs = [(a, b) for a, _, b, _ in rows]
 ratios = [(b / mn) / (a / mo) for a, b in pairs]
 print(f"paired against OLD ({len(pairs)} alternating pairs): old {statistics.median(a for a, _ in pairs):.2f} s for {mo} months, "
       f"new {statistics.median(b for _, b in pairs):.2f} s for {mn} months")
 print(f"  time per simulated month new/old: median ratio {statistics.median(ratios):.3f} "
       f"(quartiles {statistics.quantiles(ratios, n=4)[0]:.3f}-{statistics.quantiles(ratios, n=4)[2]:.3f})")
+old_mem, new_mem = statistics.median(r[1] for r in rows) / 1024, statistics.median(r[3] for r in rows) / 1024
+long_months, long_kb = open(sys.argv[6]).read().split()
+print(f"  peak memory: old {old_mem:.0f} MB ({mo} months), new {new_mem:.0f} MB ({mn} months); "
+      f"old over {long_months} months {int(long_kb) / 1024:.0f} MB (issue 14: new <= old)")
 PY
 fi
 
