@@ -32,8 +32,18 @@ public enum ParameterReference {
     /// The parameter space for samplers (SALib, EMA Workbench): every parameter a study can vary
     /// or `--set`, by the name [vary], a design file's header and `--set` use, with its type,
     /// default, bounds, choices, unit and meaning. One JSON array, keys in a fixed order.
-    public static func json() -> String {
-        let specs = ScenarioParser.overridablePaths.compactMap { name in ScenarioParser.specPath(name).flatMap(ParameterCatalog.spec).map { (name, $0) } }
+    /// With `groups`, the parameters of one council or provider group instead, named as a study
+    /// addresses them (`providers[NAME].target_margin`, NAME a group's `name` in the scenario).
+    public static func json(groups: Bool = false) -> String {
+        let specs: [(String, ParameterSpec)]
+        if groups {
+            specs = (ParameterCatalog.council + ParameterCatalog.provider).compactMap { s in
+                guard let dot = s.path.firstIndex(of: ".") else { return nil }
+                return (s.path[..<dot] + "[NAME]" + s.path[dot...], s)
+            }
+        } else {
+            specs = ScenarioParser.overridablePaths.compactMap { name in ScenarioParser.specPath(name).flatMap(ParameterCatalog.spec).map { (name, $0) } }
+        }
         let items: [JSON] = specs.map { name, s in
             let type: String, choices: [String]
             switch s.kind {

@@ -98,9 +98,10 @@ struct ParamsCommand: ParsableCommand {
 
     @Flag(help: "Print a Markdown table (as in docs/PARAMETERS.md).") var markdown = false
     @Flag(help: "Print the parameter space as JSON for samplers (SALib, EMA Workbench): name, type, default, bounds, choices.") var json = false
+    @Flag(help: "With --json: the parameters of one council or provider group instead, named councils[NAME].… and providers[NAME].….") var groups = false
 
     func run() {
-        print(json ? ParameterReference.json() : ParameterReference.text(markdown: markdown), terminator: "")
+        print(json ? ParameterReference.json(groups: groups) : ParameterReference.text(markdown: markdown), terminator: "")
     }
 }
 

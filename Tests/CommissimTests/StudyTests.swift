@@ -917,6 +917,13 @@ extension StudyTests {
         XCTAssertEqual(payback["type"] as? String, "real")
         XCTAssertEqual(payback["min"] as? Double, 1)
         XCTAssertEqual(payback["max"] as? Double, 600)
+        // --groups: a council or provider group's own parameters, named as a study addresses them.
+        let groupJSON = try Support.cli(["params", "--json", "--groups"])
+        let groupItems = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(groupJSON.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(Set(groupItems.compactMap { $0["path"] as? String }), Set((ParameterCatalog.council + ParameterCatalog.provider).map(\.path)))
+        let margin = try XCTUnwrap(groupItems.first { $0["name"] as? String == "providers[NAME].target_margin" })
+        XCTAssertEqual(margin["type"] as? String, "real")
+        XCTAssertNotNil(groupItems.first { $0["name"] as? String == "councils[NAME].policy.contract_months" })
     }
 
     /// A finished sweep's folder repeats the sweep on its own: its study.toml reads the scenario

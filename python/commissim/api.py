@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import numbers
 import os
 import shutil
 import tempfile
@@ -56,6 +57,16 @@ class SweepResult:
         params = [c for c in self.points.columns if c != "point"]
         if by not in params:
             raise CommissimError(f"{by!r} is not varied in this sweep", key=by, fix=f"use one of: {', '.join(params)}")
+        for w in within:
+            if w not in params or w == by:
+                raise CommissimError(f"{w!r} is not another parameter varied in this sweep", key="within",
+                                     fix=f"use some of: {', '.join(p for p in params if p != by)}")
+        values = self.points[by].drop_duplicates().tolist()
+        for name, v in (("a", a), ("b", b)):
+            if not _is(self.points[by], v).any():
+                raise CommissimError(f"{v!r} is not a value of {by} in this sweep", key=name, fix=f"use one of: {', '.join(map(str, values))}")
+        if _is(pd.Series([a]), b).all():
+            raise CommissimError("a and b are the same value, so every difference would be 0", key="b", fix="give two different values")
         within = list(within) if within else [p for p in params if p != by]
         rows = []
         for key, ga, gb in paired_runs(self.runs, by, a, b, within):
@@ -69,6 +80,16 @@ class SweepResult:
         return pd.DataFrame(rows)
 
 
+def _is(column: pd.Series, value) -> pd.Series:
+    """Where `column` holds `value`: numbers as numbers (36 is 36.0: a float column read from
+    CSV, or a value given as a float, matched nothing when both were compared as text), anything
+    else as text in any case (True is "true")."""
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    if numeric and isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return column == value
+    return column.astype(str).str.lower() == str(value).lower()
+
+
 def paired_runs(runs: pd.DataFrame, by: str, a, b, within: Sequence[str]):
     """A sweep's runs.csv split for a contrast: for each combination `key` of the `within`
     parameters, the runs where `by` is `a` and where it is `b`, indexed by replication and
@@ -77,8 +98,8 @@ def paired_runs(runs: pd.DataFrame, by: str, a, b, within: Sequence[str]):
     keyed = runs.groupby(list(within), dropna=False, sort=True) if within else [((), runs)]
     for key, group in keyed:
         key = key if isinstance(key, tuple) else (key,)
-        ga = group[group[by].astype(str) == str(a)].set_index("replication")
-        gb = group[group[by].astype(str) == str(b)].set_index("replication")
+        ga = group[_is(group[by], a)].set_index("replication")
+        gb = group[_is(group[by], b)].set_index("replication")
         common = ga.index.intersection(gb.index)
         yield key, ga.loc[common], gb.loc[common]
 
@@ -313,6 +334,8 @@ def validate(path: PathLike, *, set: Optional[Mapping[str, object]] = None) -> N
     call(["validate", os.fspath(path), *set_args("--set", set)], quiet=True, capture=True)
 
 
-def params() -> pd.DataFrame:
-    """Every scenario parameter: name, path, type, default, min, max, choices, unit, summary."""
-    return pd.DataFrame(json.loads(call(["params", "--json"], quiet=True, capture=True)))
+def params(groups: bool = False) -> pd.DataFrame:
+    """Every scenario parameter: name, path, type, default, min, max, choices, unit, summary. With
+    `groups`, the parameters of one council or provider group instead, named
+    ``councils[NAME].…`` and ``providers[NAME].…`` (NAME: a group's name in the scenario)."""
+    return pd.DataFrame(json.loads(call(["params", "--json"] + (["--groups"] if groups else []), quiet=True, capture=True)))

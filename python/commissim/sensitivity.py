@@ -3,6 +3,7 @@ commissim sweep (threads, resume, common random numbers), then SALib's indices w
 confidence intervals."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence, Tuple
 
@@ -27,12 +28,15 @@ class SensitivityResult:
 def _problem(bounds: Mapping[str, Tuple[float, float]]) -> dict:
     if not bounds:
         raise CommissimError("no parameters to analyse", fix="give bounds such as {'investment.payback_months': (24, 96)}")
-    catalogue = params().set_index("path")
+    types = _parameter_types()
+    kinds = {}
     for name, b in bounds.items():
-        if name not in catalogue.index:
+        kind = _type_of(str(name), types)
+        if kind is None:
             raise CommissimError("unknown parameter", key=name, fix="see `commissim params` for the parameter paths")
-        if catalogue.loc[name, "type"] not in ("real", "integer"):
-            raise CommissimError(f"a {catalogue.loc[name, 'type']} parameter has no numeric range", key=name, fix="analyse numeric parameters only")
+        if kind not in ("real", "integer"):
+            raise CommissimError(f"a {kind} parameter has no numeric range", key=name, fix="analyse numeric parameters only")
+        kinds[name] = kind
         try:
             lo, hi = (float(x) for x in b)
         except (TypeError, ValueError):
@@ -42,7 +46,26 @@ def _problem(bounds: Mapping[str, Tuple[float, float]]) -> dict:
         if not lo < hi:
             raise CommissimError(f"bounds {b} are empty", key=name, fix="give (low, high) with low < high")
     return {"num_vars": len(bounds), "names": list(bounds), "bounds": [[float(lo), float(hi)] for lo, hi in bounds.values()],
-            "integer": [catalogue.loc[n, "type"] == "integer" for n in bounds]}
+            "integer": [kinds[n] == "integer" for n in bounds]}
+
+
+def _parameter_types() -> dict:
+    """Each parameter's type by every name a sweep accepts for it: its name (`policy.contract_months`,
+    which sets every council group) and its catalogue path (`councils.policy.contract_months`,
+    `providers.target_margin` for a group's own parameters)."""
+    catalogue, groups = params(), params(groups=True)
+    return (dict(zip(groups["path"], groups["type"])) | dict(zip(catalogue["path"], catalogue["type"]))
+            | dict(zip(catalogue["name"], catalogue["type"])))
+
+
+def _type_of(name: str, types: dict) -> Optional[str]:
+    """The type of parameter `name`, also for one group's copy (`councils[London].policy.contract_months`,
+    `providers[small charity].target_margin`); None for an unknown name (the group itself is
+    checked by the binary, against the scenario, when the design runs)."""
+    if name in types:
+        return types[name]
+    group = re.fullmatch(r"(councils|providers)\[[^\]]+\]\.(.+)", name)
+    return types.get(f"{group[1]}.{group[2]}") if group else None
 
 
 def _measure(measure: str) -> str:

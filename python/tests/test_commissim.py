@@ -213,6 +213,31 @@ def test_text_with_line_breaks_and_quotes_is_written_as_valid_toml(tmp_path):
     assert cs._cli.toml_value('a"b\\c\nd\x01') == '"a\\"b\\\\c\\nd\\u0001"'
 
 
+def test_sensitivity_takes_every_parameter_name_a_sweep_takes():
+    """A policy key by its study name (policy.contract_months) and a group's own parameter
+    (providers[NAME].…) were "unknown parameter" to the sensitivity functions, which looked names
+    up by catalogue path."""
+    res = cs.morris(SCEN / "three_year.toml", {"policy.contract_months": (36, 120),
+                                               "providers[investor-backed private].target_margin": (0.05, 0.3)},
+                    outcome="spend", trajectories=2, levels=4, replications=1, seed=1, set=SMALL, quiet=True)
+    assert set(res.indices["parameter"]) == {"policy.contract_months", "providers[investor-backed private].target_margin"}
+    assert (res.design["policy.contract_months"] % 1 == 0).all(), "an integer parameter gets whole values"
+    groups = cs.params(groups=True)
+    assert "providers[NAME].target_margin" in set(groups["name"]) and "policy.contract_months" not in set(groups["name"])
+
+
+def test_a_contrast_refuses_values_and_parameters_the_sweep_lacks():
+    sw = cs.sweep(SCEN / "three_year.toml", vary={"policy.contract_months": [36, 120], "policy.extension_months": [0, 24]},
+                  replications=2, set=SMALL, quiet=True)
+    # 36.0 is the value 36: numbers match as numbers (as text "36.0" matched nothing: NaN rows).
+    pd.testing.assert_frame_equal(sw.contrast("spend", by="policy.contract_months", a=36.0, b=120),
+                                  sw.contrast("spend", by="policy.contract_months", a=36, b=120))
+    for kwargs, key in [({"a": 36, "b": 99}, "b"), ({"a": 36, "b": 36.0}, "b"), ({"a": 36, "b": 120, "within": ["nope"]}, "within")]:
+        with pytest.raises(cs.CommissimError) as e:
+            sw.contrast("spend", by="policy.contract_months", **kwargs)
+        assert e.value.key == key, str(e.value)
+
+
 def test_validate_checks_overrides_as_run_applies_them():
     cs.validate(SCEN / "baseline.toml", set={"demand.trend": 0.01})
     with pytest.raises(cs.CommissimError) as e:
