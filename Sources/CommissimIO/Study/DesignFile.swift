@@ -83,6 +83,13 @@ public enum DesignFile {
 
     struct Problem: Error { let message: String, fix: String }
 
+    /// A number no double holds (`1e999`), or not a number at all (`nan`, `inf`).
+    static func beyondRange(_ cell: String) -> Problem {
+        let word = cell.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "+-"))
+        if ["nan", "inf", "infinity"].contains(word) { return Problem(message: "\"\(cell)\" is not a finite number", fix: "write a finite number, e.g. 0.5") }
+        return Problem(message: "\(cell) is beyond what a number can hold", fix: "give a value within the parameter's range (`commissim params` lists it)")
+    }
+
     /// A cell as the value of `spec`: numbers in range, whole numbers, true/false, choices.
     static func value(_ cell: String, spec: ParameterSpec) -> Result<ParamValue, Problem> {
         func inRange(_ x: Double) -> Problem? {
@@ -91,14 +98,17 @@ public enum DesignFile {
         }
         switch spec.kind {
         case .real, .distribution:
-            guard let x = Double(cell), x.isFinite else { return .failure(Problem(message: "\"\(cell)\" is not a number", fix: "write a number, e.g. 0.5")) }
+            guard let x = Double(cell) else { return .failure(Problem(message: "\"\(cell)\" is not a number", fix: "write a number, e.g. 0.5")) }
+            guard x.isFinite else { return .failure(beyondRange(cell)) }
             if let p = inRange(x) { return .failure(p) }
             return .success(spec.kind == .real ? .real(x) : .distribution(.fixed(x)))
         case .integer:
-            guard let x = Double(cell), x.isFinite, x == x.rounded(), abs(x) < 9e15 else {
+            guard let x = Double(cell), x.isNaN || x.isInfinite || x == x.rounded() else {
                 return .failure(Problem(message: "\"\(cell)\" is not a whole number", fix: "write a whole number, e.g. 36"))
             }
+            guard x.isFinite else { return .failure(beyondRange(cell)) }
             if let p = inRange(x) { return .failure(p) }
+            guard abs(x) < 9e15 else { return .failure(beyondRange(cell)) }
             return .success(.integer(Int(x)))
         case .flag:
             // Any case: pandas writes True, R and spreadsheets TRUE.
