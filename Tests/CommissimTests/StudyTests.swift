@@ -905,7 +905,8 @@ extension StudyTests {
         for (text, line, message) in [("policy.contract_months\n36\n\"120\n", 3, "a quoted field is not closed"),
                                       ("policy.contract_months\n36\n\"120\"0\n", 3, "text after the closing quote of a field"),
                                       ("investment.payback_months\n36\n1e999\n", 3, "key 'investment.payback_months': 1e999 is beyond what a number can hold"),
-                                      ("investment.payback_months\nnan\n", 2, "key 'investment.payback_months': \"nan\" is not a finite number")] {
+                                      ("investment.payback_months\nnan\n", 2, "key 'investment.payback_months': \"nan\" is not a finite number"),
+                                      ("\"\",\"investment.payback_months\"\n\"1\",36\n", 1, "a column has no name (row names, as R's write.csv and pandas' to_csv write them by default)")] {
             try text.write(toFile: dir + "/design.csv", atomically: true, encoding: .utf8)
             let r = try Support.cli(["validate", path])
             XCTAssertEqual(r.status, 2)

@@ -50,6 +50,10 @@ public enum DesignFile {
         let header = headerRecord.fields
         var specs: [ParameterSpec] = []
         for name in header {
+            if name.isEmpty {
+                throw error(1, nil, "a column has no name (row names, as R's write.csv and pandas' to_csv write them by default)",
+                            "drop that column: write.csv(d, row.names = FALSE) in R, d.to_csv(path, index=False) in pandas")
+            }
             guard let sp = ScenarioParser.specPath(name), let spec = ParameterCatalog.spec(sp) else {
                 throw error(1, name, "unknown parameter path", ScenarioParser.unknownPathFix(name))
             }
