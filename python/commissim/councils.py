@@ -2,6 +2,7 @@
 from each run's councils.csv (`commissim run --detail`)."""
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Mapping, Optional, Sequence
@@ -45,8 +46,11 @@ def _summarise(councils: pd.DataFrame, by: str, metrics: Sequence[str], months: 
                 w = g[how[1]]
                 row[m] = (g[m] * w).sum() / w.sum() if w.sum() > 0 else np.nan
         out[key] = row
+    if not keys:
+        # England: one row (from_dict keyed by the empty tuple gave a row of NaN).
+        return pd.DataFrame([out[()]], index=pd.Index(["England"], name="unit"))
     frame = pd.DataFrame.from_dict(out, orient="index")
-    frame.index = pd.MultiIndex.from_tuples(frame.index, names=keys) if keys else pd.Index(["England"], name="unit")
+    frame.index = pd.MultiIndex.from_tuples(frame.index, names=keys)
     return frame
 
 
@@ -54,13 +58,16 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
                      metrics: Optional[Sequence[str]] = None, last_months: Optional[int] = None,
                      set: Optional[Mapping[str, object]] = None, set_a: Optional[Mapping[str, object]] = None,
                      set_b: Optional[Mapping[str, object]] = None, threads: Optional[int] = None, quiet: bool = True,
-                     level: float = 0.95) -> pd.DataFrame:
+                     level: float = 0.95, out: Optional[PathLike] = None) -> pd.DataFrame:
     """Paired differences B − A per council (`by="council"`), per council group (`"group"`, the
     `[[councils]] name`) or for England (`"england"`). Replication r of both arms runs with seed
     `seed + r` (common random numbers) and `--detail`; each run is summarised over its reported
     months (sums: totals over the run, or monthly means with `last_months`; rates and scores:
     means weighted as in ``AGGREGATION``). Columns: the unit's keys, metric, n, mean_a, mean_b,
-    diff, ci_low, ci_high (t interval at `level`), rel_diff."""
+    diff, ci_low, ci_high (t interval at `level`), rel_diff. With `out`, every run's folder
+    (``A/r0``, ``B/r0``, … with its manifest), the table (``councils_comparison.csv``) and a
+    ``manifest.json`` of the call (arguments, each replication's seed, the runs) stay there, so
+    every number in the table can be reproduced."""
     from scipy import stats  # noqa: PLC0415
 
     if by not in ("council", "group", "england"):
@@ -81,7 +88,8 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
     def one(job):
         arm, r = job
         over = dict(set or {}) | dict((set_a if arm == "A" else set_b) or {})
-        res = run(a if arm == "A" else b, seed=seed + r, set=over, detail=True, quiet=quiet)
+        folder = None if out is None else os.path.join(os.fspath(out), arm, f"r{r}")
+        res = run(a if arm == "A" else b, seed=seed + r, set=over, detail=True, quiet=quiet, out=folder)
         return arm, r, _summarise(res.councils, by, metrics, last_months)
 
     with ThreadPoolExecutor(max_workers=threads or os.cpu_count() or 2) as pool:
@@ -103,4 +111,20 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
             rows.append(dict(zip(names, keys)) | {"metric": m, "n": replications, "mean_a": xa.mean(), "mean_b": xb.mean(),
                                                   "diff": mean, "ci_low": mean - half, "ci_high": mean + half,
                                                   "rel_diff": mean / xa.mean() if xa.mean() else np.nan})
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if out is not None:
+        _write_outputs(os.fspath(out), table, {
+            "call": "commissim.compare_councils", "a": os.fspath(a), "b": os.fspath(b), "replications": replications,
+            "seed": seed, "seeds": [seed + r for r in range(replications)], "by": by, "metrics": metrics,
+            "last_months": last_months, "level": level, "set": dict(set or {}), "set_a": dict(set_a or {}), "set_b": dict(set_b or {}),
+            "runs": {"A": [f"A/r{r}" for r in range(replications)], "B": [f"B/r{r}" for r in range(replications)]},
+            "table": "councils_comparison.csv"})
+    return table
+
+
+def _write_outputs(folder: str, table: pd.DataFrame, manifest: dict) -> None:
+    """The table and the call's manifest beside the runs (values numpy gave are written as plain numbers)."""
+    table.to_csv(os.path.join(folder, "councils_comparison.csv"), index=False)
+    with open(os.path.join(folder, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2, default=lambda v: v.item() if hasattr(v, "item") else str(v))
+        f.write("\n")

@@ -1,4 +1,5 @@
 """Tests of the Python package against the real binary, on small, short markets."""
+import json
 import os
 from pathlib import Path
 
@@ -288,10 +289,21 @@ def test_compare_councils_gives_paired_answers_per_council_group_and_england(tmp
     assert r.loc[("Our County", "contract_length_let"), "mean_b"] == 120
     assert r.loc[("Others", "contract_length_let"), "mean_b"] == 36
     assert {"ci_low", "ci_high", "n", "rel_diff"} <= set(res.columns)
-    england = cs.compare_councils(path, path, replications=2, by="england", metrics=["spend"])
-    assert list(england["unit"]) == ["England"]
+    england = cs.compare_councils(path, path, replications=2, by="england", metrics=["spend", "outcome_mean"], out=tmp_path / "cc")
+    assert list(england["unit"]) == ["England", "England"] and list(england["metric"]) == ["spend", "outcome_mean"]
     per = cs.compare_councils(path, path, replications=2, by="council", metrics=["spend"])
     assert len(per) == 2 and set(per["name"]) == {"Our County", "Others"}  # counts scale: 1 and 4 × 0.05 → 1 each
+    # England is the sum of its councils (it was a row of NaN), and its numbers stay reproducible
+    # from what out= keeps: each run's folder and the call's manifest.
+    e = england.set_index("metric")
+    assert e.loc["spend", "mean_a"] == pytest.approx(per["mean_a"].sum(), rel=1e-9)
+    assert 0 < e.loc["outcome_mean", "mean_a"] < 1
+    manifest = json.loads((tmp_path / "cc" / "manifest.json").read_text())
+    assert manifest["seeds"] == [1, 2] and manifest["by"] == "england"
+    again = cs.run(path, seed=manifest["seeds"][1], detail=True, quiet=True)
+    kept = pd.read_csv(tmp_path / "cc" / "A" / "r1" / "councils.csv")
+    pd.testing.assert_frame_equal(again.councils, kept)
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "cc" / "councils_comparison.csv"), england, check_dtype=False)
     with pytest.raises(cs.CommissimError):
         cs.compare_councils(path, path, by="region")
 
