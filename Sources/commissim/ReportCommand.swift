@@ -21,7 +21,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "A folder written by `commissim run`, `sweep` or `compare` (a comparison or a comparison study).") var folder: String
     @Option(name: .shortAndLong, help: "Where to write REPORT.md, report.html and figures/ (default: the folder itself).") var out: String?
     @Option(help: ArgumentHelp("The metrics to report, comma-separated (default: the headline metrics of `commissim columns --json`).", valueName: "a,b,…")) var metrics: String?
-    @Option(help: "The report's title (default: the study's or the command's).") var title: String?
+    @Option(parsing: .unconditional, help: "The report's title (default: the study's or the command's); it may start with a dash.") var title: String?
 
     func run() throws {
         guard let python = Self.python() else {

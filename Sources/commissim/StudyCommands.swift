@@ -17,7 +17,8 @@ struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
     @Flag(help: "Also keep every run's monthly series under runs/.") var keepRuns = false
     @Flag(help: "Start again: discard an unfinished sweep in --out, and run a finished one again.") var fresh = false
-    @Option(help: ArgumentHelp("Run only shard I of N (runs k with k mod N = I) into --out, for `commissim merge`.", valueName: "I/N"))
+    // Values are taken as they come (`-1/3` is refused by its range, not read as an option).
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run only shard I of N (runs k with k mod N = I) into --out, for `commissim merge`.", valueName: "I/N"))
     var shard: String?
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter of the base scenario (repeatable).", valueName: "path=value"))
     var overrides: [String] = []
@@ -88,8 +89,9 @@ struct CompareCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write comparison_groups.csv: paired differences per council group and England (group), and per council too (council).",
                                valueName: "group|council")) var by: String?
     @Flag(help: "The same as --by council: paired differences for every council, its group and England.") var detail = false
-    @Option(name: .customLong("label-a"), help: ArgumentHelp("Arm A's name in the summary, manifest and reports (default: its file name).", valueName: "text")) var labelA: String?
-    @Option(name: .customLong("label-b"), help: ArgumentHelp("Arm B's name (default: its file name).", valueName: "text")) var labelB: String?
+    // A label may start with a dash ("-10% budget"): taken as the value, not as an option.
+    @Option(name: .customLong("label-a"), parsing: .unconditional, help: ArgumentHelp("Arm A's name in the summary, manifest and reports (default: its file name).", valueName: "text")) var labelA: String?
+    @Option(name: .customLong("label-b"), parsing: .unconditional, help: ArgumentHelp("Arm B's name (default: its file name).", valueName: "text")) var labelB: String?
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     /// The breakdown asked for on the command line (nil: the study's, or none).

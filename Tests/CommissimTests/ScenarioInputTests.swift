@@ -509,11 +509,20 @@ final class CommandLineTests: XCTestCase {
         for (args, key) in [(["run", s, "--out", "x", "--seed", "-5"], "--seed"), (["run", s, "--out", "x", "--months", "-3"], "--months"),
                             (["compare", s, s, "--out", "x", "--replications", "-1"], "--replications"),
                             (["compare", s, s, "--out", "x", "--seed", "-1"], "--seed"), (["sweep", st, "--out", "x", "--threads", "-2"], "--threads"),
-                            (["compare", s, s, "--out", "x", "--threads", "-2"], "--threads")] {
+                            (["compare", s, s, "--out", "x", "--threads", "-2"], "--threads"), (["sweep", st, "--out", "x", "--shard", "-1/3"], "--shard"),
+                            (["compare", s, s, "--out", "x", "--label-a", "-" + String(repeating: "x", count: 200)], "--label-a")] {
             let r = try Support.cli(args)
             XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
             XCTAssertTrue(r.err.contains("key '\(key)'") && r.err.contains(" — fix: ") && !r.err.contains("Missing value"), "\(args): \(r.err)")
         }
+        // A label or a title may start with a dash ("-10% budget"): it is the value, not an option.
+        let labelled = Support.tempDir()
+        let l = try Support.cli(["compare", s, s, "--label-a", "-10% budget", "--replications", "2", "--set", "simulation.months=3",
+                                 "--set", "simulation.burn_in_months=0", "--set", "simulation.scale=0.02", "--out", labelled + "/c", "-q"])
+        XCTAssertEqual(l.status, 0, l.err)
+        XCTAssertTrue(try String(contentsOfFile: labelled + "/c/manifest.json", encoding: .utf8).contains("-10% budget"))
+        XCTAssertEqual(try Support.cli(["report", labelled + "/c", "--title", "-x report"]).status, 0)
+        XCTAssertTrue(try String(contentsOfFile: labelled + "/c/REPORT.md", encoding: .utf8).hasPrefix("# -x report"))
         // What is not a regular file of sane size is refused before it is read.
         let dir = Support.tempDir()
         mkfifo(dir + "/fifo.toml", 0o644)
