@@ -101,6 +101,10 @@ struct ParamsCommand: ParsableCommand {
     @Flag(help: "With --json: the parameters of one council or provider group instead, named councils[NAME].… and providers[NAME].….") var groups = false
 
     func run() {
+        if groups && !json {
+            failWithInputErrors(ScenarioError(file: "commissim params", line: nil, key: "--groups", message: "lists the group parameters as JSON only (the text lists them already)",
+                                              fix: "use commissim params --json --groups"))
+        }
         print(json ? ParameterReference.json(groups: groups) : ParameterReference.text(markdown: markdown), terminator: "")
     }
 }

@@ -927,6 +927,7 @@ extension StudyTests {
         let margin = try XCTUnwrap(groupItems.first { $0["name"] as? String == "providers[NAME].target_margin" })
         XCTAssertEqual(margin["type"] as? String, "real")
         XCTAssertNotNil(groupItems.first { $0["name"] as? String == "councils[NAME].policy.contract_months" })
+        XCTAssertEqual(try Support.cli(["params", "--groups"]).status, 2, "--groups without --json is refused, not ignored")
     }
 
     /// A finished sweep's folder repeats the sweep on its own: its study.toml reads the scenario
