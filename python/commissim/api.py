@@ -261,6 +261,9 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
             if design.empty:
                 raise CommissimError("the design has no points", key="design", fix="give a DataFrame with one row per point and one column per parameter")
             points_file = os.path.join(tmp, "design.csv")
+            # A list in a cell (a point's strategies) as the design file writes it: entries separated by spaces.
+            design = design.apply(lambda col: col.map(lambda v: " ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+                                  if col.dtype == object else col)
             design.to_csv(points_file, index=False)
             design_name = "file"
         else:

@@ -189,6 +189,10 @@ def test_a_design_frame_of_flags_and_lists_runs_as_pandas_writes_it():
     sw = cs.sweep(SCEN / "three_year.toml", design=design, replications=1, set=SMALL, quiet=True)
     assert list(sw.points["investor.enabled"]) == [True, False]
     assert sw.points["policy.strategies"].fillna("").tolist() == ["", "price_squeeze lowest_price"]
+    # A list in a cell is the same point as its entries separated by spaces.
+    listed = cs.sweep(SCEN / "three_year.toml", design=design.assign(**{"policy.strategies": [[], ["price_squeeze", "lowest_price"]]}),
+                      replications=1, set=SMALL, quiet=True)
+    pd.testing.assert_frame_equal(listed.points, sw.points)
 
 
 def test_numpy_and_pandas_values_are_written_as_their_numbers():
