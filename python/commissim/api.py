@@ -61,7 +61,7 @@ class SweepResult:
             if w not in params or w == by:
                 raise CommissimError(f"{w!r} is not another parameter varied in this sweep", key="within",
                                      fix=f"use some of: {', '.join(p for p in params if p != by)}")
-        values = self.points[by].drop_duplicates().tolist()
+        values = self.points[by].fillna("").drop_duplicates().tolist()
         for name, v in (("a", a), ("b", b)):
             if not _is(self.points[by], v).any():
                 raise CommissimError(f"{v!r} is not a value of {by} in this sweep", key=name, fix=f"use one of: {', '.join(map(str, values))}")
@@ -87,7 +87,10 @@ def _is(column: pd.Series, value) -> pd.Series:
     numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
     if numeric and isinstance(value, numbers.Real) and not isinstance(value, bool):
         return column == value
-    return column.astype(str).str.lower() == str(value).lower()
+    # A list is its entries separated by spaces, as points.csv writes it; an empty one is an empty
+    # cell, which pandas reads as NaN.
+    text = " ".join(map(str, value)) if isinstance(value, (list, tuple)) else "" if value is None else str(value)
+    return column.fillna("").astype(str).str.lower() == text.lower()
 
 
 def paired_runs(runs: pd.DataFrame, by: str, a, b, within: Sequence[str]):

@@ -231,6 +231,14 @@ def test_sensitivity_takes_every_parameter_name_a_sweep_takes():
     assert "providers[NAME].target_margin" in set(groups["name"]) and "policy.contract_months" not in set(groups["name"])
 
 
+def test_a_contrast_of_strategies_reads_a_list_as_points_csv_writes_it():
+    """No strategy is an empty cell in points.csv (NaN to pandas): [] and "" name it."""
+    sw = cs.sweep(SCEN / "three_year.toml", vary={"policy.strategies": [[], ["price_squeeze"]]}, replications=2, set=SMALL, quiet=True)
+    c = sw.contrast("spend", by="policy.strategies", a=[], b=["price_squeeze"])
+    assert len(c) == 1 and c["n"].iloc[0] == 2 and c["diff"].notna().all()
+    pd.testing.assert_frame_equal(c, sw.contrast("spend", by="policy.strategies", a="", b="price_squeeze"))
+
+
 def test_a_contrast_refuses_values_and_parameters_the_sweep_lacks():
     sw = cs.sweep(SCEN / "three_year.toml", vary={"policy.contract_months": [36, 120], "policy.extension_months": [0, 24]},
                   replications=2, set=SMALL, quiet=True)
