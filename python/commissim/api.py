@@ -144,7 +144,12 @@ def _read(folder: str, name: str, required: bool = True) -> Optional[pd.DataFram
             raise CommissimError(f"{name} is missing from {folder}", file=path, fix="rerun the command that wrote the folder")
         return None
     try:
-        return pd.read_csv(path)
+        frame = pd.read_csv(path)
+        # An empty cell of a text column is empty text (a list parameter with no entries, such as
+        # no strategy), not NaN: NaN among strings broke sorting and matching.
+        text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+        frame[text] = frame[text].fillna("")
+        return frame
     except (OSError, ValueError) as e:
         raise CommissimError(f"cannot read {path}: {e}", file=path, fix="rerun the command that wrote the folder") from None
 

@@ -231,12 +231,17 @@ def test_sensitivity_takes_every_parameter_name_a_sweep_takes():
     assert "providers[NAME].target_margin" in set(groups["name"]) and "policy.contract_months" not in set(groups["name"])
 
 
-def test_a_contrast_of_strategies_reads_a_list_as_points_csv_writes_it():
-    """No strategy is an empty cell in points.csv (NaN to pandas): [] and "" name it."""
-    sw = cs.sweep(SCEN / "three_year.toml", vary={"policy.strategies": [[], ["price_squeeze"]]}, replications=2, set=SMALL, quiet=True)
+def test_a_contrast_of_strategies_reads_a_list_as_points_csv_writes_it(tmp_path):
+    """No strategy is an empty cell in points.csv (NaN to pandas): [] and "" name it, the points
+    read it as empty text, and the report lists it as "none" (sorting it among text raised)."""
+    sw = cs.sweep(SCEN / "three_year.toml", vary={"policy.strategies": [[], ["price_squeeze"]]}, replications=2, set=SMALL, quiet=True,
+                  out=tmp_path / "s")
+    assert sw.points["policy.strategies"].tolist() == ["", "price_squeeze"]
     c = sw.contrast("spend", by="policy.strategies", a=[], b=["price_squeeze"])
     assert len(c) == 1 and c["n"].iloc[0] == 2 and c["diff"].notna().all()
     pd.testing.assert_frame_equal(c, sw.contrast("spend", by="policy.strategies", a="", b="price_squeeze"))
+    rep = cs.write_report(tmp_path / "s")
+    assert "`policy.strategies` (none, price_squeeze)" in rep.markdown
 
 
 def test_a_contrast_refuses_values_and_parameters_the_sweep_lacks():

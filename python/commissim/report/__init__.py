@@ -349,6 +349,8 @@ def _interval(values: np.ndarray) -> Tuple[float, float, float]:
 
 
 def _value(v) -> str:
+    if isinstance(v, str) and v == "":
+        return "none"  # a list parameter with no entries (no strategy)
     return f"{v:g}" if isinstance(v, (int, float, np.integer, np.floating)) else str(v)
 
 
