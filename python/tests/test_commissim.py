@@ -242,6 +242,10 @@ def test_a_contrast_of_strategies_reads_a_list_as_points_csv_writes_it(tmp_path)
     pd.testing.assert_frame_equal(c, sw.contrast("spend", by="policy.strategies", a="", b="price_squeeze"))
     rep = cs.write_report(tmp_path / "s")
     assert "`policy.strategies` (none, price_squeeze)" in rep.markdown
+    for bad in ["two\nlines", ""]:  # a line break ended the Markdown heading and spilled into the text
+        with pytest.raises(cs.CommissimError) as e:
+            cs.write_report(tmp_path / "s", title=bad)
+        assert e.value.key == "title"
 
 
 def test_a_contrast_refuses_values_and_parameters_the_sweep_lacks():

@@ -450,6 +450,11 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
     metrics of `commissim columns --json`); `sections`: extra text before the figures; `preface`:
     Markdown lines under the title."""
     folder = os.fspath(folder)
+    if title is not None and (not isinstance(title, str) or not 0 < len(title) <= 200
+                              or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in title)):
+        # A line break would end the Markdown heading and spill the rest into the text.
+        raise CommissimError(f"title {title!r} is not one line of 1 to 200 characters", key="title",
+                             fix="give a one-line title, or leave it out for the study's own")
     kind = kind_of(folder)
     cat = catalogue()
     chosen = cat.chosen(list(metrics) if metrics else None)
