@@ -249,6 +249,13 @@ final class StudyTests: XCTestCase {
         let long = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nlabel_a = \"\(String(repeating: "x", count: 121))\"\n")
         XCTAssertTrue(long.contains(":7: key 'label_a'"), long)
         XCTAssertTrue(try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nlabel_a = 3\n").contains("key 'label_a'"))
+        // A title is one line of text: a number was ignored for the default, a line break broke the report's heading.
+        for (title, line) in [("title = 3\n", 3), ("title = \"a\\nb\"\n", 3)] {
+            let t = try error(title + "[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\n")
+            XCTAssertTrue(t.contains(":\(line): key 'title': must be one line of text"), t)
+        }
+        let entryTitle = try error("[[comparison]]\nname = \"x\"\ntitle = \"\"\na = \"\(three)\"\nb = \"\(three)\"\n")
+        XCTAssertTrue(entryTitle.contains(":5: key 'title': must be one line of text"), entryTitle)
         let pairs = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nreplications = 1\n")
         XCTAssertTrue(pairs.contains(":7: key 'comparison[0].replications': must be a whole number in 2…100000"), pairs)
     }

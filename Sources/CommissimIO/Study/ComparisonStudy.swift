@@ -92,7 +92,7 @@ public struct ComparisonStudy: Sendable {
         let replications = r.wholeNumber(st, "replications", in: "study", default: nil, 2...100_000)
         // The study seed defaults to the first comparison's arm A's simulation.seed.
         let seedGiven = st["seed"] == nil ? nil : r.wholeNumber(st, "seed", in: "study", default: 0, 0...Int(SeedDerivation.maxSeed))
-        let title = st["title"]?.string ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let title = Self.title(st, at: "study", reader: &r) ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let common = overrides(st["set"], at: "study.set", reader: &r)
         /// The table's `by` (nil when absent; a bad value is recorded as an error).
         func level(_ t: TOMLTable, at location: String) -> ComparisonLevel? {
@@ -143,7 +143,7 @@ public struct ComparisonStudy: Sendable {
             let own = level(t, at: at)
             let pairs = t["replications"] == nil ? nil : r.wholeNumber(t, "replications", in: at, default: nil, 2...100_000)
             if let a, let b, let reps = pairs ?? replications {
-                entries.append(Entry(name: name, title: t["title"]?.string ?? name, a: a, b: b, level: own ?? studyLevel, replications: reps))
+                entries.append(Entry(name: name, title: Self.title(t, at: at, reader: &r) ?? name, a: a, b: b, level: own ?? studyLevel, replications: reps))
             }
         }
         // Each arm's market within the limits once its overrides are applied.
@@ -166,6 +166,19 @@ public struct ComparisonStudy: Sendable {
         guard let v = t[key] else { return nil }
         guard let s = v.string, isLabel(s) else {
             r.fail(location, key: key, labelProblem, fix: "e.g. \(key) = \"10-year contracts\"")
+            return nil
+        }
+        return s
+    }
+
+    /// The table's `title` (nil when absent): one line of 1 to 200 characters, for report headings.
+    /// A title that is not text was ignored for the default, and a line break ended the heading.
+    static func title(_ t: TOMLTable, at location: String, reader r: inout Reader) -> String? {
+        guard let v = t["title"] else { return nil }
+        guard let s = v.string, !s.trimmingCharacters(in: .whitespaces).isEmpty, s.count <= 200,
+              !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            r.fail(location + ".title", key: "title", "must be one line of text, 1 to 200 characters (a report's heading)",
+                   fix: "e.g. title = \"Three-year versus ten-year contracts\"")
             return nil
         }
         return s
