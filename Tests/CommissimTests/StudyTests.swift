@@ -254,6 +254,15 @@ final class StudyTests: XCTestCase {
             let t = try error(title + "[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\n")
             XCTAssertTrue(t.contains(":\(line): key 'title': must be one line of text"), t)
         }
+        // A section written as a value is "must be a table", not "missing" (nor its keys missing).
+        let dir = Support.tempDir()
+        for (text, key) in [("study = 3\n[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\n", "study"),
+                            ("study = 3\n[vary]\n\"demand.trend\" = [0.0]\n", "study"),
+                            ("# c\ncalibration = \"x\"\n[[targets]]\nname = \"t\"\n", "calibration")] {
+            try text.write(toFile: dir + "/s.toml", atomically: true, encoding: .utf8)
+            let r = try Support.cli(["validate", dir + "/s.toml"])
+            XCTAssertTrue(r.err.contains("key '\(key)': must be a table"), r.err)
+        }
         let entryTitle = try error("[[comparison]]\nname = \"x\"\ntitle = \"\"\na = \"\(three)\"\nb = \"\(three)\"\n")
         XCTAssertTrue(entryTitle.contains(":5: key 'title': must be one line of text"), entryTitle)
         let pairs = try error("[[comparison]]\nname = \"x\"\na = \"\(three)\"\nb = \"\(three)\"\nreplications = 1\n")

@@ -126,7 +126,8 @@ extension Calibration {
         r.checkSections(table, known: ["calibration", "targets", "parameters"], in: "a calibration file",
                         otherwise: "a calibration file has [calibration], [[targets]] and [[parameters]]")
         guard let ct = table["calibration"]?.table else {
-            throw ScenarioErrors([ScenarioError(file: file, line: 1, key: "calibration", message: "missing [calibration] section",
+            throw ScenarioErrors([ScenarioError(file: file, line: r.locator.line("calibration") ?? 1, key: "calibration",
+                                                message: table["calibration"] == nil ? "missing [calibration] section" : "must be a table",
                                                 fix: "add [calibration] with scenario = \"baseline.toml\" and replications = 4")])
         }
         r.checkKeys(ct, in: "calibration", known: ["scenario", "replications", "check_replications", "seed", "set", "restarts", "max_evaluations"])

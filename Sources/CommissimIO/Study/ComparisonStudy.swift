@@ -87,6 +87,8 @@ public struct ComparisonStudy: Sendable {
         let st = table["study"]?.table ?? TOMLTable()
         if table["study"] == nil {
             r.errors.append(ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with replications = …"))
+        } else if table["study"]?.table == nil {
+            r.fail("study", key: "study", "must be a table", fix: "write [study] on its own line, then replications = … under it")
         }
         r.checkKeys(st, in: "study", known: ["title", "replications", "seed", "set", "by"])
         let replications = r.wholeNumber(st, "replications", in: "study", default: nil, 2...100_000)
