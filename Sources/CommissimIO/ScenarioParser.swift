@@ -143,6 +143,14 @@ struct Reader {
         errors.append(ScenarioError(file: file, line: locator.line(where_), key: key, message: message, fix: fix))
     }
 
+    /// The `[name]` section of a study, comparison study or calibration file; missing, or written
+    /// as a value (`study = 3`), it is one error, fixed by `add`.
+    func section(_ table: TOMLTable, _ name: String, add: String) throws(ScenarioErrors) -> TOMLTable {
+        if let t = table[name]?.table { return t }
+        throw ScenarioErrors([ScenarioError(file: file, line: locator.line(name) ?? 1, key: name,
+                                            message: table[name] == nil ? "missing [\(name)] section" : "must be a table", fix: add)])
+    }
+
     /// The `[[name]]` tables of a study or calibration file, with their indices. Reports `name`
     /// written as something other than an array of tables, missing or empty (`none`, fixed by
     /// `add`), and each element that is not a table.
@@ -601,6 +609,13 @@ extension ScenarioParser {
         } else {
             scenario.set(specPath, value)
         }
+    }
+
+    /// Applies the `--set` overrides in order and checks the market the scenario then makes against
+    /// the limits: what `run` does, and what `validate --set` checks.
+    public static func applyOverrides(_ assignments: [String], to scenario: inout ResolvedScenario, file: String) throws {
+        for o in assignments { try applyOverride(o, to: &scenario) }
+        try checkLimits(scenario, file: file)
     }
 
     /// Applies a command-line override `path=value` (value in TOML syntax) to `scenario`:

@@ -34,14 +34,9 @@ struct SourceLocator {
         var arrayCounts: [String: Int] = [:]
         var depth = 0 // open brackets/braces of a multi-line value
         var open = Code.Open.none // a multi-line string still open at the end of the last line
-        // Lines split on U+000A as a scalar: in Swift "\r\n" is one Character, which a split on
-        // "\n" would not find (CRLF files lost their line numbers). A leading byte-order mark is not text.
-        let scalarLines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
-        for (n, rawScalars) in scalarLines.enumerated() {
+        for (n, rawScalars) in Self.scalarLines(text).enumerated() {
             let lineNo = n + 1
-            var raw = String(String.UnicodeScalarView(rawScalars))
-            if raw.hasSuffix("\r") { raw.removeLast() }
-            if n == 0, raw.unicodeScalars.first == "\u{FEFF}" { raw.unicodeScalars.removeFirst() }
+            let raw = Self.lineText(rawScalars, first: n == 0)
             // A line that starts inside a multi-line string holds no key or header (what
             // follows the string's end only continues the value it belongs to).
             let inString = open != .none
@@ -108,6 +103,20 @@ struct SourceLocator {
         }
     }
 
+    /// The lines of `text`, split on U+000A as a scalar: in Swift "\r\n" is one Character, which a
+    /// split on "\n" would not find (CRLF files lost their line numbers).
+    private static func scalarLines(_ text: String) -> [Substring.UnicodeScalarView] {
+        text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// One line's text without its CR, and for the `first` line without a leading byte-order mark.
+    private static func lineText(_ scalars: Substring.UnicodeScalarView, first: Bool) -> String {
+        var raw = String(String.UnicodeScalarView(scalars))
+        if raw.hasSuffix("\r") { raw.removeLast() }
+        if first, raw.unicodeScalars.first == "\u{FEFF}" { raw.unicodeScalars.removeFirst() }
+        return raw
+    }
+
     /// Records the first line of `path` (already ``bounded(_:)``).
     private mutating func record(_ path: String, _ line: Int) {
         if lines[path] == nil { lines[path] = line }
@@ -122,11 +131,9 @@ struct SourceLocator {
     /// The key written on line `n` of `text` (the text this locator was made from), with the
     /// table in force there (`demand.trend`); nil for a line that writes no `key =`.
     func key(atLine n: Int, of text: String) -> String? {
-        let rawLines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        let rawLines = Self.scalarLines(text)
         guard n >= 1 && n <= rawLines.count else { return nil }
-        var raw = String(String.UnicodeScalarView(rawLines[n - 1]))
-        if raw.hasSuffix("\r") { raw.removeLast() }
-        let code = Code(raw, from: .none)
+        let code = Code(Self.lineText(rawLines[n - 1], first: n == 1), from: .none)
         guard let eq = code.equals, !isHeader(line: n) else { return nil }
         let key = Self.clean(code.text[..<eq])
         guard !key.isEmpty else { return nil }

@@ -36,8 +36,7 @@ struct RunCommand: ParsableCommand {
         }
         if detail { s.set("simulation.detail", .flag(true)) }
         do {
-            for o in overrides { try ScenarioParser.applyOverride(o, to: &s) }
-            try ScenarioParser.checkLimits(s, file: scenario)
+            try ScenarioParser.applyOverrides(overrides, to: &s, file: scenario)
         } catch {
             failWithInputErrors(error)
         }

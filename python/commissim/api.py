@@ -61,7 +61,7 @@ class SweepResult:
             if w not in params or w == by:
                 raise CommissimError(f"{w!r} is not another parameter varied in this sweep", key="within",
                                      fix=f"use some of: {', '.join(p for p in params if p != by)}")
-        values = self.points[by].fillna("").drop_duplicates().tolist()
+        values = self.points[by].drop_duplicates().tolist()  # empty text for an empty list (``_read``)
         for name, v in (("a", a), ("b", b)):
             if not _is(self.points[by], v).any():
                 raise CommissimError(f"{v!r} is not a value of {by} in this sweep", key=name, fix=f"use one of: {', '.join(map(str, values))}")

@@ -125,11 +125,7 @@ extension Calibration {
         let table = try Reader.table(text, file: file)
         r.checkSections(table, known: ["calibration", "targets", "parameters"], in: "a calibration file",
                         otherwise: "a calibration file has [calibration], [[targets]] and [[parameters]]")
-        guard let ct = table["calibration"]?.table else {
-            throw ScenarioErrors([ScenarioError(file: file, line: r.locator.line("calibration") ?? 1, key: "calibration",
-                                                message: table["calibration"] == nil ? "missing [calibration] section" : "must be a table",
-                                                fix: "add [calibration] with scenario = \"baseline.toml\" and replications = 4")])
-        }
+        let ct = try r.section(table, "calibration", add: "add [calibration] with scenario = \"baseline.toml\" and replications = 4")
         r.checkKeys(ct, in: "calibration", known: ["scenario", "replications", "check_replications", "seed", "set", "restarts", "max_evaluations"])
         let replications = r.wholeNumber(ct, "replications", in: "calibration", default: nil, 2...10_000)
         let check = r.wholeNumber(ct, "check_replications", in: "calibration", default: replications ?? 2, 2...10_000)

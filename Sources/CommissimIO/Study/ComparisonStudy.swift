@@ -84,11 +84,10 @@ public struct ComparisonStudy: Sendable {
         let table = try Reader.table(text, file: file)
         r.checkSections(table, known: ["study", "comparison"], in: "a comparison study",
                         otherwise: "a comparison study has [study] and [[comparison]] tables")
-        let st = table["study"]?.table ?? TOMLTable()
-        if table["study"] == nil {
-            r.errors.append(ScenarioError(file: file, line: 1, key: "study", message: "missing [study] section", fix: "add [study] with replications = …"))
-        } else if table["study"]?.table == nil {
-            r.fail("study", key: "study", "must be a table", fix: "write [study] on its own line, then replications = … under it")
+        let st: TOMLTable
+        do { st = try r.section(table, "study", add: "add [study] with replications = …") } catch {
+            r.errors += error.errors // reported with the rest; the comparisons are read on
+            st = TOMLTable()
         }
         r.checkKeys(st, in: "study", known: ["title", "replications", "seed", "set", "by"])
         let replications = r.wholeNumber(st, "replications", in: "study", default: nil, 2...100_000)

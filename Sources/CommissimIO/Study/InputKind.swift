@@ -23,8 +23,7 @@ public enum InputKind: Sendable {
         case .scenario:
             var s = try ScenarioParser.parse(text: text, file: path)
             guard !overrides.isEmpty else { break }
-            for o in overrides { try ScenarioParser.applyOverride(o, to: &s) }
-            try ScenarioParser.checkLimits(s, file: path)
+            try ScenarioParser.applyOverrides(overrides, to: &s, file: path)
         case .sweep: _ = try Study.parse(text: text, file: path).setting(overrides)
         case .comparisonStudy:
             _ = try ComparisonStudy.parse(text: text, file: path)

@@ -130,11 +130,7 @@ extension Study {
         var r = Reader(file: file, text: text)
         let table = try Reader.table(text, file: file)
         r.checkSections(table, known: ["study", "vary", "contrast"], in: "a study file", otherwise: "a study has [study], [vary] and optionally [contrast]")
-        guard let st = table["study"]?.table else {
-            throw ScenarioErrors([ScenarioError(file: file, line: r.locator.line("study") ?? 1, key: "study",
-                                                message: table["study"] == nil ? "missing [study] section" : "must be a table",
-                                                fix: "add [study] with scenario = \"…\" and replications = …")])
-        }
+        let st = try r.section(table, "study", add: "add [study] with scenario = \"…\" and replications = …")
         r.checkKeys(st, in: "study", known: ["scenario", "replications", "seed", "design", "points", "points_file", "set", "metrics"])
         // [study] metrics = ["spend", …]: the metrics summary.csv and runs.csv report.
         var metrics = MetricColumns.metricIndices
