@@ -45,6 +45,34 @@ final class AllianceTests: XCTestCase {
         XCTAssertTrue((0..<one.alliances.count).allSatisfy { one.alliances.members[$0].count <= 1 })
     }
 
+    /// A lot's places are split evenly (the better-ranked taking the remainder) above each
+    /// member's floor — a renewing member's children on its contract — and every place of the lot
+    /// is let: a member's children beyond an even share once stayed on its contract unpaid, above
+    /// its places (InvariantTests.testInvariantsUnderAlliances found it).
+    func testPlacesAreSplitEvenlyAboveEachMembersFloor() {
+        XCTAssertEqual(Market.shares(of: 10, floors: [1, 1, 1]), [4, 3, 3])
+        XCTAssertEqual(Market.shares(of: 10, floors: [4, 1, 1]), [4, 3, 3], "a floor within the even share changes nothing")
+        XCTAssertEqual(Market.shares(of: 10, floors: [1, 6, 1]), [2, 6, 2])
+        XCTAssertEqual(Market.shares(of: 12, floors: [1, 5, 1, 1]), [3, 5, 2, 2])
+        XCTAssertEqual(Market.shares(of: 10, floors: [1, 5, 5]), [1, 5, 5], "floors above the lot: each keeps its own")
+        // Every case up to 4 members, floors up to 7 and lots up to 20 places.
+        func cases(_ n: Int) -> [[Int]] { n == 0 ? [[]] : cases(n - 1).flatMap { f in (1...7).map { f + [$0] } } }
+        for n in 1...4 {
+            for floors in cases(n) {
+                for total in n...20 {
+                    let v = Market.shares(of: total, floors: floors)
+                    XCTAssertEqual(v.reduce(0, +), max(total, floors.reduce(0, +)), "\(floors) of \(total)")
+                    XCTAssertTrue(zip(v, floors).allSatisfy { $0 >= $1 }, "\(v): below a floor \(floors)")
+                    // Members above their floor share evenly, the better-ranked first.
+                    let free = v.indices.filter { v[$0] > floors[$0] }.map { v[$0] }
+                    XCTAssertLessThanOrEqual((free.max() ?? 0) - (free.min() ?? 0), 1, "\(v) from \(floors) of \(total)")
+                    XCTAssertEqual(free, free.sorted(by: >), "\(v): the remainder goes to the better-ranked")
+                    XCTAssertTrue(v.indices.allSatisfy { v[$0] == floors[$0] || free.isEmpty || v[$0] >= free.min()! }, "\(v) from \(floors)")
+                }
+            }
+        }
+    }
+
     /// Outcomes above the target are a gain the council pays; below it, a pain the members repay;
     /// no share, no settlement. The settlements are in spend_outcome and in the members' revenue.
     func testThePotPaysAboveTheTargetAndChargesBelowIt() throws {

@@ -5,14 +5,18 @@ import XCTest
 
 /// Properties that must hold month by month over whole runs.
 final class InvariantTests: XCTestCase {
-    /// Steps a market month by month, checking invariants after each month.
-    private func checkEveryMonth(_ s: ResolvedScenario, seed: UInt64) {
+    /// Steps a market month by month through its burn-in and reported months, checking
+    /// invariants after each month (the metrics' in the reported months, where the scenario's own
+    /// policies and strategies act: keep the burn-in short).
+    @discardableResult
+    private func checkEveryMonth(_ s: ResolvedScenario, seed: UInt64) -> Market {
         let config = ModelConfig(s)
         let market = Market(config: config, rng: RandomStream(seed: seed))
         var recorder = MetricsRecorder(months: config.months)
         var living = market.children.living
         var columnsReused = false
-        for _ in 0..<config.months {
+        for n in 0..<(config.burnInMonths + config.months) {
+            if n == config.burnInMonths { market.startReporting() }
             market.step()
             let t = market.tally
             // Children are conserved: last month's + accepted referrals − leavers.
@@ -161,6 +165,7 @@ final class InvariantTests: XCTestCase {
                 XCTAssertEqual(listed.count, market.providers.occupied[j])
                 XCTAssertTrue(listed.allSatisfy { market.children[$0].provider == Int32(j) })
             }
+            guard !market.inBurnIn else { market.month += 1; continue }
             recorder.record(market)
             // The regional markets' concentration, recounted from the children.
             var byMarket: [Int: [Int: Double]] = [:]
@@ -194,15 +199,18 @@ final class InvariantTests: XCTestCase {
                 XCTAssertLessThanOrEqual(survival[m], survival[m - 1], "\(kind.name) survival rose in month \(m + 1)")
             }
             XCTAssertTrue(survival.allSatisfy { $0 >= 0 && $0 <= 1 })
-            let p = market.providers, first = 0 // the first recorded month: this check records from month 0
+            let p = market.providers, first = config.burnInMonths // the first recorded month
             let ours = (0..<p.count).filter { p.kind[$0] == kind && p.entryMonth[$0] < first }
             let atStart = ours.filter { p.alive[$0] || p.exitMonth[$0] >= first }.count
             let still = ours.filter { p.alive[$0] }.count
             if atStart > 0 { XCTAssertEqual(survival.last!, Double(still) / Double(atStart), accuracy: 1e-12, kind.name) }
         }
+        return market
     }
 
-    func testInvariantsBaselineRegime() throws { checkEveryMonth(try Support.small(months: 48), seed: 1) }
+    func testInvariantsBaselineRegime() throws {
+        checkEveryMonth(try Support.small(months: 48, ["simulation.burn_in_months=24"]), seed: 1)
+    }
 
     /// One council's children with one provider are counted exactly past 65,535 (a lot of
     /// 100,000 places filled by referrals that stay 20 years): the count was 16 bits, and such a
@@ -224,10 +232,19 @@ final class InvariantTests: XCTestCase {
     }
 
     func testInvariantsUnderSqueezeDecommissioningAndOutcomePayment() throws {
-        let s = try Support.scenario("austerity", ["simulation.scale=0.1", "simulation.months=48",
+        let s = try Support.scenario("austerity", ["simulation.scale=0.1", "simulation.months=48", "simulation.burn_in_months=24",
                                                    "policy.strategies=[\"price_squeeze\",\"decommission\",\"outcome_payment\",\"consolidation\",\"in_house\",\"codesign\",\"collaborative\"]",
                                                    "investor.enabled=true", "investor.capital=5000000"])
-        checkEveryMonth(s, seed: 2)
+        let m = checkEveryMonth(s, seed: 2)
+        XCTAssertGreaterThan(m.pendingOutcomePayments.count, 0, "the strategies of the test did not act: no outcome payment was scheduled")
+        XCTAssertGreaterThan(m.investor.advanced, 0, "the investor advanced nothing")
+    }
+
+    /// A member's even share of a re-tendered alliance lot could be fewer places than the children
+    /// on its contract: it kept them unpaid, above its places (fixed 7 December 2026, MODEL.md §3.9a).
+    func testInvariantsUnderAlliances() throws {
+        let m = checkEveryMonth(try Support.scenario("alliance", ["simulation.scale=0.1", "simulation.months=48", "simulation.burn_in_months=24"]), seed: 3)
+        XCTAssertGreaterThan(m.alliances.count, 0, "no alliance was let")
     }
 
     func testSameSeedGivesByteIdenticalFilesAndDifferentSeedDiffers() throws {

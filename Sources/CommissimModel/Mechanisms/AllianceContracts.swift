@@ -4,18 +4,24 @@
 extension Market {
     /// Awards `lot` (payment form `alliance`) to the `alliance_members` best-scored bidders of
     /// `ranked` (best first), at most one per place, splitting its places evenly (the better-ranked
-    /// take the remainder). A winner that held one of the lot's old contracts (the incumbent's, or
-    /// its alliance partners') renews it; the other old contracts end.
-    /// Returns the first member's contract.
+    /// take the remainder) — except that a winner that held one of the lot's old contracts (the
+    /// incumbent's, or its alliance partners') renews it with at least a place for each child on it
+    /// (``shares(of:floors:)``); the other old contracts end. Returns the first member's contract.
     func awardAlliance(_ lot: Lot, ranked: [(provider: Int, price: Double)], initial: Bool) -> Int {
         let n = max(1, min(policy(lot.council, tier: lot.tier).allianceMembers, ranked.count, lot.volume))
         var old = ([lot.incumbentContract].compactMap { $0 } + lot.partners).filter { contracts[$0].active }
+        var renewing: [Int?] = []
+        for w in ranked.prefix(n) {
+            let k = old.first { contracts[$0].provider == w.provider }
+            renewing.append(k)
+            old.removeAll { $0 == k }
+        }
+        let volumes = Self.shares(of: lot.volume, floors: renewing.map { k in max(1, k.map { contracts[$0].occupied } ?? 0) })
         var members: [Int] = []
         for (m, w) in ranked.prefix(n).enumerated() {
             var part = lot
-            part.volume = lot.volume / n + (m < lot.volume % n ? 1 : 0)
-            part.incumbentContract = old.first { contracts[$0].provider == w.provider }
-            old.removeAll { $0 == part.incumbentContract }
+            part.volume = volumes[m]
+            part.incumbentContract = renewing[m]
             members.append(award(part, provider: w.provider, price: w.price, initial: initial))
         }
         // One term for the whole alliance (the first member's: at set-up, its staggered start).
@@ -30,6 +36,27 @@ extension Market {
         let a = alliances.append(council: lot.council, tier: lot.tier, members: members, trust: p.trustInitial)
         for k in members { contracts[k].alliance = a }
         return members[0]
+    }
+
+    /// `total` places split evenly among members, the better-ranked (first) taking the remainder,
+    /// where no member gets fewer than its floor: a member whose floor is above the even share keeps
+    /// its floor and the others split the rest in the same way. If the floors come to more than
+    /// `total`, each member gets its floor. Each member's floor is at least one place, and a
+    /// renewing member's at least the children placed on its contract: children in place keep
+    /// their places ("existing placements continue"), which an even share alone could leave
+    /// unpaid, above the member's places.
+    static func shares(of total: Int, floors: [Int]) -> [Int] {
+        var out = floors, open = Array(floors.indices), left = max(total, floors.reduce(0, +))
+        while !open.isEmpty {
+            let even = left / open.count
+            let above = open.filter { floors[$0] > even }
+            guard !above.isEmpty else { break }
+            for m in above { left -= floors[m] }
+            open.removeAll { floors[$0] > even }
+        }
+        guard !open.isEmpty else { return out }
+        for (r, m) in open.enumerated() { out[m] = left / open.count + (r < left % open.count ? 1 : 0) }
+        return out
     }
 
     /// Contract `k`'s share of its alliance's monitoring: an alliance is one contract to monitor,
