@@ -5,7 +5,7 @@
 
 enum { HUGE_PAGE = 2 * 1024 * 1024, CACHE_LINE = 64 };
 /* Blocks from half a huge page up are rounded up to whole huge pages (the trust matrices of an
-   England-scale run are about 1.2 MiB each). */
+   England-scale run are about 1.7 MiB each). */
 enum { HUGE_FROM = HUGE_PAGE / 2 };
 
 void *commissim_alloc_block(size_t bytes) {

@@ -144,10 +144,14 @@ final class TierTermsTests: XCTestCase {
         for _ in 0..<config.burnInMonths { m.step(); m.month += 1 }
         let firstReported = m.month
         m.startReporting()
-        for _ in 0..<48 { m.step(); m.month += 1 }
         var lengths: [Int: Set<Int>] = [:]
-        for k in 0..<m.contracts.count where m.contracts[k].start >= firstReported && m.contracts[k].extensionLeft >= 0 {
-            lengths[m.contracts[k].tier, default: []].insert(m.contracts[k].end - m.contracts[k].start)
+        for _ in 0..<48 {
+            m.step()
+            // Read every month: an ended contract's id may be let again (Contracts.swift).
+            for k in m.activeContracts where m.contracts[k].start >= firstReported && m.contracts[k].extensionLeft >= 0 {
+                lengths[m.contracts[k].tier, default: []].insert(m.contracts[k].end - m.contracts[k].start)
+            }
+            m.month += 1
         }
         XCTAssertEqual(lengths[Tier.fostering.rawValue], [120])
         XCTAssertEqual(lengths[Tier.residential.rawValue], [36])

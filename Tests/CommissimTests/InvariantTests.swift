@@ -14,7 +14,7 @@ final class InvariantTests: XCTestCase {
         let market = Market(config: config, rng: RandomStream(seed: seed))
         var recorder = MetricsRecorder(months: config.months)
         var living = market.children.living
-        var columnsReused = false
+        var columnsReused = false, contractsReused = false
         for n in 0..<(config.burnInMonths + config.months) {
             if n == config.burnInMonths { market.startReporting() }
             market.step()
@@ -115,6 +115,31 @@ final class InvariantTests: XCTestCase {
                 }
             }
             columnsReused = columnsReused || pv.columns < pv.count + 1
+            // Contract ids (Contracts.swift): each contract in force is on the list in force once;
+            // an id free to be let again, or waiting to be, is an ended contract, and a free one is
+            // referred to by nothing — no council's or provider's list, no child, no outcome
+            // payment due, no alliance.
+            let inForce = market.activeContracts
+            XCTAssertEqual(inForce.sorted(), (0..<market.contracts.count).filter { market.contracts[$0].active }, "month \(market.month)")
+            let idle = market.contracts.idle
+            let freeIds = Set(idle.free.map(Int.init))
+            XCTAssertEqual(freeIds.count, idle.free.count, "an id freed twice (month \(market.month))")
+            XCTAssertTrue((idle.free + idle.ended).allSatisfy { !market.contracts[Int($0)].active }, "month \(market.month)")
+            var referred = Set(market.councils.contracts.joined()).union(market.providers.contracts.joined())
+            referred.formUnion(market.alliances.members.joined())
+            referred.formUnion(market.pendingOutcomePayments[market.pendingHead...].map(\.contract))
+            for child in market.children where child.alive && child.contract >= 0 { referred.insert(Int(child.contract)) }
+            XCTAssertTrue(freeIds.isDisjoint(with: referred), "month \(market.month): ids free to be let again are still referred to: \(freeIds.intersection(referred).sorted().prefix(5))")
+            // Every id is in one role: in force, free, waiting for its outcome payments, or kept
+            // for good by an alliance that lists it. So ids are added only when none is free.
+            let pending = Set(market.pendingOutcomePayments[market.pendingHead...].map(\.contract))
+            let waitingIds = Set(idle.ended.map(Int.init))
+            XCTAssertTrue(freeIds.isDisjoint(with: waitingIds) && waitingIds.isSubset(of: pending), "month \(market.month)")
+            for k in 0..<market.contracts.count where !market.contracts[k].active && !freeIds.contains(k) && !waitingIds.contains(k) {
+                let a = market.contracts[k].alliance
+                XCTAssertTrue(a >= 0 && market.alliances.members[a].contains(k), "month \(market.month): contract \(k) ended, its id in no role")
+            }
+            contractsReused = contractsReused || !idle.free.isEmpty
             // Contract occupancy never exceeds reserved volume.
             for k in 0..<market.contracts.count where market.contracts[k].active && market.reservesPlaces(k) {
                 XCTAssertLessThanOrEqual(market.contracts[k].occupied, market.contracts[k].volume)
@@ -186,6 +211,7 @@ final class InvariantTests: XCTestCase {
             market.month += 1
         }
         XCTAssertTrue(columnsReused, "the run should exercise entrants taking over the columns of providers that left")
+        XCTAssertTrue(contractsReused, "the run should exercise contracts let under the ids of ended ones")
         // Recorded columns agree with the same invariant.
         for row in recorder.rows {
             XCTAssertEqual(row[MetricColumns.index["council_payments"]!], row[MetricColumns.index["provider_council_revenue"]!],
@@ -242,6 +268,7 @@ final class InvariantTests: XCTestCase {
 
     /// A member's even share of a re-tendered alliance lot could be fewer places than the children
     /// on its contract: it kept them unpaid, above its places (fixed 7 December 2026, MODEL.md §3.9a).
+    /// Alliances keep their members' ids, so those ids are never let again (Contracts.swift).
     func testInvariantsUnderAlliances() throws {
         let m = checkEveryMonth(try Support.scenario("alliance", ["simulation.scale=0.1", "simulation.months=48", "simulation.burn_in_months=24"]), seed: 3)
         XCTAssertGreaterThan(m.alliances.count, 0, "no alliance was let")

@@ -4,10 +4,9 @@ import CommissimEngine
 /// what the monthly passes over the contracts in force read (who, what, how many, at what price,
 /// until when, how paid), the second the rest.
 ///
-/// Records, not parallel arrays: ids are never reused (a contract's history stays readable in
-/// per-provider output), so after decades of burn-in the contracts in force are a few thousand
-/// scattered among a hundred thousand ids, and a pass over them with one array per field touched a
-/// cache line per field per contract (see scripts/benchmark.sh).
+/// Records, not parallel arrays: a monthly pass over the contracts in force reads most of the
+/// first line of each, and with one array per field it touched a cache line per field per
+/// contract (see scripts/benchmark.sh).
 public struct Contract: Sendable, BitwiseCopyable {
     public var council: Int
     public var provider: Int
@@ -48,16 +47,31 @@ public struct Contract: Sendable, BitwiseCopyable {
     public var lastOnRoster: Int32 = -1
 }
 
-/// Every contract let, by id (ids are never reused). `contracts[k].price` reads contract k's
-/// price; records are written in place (copies of `Contracts` share them, as ``AlignedArray``'s do:
-/// the market is their one owner).
+/// The contracts, by id: `contracts[k].price` reads contract k's price; records are written in
+/// place (copies of `Contracts` share them, as ``AlignedArray``'s do: the market is their one
+/// owner).
+///
+/// An ended contract's id is let again once nothing refers to it any more (``recycle()``): the
+/// records stay as many as the contracts in force, a few thousand at England's scale, rather than
+/// one for every contract let in decades of burn-in. Nothing in the model depends on an id's
+/// value, only on which contract it names: the lists of contracts (a council's, a provider's, the
+/// contracts in force) keep the order the contracts were let.
 public struct Contracts: Sendable {
     private var records = AlignedArray<Contract>()
+    /// Outcome payments scheduled on each contract and not yet paid (``Market/payDueOutcomes()``
+    /// reads the contract when one falls due, even after it has ended).
+    private var paymentsDue = AlignedArray<Int32>()
+    /// Ended contracts whose ids are not yet free to be let again.
+    private var ended: [Int32] = []
+    /// Ids free to be let again, the most recently freed last.
+    private var free: [Int32] = []
 
-    /// Contracts let so far.
+    /// Ids in use or free: the contracts in force and those ended but not yet let again.
     public var count: Int { records.count }
     /// Records the storage holds before it next grows.
     var capacity: Int { records.capacity }
+    /// Contracts ended whose ids wait to be let again, and ids free to be: for the invariant tests.
+    var idle: (ended: [Int32], free: [Int32]) { (ended, free) }
 
     /// Contract `k`.
     public subscript(k: Int) -> Contract {
@@ -67,16 +81,43 @@ public struct Contracts: Sendable {
     }
 
     /// Gives this copy a block of its own for the records (a plain copy shares them).
-    mutating func ownStorage() { records = records.copy() }
+    mutating func ownStorage() { records = records.copy(); paymentsDue = paymentsDue.copy() }
 
     /// Starts loading contract `k`'s first cache line (a hint; `k` out of range is ignored).
     @inline(__always) func prefetch(_ k: Int) { records.prefetch(k) }
 
+    /// Lets a new contract; returns its id (a free one if any, see ``recycle()``).
     mutating func append(council c: Int, provider p: Int, tier t: Int, volume v: Int, price pr: Double, form f: PaymentForm,
                          outcomeSpec os: Bool, start s: Int, end e: Int, extension x: Int, codesign cd: Bool,
                          collaborative col: Bool, financed fin: Bool, reviewCost rc: Double) -> Int {
-        records.append(Contract(council: c, provider: p, tier: t, volume: v, price: pr, end: e, form: f, financed: fin,
-                                codesign: cd, collaborative: col, outcomeSpec: os, extensionLeft: x, start: s, reviewCost: rc))
+        let record = Contract(council: c, provider: p, tier: t, volume: v, price: pr, end: e, form: f, financed: fin,
+                              codesign: cd, collaborative: col, outcomeSpec: os, extensionLeft: x, start: s, reviewCost: rc)
+        if let k = free.popLast() {
+            records[Int(k)] = record
+            return Int(k)
+        }
+        records.append(record)
+        paymentsDue.append(0)
         return records.count - 1
+    }
+
+    /// An outcome payment on contract `k` is scheduled (`+1`) or paid (`−1`).
+    @inline(__always) func countPayment(_ k: Int, _ sign: Int32) { paymentsDue[k] += sign }
+
+    /// Contract `k` has ended (it is no longer active and no list of contracts holds it).
+    mutating func retire(_ k: Int) { ended.append(Int32(k)) }
+
+    /// Frees the ids of ended contracts nothing refers to any more: no outcome payment due on
+    /// them, and not kept as a member by an alliance (whose list of members stays as it was when
+    /// a member's contract ended; such ids are never let again). Call between months, once the
+    /// ended contracts have left the list of contracts in force, so no id is in two roles at once.
+    mutating func recycle() {
+        guard !ended.isEmpty else { return }
+        var waiting: [Int32] = []
+        for k in ended {
+            if records[Int(k)].alliance >= 0 { continue }
+            if paymentsDue[Int(k)] > 0 { waiting.append(k) } else { free.append(k) }
+        }
+        ended = waiting
     }
 }

@@ -136,30 +136,48 @@ public struct Providers: Sendable {
             columns += 1
         }
         column.append(Int32(col))
-        if let stride = newStride {
-            // Twice the room (the columns in use stay at the start of each row; the rest is not read).
-            // Each matrix is copied straight into its new block, one at a time, so the most held at
-            // once is the old matrices and one new one (`Market.ensureRoom` checks room for it first).
-            let old = trustStride
-            func relaid<E>(_ m: AlignedArray<E>, fill: E) -> AlignedArray<E> {
-                let out = AlignedArray(repeating: fill, count: stride * councils)
-                out.withElements { to in
-                    m.withElements { from in
-                        for c in 0..<councils {
-                            for x in 0..<old { to[c * stride + x] = from[c * old + x] }
-                        }
-                    }
-                }
-                return out
-            }
-            councilTrust = relaid(councilTrust, fill: initialTrust)
-            providerTrust = relaid(providerTrust, fill: initialTrust)
-            placedPairs = relaid(placedPairs, fill: 0)
-            trustStride = stride
-        }
+        if let stride = newStride { relay(stride: stride, councils: councils, initialTrust: initialTrust) }
         contracts.append([])
         firstOffContract.append(-1); lastOffContract.append(-1)
     }
+
+    /// Re-lays the matrices with rows `stride` long (at least the columns taken): the columns in
+    /// use stay at the start of each row, the rest is not read until a provider takes it. Each
+    /// matrix is copied straight into its new block, one at a time, so the most held at once is the
+    /// old matrices and one new one (`Market.ensureRoom` checks room for a growth first).
+    private mutating func relay(stride: Int, councils: Int, initialTrust: Float) {
+        precondition(stride >= columns, "rows shorter than the columns in use")
+        let old = trustStride, kept = Swift.min(old, stride)
+        func relaid<E>(_ m: AlignedArray<E>, fill: E) -> AlignedArray<E> {
+            let out = AlignedArray(repeating: fill, count: stride * councils)
+            out.withElements { to in
+                m.withElements { from in
+                    for c in 0..<councils {
+                        for x in 0..<kept { to[c * stride + x] = from[c * old + x] }
+                    }
+                }
+            }
+            return out
+        }
+        councilTrust = relaid(councilTrust, fill: initialTrust)
+        providerTrust = relaid(providerTrust, fill: initialTrust)
+        placedPairs = relaid(placedPairs, fill: 0)
+        trustStride = stride
+    }
+
+    /// Sets the rows to the columns in use and an eighth more, in whole cache lines (call once the
+    /// initial market is drawn): room for the entrants of a market that grows a little as it
+    /// settles, without rows that grew by half while it was drawn staying up to half as long
+    /// again as the market is wide for the whole run. Entrants beyond that grow them again
+    /// (``grownStride(_:)``).
+    mutating func fitRows(councils: Int, initialTrust: Float) {
+        if fittedStride != trustStride { relay(stride: fittedStride, councils: councils, initialTrust: initialTrust) }
+    }
+    /// The row length ``fitRows(councils:initialTrust:)`` sets.
+    var fittedStride: Int { Self.lines(columns + columns / 8) }
+
+    /// `n` rounded up to whole cache lines of matrix entries (16 four-byte entries a line).
+    private static func lines(_ n: Int) -> Int { (n + 15) / 16 * 16 }
 
     /// Bytes per council–provider pair of the trust and placement matrices.
     static let bytesPerPair = 2 * MemoryLayout<Float>.stride + MemoryLayout<UInt32>.stride
@@ -167,8 +185,8 @@ public struct Providers: Sendable {
     /// The row length the matrices will take when the next provider is appended, if it makes
     /// them grow (no column left free by a provider that has exited, and the rows full).
     var nextTrustStride: Int? { freeColumns.isEmpty && columns + 1 > trustStride ? Self.grownStride(trustStride) : nil }
-    /// Rows double in length when they are full.
-    static func grownStride(_ stride: Int) -> Int { max(64, 2 * stride) }
+    /// Rows grow by half when they are full (a growth re-lays the matrices: rare after set-up).
+    static func grownStride(_ stride: Int) -> Int { max(64, lines(stride + stride / 2)) }
 
     /// Gives this copy blocks of its own for the counts kept in ``AlignedArray``s (which a plain
     /// copy shares with the original): for a market continued apart from the one it was copied from.

@@ -9,6 +9,7 @@ extension Market {
         let months = Double(month - Int(children[i].placementStart) + 1)
         let amount = deferred * contracts[ct].price * months * min(1.5, o / max(0.01, p.outcomeTarget))
         pendingOutcomePayments.append((due: month + p.outcomeLag, contract: ct, amount: amount))
+        contracts.countPayment(ct, 1) // its id is not let again before this is paid
     }
 
     /// Pays the outcome payments due this month: to the social investor up to what it advanced on
@@ -18,6 +19,7 @@ extension Market {
         while pendingHead < pendingOutcomePayments.count && pendingOutcomePayments[pendingHead].due <= month {
             let (_, ct, amount) = pendingOutcomePayments[pendingHead]
             pendingHead += 1
+            contracts.countPayment(ct, -1)
             let c = contracts[ct].council, i = contracts[ct].provider
             let toInvestor = min(amount, contracts[ct].investorOwed)
             if toInvestor > 0 {

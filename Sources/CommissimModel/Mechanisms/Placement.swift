@@ -131,8 +131,8 @@ extension Market {
         if spotQuotes.count < n {
             spotQuotes.append(contentsOf: repeatElement(SpotQuote.closed, count: n - spotQuotes.count))
             for _ in book.spotVacancies.count..<n { book.spotVacancies.append(0) }
-            for _ in breakdownLaws.count..<10 * n { breakdownLaws.append(.unset) }
         }
+        for _ in breakdownLaws.count..<10 * providers.columns { breakdownLaws.append(.unset) }
         for j in quotedLastMonth where !providers.alive[j] {
             spotQuotes[j] = SpotQuote.closed
             book.spotVacancies[j] = 0
@@ -151,7 +151,8 @@ extension Market {
                 book.vacancySegment[j] = Int32(s)
                 book.reachVacancies[s] += max(0, Int(free))
             }
-            for ix in 10 * j..<10 * j + 10 { breakdownLaws[ix] = .unset }
+            let col = Int(providers.column[j])
+            for ix in 10 * col..<10 * col + 10 { breakdownLaws[ix] = .unset }
         }
         quotedLastMonth = providers.trading
         book.rewindShelves(councils.contractsByTier.count)

@@ -24,7 +24,7 @@ extension Market {
     /// ``breakdownHazard(_:breakdowns:spot:)``), made once a month per provider, route and
     /// history, so its logarithm is not taken again for every placement (MODEL.md §2).
     @inline(__always) func breakdownLaw(_ j: Int, breakdowns: UInt16, spot: Bool) -> Geometric {
-        let ix = 10 * j + (spot ? 5 : 0) + Int(min(breakdowns, 4))
+        let ix = 10 * Int(providers.column[j]) + (spot ? 5 : 0) + Int(min(breakdowns, 4))
         if breakdownLaws[ix].p.isNaN { breakdownLaws[ix] = Geometric(breakdownHazard(j, breakdowns: breakdowns, spot: spot)) }
         return breakdownLaws[ix]
     }

@@ -134,7 +134,7 @@ extension Market {
         councils.contracts[c].append(k)
         councils.contractsByTier[councilTier(c, lot.tier)].append(k)
         providers.contracts[i].append(k)
-        contractsInForce.append(k) // ids only grow, so the list stays sorted
+        contractsInForce.append(k) // the list keeps the order contracts were let
         register(contract: k)
         commit(contract: k, volume: lot.volume)
         return k
@@ -160,6 +160,7 @@ extension Market {
         if let at = councils.contracts[c].firstIndex(of: k) { councils.contracts[c].remove(at: at) }
         if let at = councils.contractsByTier[ck].firstIndex(of: k) { councils.contractsByTier[ck].remove(at: at) }
         if let at = providers.contracts[i].firstIndex(of: k) { providers.contracts[i].remove(at: at) }
+        contracts.retire(k)
         if early && providers.alive[i] {
             tally.terminations += 1
             conduct(.termination, council: c, provider: i)

@@ -51,7 +51,7 @@ public final class Market {
     var book = PlacementBook()
     @inline(__always) func councilTier(_ c: Int, _ k: Int) -> Int { c * Tier.allCases.count + k }
 
-    /// Ids of contracts in force, ascending (monthly loops visit them in id order, as a scan would).
+    /// Ids of contracts in force, in the order they were let (the monthly loops' order).
     var activeContracts: [Int] {
         // Ended contracts leave the list here, all at once, not one by one in the middle of it.
         if contractsEnded {
@@ -60,9 +60,9 @@ public final class Market {
         }
         return contractsInForce
     }
-    /// Runs `body` on each contract in force, in id order, loading the records a few contracts
-    /// ahead: the ids in force are scattered among every contract ever let, so nothing else would
-    /// fetch them early. For the monthly passes that read each record.
+    /// Runs `body` on each contract in force, in the order they were let, loading the records a
+    /// few contracts ahead: that order is not the records' (ids are let again, ``Contracts``), so
+    /// nothing else would fetch them early. For the monthly passes that read each record.
     @inline(__always) func forEachContractInForce(_ body: (Int) -> Void) {
         let ks = activeContracts
         for n in ks.indices {
@@ -70,7 +70,7 @@ public final class Market {
             body(ks[n])
         }
     }
-    /// Every contract let, ascending, less those ended before `contractsEnded` was last cleared.
+    /// Every contract let, in the order let, less those ended before `contractsEnded` was last cleared.
     var contractsInForce: [Int] = []
     var contractsEnded = false
 
@@ -83,7 +83,9 @@ public final class Market {
     /// Each provider's spot quote for this month's placements.
     var spotQuotes: [SpotQuote] = []
     /// This month's breakdown laws (ServiceDelivery.swift), made on first use: per provider,
-    /// spot or not, and breakdowns so far (0–4+), `10 j + 5 spot + min(b, 4)`.
+    /// spot or not, and breakdowns so far (0–4+), at `10 c + 5 spot + min(b, 4)` for the
+    /// provider's column c in the trust matrices (``Providers/column``): an entrant takes over the
+    /// column of one that left, so the table is as long as the market is wide, not as its history.
     var breakdownLaws = AlignedArray<Geometric>()
     /// The providers quoted by the last ``quoteSpotPrices()`` (those that have left since are closed).
     var quotedLastMonth: [Int] = []

@@ -75,6 +75,8 @@ extension Market {
         // Trust and placement counts are all still at their initial values: lay the columns out
         // as councils search (tier, then local, regional, national reach, then region and home).
         providers.orderColumns()
+        ensureRoom(Double(nc) * Double(providers.fittedStride) * Double(Providers.bytesPerPair), for: "the trust matrices")
+        providers.fitRows(councils: nc, initialTrust: Float(p.trustInitial))
         rebuildReach()
         // Contracts already running: let by a tender "in the past", expiring evenly over their term.
         for c in 0..<nc {

@@ -103,6 +103,9 @@ extension Market {
         runEntry()
         updateShortage()
         advanceExternalCosts()
+        // Ended contracts leave the list in force, then their ids may be let again (Contracts.swift).
+        _ = activeContracts
+        contracts.recycle()
     }
 
     /// The end of the burn-in: the scenario's own policies apply from month 1 and its budget path
