@@ -274,6 +274,22 @@ final class InvariantTests: XCTestCase {
         XCTAssertGreaterThan(m.alliances.count, 0, "no alliance was let")
     }
 
+    /// Every shipped scenario, its own policies acting after a short burn-in.
+    func testInvariantsInEveryShippedScenario() throws {
+        let folder = Support.root.appendingPathComponent("scenarios")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".toml") }.sorted()
+        var checked = 0
+        for name in names {
+            let path = folder.appendingPathComponent(name).path
+            guard InputKind.of(text: try String(contentsOfFile: path, encoding: .utf8)) == .scenario else { continue }
+            var s = try ScenarioParser.parse(file: path)
+            for o in ["simulation.scale=0.08", "simulation.months=36", "simulation.burn_in_months=24"] { try ScenarioParser.applyOverride(o, to: &s) }
+            checkEveryMonth(s, seed: 5)
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 16)
+    }
+
     func testSameSeedGivesByteIdenticalFilesAndDifferentSeedDiffers() throws {
         let s = try Support.small(months: 36, ["simulation.detail=true"])
         let text = try String(contentsOfFile: Support.scenarioPath("three_year"), encoding: .utf8)
