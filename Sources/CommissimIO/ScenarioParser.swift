@@ -485,9 +485,18 @@ struct Reader {
                  "about \(Format.number(size.children.rounded())) children would be in service at the start, above the limit of 30,000,000",
                  fix: "lower simulation.scale, the councils' children or demand.referrals_per_10k")
         } else if size.peakChildren > Self.maxChildren {
-            fail("demand.trend", key: "demand.trend",
-                 "demand growing \(Format.number(size.trend)) a year over \(Format.number(size.months)) months (with its shocks) would put about \(Format.number(size.peakChildren.rounded())) children in service, above the limit of 30,000,000",
-                 fix: "lower demand.trend, the shocks or simulation.months (or simulation.scale)")
+            // Named by the largest of demand's rises: the trend over the months, a shock, random shocks.
+            let rises = [("demand.trend", size.growth, "demand growing \(Format.number(size.trend)) a year over \(Format.number(size.months)) months",
+                          "lower demand.trend or simulation.months"),
+                         ("demand.shock_size", size.shock, "a demand shock of +\(Format.number(size.shock - 1))", "lower demand.shock_size"),
+                         ("demand.random_shock_size", size.randomShock, "random demand shocks of +\(Format.number(size.randomShock - 1))",
+                          "lower demand.random_shock_size or demand.random_shock_prob")]
+            let (key, _, _, fix) = rises.max { $0.1 < $1.1 }!
+            let said = rises.filter { $0.1 > 1 }.map(\.2)
+            let rise = said.count > 1 ? said.dropLast().joined(separator: ", ") + " and " + said.last! : said.joined()
+            fail(key, key: key,
+                 "\(rise) would put about \(Format.number(size.peakChildren.rounded())) children in service at the peak (\(Format.number(size.children.rounded())) at the start), above the limit of 30,000,000",
+                 fix: fix + " (or simulation.scale)")
         } else if memoryOver {
             failMemory(size)
         }
@@ -664,6 +673,9 @@ public struct MarketSize {
     /// Children in service at the start, and at the peak of demand's growth over the run.
     public let children: Double, peakChildren: Double
     let trend: Double, months: Double
+    /// Demand's rises over the run, as factors: the trend's over the months, a scheduled shock's
+    /// and random shocks'; the peak is the children at the start times all three.
+    let growth: Double, shock: Double, randomShock: Double
     /// The memory the run is expected to need, in bytes (written into each manifest).
     public let memory: MemoryEstimate
 
@@ -691,10 +703,10 @@ public struct MarketSize {
         // allocate without bound (trend 1 over 20 years is a millionfold).
         months = number(s.global["simulation.months"])
         trend = number(s.global["demand.trend"])
-        let growth = pow(max(1, 1 + trend), months / 12)
-        let shock = 1 + max(0, number(s.global["demand.shock_size"]))
-        let random = number(s.global["demand.random_shock_prob"]) > 0 ? 1 + number(s.global["demand.random_shock_size"]) : 1
-        peakChildren = children * growth * shock * random
+        growth = pow(max(1, 1 + trend), months / 12)
+        shock = 1 + max(0, number(s.global["demand.shock_size"]))
+        randomShock = number(s.global["demand.random_shock_prob"]) > 0 ? 1 + number(s.global["demand.random_shock_size"]) : 1
+        peakChildren = children * growth * shock * randomShock
         memory = MemoryEstimate(councils: councils, independentProviders: independentProviders, children: peakChildren)
     }
 }
