@@ -486,10 +486,11 @@ struct Reader {
                  fix: "lower simulation.scale, the councils' children or demand.referrals_per_10k")
         } else if size.peakChildren > Self.maxChildren {
             // Named by the largest of demand's rises: the trend over the months, a shock, random shocks.
-            let rises = [("demand.trend", size.growth, "demand growing \(Format.number(size.trend)) a year over \(Format.number(size.months)) months",
+            let percent = { (x: Double) in Format.number((x * 1000).rounded() / 10) + "%" }
+            let rises = [("demand.trend", size.growth, "demand growing \(percent(size.trend)) a year over \(Format.number(size.months)) months",
                           "lower demand.trend or simulation.months"),
-                         ("demand.shock_size", size.shock, "a demand shock of +\(Format.number(size.shock - 1))", "lower demand.shock_size"),
-                         ("demand.random_shock_size", size.randomShock, "random demand shocks of +\(Format.number(size.randomShock - 1))",
+                         ("demand.shock_size", size.shock, "a demand shock of +\(percent(size.shock - 1))", "lower demand.shock_size"),
+                         ("demand.random_shock_size", size.randomShock, "random demand shocks of +\(percent(size.randomShock - 1))",
                           "lower demand.random_shock_size or demand.random_shock_prob")]
             let (key, _, _, fix) = rises.max { $0.1 < $1.1 }!
             let said = rises.filter { $0.1 > 1 }.map(\.2)
@@ -718,8 +719,9 @@ public struct MarketSize {
 /// compares it with measured peaks. Three things grow with the market:
 /// - the council × provider trust and placement matrices (`Providers`): 10 bytes a pair, for
 ///   every council and every provider column — independent providers and each council's three
-///   in-house services — with the row length a power of two that doubles when entrants need room
-///   (counted here as doubled once), and the old matrices held while the new ones are filled;
+///   in-house services — with room for entrants (the rows are fitted to the initial market and an
+///   eighth more and grow by half when full, `Providers.fitRows`; counted here generously, as the
+///   next power of two doubled), and the old matrices held while the new ones are filled;
 /// - each council's lists of the independent providers it can reach (4 bytes an entry, up to every
 ///   independent provider for every council, entrants doubling them, old and new lists during a rebuild);
 /// - the children's 64-byte records at the peak of demand, whose block doubles as it grows (old and

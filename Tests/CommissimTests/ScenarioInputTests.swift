@@ -483,9 +483,9 @@ final class CommandLineTests: XCTestCase {
         for (args, says) in [(["scenarios/baseline.toml", "--set", "demand.trend=0.9"], "key 'demand.trend'"),
                              // The peak named by its largest rise: here a shock, with demand falling.
                              (["scenarios/baseline.toml", "--set", "demand.shock_size=5", "--set", "demand.trend=-0.5",
-                               "--set", "demand.referrals_per_10k=1000"], "key 'demand.shock_size': a demand shock of +5 would put"),
+                               "--set", "demand.referrals_per_10k=1000"], "key 'demand.shock_size': a demand shock of +500% would put"),
                              (["scenarios/baseline.toml", "--set", "demand.random_shock_prob=0.1", "--set", "demand.random_shock_size=5",
-                               "--set", "demand.referrals_per_10k=1000"], "and random demand shocks of +5 would put"),
+                               "--set", "demand.referrals_per_10k=1000"], "demand growing 2% a year over 240 months and random demand shocks of +500% would put"),
                              (["scenarios/baseline.toml", "--set", "simulation.scale=10", "--set", "demand.referrals_per_10k=1000"], "above the limit"),
                              (["scenarios/contract_length_study.toml", "--set", "simulation.scale=-1"], "key 'simulation.scale'"),
                              (["scenarios/headline_study.toml", "--set", "simulation.scale=0.5"], "overrides belong in the file"),
