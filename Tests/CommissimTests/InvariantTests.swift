@@ -190,8 +190,22 @@ final class InvariantTests: XCTestCase {
                 XCTAssertEqual(listed.count, market.providers.occupied[j])
                 XCTAssertTrue(listed.allSatisfy { market.children[$0].provider == Int32(j) })
             }
+            // Shares, trust and quality stay in [0, 1]; prices and money are finite.
+            for j in market.providers.trading {
+                XCTAssertTrue((0...1).contains(market.providers.quality[j]), "provider \(j) quality \(market.providers.quality[j])")
+                XCTAssertTrue(market.providers.reserves[j].isFinite && market.providers.debt[j].isFinite, "provider \(j)'s money")
+                for c in 0..<market.councils.count {
+                    let ix = market.pair(j, c)
+                    XCTAssertTrue((0...1).contains(market.providers.councilTrust[ix]) && (0...1).contains(market.providers.providerTrust[ix]),
+                                  "trust between council \(c) and provider \(j) (month \(market.month))")
+                }
+            }
+            for k in inForce { XCTAssertTrue(market.contracts[k].price.isFinite && market.contracts[k].price >= 0, "contract \(k)'s price") }
             guard !market.inBurnIn else { market.month += 1; continue }
             recorder.record(market)
+            // Every metric of the month is a number (no NaN or infinity reaches a CSV).
+            let row = recorder.rows.last!
+            for (name, v) in zip(MetricColumns.names, row) where !v.isFinite { XCTFail("month \(market.month): \(name) = \(v)") }
             // The regional markets' concentration, recounted from the children.
             var byMarket: [Int: [Int: Double]] = [:]
             for ch in 0..<market.children.count where market.children[ch].alive && market.children[ch].provider >= 0 {
