@@ -91,7 +91,7 @@ extension Market {
         let shelf = councils.contractsByTier[ck]
         let tracked = ck < book.shelfCursor.count // false only before the first month's quotes
         let from = tracked ? min(Int(book.shelfCursor[ck]), shelf.count) : 0
-        // The records are scattered among every contract ever let: ask for them all at once.
+        // The shelf is in the order contracts were let, not the records': ask for them all at once.
         for n in from..<shelf.count { contracts.prefetch(shelf[n]) }
         for n in from..<shelf.count {
             let ct = shelf[n]
