@@ -200,7 +200,18 @@ final class InvariantTests: XCTestCase {
                                   "trust between council \(c) and provider \(j) (month \(market.month))")
                 }
             }
-            for k in inForce { XCTAssertTrue(market.contracts[k].price.isFinite && market.contracts[k].price >= 0, "contract \(k)'s price") }
+            // A contract in force is with a provider still trading, for places it can hold, over a
+            // term that has begun; a placed child is with a provider still trading.
+            for k in inForce {
+                let ct = market.contracts[k]
+                XCTAssertTrue(ct.price.isFinite && ct.price >= 0, "contract \(k)'s price")
+                XCTAssertTrue(market.providers.alive[ct.provider], "month \(market.month): contract \(k) in force with provider \(ct.provider), which has left")
+                XCTAssertTrue(ct.volume >= 0 && ct.occupied >= 0 && ct.start <= market.month && ct.start < ct.end, "month \(market.month): contract \(k): \(ct)")
+                XCTAssertGreaterThanOrEqual(ct.investorOwed, -1e-6)
+            }
+            for child in market.children where child.alive && child.provider >= 0 {
+                XCTAssertTrue(market.providers.alive[Int(child.provider)], "month \(market.month): a child placed with provider \(child.provider), which has left")
+            }
             guard !market.inBurnIn else { market.month += 1; continue }
             recorder.record(market)
             // Every metric of the month is a number (no NaN or infinity reaches a CSV).
