@@ -127,14 +127,14 @@ final class InvariantTests: XCTestCase {
             let freeIds = Set(idle.free.map(Int.init))
             XCTAssertEqual(freeIds.count, idle.free.count, "an id freed twice (month \(market.month))")
             XCTAssertTrue((idle.free + idle.ended).allSatisfy { !market.contracts[Int($0)].active }, "month \(market.month)")
+            let pending = Set(market.pendingOutcomePayments[market.pendingHead...].map(\.contract))
             var referred = Set(market.councils.contracts.joined()).union(market.providers.contracts.joined())
             referred.formUnion(market.alliances.members.joined())
-            referred.formUnion(market.pendingOutcomePayments[market.pendingHead...].map(\.contract))
+            referred.formUnion(pending)
             for child in market.children where child.alive && child.contract >= 0 { referred.insert(Int(child.contract)) }
             XCTAssertTrue(freeIds.isDisjoint(with: referred), "month \(market.month): ids free to be let again are still referred to: \(freeIds.intersection(referred).sorted().prefix(5))")
             // Every id is in one role: in force, free, waiting for its outcome payments, or kept
             // for good by an alliance that lists it. So ids are added only when none is free.
-            let pending = Set(market.pendingOutcomePayments[market.pendingHead...].map(\.contract))
             let waitingIds = Set(idle.ended.map(Int.init))
             XCTAssertTrue(freeIds.isDisjoint(with: waitingIds) && waitingIds.isSubset(of: pending), "month \(market.month)")
             for k in 0..<market.contracts.count where !market.contracts[k].active && !freeIds.contains(k) && !waitingIds.contains(k) {
@@ -196,7 +196,7 @@ final class InvariantTests: XCTestCase {
                 XCTAssertEqual(listed.count, market.providers.occupied[j])
                 XCTAssertTrue(listed.allSatisfy { market.children[$0].provider == Int32(j) })
             }
-            // Shares, trust and quality stay in [0, 1]; prices and money are finite.
+            // Trust and quality stay in [0, 1]; providers' money is finite.
             for j in market.providers.trading {
                 XCTAssertTrue((0...1).contains(market.providers.quality[j]), "provider \(j) quality \(market.providers.quality[j])")
                 XCTAssertTrue(market.providers.reserves[j].isFinite && market.providers.debt[j].isFinite, "provider \(j)'s money")
@@ -315,9 +315,8 @@ final class InvariantTests: XCTestCase {
         for name in names {
             let path = folder.appendingPathComponent(name).path
             guard InputKind.of(text: try String(contentsOfFile: path, encoding: .utf8)) == .scenario else { continue }
-            var s = try ScenarioParser.parse(file: path)
-            for o in ["simulation.scale=0.08", "simulation.months=36", "simulation.burn_in_months=24"] { try ScenarioParser.applyOverride(o, to: &s) }
-            checkEveryMonth(s, seed: 5)
+            checkEveryMonth(try Support.scenario(String(name.dropLast(".toml".count)),
+                                                 ["simulation.scale=0.08", "simulation.months=36", "simulation.burn_in_months=24"]), seed: 5)
             checked += 1
         }
         XCTAssertGreaterThanOrEqual(checked, 16)

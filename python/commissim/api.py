@@ -87,10 +87,15 @@ def _is(column: pd.Series, value) -> pd.Series:
     numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
     if numeric and isinstance(value, numbers.Real) and not isinstance(value, bool):
         return column == value
-    # A list is its entries separated by spaces, as points.csv writes it; an empty one is an empty
-    # cell, which pandas reads as NaN.
-    text = " ".join(map(str, value)) if isinstance(value, (list, tuple)) else "" if value is None else str(value)
+    # An empty list is an empty cell, which pandas reads as NaN.
+    text = "" if value is None else str(_list_cell(value))
     return column.fillna("").astype(str).str.lower() == text.lower()
+
+
+def _list_cell(value):
+    """A list (a point's strategies) as points.csv and design files write it: its entries
+    separated by spaces; any other value as it is."""
+    return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
 
 
 def paired_runs(runs: pd.DataFrame, by: str, a, b, within: Sequence[str]):
@@ -269,9 +274,7 @@ def sweep(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]] = None, 
             if design.empty:
                 raise CommissimError("the design has no points", key="design", fix="give a DataFrame with one row per point and one column per parameter")
             points_file = os.path.join(tmp, "design.csv")
-            # A list in a cell (a point's strategies) as the design file writes it: entries separated by spaces.
-            design = design.apply(lambda col: col.map(lambda v: " ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
-                                  if col.dtype == object else col)
+            design = design.apply(lambda col: col.map(_list_cell) if col.dtype == object else col)
             design.to_csv(points_file, index=False)
             design_name = "file"
         else:
