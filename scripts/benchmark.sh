@@ -45,14 +45,24 @@ PY
 
 # ---- Paired against another build (OLD=path/to/commissim): time per simulated month ----
 # Alternates the two binaries on the baseline (OLD_SCENARIO: the old build's own baseline.toml), PAIRS times, and prints the median ratio new/old of
-# the time per simulated month (burn-in months included: both are simulated months).
+# the time per simulated month (burn-in months included: both are simulated months), and of the
+# time per reported month alone.
 if [ -n "${OLD:-}" ]; then
   PAIRS="${PAIRS:-9}"
   : > "$OUT/pairs"
+  # Each pair also times each build's burn-in alone (--months 1; 0 s for a build without one),
+  # so that the reported months can be compared apart: the burn-in's are cheaper (a smaller
+  # market under the status quo), so the whole-run ratio flatters a build that has one.
+  short() { # BIN SCENARIO OUTDIR : seconds of the burn-in plus one month, 0 without a burn-in
+    if grep -q '^burn_in_months *= *[1-9]' "$2"; then
+      /usr/bin/time -f "%e" -o "$OUT/ts" "$1" run "$2" --out "$3" --months 1 -q; cat "$OUT/ts"
+    else echo 0; fi
+  }
   for i in $(seq 1 "$PAIRS"); do
     /usr/bin/time -f "%e %M" -o "$OUT/t" "$OLD" run "${OLD_SCENARIO:-scenarios/baseline.toml}" --out "$OUT/old" -q; a=$(cat "$OUT/t")
     /usr/bin/time -f "%e %M" -o "$OUT/t" "$BIN" run scenarios/baseline.toml --out "$OUT/new" -q; b=$(cat "$OUT/t")
-    echo "$a $b" >> "$OUT/pairs"
+    c=$(short "$BIN" scenarios/baseline.toml "$OUT/new-short"); d=$(short "$OLD" "${OLD_SCENARIO:-scenarios/baseline.toml}" "$OUT/old-short")
+    echo "$a $b $c $d" >> "$OUT/pairs"
   done
   # Peak memory grows with the months simulated (contracts and providers are kept for their
   # history): the old build once more over as many months as the new one simulates.
@@ -68,13 +78,18 @@ def months(ts, toml):
     m = re.search(r"^burn_in_months = (\d+)", open(toml).read(), re.M)
     return n + (int(m.group(1)) if m else 0)
 mo, mn = months(sys.argv[2], sys.argv[4]), months(sys.argv[3], sys.argv[5])
+ro, rn = (sum(1 for _ in open(f)) - 1 for f in (sys.argv[2], sys.argv[3]))  # reported months
 rows = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
-pairs = [(a, b) for a, _, b, _ in rows]
+pairs = [(a, b) for a, _, b, _, _, _ in rows]
 ratios = [(b / mn) / (a / mo) for a, b in pairs]
 print(f"paired against OLD ({len(pairs)} alternating pairs): old {statistics.median(a for a, _ in pairs):.2f} s for {mo} months, "
       f"new {statistics.median(b for _, b in pairs):.2f} s for {mn} months")
-print(f"  time per simulated month new/old: median ratio {statistics.median(ratios):.3f} "
-      f"(quartiles {statistics.quantiles(ratios, n=4)[0]:.3f}-{statistics.quantiles(ratios, n=4)[2]:.3f})")
+q = lambda xs: f"median ratio {statistics.median(xs):.3f} (quartiles {statistics.quantiles(xs, n=4)[0]:.3f}-{statistics.quantiles(xs, n=4)[2]:.3f})"
+print(f"  time per simulated month new/old: {q(ratios)}")
+# The reported months alone: a run's time less its burn-in-only run's, over the months that adds.
+per = lambda full, short, reported: (full - short) / (reported - 1) if short > 0 else full / reported
+rep = [per(b, c, rn) / per(a, d, ro) for a, _, b, _, c, d in rows]
+print(f"  time per reported month (burn-in months apart; like for like) new/old: {q(rep)}")
 old_mem, new_mem = statistics.median(r[1] for r in rows) / 1024, statistics.median(r[3] for r in rows) / 1024
 long_months, long_kb = open(sys.argv[6]).read().split()
 print(f"  peak memory: old {old_mem:.0f} MB ({mo} months), new {new_mem:.0f} MB ({mn} months); "

@@ -3,6 +3,12 @@
  * so each generator type is returned from a static inline function instead. */
 #ifndef COMMISSIM_GSL_SHIM_H
 #define COMMISSIM_GSL_SHIM_H
+/* GSL's own inline definitions of its uniform draws (gsl_rng_uniform, _pos, _int, gsl_rng_get):
+ * the same code as the library's exported functions, compiled into the caller, so a draw is one
+ * call to the generator instead of two. */
+#ifndef HAVE_INLINE
+#define HAVE_INLINE 1
+#endif
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_qrng.h>
