@@ -11,7 +11,10 @@ public enum Fingerprint {
     public static func of<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         String(hash(bytes), radix: 16).leftPadded(16)
     }
-    public static func of(_ text: String) -> String { of(text.utf8) }
+    public static func of(_ text: String) -> String {
+        var text = text // its UTF-8 bytes read in place, not one by one through String's view
+        return text.withUTF8 { of($0) }
+    }
     public static func of(_ data: Data) -> String { data.withUnsafeBytes { of($0) } }
 
     /// The 64-bit FNV-1a value of `bytes`.
