@@ -210,7 +210,7 @@ final class InvariantTests: XCTestCase {
             // term that has begun; a placed child is with a provider still trading.
             for k in inForce {
                 let ct = market.contracts[k]
-                XCTAssertTrue(ct.price.isFinite && ct.price >= 0, "contract \(k)'s price")
+                XCTAssertTrue(ct.price.isFinite && ct.price > 0, "contract \(k)'s price \(ct.price)")
                 XCTAssertTrue(market.providers.alive[ct.provider], "month \(market.month): contract \(k) in force with provider \(ct.provider), which has left")
                 XCTAssertTrue(ct.volume >= 0 && ct.occupied >= 0 && ct.start <= market.month && ct.start < ct.end, "month \(market.month): contract \(k): \(ct)")
                 XCTAssertGreaterThanOrEqual(ct.investorOwed, -1e-6)
@@ -344,13 +344,14 @@ final class InvariantTests: XCTestCase {
         for draw in 0..<draws {
             let base = ["austerity", "alliance", "outcome_payment_investor", "codesign"][draw % 4]
             var s = try Support.scenario(base, ["simulation.scale=0.03", "simulation.months=24", "simulation.burn_in_months=12"])
-            var sets: [String] = []
+            var sets: [String] = [], drawn: [String] = []
             for spec in keys where rng.uniform() < 0.35 {
                 let r = cheaper[spec.path] ?? spec.range!
                 let u = rng.uniform()
                 let x = u < 0.1 ? r.lowerBound : u < 0.2 ? r.upperBound : r.lowerBound + rng.uniform() * (r.upperBound - r.lowerBound)
                 let value: ParamValue
                 if case .integer = spec.kind { value = .integer(Int(x.rounded(.down))) } else { value = .real(x) }
+                drawn.append("\(spec.path)=\(value.tomlText)")
                 if spec.path.hasPrefix("councils.") && !spec.path.hasPrefix("councils.policy.") {
                     for g in s.councilGroups.indices { s.councilGroups[g][spec.path] = value }
                 } else if spec.path.hasPrefix("providers.") {
@@ -361,6 +362,8 @@ final class InvariantTests: XCTestCase {
             }
             // A draw the limits refuse (one error, as a user's would be) is not run.
             do { try ScenarioParser.applyOverrides(sets, to: &s, file: base) } catch { continue }
+            // A failure's messages follow the line naming its draw (the values every group took).
+            print("draw \(draw), seed \(draw), \(base): \(drawn.joined(separator: " "))")
             checkEveryMonth(s, seed: UInt64(draw), exercised: false)
             ran += 1
         }

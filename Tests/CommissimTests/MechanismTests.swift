@@ -276,6 +276,45 @@ final class MechanismTests: XCTestCase {
         XCTAssertLessThan(market.bidPrice(provider: i, lot: lot, trust: 1), market.unitCost(i))
     }
 
+    /// Discounts that stack past any cost (the lowest target margin, the largest collaborative
+    /// discount and cross-subsidy the catalogue allows) stop at the lowest share of cost a provider
+    /// takes, for bids and for shared savings alike: a price is never nil or negative (found by
+    /// the invariant soak: seed 8, draw 97, contract prices below zero).
+    func testStackedDiscountsStopAtTheLowestShareOfCost() throws {
+        let floor = Market.lowestCostShare
+        XCTAssertEqual(floor, 1 - ParameterCatalog.spec("providers.cross_subsidy")!.range!.upperBound, accuracy: 1e-12)
+        let s = try Support.small(months: 1, ["councils.policy.collaborative_discount=0.9", "investment.shared_savings=1"])
+        let market = Market(config: ModelConfig(s), rng: RandomStream(seed: 3))
+        market.shortage = market.shortage.map { _ in 0 }
+        var checked = 0
+        for i in 0..<market.providers.count where market.providers.kind[i].isCharity {
+            market.providers.targetMargin[i] = -0.5
+            market.providers.crossSubsidy[i] = 0.9
+            market.providers.lastCost[i] = 1
+            market.providers.reserves[i] = 1e9
+            var lot = market.lotTerms(market.providers.homeCouncil[i], tier: market.providers.tier[i], volume: 1)
+            lot.collaborative = true
+            // Without the floor: cost × (1 − 0.5 − 0.9 − 0.9), below zero.
+            XCTAssertEqual(market.bidPrice(provider: i, lot: lot, trust: 1), floor * market.unitCost(i), accuracy: 1e-9 * market.unitCost(i))
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 10)
+        // Shared savings on a co-designed contract already near the floor: the review takes the
+        // price down to the floor, not below it, and leaves a price already below it where it is.
+        guard let k = market.activeContracts.first else { return XCTFail("no contract in force") }
+        let i = market.contracts[k].provider, c = market.contracts[k].council
+        market.contracts[k].codesign = true
+        market.councilPolicies[c].strategies.insert(.codesign)
+        market.councilPolicies[c].trigger = -1 // applied whatever the pressure
+        market.updateActiveStrategies(c)
+        guard market.activeStrategies[c].sharesSavings else { return XCTFail("codesign shares savings") }
+        market.contracts[k].reviewCost = 10 * market.unitCost(i)
+        market.contracts[k].price = 1.2 * market.unitCost(i)
+        market.month = 12
+        market.runCostCutting()
+        XCTAssertEqual(market.contracts[k].price, floor * market.unitCost(i), accuracy: 1e-6 * market.unitCost(i))
+    }
+
     /// MODEL.md §3.8: a place costs its tier's fixed share of the unit cost whether or not it is
     /// filled, the rest only when filled (fostering agencies pay carers mostly per placement; homes
     /// staff a rota), for independent providers and in-house services alike.

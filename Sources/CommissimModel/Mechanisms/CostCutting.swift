@@ -35,7 +35,9 @@ extension Market {
                     // Shared savings: part of the provider's cost reduction since the last review.
                     let now = unitCost(i)
                     let saving = max(0, contracts[k].reviewCost * (squeeze || !pol.uplift ? 1 : uplift) - now)
-                    contracts[k].price -= p.sharedSavings * saving
+                    // Never below the lowest share of cost a provider takes (and never raised to it).
+                    let floor = min(contracts[k].price, Self.lowestCostShare * now)
+                    contracts[k].price = max(contracts[k].price - p.sharedSavings * saving, floor)
                     contracts[k].reviewCost = now
                     conduct(.sharedSavings, council: c, provider: i)
                 }

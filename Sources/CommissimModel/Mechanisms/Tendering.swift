@@ -90,8 +90,15 @@ extension Market {
         if lot.form == .outcome && kind.isPrivate { m += 0.05 }
         if kind.isPrivate { m = max(m, privateMarginFloor(i)) }
         m -= crossSubsidyNow(i)
-        return unitCost(i) * (1 + m)
+        return unitCost(i) * max(1 + m, Self.lowestCostShare)
     }
+
+    /// The lowest share of its unit cost any provider agrees to be paid: one less the largest
+    /// share below cost a charity may bid (`providers.cross_subsidy`'s bound, 0.9). Discounts that
+    /// stack past it — a negative target margin, a collaborative discount and a cross-subsidy
+    /// together, or shared savings deducted from an already low price — stop there, so no bid or
+    /// review makes a price nil or negative (MODEL.md §3.6). No shipped scenario comes near it.
+    static let lowestCostShare = 1 - (ParameterCatalog.spec("providers.cross_subsidy")?.range?.upperBound ?? 0.9)
 
     /// The lowest margin private provider `i` bids or quotes: its required margin, at least 0.
     func privateMarginFloor(_ i: Int) -> Double { max(0, providers.requiredMargin[i]) }
