@@ -113,6 +113,8 @@ extension Market {
                 councilSpend[c] += amount
                 tally.spendOutcome += amount
                 tally.allianceSettlements += amount
+                tally.settledByTier[contracts[k].tier] += amount
+                if providers.kind[i] == .investorPrivate { tally.settledInvestorByTier[contracts[k].tier] += amount }
                 if amount > 0 { conduct(.sharedSavings, council: c, provider: i) }
             }
             alliances.settled[a] += pot

@@ -12,8 +12,9 @@ struct Census {
     var lookedAfterByPlacements = InlineCounts(repeating: 0, count: 4)
     /// Children placed at a fee per child (spot, framework, or a contract that has ended).
     var feePaying = 0
-    /// Sum of those fees per month, per tier.
-    var feeSum = InlineCounts<Double>.perTier(0)
+    /// Sum of those fees per month, per tier, in ``FixedPoint`` units: exact, so what is added
+    /// and taken away over years leaves no rounding residue (the mean price paid, MetricsRecorder).
+    var feeUnits = InlineCounts<Int64>.perTier(0)
 }
 
 extension Market {
@@ -40,8 +41,8 @@ extension Market {
     @inline(__always) func countFee(_ child: Child, _ sign: Int) {
         if child.price > 0 {
             book.census.feePaying += sign
-            book.census.feeSum[Int(child.tier)] += Double(sign) * child.price
             let units = Int64(sign) &* FixedPoint.units(child.price)
+            book.census.feeUnits[Int(child.tier)] &+= units
             providers.feeUnits[Int(child.provider)] &+= units
             book.councilFeeUnits[Int(child.council)] &+= units
         } else if child.contract >= 0 {
@@ -52,7 +53,7 @@ extension Market {
     /// Recounts the fees from scratch (after the yearly price review, which may cut a fee to 0).
     func recountFees() {
         book.census.feePaying = 0
-        book.census.feeSum = .perTier(0)
+        book.census.feeUnits = .perTier(0)
         // An ended contract's count is already 0: its children left it when it was released.
         forEachContractInForce { k in contracts[k].feeFree = 0 }
         providers.feeUnits.fill(with: 0)

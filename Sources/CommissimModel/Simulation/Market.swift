@@ -211,6 +211,9 @@ struct MonthTally {
     var breaks = 0
     /// Net gain/pain settled by councils with their alliances this month (AllianceContracts.swift).
     var allianceSettlements = 0.0, allianceMemberExits = 0
+    /// The same by tier, and the part of it settled with investor-backed members: the month's
+    /// moments of fees and spend shares (MetricsRecorder) leave these yearly lump sums out.
+    var settledByTier = InlineCounts<Double>.perTier(0), settledInvestorByTier = InlineCounts<Double>.perTier(0)
 }
 
 extension Market {

@@ -43,9 +43,9 @@ public enum MetricColumns {
             c += [
                 col("children_\(t)", "children", "children in \(t) at month end, placed or waiting"),
                 col("spend_\(t)", "£/month", "council spend on \(t) this month: payments to independent providers plus in-house cost (transaction costs aside)"),
-                col("independent_spend_share_\(t)", "share", "independent providers' share of council spend on \(t) this month (the rest is in-house cost; 004)"),
+                col("independent_spend_share_\(t)", "share", "independent providers' share of council spend on \(t) this month (the rest is in-house cost; 004; alliances' yearly gain/pain settlements aside)"),
                 col("private_share_\(t)", "share", "share of the children placed in \(t) at month end who are with private providers, small or investor-backed (in-house placements counted; CMA 2021: 70% of children in England's children's homes are in private homes; MODEL.md §4.2)"),
-                col("investor_fee_\(t)", "£/week", "investor-backed providers' revenue from councils per occupied \(t) place this month (CMA 2021's average weekly price)"),
+                col("investor_fee_\(t)", "£/week", "investor-backed providers' revenue from councils per occupied \(t) place this month (CMA 2021's average weekly price; alliances' yearly gain/pain settlements aside)"),
                 col("investor_margin_\(t)", "ratio", "investor-backed \(t) providers' operating margin before debt interest this month (CMA 2021's operating margin)"),
             ]
         }

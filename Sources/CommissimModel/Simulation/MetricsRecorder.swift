@@ -7,12 +7,20 @@ struct MetricsRecorder {
     /// after a burn-in), and that month (set at the first record).
     private var tradingAtStart: [Int]? = nil
     private var firstMonth = 0
+    /// Metrics that came out as NaN or infinite and were written as 0, with their month: none is
+    /// expected (InvariantTests assert it), but a CSV never carries a non-number.
+    private(set) var masked: [(month: Int, metric: String)] = []
 
     init(months: Int) { rows.reserveCapacity(months) }
 
     mutating func record(_ m: Market) {
         var row = Array(repeating: 0.0, count: MetricColumns.names.count)
-        func set(_ name: String, _ v: Double) { row[MetricColumns.index[name]!] = v.isFinite ? v : 0 }
+        var masked: [String] = []
+        defer { self.masked += masked.map { (m.reportedMonth + 1, $0) } }
+        func set(_ name: String, _ v: Double) {
+            if !v.isFinite { masked.append(name) }
+            row[MetricColumns.index[name]!] = v.isFinite ? v : 0
+        }
         let t = m.tally, nc = m.councils.count, np = m.providers.count
         let weekly = 12.0 / 52.0
         set("month", Double(m.reportedMonth + 1))
@@ -35,7 +43,7 @@ struct MetricsRecorder {
 
         // Children by status: from the providers' counts and the book.census kept by placement.
         let tiers = Tier.allCases.count
-        var priceSum = m.book.census.feeSum.elements, priceN = Array(repeating: 0.0, count: tiers)
+        var priceSum = m.book.census.feeUnits.elements.map(FixedPoint.amount), priceN = Array(repeating: 0.0, count: tiers)
         var served = 0, inHouse = 0, qualitySum = 0.0, placed = Array(repeating: 0, count: tiers)
         var kindPlaces = Array(repeating: 0.0, count: ProviderKind.allCases.count)
         let quality = m.providers.quality, providerKind = m.providers.kind
@@ -277,9 +285,13 @@ struct MetricsRecorder {
             set("children_\(t)", Double(children[k]))
             let spend = independent[k] + inHouse[k]
             set("spend_\(t)", spend)
-            set("independent_spend_share_\(t)", spend > 0 ? independent[k] / spend : 0)
+            // The share and the fee leave out alliances' yearly gain/pain settlements: a January
+            // lump sum repaid by the members is not a month's spend on places (it made both negative).
+            let forPlaces = independent[k] - m.tally.settledByTier[k]
+            set("independent_spend_share_\(t)", forPlaces + inHouse[k] > 0 ? max(0, forPlaces) / (forPlaces + inHouse[k]) : 0)
             set("private_share_\(t)", placed[k] > 0 ? Double(privatePlaced[k]) / Double(placed[k]) : 0)
-            set("investor_fee_\(t)", investorPlaces[k] > 0 ? investorFees[k] / investorPlaces[k] * weekly : 0)
+            let fees = investorFees[k] - m.tally.settledInvestorByTier[k]
+            set("investor_fee_\(t)", investorPlaces[k] > 0 ? fees / investorPlaces[k] * weekly : 0)
             set("investor_margin_\(t)", investorRevenue[k] > 0 ? investorOperating[k] / investorRevenue[k] : 0)
         }
         set("looked_after", Double(children[Tier.fostering.rawValue] + children[Tier.residential.rawValue]))
