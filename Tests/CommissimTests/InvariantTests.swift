@@ -349,13 +349,15 @@ final class InvariantTests: XCTestCase {
     /// A longer soak: `COMMISSIM_INVARIANT_DRAWS=300 COMMISSIM_INVARIANT_SEED=7 swift test --filter
     /// testInvariantsUnderRandomValidParameters` (8 draws from seed 20261207 by default); with
     /// `COMMISSIM_INVARIANT_SHARE=0.9` nine keys in ten are drawn, with `COMMISSIM_INVARIANT_BASES=all`
-    /// every shipped scenario is a base, and `COMMISSIM_INVARIANT_MONTHS=60` reports 60 months.
+    /// every shipped scenario is a base, `COMMISSIM_INVARIANT_MONTHS=60` reports 60 months and
+    /// `COMMISSIM_INVARIANT_SCALE=0.2` simulates a fifth of England (3% by default).
     func testInvariantsUnderRandomValidParameters() throws {
         let env = ProcessInfo.processInfo.environment
         let draws = env["COMMISSIM_INVARIANT_DRAWS"].flatMap { Int($0) } ?? 8
         let rng = RandomStream(seed: env["COMMISSIM_INVARIANT_SEED"].flatMap { UInt64($0) } ?? 20_261_207)
         let share = env["COMMISSIM_INVARIANT_SHARE"].flatMap { Double($0) } ?? 0.35
         let months = env["COMMISSIM_INVARIANT_MONTHS"].flatMap { Int($0) } ?? 24
+        let scale = env["COMMISSIM_INVARIANT_SCALE"].flatMap { Double($0) } ?? 0.03
         var bases = ["austerity", "alliance", "outcome_payment_investor", "codesign"]
         if env["COMMISSIM_INVARIANT_BASES"] == "all" {
             let folder = Support.root.appendingPathComponent("scenarios")
@@ -373,7 +375,7 @@ final class InvariantTests: XCTestCase {
         var ran = 0
         for draw in 0..<draws {
             let base = bases[draw % bases.count]
-            var s = try Support.scenario(base, ["simulation.scale=0.03", "simulation.months=\(months)", "simulation.burn_in_months=12"])
+            var s = try Support.scenario(base, ["simulation.scale=\(scale)", "simulation.months=\(months)", "simulation.burn_in_months=12"])
             var sets: [String] = [], drawn: [String] = []
             for spec in keys where rng.uniform() < share {
                 let value: ParamValue
