@@ -312,14 +312,9 @@ final class InvariantTests: XCTestCase {
 
     /// Every shipped scenario, its own policies acting after a short burn-in.
     func testInvariantsInEveryShippedScenario() throws {
-        let folder = Support.root.appendingPathComponent("scenarios")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".toml") }.sorted()
         var checked = 0
-        for name in names {
-            let path = folder.appendingPathComponent(name).path
-            guard InputKind.of(text: try String(contentsOfFile: path, encoding: .utf8)) == .scenario else { continue }
-            checkEveryMonth(try Support.scenario(String(name.dropLast(".toml".count)),
-                                                 ["simulation.scale=0.08", "simulation.months=36", "simulation.burn_in_months=24"]), seed: 5)
+        for name in try Support.shippedScenarios() {
+            checkEveryMonth(try Support.scenario(name, ["simulation.scale=0.08", "simulation.months=36", "simulation.burn_in_months=24"]), seed: 5)
             checked += 1
         }
         XCTAssertGreaterThanOrEqual(checked, 16)
@@ -359,12 +354,7 @@ final class InvariantTests: XCTestCase {
         let months = env["COMMISSIM_INVARIANT_MONTHS"].flatMap { Int($0) } ?? 24
         let scale = env["COMMISSIM_INVARIANT_SCALE"].flatMap { Double($0) } ?? 0.03
         var bases = ["austerity", "alliance", "outcome_payment_investor", "codesign"]
-        if env["COMMISSIM_INVARIANT_BASES"] == "all" {
-            let folder = Support.root.appendingPathComponent("scenarios")
-            bases = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".toml") }.sorted().filter {
-                InputKind.of(text: (try? String(contentsOfFile: folder.appendingPathComponent($0).path, encoding: .utf8)) ?? "") == .scenario
-            }.map { String($0.dropLast(".toml".count)) }
-        }
+        if env["COMMISSIM_INVARIANT_BASES"] == "all" { bases = try Support.shippedScenarios() }
         let cheaper: [String: ClosedRange<Double>] = [
             "market.spot_candidates": 1...20, "demand.referrals_per_10k": 0...80, "demand.trend": -0.5...0.2,
             "demand.shock_size": -0.9...1, "demand.random_shock_size": 0...1, "councils.count": 1...200, "providers.count": 0...400]

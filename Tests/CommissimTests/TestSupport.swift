@@ -19,6 +19,14 @@ enum Support {
         return s
     }
 
+    /// The names of the shipped scenario files (not studies, sweeps or calibrations), sorted.
+    static func shippedScenarios() throws -> [String] {
+        let folder = root.appendingPathComponent("scenarios")
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".toml") }.sorted().filter {
+            InputKind.of(text: try String(contentsOfFile: folder.appendingPathComponent($0).path, encoding: .utf8)) == .scenario
+        }.map { String($0.dropLast(".toml".count)) }
+    }
+
     /// A scenario from text with overrides.
     static func scenario(text: String, _ overrides: [String] = []) throws -> ResolvedScenario {
         var s = try ScenarioParser.parse(text: text, file: "test.toml")
