@@ -299,8 +299,8 @@ final class MechanismTests: XCTestCase {
             checked += 1
         }
         XCTAssertGreaterThan(checked, 10)
-        // Shared savings on a co-designed contract already near the floor: the review takes the
-        // price down to the floor, not below it, and leaves a price already below it where it is.
+        // Shared savings larger than the price on a co-designed contract: the review takes the
+        // price down to the floor, not below it.
         guard let k = market.activeContracts.first else { return XCTFail("no contract in force") }
         let i = market.contracts[k].provider, c = market.contracts[k].council
         market.contracts[k].codesign = true
