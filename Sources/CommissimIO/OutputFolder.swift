@@ -3,14 +3,22 @@ import Foundation
 /// An output folder written atomically: files go to a hidden staging folder beside it and are
 /// renamed into place only when everything has been written, so an error or interruption never
 /// leaves half-written results. The manifest is moved last.
+///
+/// A folder that already exists on another file system than its parent (a mount point: a
+/// container's bind mount, a cluster's scratch volume) or whose parent cannot be written is staged
+/// inside itself instead (`.commissim.partial-PID`): a rename cannot cross file systems, and the
+/// folder itself cannot be renamed. Each file still arrives whole, the manifest last.
 public final class OutputFolder {
     public let path: String
     public let staging: String
+    /// Whether the staging folder is inside the output folder (see above).
+    public let stagedInside: Bool
     private var committed = false
 
     /// Prepares `path` (creating its parents). Throws a ``ScenarioError`` naming `--out` if it
-    /// cannot be written.
-    public init(_ path: String) throws {
+    /// cannot be written. `stageInside` overrides where the staging folder goes (for tests: nil
+    /// decides as described above).
+    public init(_ path: String, stageInside: Bool? = nil) throws {
         let fm = FileManager.default
         guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ScenarioErrors([ScenarioError(file: "commissim", line: nil, key: "--out", message: "the output folder is empty", fix: "give a folder, e.g. --out results/my-run")])
@@ -22,10 +30,16 @@ public final class OutputFolder {
             throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "exists and is not a folder", fix: "choose another --out path")])
         }
         let parent = url.deletingLastPathComponent().path
-        staging = parent + "/." + url.lastPathComponent + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        let pid = ProcessInfo.processInfo.processIdentifier
+        stagedInside = stageInside ?? (isDir.boolValue && Self.cannotStageBeside(self.path, parent: parent))
+        staging = stagedInside ? self.path + "/" + Self.insidePrefix + "\(pid)" : parent + "/." + url.lastPathComponent + ".partial-\(pid)"
         do {
             try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            Self.removeStaleStaging(in: parent, for: url.lastPathComponent)
+            if stagedInside {
+                Self.removeStaleStaging(in: self.path, prefixes: [Self.insidePrefix])
+            } else {
+                Self.removeStaleStaging(in: parent, prefixes: ["." + url.lastPathComponent + ".partial-", "." + url.lastPathComponent + ".replaced-"])
+            }
             if fm.fileExists(atPath: staging) { try fm.removeItem(atPath: staging) }
             try fm.createDirectory(atPath: staging, withIntermediateDirectories: false)
         } catch {
@@ -83,6 +97,7 @@ public final class OutputFolder {
     /// any, is moved aside first and removed after), so `--out` never mixes two runs' files: used
     /// for a single run, whose folder holds nothing else.
     public func commitReplacing() throws {
+        if stagedInside { return try replaceEntries() }
         Self.commitLock.lock(); defer { Self.commitLock.unlock() }
         let fm = FileManager.default
         let aside = staging.replacingOccurrences(of: ".partial-", with: ".replaced-")
@@ -102,6 +117,21 @@ public final class OutputFolder {
         }
         finished()
         if movedAside { try? fm.removeItem(atPath: aside) }
+    }
+
+    /// ``commitReplacing()`` for a folder staged inside itself, which cannot be renamed: its old
+    /// entries are removed, the manifest first (so no old manifest describes a folder half
+    /// replaced), and the staged files moved in, the manifest last.
+    private func replaceEntries() throws {
+        let fm = FileManager.default
+        let old = entries()
+        for n in old.filter({ $0 == "manifest.json" }) + old.filter({ $0 != "manifest.json" }) {
+            do { try fm.removeItem(atPath: path + "/" + n) } catch {
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot replace the old output folder's \(n): \(IOFailure.reason(error))",
+                                                    fix: "check the folder's permissions, or choose another --out")])
+            }
+        }
+        try commit()
     }
 
     /// Moves every staged file into the output folder (`last` moved last) and removes the staging folder.
@@ -129,10 +159,28 @@ public final class OutputFolder {
         finished()
     }
 
-    /// Removes staging folders of `name` left by processes that are gone (killed mid-run).
-    static func removeStaleStaging(in parent: String, for name: String) {
+    /// The name, less the process id, of a staging folder inside the output folder.
+    static let insidePrefix = ".commissim.partial-"
+
+    /// Whether the existing folder `path` cannot be staged beside, in `parent`: it is a mount
+    /// point (another device than its parent's), or `parent` cannot be written.
+    static func cannotStageBeside(_ path: String, parent: String) -> Bool {
+        var a = stat(), b = stat()
+        guard stat(path, &a) == 0, stat(parent, &b) == 0 else { return false }
+        return a.st_dev != b.st_dev || access(parent, W_OK) != 0
+    }
+
+    /// The folder's entries, less this process's staging folder (when it is inside).
+    public func entries() -> [String] {
+        let own = (staging as NSString).lastPathComponent
+        return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !stagedInside || $0 != own }
+    }
+
+    /// Removes staging folders (names starting with one of `prefixes`, then a process id) left in
+    /// `parent` by processes that are gone (killed mid-run).
+    static func removeStaleStaging(in parent: String, prefixes: [String]) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
-        for prefix in ["." + name + ".partial-", "." + name + ".replaced-"] {
+        for prefix in prefixes {
             for e in entries where e.hasPrefix(prefix) {
                 guard let pid = Int32(e.dropFirst(prefix.count)), pid > 0 else { continue }
                 if kill(pid, 0) != 0 && errno == ESRCH { try? FileManager.default.removeItem(atPath: parent + "/" + e) }

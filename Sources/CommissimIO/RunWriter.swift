@@ -51,8 +51,7 @@ public struct RunWriter {
         // A folder that holds only a run's files is replaced whole, in one rename; one that holds
         // anything else keeps it, and loses only the run files this run did not write again.
         let fm = FileManager.default
-        let existing = (try? fm.contentsOfDirectory(atPath: folder.path)) ?? []
-        if Set(existing).isSubset(of: Self.runFiles) {
+        if Set(folder.entries()).isSubset(of: Self.runFiles) {
             try folder.commitReplacing()
         } else {
             for n in Self.runFiles where !fm.fileExists(atPath: folder.stagedPath(n)) { try? fm.removeItem(atPath: folder.path + "/" + n) }

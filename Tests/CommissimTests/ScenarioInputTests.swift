@@ -363,6 +363,66 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: parent).contains { $0.hasPrefix(".run.") }, "no staging left")
     }
 
+    /// A folder staged inside itself (a mount point, or a parent that cannot be written): the run
+    /// replaces its old files, keeps the user's own, abort leaves the old files whole, and no
+    /// staging folder is left, a dead process's included.
+    func testAFolderStagedInsideItselfIsReplacedFileByFile() throws {
+        let fm = FileManager.default
+        let out = Support.tempDir() + "/mounted"
+        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        for n in ["manifest.json", "timeseries.csv", "councils.csv"] { try "old".write(toFile: out + "/" + n, atomically: true, encoding: .utf8) }
+        let stale = out + "/" + OutputFolder.insidePrefix + "999999999"
+        try fm.createDirectory(atPath: stale, withIntermediateDirectories: true)
+        let aborted = try OutputFolder(out, stageInside: true)
+        XCTAssertFalse(fm.fileExists(atPath: stale), "a dead process's staging folder is removed")
+        XCTAssertTrue(aborted.staging.hasPrefix(out + "/"))
+        XCTAssertEqual(Set(aborted.entries()), ["manifest.json", "timeseries.csv", "councils.csv"], "its own staging folder is not an entry")
+        try aborted.write("manifest.json", "new")
+        aborted.abort()
+        XCTAssertEqual(try String(contentsOfFile: out + "/manifest.json", encoding: .utf8), "old", "an aborted folder keeps the old files")
+        XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: out)), ["manifest.json", "timeseries.csv", "councils.csv"])
+
+        let folder = try OutputFolder(out, stageInside: true)
+        try folder.write("timeseries.csv", "new")
+        try folder.write("manifest.json", "new")
+        try folder.commitReplacing()
+        XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: out)), ["manifest.json", "timeseries.csv"], "the old run's other files are gone, no staging left")
+        XCTAssertEqual(try String(contentsOfFile: out + "/manifest.json", encoding: .utf8), "new")
+
+        try "mine".write(toFile: out + "/notes.txt", atomically: true, encoding: .utf8)
+        let kept = try OutputFolder(out, stageInside: true)
+        try kept.write("summary.csv", "s")
+        try kept.commit()
+        XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: out)), ["manifest.json", "timeseries.csv", "notes.txt", "summary.csv"])
+    }
+
+    /// An output folder that is a mount point (another file system than its parent's, as a
+    /// container's bind mount): a rename cannot leave it, so it is staged inside itself. Mounts a
+    /// small tmpfs where the test may (root with the capability), and is skipped elsewhere.
+    func testAMountPointAsTheOutputFolderWorks() throws {
+        let fm = FileManager.default
+        let out = Support.tempDir() + "/mnt"
+        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        func sh(_ args: [String]) -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", args.joined(separator: " ") + " 2>/dev/null"]
+            guard (try? p.run()) != nil else { return -1 }
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+        guard sh(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", out]) == 0 else { throw XCTSkip("cannot mount a tmpfs here (not root, or no capability)") }
+        defer { _ = sh(["umount", out]) }
+        XCTAssertTrue(OutputFolder.cannotStageBeside(out, parent: (out as NSString).deletingLastPathComponent))
+        let path = Support.scenarioPath("three_year")
+        let common = ["--set", "simulation.scale=0.02", "--months", "3", "--set", "simulation.burn_in_months=0", "-q"]
+        for extra in [["--detail"], []] {
+            let r = try Support.cli(["run", path, "--out", out] + extra + common)
+            XCTAssertEqual(r.status, 0, r.err)
+        }
+        XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: out)), ["manifest.json", "timeseries.csv", "scenario.resolved.toml"])
+    }
+
     func testCRLFAndByteOrderMarkKeepLineNumbers() throws {
         let e = errors("\u{FEFF}[demand]\r\ntrend = 0.01\r\nbogus = 1\r\n")
         XCTAssertEqual(e.first?.line, 3)
