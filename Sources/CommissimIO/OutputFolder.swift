@@ -23,8 +23,11 @@ public final class OutputFolder {
         guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ScenarioErrors([ScenarioError(file: "commissim", line: nil, key: "--out", message: "the output folder is empty", fix: "give a folder, e.g. --out results/my-run")])
         }
-        let url = URL(fileURLWithPath: path).standardizedFileURL
+        let url = Self.followingLinks(path)
         self.path = url.path
+        if (try? fm.destinationOfSymbolicLink(atPath: self.path)) != nil {
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "is a link that leads to no folder (a loop of links)", fix: "remove the link, or choose another --out")])
+        }
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: self.path, isDirectory: &isDir), !isDir.boolValue {
             throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "exists and is not a folder", fix: "choose another --out path")])
@@ -157,6 +160,19 @@ public final class OutputFolder {
     public func abort() {
         try? FileManager.default.removeItem(atPath: staging)
         finished()
+    }
+
+    /// `path` with its links followed: a link to a folder (results -> /big/disk/results), even one
+    /// whose folder does not exist yet, is written through, so the results go where it points and
+    /// the link stays (renamed aside, it was replaced by a folder). A chain of links is followed
+    /// 16 deep at most (a loop is then left as it is, and fails as a path that cannot be written).
+    static func followingLinks(_ path: String) -> URL {
+        var url = URL(fileURLWithPath: path).standardizedFileURL
+        for _ in 0..<16 {
+            guard let dest = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) else { break }
+            url = URL(fileURLWithPath: dest, relativeTo: url.deletingLastPathComponent()).standardizedFileURL
+        }
+        return url.resolvingSymlinksInPath()
     }
 
     /// The name, less the process id, of a staging folder inside the output folder.

@@ -396,6 +396,31 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: out)), ["manifest.json", "timeseries.csv", "notes.txt", "summary.csv"])
     }
 
+    /// `--out` a link to a folder: the results go where it points and the link stays, whether the
+    /// folder exists yet or not (a relative link included); a loop of links is a one-line error.
+    func testALinkedOutputFolderIsWrittenThrough() throws {
+        let fm = FileManager.default
+        let dir = Support.tempDir()
+        let path = Support.scenarioPath("three_year")
+        let common = ["--set", "simulation.scale=0.02", "--months", "3", "--set", "simulation.burn_in_months=0", "-q"]
+        try fm.createDirectory(atPath: dir + "/target", withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: dir + "/link", withDestinationPath: dir + "/target")
+        try fm.createSymbolicLink(atPath: dir + "/ahead", withDestinationPath: "later/results")
+        for (link, target) in [("link", "target"), ("link", "target"), ("ahead", "later/results")] {
+            let r = try Support.cli(["run", path, "--out", dir + "/" + link] + common)
+            XCTAssertEqual(r.status, 0, r.err)
+            XCTAssertEqual(try fm.destinationOfSymbolicLink(atPath: dir + "/" + link).hasSuffix(target), true, "the link stays a link")
+            XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: dir + "/" + target)), ["manifest.json", "timeseries.csv", "scenario.resolved.toml"])
+        }
+        try fm.createSymbolicLink(atPath: dir + "/a", withDestinationPath: dir + "/b")
+        try fm.createSymbolicLink(atPath: dir + "/b", withDestinationPath: dir + "/a")
+        let loop = try Support.cli(["run", path, "--out", dir + "/a"] + common)
+        XCTAssertEqual(loop.status, 2)
+        XCTAssertTrue(loop.err.contains("key '--out'") && loop.err.contains("loop"), loop.err)
+        XCTAssertEqual(loop.err.split(separator: "\n").count, 1)
+        XCTAssertFalse(try fm.contentsOfDirectory(atPath: dir).contains { $0.contains("partial") }, "no staging left")
+    }
+
     /// An output folder that is a mount point (another file system than its parent's, as a
     /// container's bind mount): a rename cannot leave it, so it is staged inside itself. Mounts a
     /// small tmpfs where the test may (root with the capability), and is skipped elsewhere.
