@@ -7,7 +7,9 @@ import Foundation
 /// A folder that already exists on another file system than its parent (a mount point: a
 /// container's bind mount, a cluster's scratch volume) or whose parent cannot be written is staged
 /// inside itself instead (`.commissim.partial-PID`): a rename cannot cross file systems, and the
-/// folder itself cannot be renamed. Each file still arrives whole, the manifest last.
+/// folder itself cannot be renamed. So is the working directory or a folder holding it (`--out .`),
+/// which must not be renamed away from under the user's shell. Each file still arrives whole, the
+/// manifest last.
 public final class OutputFolder {
     public let path: String
     public let staging: String
@@ -34,7 +36,7 @@ public final class OutputFolder {
         }
         let parent = url.deletingLastPathComponent().path
         let pid = ProcessInfo.processInfo.processIdentifier
-        stagedInside = stageInside ?? (isDir.boolValue && Self.cannotStageBeside(self.path, parent: parent))
+        stagedInside = stageInside ?? (isDir.boolValue && (Self.holdsWorkingDirectory(self.path) || Self.cannotStageBeside(self.path, parent: parent)))
         staging = stagedInside ? self.path + "/" + Self.insidePrefix + "\(pid)" : parent + "/." + url.lastPathComponent + ".partial-\(pid)"
         do {
             try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
@@ -184,6 +186,13 @@ public final class OutputFolder {
         var a = stat(), b = stat()
         guard stat(path, &a) == 0, stat(parent, &b) == 0 else { return false }
         return a.st_dev != b.st_dev || access(parent, W_OK) != 0
+    }
+
+    /// Whether `path` is the working directory or holds it (`--out .`): renamed aside and
+    /// replaced, it would leave the user's shell in a deleted folder.
+    static func holdsWorkingDirectory(_ path: String) -> Bool {
+        let cwd = followingLinks(FileManager.default.currentDirectoryPath).path
+        return cwd == path || cwd.hasPrefix(path.hasSuffix("/") ? path : path + "/")
     }
 
     /// The folder's entries, less this process's staging folder (when it is inside).

@@ -421,6 +421,30 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertFalse(try fm.contentsOfDirectory(atPath: dir).contains { $0.contains("partial") }, "no staging left")
     }
 
+    /// `--out .` (or a folder holding the working directory) is replaced file by file, not renamed
+    /// away: the folder the user stands in is still the one that holds the results.
+    func testTheWorkingDirectoryAsTheOutputFolderStaysInPlace() throws {
+        let fm = FileManager.default
+        let dir = Support.tempDir() + "/here"
+        try fm.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        // Held open, the folder keeps its inode number even if it is replaced (no reuse).
+        let held = open(dir + "/sub", O_RDONLY)
+        XCTAssertGreaterThanOrEqual(held, 0)
+        defer { close(held) }
+        let common = ["--set", "simulation.scale=0.02", "--months", "3", "--set", "simulation.burn_in_months=0", "-q"]
+        let path = Support.scenarioPath("three_year")
+        XCTAssertEqual(try Support.cli(["run", path, "--out", "..", "--detail"] + common, in: dir + "/sub").status, 0)
+        XCTAssertEqual(try Support.cli(["run", path, "--out", "."] + common, in: dir + "/sub").status, 0)
+        XCTAssertEqual(try Support.cli(["run", path, "--out", "."] + common, in: dir + "/sub").status, 0)
+        var before = stat(), after = stat()
+        XCTAssertEqual(fstat(held, &before), 0)
+        XCTAssertEqual(stat(dir + "/sub", &after), 0)
+        XCTAssertEqual(before.st_ino, after.st_ino, "the working directory was not replaced by another folder")
+        XCTAssertGreaterThan(before.st_nlink, 0, "the working directory was not removed")
+        XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: dir + "/sub")), ["manifest.json", "timeseries.csv", "scenario.resolved.toml"])
+        XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: dir)), ["sub", "councils.csv", "providers.csv", "manifest.json", "timeseries.csv", "scenario.resolved.toml"])
+    }
+
     /// An output folder that is a mount point (another file system than its parent's, as a
     /// container's bind mount): a rename cannot leave it, so it is staged inside itself. Mounts a
     /// small tmpfs where the test may (root with the capability), and is skipped elsewhere.

@@ -54,13 +54,13 @@ enum Support {
         return Bundle.main.bundleURL.appendingPathComponent("commissim")
     }
 
-    /// Runs the CLI; returns exit status, standard output and standard error.
+    /// Runs the CLI (in the repository root, or `directory`); returns exit status, standard output and standard error.
     @discardableResult
-    static func cli(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    static func cli(_ args: [String], in directory: String? = nil) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
-        p.currentDirectoryURL = root
+        p.currentDirectoryURL = directory.map { URL(fileURLWithPath: $0) } ?? root
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
