@@ -462,6 +462,26 @@ final class StudyTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/summary.csv"))
     }
 
+    /// Missing or incomplete shards are named as ranges, a screenful at most: a shard.json claiming
+    /// a million-way split made the merge's one-line error 7 MB long.
+    func testMissingShardsAreListedAsShortRanges() throws {
+        XCTAssertEqual(Shards.list([1]), "1")
+        XCTAssertEqual(Shards.list([0, 1, 2, 3, 7, 9, 10]), "0-3 7 9-10")
+        XCTAssertEqual(Shards.list(Array(2..<1_000_000)), "2-999999")
+        XCTAssertEqual(Shards.list(Array(stride(from: 0, to: 100, by: 2))),
+                       (0..<20).map { String(2 * $0) }.joined(separator: " ") + " … (50 in all)")
+        let (dir, studyPath) = try studyFile(replications: 2, vary: "\"simulation.scale\" = [0.02]\n\"simulation.months\" = [3]\n\"simulation.burn_in_months\" = [0]")
+        XCTAssertEqual(try Support.cli(["sweep", studyPath, "--shard", "0/2", "--out", dir + "/s0", "-q"]).status, 0)
+        let json = dir + "/s0/shard.json"
+        let text = try String(contentsOfFile: json, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"shards\": 2,", with: "\"shards\": 1000000,").write(toFile: json, atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(try String(contentsOfFile: json, encoding: .utf8), text, "the test forged the split")
+        let r = try Support.cli(["merge", studyPath, dir + "/s0", "--out", dir + "/merged", "-q"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("missing shards: 1-999999"), r.err)
+        XCTAssertLessThan(r.err.count, 1_000)
+    }
+
     func testMergeRefusesAShardWhoseBytesChanged() throws {
         let (dir, studyPath) = try studyFile(replications: 2, vary: "\"simulation.scale\" = [0.02]\n\"simulation.months\" = [12]\n\"simulation.burn_in_months\" = [0]")
         for i in 0..<2 {

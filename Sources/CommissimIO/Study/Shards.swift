@@ -21,6 +21,21 @@ public enum Shards {
     /// The global run indices of shard `index` of `count`.
     public static func runs(total: Int, index: Int, count: Int) -> [Int] { Array(stride(from: index, to: total, by: count)) }
 
+    /// Sorted shard numbers as a short list: consecutive ones as ranges ("0-3 7 9-63"), the first
+    /// `limit` items only, then how many there are in all (a million-way split missing most of
+    /// its shards is one line, not megabytes).
+    static func list(_ numbers: [Int], limit: Int = 20) -> String {
+        var items: [String] = [], i = 0
+        while i < numbers.count {
+            var j = i
+            while j + 1 < numbers.count && numbers[j + 1] == numbers[j] + 1 { j += 1 }
+            items.append(j > i ? "\(numbers[i])-\(numbers[j])" : "\(numbers[i])")
+            i = j + 1
+        }
+        guard items.count > limit else { return items.joined(separator: " ") }
+        return items.prefix(limit).joined(separator: " ") + " … (\(numbers.count) in all)"
+    }
+
     struct Info: Equatable {
         var fingerprint: String, index: Int, count: Int, runs: Int, version: String, build: String
         /// FNV-1a of shard.bin: merge refuses a shard whose bytes changed after it was published.
@@ -126,8 +141,8 @@ extension SweepRunner {
         if n == 0 || !missing.isEmpty || !incomplete.isEmpty || !problems.isEmpty {
             var msg = problems
             if n == 0 { msg.append("no finished shard found") }
-            if !missing.isEmpty { msg.append("missing shards: \(missing.map(String.init).joined(separator: " "))") }
-            if !incomplete.isEmpty { msg.append("incomplete shards: \(incomplete.map(String.init).joined(separator: " "))") }
+            if !missing.isEmpty { msg.append("missing shards: \(Shards.list(missing))") }
+            if !incomplete.isEmpty { msg.append("incomplete shards: \(Shards.list(incomplete))") }
             throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "merge", message: msg.joined(separator: "; "),
                                                 fix: "resubmit those shards (same command with --shard I/\(max(n, 1))), then merge again")])
         }
