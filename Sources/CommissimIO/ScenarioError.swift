@@ -22,9 +22,16 @@ public struct ScenarioError: Error, CustomStringConvertible, Equatable {
         if let l = line { s += ":\(l)" }
         s += ": "
         if let k = key { s += "key '\(k.count > 120 ? String(k.prefix(100)) + "… (\(k.count) characters)" : k)': " }
-        s += message
-        if let f = fix { s += " — fix: " + f }
+        s += Self.bounded(message)
+        if let f = fix { s += " — fix: " + Self.bounded(f) }
         return s.replacingOccurrences(of: "\n", with: " ")
+    }
+
+    /// `text` whole up to 600 characters; longer (a message quoting a 2 MB cell of a design
+    /// file), its start and end with the middle left out, so the error stays one readable line.
+    static func bounded(_ text: String) -> String {
+        guard text.count > 600 else { return text }
+        return String(text.prefix(400)) + " …(\(text.count - 550) characters left out)… " + String(text.suffix(150))
     }
 }
 

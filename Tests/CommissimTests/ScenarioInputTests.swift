@@ -241,7 +241,22 @@ final class ScenarioInputTests: XCTestCase {
 
     /// The crash corpus (Tests/FuzzCorpus, inputs that once crashed or fooled the parsers; new ones
     /// come from scripts/fuzz.sh): each is an input error naming the file, never a crash.
-    func testTheFuzzCrashCorpusGivesInputErrors() throws {
+    /// A message quoting a huge value (a 2 MB cell of a design file) keeps its start and end.
+    func testAnErrorQuotingAHugeValueStaysOneShortLine() throws {
+        let dir = Support.tempDir()
+        let cell = String(repeating: "x", count: 2_000_000)
+        try ("policy.payment,simulation.scale\n" + cell + ",0.01\n").write(toFile: dir + "/design.csv", atomically: true, encoding: .utf8)
+        try "[study]\nscenario = \"\(Support.scenarioPath("three_year"))\"\nreplications = 1\ndesign = \"file\"\npoints_file = \"design.csv\"\n"
+            .write(toFile: dir + "/study.toml", atomically: true, encoding: .utf8)
+        let r = try Support.cli(["validate", dir + "/study.toml"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        XCTAssertLessThan(r.err.count, 1_000)
+        XCTAssertTrue(r.err.contains("design.csv:2: key 'policy.payment'") && r.err.contains("is not a valid choice — fix: use one of: block"), r.err)
+        XCTAssertEqual(ScenarioError.bounded("short"), "short")
+    }
+
+        func testTheFuzzCrashCorpusGivesInputErrors() throws {
         let dir = Support.root.appendingPathComponent("Tests/FuzzCorpus").path
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         XCTAssertGreaterThanOrEqual(files.count, 10)
