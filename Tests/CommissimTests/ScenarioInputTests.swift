@@ -239,8 +239,6 @@ final class ScenarioInputTests: XCTestCase {
         folder.abort()
     }
 
-    /// The crash corpus (Tests/FuzzCorpus, inputs that once crashed or fooled the parsers; new ones
-    /// come from scripts/fuzz.sh): each is an input error naming the file, never a crash.
     /// A message quoting a huge value (a 2 MB cell of a design file) keeps its start and end.
     func testAnErrorQuotingAHugeValueStaysOneShortLine() throws {
         let dir = Support.tempDir()
@@ -256,7 +254,9 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertEqual(ScenarioError.bounded("short"), "short")
     }
 
-        func testTheFuzzCrashCorpusGivesInputErrors() throws {
+    /// The crash corpus (Tests/FuzzCorpus, inputs that once crashed or fooled the parsers; new ones
+    /// come from scripts/fuzz.sh): each is an input error naming the file, never a crash.
+    func testTheFuzzCrashCorpusGivesInputErrors() throws {
         let dir = Support.root.appendingPathComponent("Tests/FuzzCorpus").path
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         XCTAssertGreaterThanOrEqual(files.count, 10)
