@@ -128,6 +128,7 @@ public final class OutputFolder {
     /// entries are removed, the manifest first (so no old manifest describes a folder half
     /// replaced), and the staged files moved in, the manifest last.
     private func replaceEntries() throws {
+        Self.commitLock.lock(); defer { Self.commitLock.unlock() }
         let fm = FileManager.default
         let old = entries()
         for n in old.filter({ $0 == "manifest.json" }) + old.filter({ $0 != "manifest.json" }) {
@@ -136,12 +137,18 @@ public final class OutputFolder {
                                                     fix: "check the folder's permissions, or choose another --out")])
             }
         }
-        try commit()
+        try moveIn(last: "manifest.json")
     }
 
     /// Moves every staged file into the output folder (`last` moved last) and removes the staging folder.
     public func commit(last: String? = "manifest.json") throws {
         Self.commitLock.lock(); defer { Self.commitLock.unlock() }
+        try moveIn(last: last)
+    }
+
+    /// ``commit(last:)``'s work, with ``commitLock`` held by the caller (an interruption waits for
+    /// the whole replacement, old files removed and new ones in, not only its last step).
+    private func moveIn(last: String?) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
         var names = try fm.contentsOfDirectory(atPath: staging).sorted()
