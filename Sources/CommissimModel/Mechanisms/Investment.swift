@@ -10,13 +10,19 @@ extension Market {
     /// months for a provider without contracts. One pass over the contracts, in id order.
     func horizons() -> [Double] {
         var weighted = [Double](repeating: 0, count: providers.count), total = weighted
-        forEachContractInForce { k in
-            let c = contracts[k].council, i = contracts[k].provider
-            let left = Double(max(0, contracts[k].end - month) + contracts[k].extensionLeft)
-            let renewal = Double(providers.providerTrust[pair(i, c)])
-            let v = Double(max(1, contracts[k].volume))
-            weighted[i] += v * (left + renewal * Double(policy(c, tier: contracts[k].tier).contractMonths))
-            total[i] += v
+        // Written through buffers: the closure's writes to the arrays were each checked for a
+        // shared copy (a tenth of this pass).
+        weighted.withUnsafeMutableBufferPointer { weighted in
+            total.withUnsafeMutableBufferPointer { total in
+                forEachContractInForce { k in
+                    let c = contracts[k].council, i = contracts[k].provider
+                    let left = Double(max(0, contracts[k].end - month) + contracts[k].extensionLeft)
+                    let renewal = Double(providers.providerTrust[pair(i, c)])
+                    let v = Double(max(1, contracts[k].volume))
+                    weighted[i] += v * (left + renewal * Double(tierPolicies[councilTier(c, contracts[k].tier)].contractMonths))
+                    total[i] += v
+                }
+            }
         }
         for i in weighted.indices { weighted[i] = total[i] > 0 ? weighted[i] / total[i] : 6 }
         return weighted
