@@ -35,19 +35,19 @@ struct CalibrateCommand: ParsableCommand {
         }
         let stop = StopSignal()
         let calibrator = Calibrator(calibration: calibration, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        if !quiet { calibrator.log = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } }
+        if !quiet { calibrator.log = { StandardStreams.error($0 + "\n") } }
         calibrator.shouldStop = { stop.stopped }
         let outcome: Calibrator.Outcome
         do { outcome = try calibrator.run() } catch { failWithInputErrors(error, path: out) }
         switch outcome {
         case .interrupted(let n):
-            FileHandle.standardError.write(Data("interrupted after \(n) evaluations, journaled in \(out)/.partial; run the same command again to resume\n".utf8))
+            StandardStreams.error("interrupted after \(n) evaluations, journaled in \(out)/.partial; run the same command again to resume\n")
             throw ExitCode(128 + (stop.signalNumber == 0 ? SIGINT : stop.signalNumber))
         case .finished(let result):
             do { try calibrator.write(result, command: CommandLine.arguments) } catch { failWithInputErrors(error, path: out) }
             plot()
             if !quiet {
-                print("wrote \(out)/calibrated.toml, fit.csv, FIT.md (\(result.evaluations.count) evaluations; \(calibrator.targetsMet(result.check)) of \(calibration.targets.count) targets met with fresh seeds)")
+                StandardStreams.note("wrote \(out)/calibrated.toml, fit.csv, FIT.md (\(result.evaluations.count) evaluations; \(calibrator.targetsMet(result.check)) of \(calibration.targets.count) targets met with fresh seeds)\n")
             }
         }
     }
@@ -55,13 +55,13 @@ struct CalibrateCommand: ParsableCommand {
     /// convergence.png by the Python package, when it is installed (the fit does not depend on it).
     private func plot() {
         guard let python = ReportCommand.python() else {
-            if !quiet { FileHandle.standardError.write(Data("note: no Python with the commissim package: convergence.png not drawn (pip install ./python)\n".utf8)) }
+            if !quiet { StandardStreams.error("note: no Python with the commissim package: convergence.png not drawn (pip install ./python)\n") }
             return
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
         p.arguments = ["-m", "commissim.calibration_plot", out]
         do { try p.run(); p.waitUntilExit() } catch { return }
-        if p.terminationStatus != 0 && !quiet { FileHandle.standardError.write(Data("note: convergence.png could not be drawn\n".utf8)) }
+        if p.terminationStatus != 0 && !quiet { StandardStreams.error("note: convergence.png could not be drawn\n") }
     }
 }

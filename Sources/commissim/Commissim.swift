@@ -33,6 +33,12 @@ struct Commissim: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            // What the command printed as its answer (params, columns, validate's "ok", compare's
+            // table) may not all have been written: `> /dev/full` is an error, not a short file.
+            if let code = StandardStreams.outputFailure {
+                failWithInputErrors(ScenarioError(file: "standard output", line: nil, key: nil, message: "cannot write (\(String(cString: strerror(code))))",
+                                                  fix: code == ENOSPC ? "free disk space, or send the output somewhere that can take it" : "send the output to a file or pipe that is open for writing"))
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }
@@ -40,7 +46,7 @@ struct Commissim: ParsableCommand {
             let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
             let sub = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? ""
             let help = configuration.subcommands.contains { $0.configuration.commandName == sub } ? "commissim \(sub) --help" : "commissim --help"
-            FileHandle.standardError.write(Data("error: commissim: \(text.replacingOccurrences(of: "\n", with: " ")) — fix: see `\(help)`\n".utf8))
+            StandardStreams.error("error: commissim: \(text.replacingOccurrences(of: "\n", with: " ")) — fix: see `\(help)`\n")
             Foundation.exit(2)
         }
     }

@@ -12,7 +12,7 @@ func failWithInputErrors(_ error: Error, path: String = "commissim") -> Never {
     if let e = error as? ScenarioErrors { text = e.description } else if let e = error as? ScenarioError { text = e.description } else {
         text = IOFailure.error(error, path: path).description
     }
-    FileHandle.standardError.write(Data(("error: " + text.replacingOccurrences(of: "\n", with: "\nerror: ") + "\n").utf8))
+    StandardStreams.error("error: " + text.replacingOccurrences(of: "\n", with: "\nerror: ") + "\n")
     exit(2)
 }
 

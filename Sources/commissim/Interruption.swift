@@ -52,7 +52,7 @@ final class StopSignal: @unchecked Sendable {
             self.flag = true
             self.signalNumber = sig
             self.lock.unlock()
-            FileHandle.standardError.write(Data("\nstopping: finishing the runs in flight (Ctrl-C again to abandon them)…\n".utf8))
+            StandardStreams.error("\nstopping: finishing the runs in flight (Ctrl-C again to abandon them)…\n")
         }
     }
 

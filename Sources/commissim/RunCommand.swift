@@ -50,7 +50,7 @@ struct RunCommand: ParsableCommand {
         }
         if !quiet {
             let elapsed = ContinuousClock.now - clock
-            print("wrote \(out)/timeseries.csv (\(ModelConfig(s).months) months) in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2))))")
+            StandardStreams.note("wrote \(out)/timeseries.csv (\(ModelConfig(s).months) months) in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2))))\n")
         }
     }
 }
@@ -72,17 +72,17 @@ struct ValidateCommand: ParsableCommand {
                 switch try InputKind.validate(f, overrides: overrides) {
                 case .scenario:
                     let note = (try? ScenarioParser.readText(f)).flatMap { ScenarioParser.populationNote(text: $0, file: f) }
-                    print("\(f): ok" + (note.map { " (note: \($0))" } ?? ""))
-                case .sweep: print("\(f): ok (sweep)")
-                case .comparisonStudy: print("\(f): ok (comparison study)")
-                case .calibration: print("\(f): ok (calibration)")
+                    StandardStreams.output("\(f): ok" + (note.map { " (note: \($0))" } ?? "") + "\n")
+                case .sweep: StandardStreams.output("\(f): ok (sweep)\n")
+                case .comparisonStudy: StandardStreams.output("\(f): ok (comparison study)\n")
+                case .calibration: StandardStreams.output("\(f): ok (calibration)\n")
                 }
             } catch let e as ScenarioErrors {
                 failed = true
-                for line in e.description.split(separator: "\n") { FileHandle.standardError.write(Data(("error: " + line + "\n").utf8)) }
+                for line in e.description.split(separator: "\n") { StandardStreams.error("error: " + line + "\n") }
             } catch {
                 failed = true
-                FileHandle.standardError.write(Data("error: \(IOFailure.error(error, path: f).description)\n".utf8))
+                StandardStreams.error("error: \(IOFailure.error(error, path: f).description)\n")
             }
         }
         if failed { throw ExitCode(2) }
@@ -104,7 +104,7 @@ struct ParamsCommand: ParsableCommand {
             failWithInputErrors(ScenarioError(file: "commissim params", line: nil, key: "--groups", message: "lists the group parameters as JSON only (the text lists them already)",
                                               fix: "use commissim params --json --groups"))
         }
-        print(json ? ParameterReference.json(groups: groups) : ParameterReference.text(markdown: markdown), terminator: "")
+        StandardStreams.output(json ? ParameterReference.json(groups: groups) : ParameterReference.text(markdown: markdown))
     }
 }
 
@@ -121,8 +121,8 @@ struct ColumnsCommand: ParsableCommand {
     @Flag(help: "Every table and the headline metrics (label, concern, better direction) as JSON, for reports and tools.") var json = false
 
     func run() {
-        if json { print(ParameterReference.columnsJSON(), terminator: ""); return }
+        if json { StandardStreams.output(ParameterReference.columnsJSON()); return }
         let table: ParameterReference.ColumnTable = councils ? .councils : providers ? .providers : groups ? .groups : .timeseries
-        print(ParameterReference.columns(markdown: markdown, table: table), terminator: "")
+        StandardStreams.output(ParameterReference.columns(markdown: markdown, table: table))
     }
 }

@@ -50,16 +50,16 @@ struct SweepCommand: ParsableCommand {
         do { outcome = try runner.run() } catch { failWithInputErrors(error, path: out) }
         switch outcome {
         case .upToDate:
-            if !quiet { print("\(out) already holds this sweep (same study, scenario and build): nothing to do") }
+            if !quiet { StandardStreams.note("\(out) already holds this sweep (same study, scenario and build): nothing to do\n") }
         case .finished:
             if quiet { break }
             if let sh = runner.shard {
-                print("wrote shard \(sh.index)/\(sh.count) to \(out)/shard.bin (\(Shards.runs(total: s.runCount, index: sh.index, count: sh.count).count) runs)")
+                StandardStreams.note("wrote shard \(sh.index)/\(sh.count) to \(out)/shard.bin (\(Shards.runs(total: s.runCount, index: sh.index, count: sh.count).count) runs)\n")
             } else {
-                print("wrote \(out)/summary.csv, runs.csv, points.csv (\(s.points.count) points × \(s.replications) replications)")
+                StandardStreams.note("wrote \(out)/summary.csv, runs.csv, points.csv (\(s.points.count) points × \(s.replications) replications)\n")
             }
         case .interrupted(let done, let total):
-            FileHandle.standardError.write(Data("interrupted: \(done) of \(total) runs saved in \(out)/.partial; run the same command again to resume\n".utf8))
+            StandardStreams.error("interrupted: \(done) of \(total) runs saved in \(out)/.partial; run the same command again to resume\n")
             throw ExitCode(128 + (stop.signalNumber == 0 ? SIGINT : stop.signalNumber))
         }
     }
@@ -145,7 +145,7 @@ struct CompareCommand: ParsableCommand {
             output.overridesB = overrides + overridesB
             return output
         }
-        if !quiet { print(summary, terminator: "") }
+        if !quiet { StandardStreams.note(summary) } // the table is also in summary.txt
     }
 
     /// Runs `cmp` into the folder `out` and returns its plain-words summary. A folder that holds
@@ -154,7 +154,7 @@ struct CompareCommand: ParsableCommand {
     private func run(_ cmp: Comparison, label: String, stop: StopSignal, into out: String, study: String? = nil,
                      output: (Comparison.Result) -> ComparisonOutput) -> String {
         if ComparisonOutput.isComplete(out, cmp, study: study) {
-            if !quiet { FileHandle.standardError.write(Data("\(label): \(out) already holds this comparison (same scenarios, replications, seed and build): nothing to do\n".utf8)) }
+            if !quiet { StandardStreams.error("\(label): \(out) already holds this comparison (same scenarios, replications, seed and build): nothing to do\n") }
             return (try? String(contentsOfFile: out + "/summary.txt", encoding: .utf8)) ?? ""
         }
         do {
@@ -162,7 +162,7 @@ struct CompareCommand: ParsableCommand {
             guard let result = try cmp.run(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                            progress: ProgressReporter(label: label, quiet: quiet), shouldStop: { stop.stopped }, journal: out) else {
                 folder.abort()
-                FileHandle.standardError.write(Data("interrupted: the finished runs are saved in \(out)/.partial; run the same command again to resume\n".utf8))
+                StandardStreams.error("interrupted: the finished runs are saved in \(out)/.partial; run the same command again to resume\n")
                 Foundation.exit(128 + (stop.signalNumber == 0 ? SIGINT : stop.signalNumber))
             }
             let files = output(result)
@@ -211,7 +211,7 @@ struct CompareCommand: ParsableCommand {
         }
         if !quiet {
             let reps = Set(pairs).count == 1 ? "\(pairs[0]) replications each" : "replications " + pairs.map(String.init).joined(separator: ", ")
-            print("wrote \(study.entries.count) comparisons (\(reps)) under \(out)/: " + study.entries.map(\.name).joined(separator: ", "))
+            StandardStreams.note("wrote \(study.entries.count) comparisons (\(reps)) under \(out)/: " + study.entries.map(\.name).joined(separator: ", ") + "\n")
         }
     }
 }
@@ -243,6 +243,6 @@ struct MergeCommand: ParsableCommand {
         let runner = SweepRunner(study: s, out: out, threads: 1, keepRuns: false)
         runner.progress = ProgressReporter(label: "merge", quiet: quiet)
         do { try runner.merge(shards: shards, command: CommandLine.arguments) } catch { failWithInputErrors(error, path: out) }
-        if !quiet { print("merged \(shards.count) shards into \(out)/summary.csv, runs.csv, points.csv") }
+        if !quiet { StandardStreams.note("merged \(shards.count) shards into \(out)/summary.csv, runs.csv, points.csv\n") }
     }
 }

@@ -239,6 +239,40 @@ final class ScenarioInputTests: XCTestCase {
         folder.abort()
     }
 
+    /// A standard output or error that cannot be written (a full disk: /dev/full; a closed
+    /// descriptor): no trap (writing an error to a full standard error died with "Illegal
+    /// instruction"); an answer that only goes to standard output (params, columns, validate) is
+    /// an error with exit 2; a run whose results are written does not fail on its "wrote" note.
+    func testUnwritableStandardStreamsAreErrorsNotTraps() throws {
+        guard let full = FileHandle(forWritingAtPath: "/dev/full") else { throw XCTSkip("no /dev/full here") }
+        func run(_ args: [String], out: FileHandle? = nil, err: FileHandle? = nil) throws -> (status: Int32, err: String) {
+            let p = Process()
+            p.executableURL = Support.executable
+            p.arguments = args
+            p.currentDirectoryURL = Support.root
+            let pipe = Pipe()
+            p.standardOutput = out ?? FileHandle.nullDevice
+            p.standardError = err ?? pipe
+            try p.run()
+            let e = err == nil ? pipe.fileHandleForReading.readDataToEndOfFile() : Data()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: e, as: UTF8.self))
+        }
+        let missing = try run(["run", "no/such.toml", "--out", Support.tempDir() + "/o"], err: full)
+        XCTAssertEqual(missing.status, 2, "an input error said to a full standard error still exits 2 (no trap)")
+        for args in [["params"], ["columns"], ["validate", Support.scenarioPath("three_year")]] {
+            let r = try run(args, out: full)
+            XCTAssertEqual(r.status, 2, "\(args)")
+            XCTAssertTrue(r.err.hasPrefix("error: standard output: cannot write (No space left on device)"), r.err)
+            XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        }
+        let out = Support.tempDir() + "/run"
+        let ran = try run(["run", Support.scenarioPath("three_year"), "--out", out, "--set", "simulation.scale=0.02", "--months", "3",
+                           "--set", "simulation.burn_in_months=0"], out: full, err: full)
+        XCTAssertEqual(ran.status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/manifest.json"))
+    }
+
     /// A message quoting a huge value (a 2 MB cell of a design file) keeps its start and end.
     func testAnErrorQuotingAHugeValueStaysOneShortLine() throws {
         let dir = Support.tempDir()

@@ -18,7 +18,7 @@ public final class ProgressReporter: @unchecked Sendable {
     private var lastLoggedTenth = -1
 
     public init(label: String, quiet: Bool, terminal: Bool = isatty(2) == 1, unit: String = "runs", after: TimeInterval = 0,
-                sink: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+                sink: @escaping (String) -> Void = { StandardStreams.error($0) }) {
         self.sink = sink
         self.label = label
         self.quiet = quiet
