@@ -93,9 +93,12 @@ public final class OutputFolder {
     /// Path of `name` inside the staging folder.
     public func stagedPath(_ name: String) -> String { staging + "/" + name }
 
-    /// Writes `text` to `name` in the staging folder.
+    /// Writes `text` to `name` in the staging folder (an error names the file in the output
+    /// folder, not the staging folder, which is gone by the time it is read).
     public func write(_ name: String, _ text: String) throws {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: stagedPath(name)))
+        do { try FileWrite.write(text, to: stagedPath(name)) } catch let e as NSError where e.domain == NSPOSIXErrorDomain {
+            throw NSError(domain: e.domain, code: e.code, userInfo: [NSFilePathErrorKey: path + "/" + name])
+        }
     }
 
     /// Replaces the whole output folder by the staging folder in one rename (the old folder, if

@@ -22,6 +22,10 @@ struct Commissim: ParsableCommand {
     /// number, a missing argument, too many arguments) or memory limit setting is one `error:`
     /// line with the fix and exit 2, like every other input error; help and version print as usual.
     static func main() {
+        // A file outgrowing the file-size limit (ulimit -f) is a write error (EFBIG) said in one
+        // line with its fix and the staging folder removed, not SIGXFSZ ending the process with
+        // the half-written folder left behind.
+        signal(SIGXFSZ, SIG_IGN)
         if let bad = MemoryLimit.invalidSetting {
             failWithInputErrors(ScenarioError(file: "COMMISSIM_MEMORY_LIMIT_MB", line: nil, key: nil, message: bad.message, fix: bad.fix))
         }

@@ -696,7 +696,13 @@ extension StudyTests {
         let dir = Support.tempDir()
         let exe = Support.executable.path, s = Support.scenarioPath("three_year")
         let small = "--set simulation.scale=0.02 --set simulation.months=24 --set simulation.burn_in_months=0"
+        let (_, study) = try studyFile(replications: 2, vary: "\"simulation.scale\" = [0.02]\n\"simulation.months\" = [120]\n\"simulation.burn_in_months\" = [0]")
+        // Without the shell's `trap '' XFSZ` the limit's signal ended the process, leaving its
+        // staging folder; and Foundation's writes said "NSCocoaErrorDomain error 512" (or "No
+        // such file or directory") for a file over the limit.
         let cases = [("ulimit -f 20; trap '' XFSZ", "run \(s) --out \(dir)/run --detail \(small)", "ulimit -f"),
+                     ("ulimit -f 20", "run \(s) --out \(dir)/run2 \(small)", "ulimit -f"),
+                     ("ulimit -f 8", "sweep \(study) --out \(dir)/sweep -q", "ulimit -f"),
                      ("ulimit -f 20; trap '' XFSZ", "compare \(s) \(s) --replications 2 --out \(dir)/cmp -q \(small)", "ulimit -f"),
                      ("ulimit -n 8", "compare \(s) \(s) --replications 2 --out \(dir)/cmp2 -q \(small)", "ulimit -n")]
         for (limit, command, fix) in cases {
@@ -719,6 +725,7 @@ extension StudyTests {
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }
         XCTAssertEqual(left, [], "no staging folders left")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run/timeseries.csv"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run2/timeseries.csv"))
     }
 }
 

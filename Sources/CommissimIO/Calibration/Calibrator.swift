@@ -173,7 +173,7 @@ public final class Calibrator: @unchecked Sendable {
             break
         }
         // Start the in-progress journal again from what was read (a torn last line is dropped).
-        try Data(journalText().utf8).write(to: URL(fileURLWithPath: journalPath + ".tmp"))
+        try FileWrite.write(journalText(), to: journalPath + ".tmp")
         if rename(journalPath + ".tmp", journalPath) != 0 {
             throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out", message: "cannot write the calibration journal: \(String(cString: strerror(errno)))", fix: "choose a folder you can write")])
         }

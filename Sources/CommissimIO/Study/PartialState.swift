@@ -60,7 +60,7 @@ final class PartialState {
                 message: "\(out) holds an unfinished \(kind)\(oldShard) of another \(differs.isEmpty ? "kind" : differs.joined(separator: " and ")); it will not be mixed with this one",
                 fix: "resume it with the same command, or delete \(path) (or run with --fresh), or choose another --out")])
         }
-        try Data(state.utf8).write(to: URL(fileURLWithPath: statePath), options: .atomic)
+        try FileWrite.write(state, to: statePath, atomically: true)
     }
 
     /// Releases the lock (when the command returns).

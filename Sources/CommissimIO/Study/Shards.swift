@@ -47,7 +47,7 @@ public enum Shards {
                                 ("study_fingerprint", .string(info.fingerprint)), ("shard", .int(info.index)),
                                 ("shards", .int(info.count)), ("runs", .int(info.runs)), ("build", .string(info.build)),
                                 ("checksum", .string(info.checksum))]).text() + "\n"
-        try Data(json.utf8).write(to: URL(fileURLWithPath: dir + "/shard.json"), options: .atomic)
+        try FileWrite.write(json, to: dir + "/shard.json", atomically: true)
     }
 
     static func read(_ dir: String) -> Info? {

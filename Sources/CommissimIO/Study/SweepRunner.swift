@@ -218,7 +218,7 @@ public final class SweepRunner {
         let dir = partial + "/runs"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let csv = CSVFormat.table(header: MetricColumns.names, rows: rows)
-        try Data(csv.utf8).write(to: URL(fileURLWithPath: dir + "/point-\(p)-rep-\(r).csv"), options: .atomic)
+        try FileWrite.write(csv, to: dir + "/point-\(p)-rep-\(r).csv", atomically: true)
     }
 
     /// Writes the finished point's summary and run rows (atomically), then drops its journal.
@@ -230,8 +230,8 @@ public final class SweepRunner {
             runs += ([String(p), String(r), String(study.runSeed(replication: r))] + params + values.map(CSVFormat.number)).joined(separator: ",") + "\n"
         }
         precondition(agg.runs.count == R)
-        try Data(runs.utf8).write(to: URL(fileURLWithPath: runsPart(p)), options: .atomic)
-        try Data(agg.summaryRows(point: p, metrics: study.metrics).utf8).write(to: URL(fileURLWithPath: summaryPart(p)), options: .atomic)
+        try FileWrite.write(runs, to: runsPart(p), atomically: true)
+        try FileWrite.write(agg.summaryRows(point: p, metrics: study.metrics), to: summaryPart(p), atomically: true)
         try? FileManager.default.removeItem(atPath: journalPath(p))
     }
 
