@@ -177,7 +177,7 @@ public final class OutputFolder {
     /// `path` with its links followed: a link to a folder (results -> /big/disk/results), even one
     /// whose folder does not exist yet, is written through, so the results go where it points and
     /// the link stays (renamed aside, it was replaced by a folder). A chain of links is followed
-    /// 16 deep at most (a loop is then left as it is, and fails as a path that cannot be written).
+    /// 16 deep at most; one still a link then (a loop) is refused by ``init(_:stageInside:)``.
     static func followingLinks(_ path: String) -> URL {
         var url = URL(fileURLWithPath: path).standardizedFileURL
         for _ in 0..<16 {
