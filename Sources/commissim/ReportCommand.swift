@@ -42,7 +42,14 @@ struct ReportCommand: ParsableCommand {
             failWithInputErrors(ScenarioError(file: python, line: nil, key: "COMMISSIM_PYTHON", message: "cannot start it: \(error.localizedDescription)", fix: "point COMMISSIM_PYTHON at a Python 3 interpreter"))
         }
         p.waitUntilExit()
-        if p.terminationStatus != 0 { throw ExitCode(p.terminationStatus) }
+        // Exit 2 is the package's own one-line error (a folder it cannot report); any other
+        // failure (a Python without the package, a traceback, a signal) said in a line of ours.
+        if p.terminationStatus == 2 && p.terminationReason == .exit { throw ExitCode(2) }
+        if p.terminationStatus != 0 {
+            let how = p.terminationReason == .uncaughtSignal ? "was ended by signal \(p.terminationStatus)" : "ended with status \(p.terminationStatus)"
+            failWithInputErrors(ScenarioError(file: python, line: nil, key: "COMMISSIM_PYTHON", message: "the report (python -m commissim.report) \(how)",
+                                              fix: "point COMMISSIM_PYTHON at a Python 3 that has the commissim package (pip install ./python), or unset it"))
+        }
     }
 
     /// This executable, resolved (so the report asks the same build for its catalogue).

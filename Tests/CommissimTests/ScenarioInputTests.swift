@@ -686,6 +686,10 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: labelled + "/c/manifest.json", encoding: .utf8).contains("-10% budget"))
         XCTAssertEqual(try Support.cli(["report", labelled + "/c", "--title", "-x report"]).status, 0)
         XCTAssertTrue(try String(contentsOfFile: labelled + "/c/REPORT.md", encoding: .utf8).hasPrefix("# -x report"))
+        // A Python that fails without a word (or without the package) is said in one line, exit 2.
+        let noReport = try Support.cli(["report", labelled + "/c"], environment: ["COMMISSIM_PYTHON": "/bin/false"])
+        XCTAssertEqual(noReport.status, 2)
+        XCTAssertTrue(noReport.err.hasPrefix("error: /bin/false: key 'COMMISSIM_PYTHON': the report") && noReport.err.contains(" — fix: "), noReport.err)
         // What is not a regular file of sane size is refused before it is read.
         let dir = Support.tempDir()
         mkfifo(dir + "/fifo.toml", 0o644)

@@ -54,13 +54,15 @@ enum Support {
         return Bundle.main.bundleURL.appendingPathComponent("commissim")
     }
 
-    /// Runs the CLI (in the repository root, or `directory`); returns exit status, standard output and standard error.
+    /// Runs the CLI (in the repository root, or `directory`; `environment` added to this process's);
+    /// returns exit status, standard output and standard error.
     @discardableResult
-    static func cli(_ args: [String], in directory: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    static func cli(_ args: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = executable
         p.arguments = args
         p.currentDirectoryURL = directory.map { URL(fileURLWithPath: $0) } ?? root
+        if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
