@@ -4,10 +4,13 @@ import Foundation
 /// ``IOFailure``: Foundation's `Data.write(to:)` reported a file outgrowing the size limit (EFBIG)
 /// as "NSCocoaErrorDomain error 512", and written atomically as "No such file or directory".
 enum FileWrite {
-    /// Writes `text` to `path`, replacing it; `atomically`, through a file beside it renamed into
-    /// place, so a reader never sees half of it. Throws an error in NSPOSIXErrorDomain naming `path`.
+    /// Writes `text` to `path`, replacing it; `atomically`, through a hidden file beside it
+    /// (`.NAME.writing-PID`, left only by a process killed while writing, and passed over by
+    /// whatever lists the folder for results) renamed into place, so a reader never sees half of
+    /// it. Throws an error in NSPOSIXErrorDomain naming `path`.
     static func write(_ text: String, to path: String, atomically: Bool = false) throws {
-        let target = atomically ? path + ".writing-\(getpid())" : path
+        let url = URL(fileURLWithPath: path)
+        let target = atomically ? url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".writing-\(getpid())" : path
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw failure(errno, path) }
         var code: Int32?

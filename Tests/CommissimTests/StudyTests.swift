@@ -69,6 +69,23 @@ final class StudyTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: parts + "/.partial"))
     }
 
+    /// A run's file cut short by a kill (the hidden `.NAME.writing-PID` an atomic write leaves)
+    /// is not carried into the finished sweep's runs/ folder.
+    func testAWriteCutShortIsNotTakenForARun() throws {
+        let study = try Study.load(try studyFile(smallVary, replications: 3))
+        let whole = Support.tempDir() + "/whole", parts = Support.tempDir() + "/parts"
+        XCTAssertEqual(try SweepRunner(study: study, out: whole, threads: 2, keepRuns: true).run(command: ["t"]), .finished)
+        let taken = Counter()
+        let runner = SweepRunner(study: study, out: parts, threads: 2, keepRuns: true)
+        runner.shouldStop = { taken.increment() > 2 }
+        guard case .interrupted = try runner.run(command: ["t"]) else { return XCTFail("should have been interrupted") }
+        try "half a run".write(toFile: parts + "/.partial/runs/.point-0-rep-0.csv.writing-999999999", atomically: false, encoding: .utf8)
+        XCTAssertEqual(try SweepRunner(study: study, out: parts, threads: 2, keepRuns: true).run(command: ["t"]), .finished)
+        let listed = { (d: String) in try FileManager.default.contentsOfDirectory(atPath: d + "/runs").sorted() }
+        XCTAssertEqual(try listed(parts), try listed(whole))
+        XCTAssertFalse(try listed(parts).contains { $0.hasPrefix(".") })
+    }
+
     func testCommonRandomNumbersAcrossPoints() throws {
         // Two points with identical parameters see identical runs; seeds depend on the replication only.
         let study = try Study.load(try studyFile("""

@@ -316,7 +316,7 @@ public final class SweepRunner {
         try folder.write("points.csv", points)
         if keepRuns {
             try fm.createDirectory(atPath: folder.stagedPath("runs"), withIntermediateDirectories: true)
-            for f in (try? fm.contentsOfDirectory(atPath: partial + "/runs")) ?? [] {
+            for f in (try? fm.contentsOfDirectory(atPath: partial + "/runs")) ?? [] where !f.hasPrefix(".") { // not a write cut short
                 try fm.moveItem(atPath: partial + "/runs/" + f, toPath: folder.stagedPath("runs/" + f))
             }
         }
