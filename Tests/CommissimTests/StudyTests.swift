@@ -69,6 +69,28 @@ final class StudyTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: parts + "/.partial"))
     }
 
+    /// A sweep never writes its copies over the study file or base scenario it reads with other
+    /// text (`--out .` beside the user's study.toml made its scenario line the copy's, so later
+    /// edits of the scenario were silently ignored); a folder of an earlier sweep's copies can be
+    /// swept into again and comes out the same, its study.toml byte for byte.
+    func testASweepDoesNotOverwriteTheStudyItReads() throws {
+        let fm = FileManager.default
+        let (dir, path) = try studyFile(replications: 2, vary: "\"simulation.scale\" = [0.02]\n\"simulation.months\" = [3]\n\"simulation.burn_in_months\" = [0]")
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        let own = try Support.cli(["sweep", "study.toml", "--out", ".", "-q"], in: dir)
+        XCTAssertEqual(own.status, 2)
+        XCTAssertTrue(own.err.hasPrefix("error: study.toml: key '--out':") && own.err.contains("would replace this file"), own.err)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), original, "the study file is untouched")
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: dir), ["study.toml"], "nothing written")
+        let results = dir + "/results"
+        XCTAssertEqual(try Support.cli(["sweep", path, "--out", results, "-q"]).status, 0)
+        let before = try ["study.toml", "scenario.resolved.toml", "summary.csv", "runs.csv"].map { try String(contentsOfFile: results + "/" + $0, encoding: .utf8) }
+        let again = try Support.cli(["sweep", "study.toml", "--out", ".", "--fresh", "-q"], in: results)
+        XCTAssertEqual(again.status, 0, again.err)
+        let after = try ["study.toml", "scenario.resolved.toml", "summary.csv", "runs.csv"].map { try String(contentsOfFile: results + "/" + $0, encoding: .utf8) }
+        XCTAssertEqual(before, after)
+    }
+
     /// A run's file cut short by a kill (the hidden `.NAME.writing-PID` an atomic write leaves)
     /// is not carried into the finished sweep's runs/ folder.
     func testAWriteCutShortIsNotTakenForARun() throws {

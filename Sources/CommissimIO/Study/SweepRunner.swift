@@ -62,6 +62,7 @@ public final class SweepRunner {
     /// Runs (or, with `source`, reads in global run order) every run and aggregates.
     func run(command: [String], source: ((Int) -> [[Double]])?) throws -> Outcome {
         let fm = FileManager.default
+        try refuseReplacingInputs()
         try prepare()
         let R = study.replications, total = study.runCount
         // Which points are finished, and how far the point in progress has got.
@@ -320,8 +321,7 @@ public final class SweepRunner {
                 try fm.moveItem(atPath: partial + "/runs/" + f, toPath: folder.stagedPath("runs/" + f))
             }
         }
-        let resolved = study.base.tomlText(header: "# Base scenario of the sweep, resolved; each point overrides the parameters in points.csv.\n")
-        try folder.write("scenario.resolved.toml", resolved)
+        try folder.write("scenario.resolved.toml", resolvedText)
         try folder.write("study.toml", Self.selfContained(study))
         if !study.designText.isEmpty { try folder.write("design.csv", study.designText) }
         var manifest = Manifest(command: command, scenarioFile: study.scenarioFile, scenarioText: study.scenarioText, scenario: study.base,
@@ -349,9 +349,33 @@ public final class SweepRunner {
     /// relative to the original study file). Every other line is the original's. Keys and tables are
     /// read as the error messages read them (``SourceLocator``), so `[ "study" ]`, `"scenario" = …`,
     /// a top-level `study.scenario = …` and CRLF line ends are rewritten too.
+    /// The base scenario as the sweep writes it beside its results (scenario.resolved.toml).
+    private var resolvedText: String {
+        study.base.tomlText(header: "# Base scenario of the sweep, resolved; each point overrides the parameters in points.csv.\n")
+    }
+
+    /// Refuses an `--out` where the sweep's own copies would replace, with other text, the study
+    /// file or the base scenario it reads (`commissim sweep study.toml --out .` beside the user's
+    /// study.toml: its scenario line became the copy's, so later edits of the scenario were
+    /// silently ignored). A folder of an earlier sweep's copies may be run into again: they come
+    /// out the same.
+    private func refuseReplacingInputs() throws {
+        for (name, input, text) in [("study.toml", study.file, Self.selfContained(study)), ("scenario.resolved.toml", study.scenarioFile, resolvedText)] {
+            let target = out + "/" + name
+            var a = stat(), b = stat()
+            guard stat(target, &a) == 0, stat(input, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino,
+                  (try? String(contentsOfFile: target, encoding: .utf8)) != text else { continue }
+            throw ScenarioErrors([ScenarioError(file: input, line: nil, key: "--out",
+                message: "\(out) is where the sweep writes its own \(name), which would replace this file with other text",
+                fix: "choose another --out: results go beside the files they were run from, not over them")])
+        }
+    }
+
     static func selfContained(_ study: Study) -> String {
-        var out = "# \(Format.comment(study.file)), as run, its scenario and design read from the copies beside this file:\n" +
-            "#   commissim sweep study.toml --out <folder>\n"
+        // A study that is already such a copy keeps its header: run again, it comes out the same.
+        let header = ", as run, its scenario and design read from the copies beside this file:"
+        let copied = study.text.hasPrefix("# ") && study.text.prefix { $0 != "\n" }.hasSuffix(header)
+        var out = copied ? "" : "# \(Format.comment(study.file))\(header)\n#   commissim sweep study.toml --out <folder>\n"
         let locator = SourceLocator(text: study.text)
         // Lines split on U+000A as a scalar, as SourceLocator splits them ("\r\n" is one Character).
         let lines = study.text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
