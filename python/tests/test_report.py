@@ -261,6 +261,30 @@ def test_damaged_results_give_one_line_errors_not_tracebacks(results, tmp_path):
         assert not (folder / "report.html.tmp").exists()
 
 
+def test_a_full_disk_while_drawing_is_one_line_naming_the_figure(results, tmp_path, monkeypatch):
+    """A figure that cannot be written (a full disk) was a traceback ending in OSError; it is one
+    CommissimError naming the PNG, and no half-written PNG is left."""
+    import errno
+
+    from PIL import Image
+
+    real_save = Image.Image.save
+
+    def full_disk(self, fp, *args, **kwargs):
+        real_save(self, fp, *args, **kwargs)
+        if isinstance(fp, (str, os.PathLike)):  # a file on disk (matplotlib saves into memory too)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # written, then the disk is full
+
+    monkeypatch.setattr(Image.Image, "save", full_disk)
+    folder = tmp_path / "run"
+    shutil.copytree(results / "run", folder)
+    with pytest.raises(cs.CommissimError) as e:
+        report(folder)
+    assert e.value.file.endswith(".png") and "No space left on device" in e.value.message and "free disk space" in e.value.fix
+    assert not [f for f in os.listdir(folder / "figures") if f.endswith(".tmp")]
+    assert not (folder / "REPORT.md").exists()
+
+
 def test_a_breakdown_by_council_group_is_reported_per_group(results, tmp_path):
     res = cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=3, set=SMALL, by="group", out=tmp_path / "groups", quiet=True)
     md = report(tmp_path / "groups").markdown

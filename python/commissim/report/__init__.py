@@ -467,6 +467,11 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
         doc = BUILDERS[kind](folder, out, cat, chosen, title, list(sections))
     except CommissimError:
         raise
+    except OSError as e:
+        # A full disk or a missing permission while the figures are drawn: one line, not a traceback.
+        where = e.filename or out
+        raise CommissimError(f"cannot read or write the file: {e.strerror or e}", file=where, key="--out",
+                             fix="free disk space or choose a folder you can write (--out)") from None
     except (KeyError, ValueError, TypeError, IndexError, AttributeError, pd.errors.ParserError) as e:
         # A file edited or cut short by hand, or from another tool: say which folder, not a traceback.
         raise CommissimError(f"{folder} does not hold {kind} results commissim wrote ({type(e).__name__}: {e})", file=folder,

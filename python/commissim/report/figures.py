@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from typing import List, Sequence, Tuple
 
 import numpy as np
@@ -42,7 +43,16 @@ def _save(fig, path: str) -> None:
     fig.savefig(buf, dpi=80, format="png")
     plt.close(fig)
     buf.seek(0)
-    Image.open(buf).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
+    image = Image.open(buf).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    # Through a file beside it, so a full disk leaves no half-written PNG (report() says the error).
+    tmp = path + ".tmp"
+    try:
+        image.save(tmp, format="PNG", optimize=True)
+        os.replace(tmp, path)
+    except OSError as e:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise OSError(e.errno, e.strerror or str(e), path) from None
 
 
 def comparison_series(path: str, metric: Metric, panels: Sequence[Tuple[str, object, str, str]]) -> bool:
