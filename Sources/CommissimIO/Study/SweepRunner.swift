@@ -343,12 +343,6 @@ public final class SweepRunner {
         try fm.removeItem(atPath: partial)
     }
 
-    /// The study file as written beside the results: its `scenario` and `points_file` point at the
-    /// copies there (scenario.resolved.toml, design.csv), so `commissim sweep study.toml` repeats the
-    /// sweep from the folder alone, wherever the original files were (a temporary design, a path
-    /// relative to the original study file). Every other line is the original's. Keys and tables are
-    /// read as the error messages read them (``SourceLocator``), so `[ "study" ]`, `"scenario" = …`,
-    /// a top-level `study.scenario = …` and CRLF line ends are rewritten too.
     /// The base scenario as the sweep writes it beside its results (scenario.resolved.toml).
     private var resolvedText: String {
         study.base.tomlText(header: "# Base scenario of the sweep, resolved; each point overrides the parameters in points.csv.\n")
@@ -371,6 +365,12 @@ public final class SweepRunner {
         }
     }
 
+    /// The study file as written beside the results: its `scenario` and `points_file` point at the
+    /// copies there (scenario.resolved.toml, design.csv), so `commissim sweep study.toml` repeats the
+    /// sweep from the folder alone, wherever the original files were (a temporary design, a path
+    /// relative to the original study file). Every other line is the original's. Keys and tables are
+    /// read as the error messages read them (``SourceLocator``), so `[ "study" ]`, `"scenario" = …`,
+    /// a top-level `study.scenario = …` and CRLF line ends are rewritten too.
     static func selfContained(_ study: Study) -> String {
         // A study that is already such a copy keeps its header: run again, it comes out the same.
         let header = ", as run, its scenario and design read from the copies beside this file:"
