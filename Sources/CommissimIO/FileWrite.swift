@@ -13,20 +13,26 @@ enum FileWrite {
         let target = atomically ? url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".writing-\(getpid())" : path
         let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard fd >= 0 else { throw failure(errno, path) }
-        var code: Int32?
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { code = n < 0 ? errno : EIO; break }
-            bytes = bytes.dropFirst(n)
-        }
+        var code = write(text, to: fd)
         if close(fd) != 0 && code == nil { code = errno }
         if code == nil && atomically && rename(target, path) != 0 { code = errno }
         if let c = code {
             if atomically { unlink(target) }
             throw failure(c, path)
         }
+    }
+
+    /// Writes all of `text` to the open descriptor `fd` (again after an interrupted or partial
+    /// write); returns the error number if it could not.
+    static func write(_ text: String, to fd: Int32) -> Int32? {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return n < 0 ? errno : EIO }
+            bytes = bytes.dropFirst(n)
+        }
+        return nil
     }
 
     private static func failure(_ code: Int32, _ path: String) -> NSError {

@@ -8,7 +8,7 @@ public enum StandardStreams {
     /// Writes `text` to standard output; a failure is kept for ``outputFailure`` (the command
     /// reports it when it ends: `params > /dev/full` is an error, not a short file and exit 0).
     public static func output(_ text: String) {
-        if let code = write(text, to: STDOUT_FILENO) {
+        if let code = FileWrite.write(text, to: STDOUT_FILENO) {
             lock.lock(); defer { lock.unlock() }
             if failure == nil { failure = code }
         }
@@ -17,11 +17,11 @@ public enum StandardStreams {
     /// Writes `text`, a note of what the command did ("wrote …", compare's table, also in
     /// summary.txt), to standard output. The results are in their files, so a note that cannot be
     /// written is passed over like ``error(_:)``: a run that wrote its results does not fail on it.
-    public static func note(_ text: String) { _ = write(text, to: STDOUT_FILENO) }
+    public static func note(_ text: String) { _ = FileWrite.write(text, to: STDOUT_FILENO) }
 
     /// Writes `text` to standard error. A standard error that cannot be written (a full disk, a
     /// closed pipe) is passed over: there is nowhere left to say so, and the exit status still tells.
-    public static func error(_ text: String) { _ = write(text, to: STDERR_FILENO) }
+    public static func error(_ text: String) { _ = FileWrite.write(text, to: STDERR_FILENO) }
 
     /// The error number of the first text ``output(_:)`` could not write, if any.
     public static var outputFailure: Int32? {
@@ -31,16 +31,4 @@ public enum StandardStreams {
 
     nonisolated(unsafe) private static var failure: Int32?
     private static let lock = NSLock()
-
-    /// Writes all of `text` to descriptor `fd`; returns the error number if it could not.
-    private static func write(_ text: String, to fd: Int32) -> Int32? {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return n < 0 ? errno : EIO }
-            bytes = bytes.dropFirst(n)
-        }
-        return nil
-    }
 }
