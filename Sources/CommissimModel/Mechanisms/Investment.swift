@@ -11,7 +11,7 @@ extension Market {
     func horizons() -> [Double] {
         var weighted = [Double](repeating: 0, count: providers.count), total = weighted
         // Written through buffers: the closure's writes to the arrays were each checked for a
-        // shared copy (a tenth of this pass).
+        // shared copy (a quarter of this pass).
         weighted.withUnsafeMutableBufferPointer { weighted in
             total.withUnsafeMutableBufferPointer { total in
                 forEachContractInForce { k in
@@ -19,7 +19,7 @@ extension Market {
                     let left = Double(max(0, contracts[k].end - month) + contracts[k].extensionLeft)
                     let renewal = Double(providers.providerTrust[pair(i, c)])
                     let v = Double(max(1, contracts[k].volume))
-                    weighted[i] += v * (left + renewal * Double(tierPolicies[councilTier(c, contracts[k].tier)].contractMonths))
+                    weighted[i] += v * (left + renewal * Double(policy(c, tier: contracts[k].tier).contractMonths))
                     total[i] += v
                 }
             }
