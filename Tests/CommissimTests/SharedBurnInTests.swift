@@ -146,10 +146,9 @@ final class SharedBurnInTests: XCTestCase {
         }
         // Interrupted after 2, then 3 more jobs (a job is a group's replication: three runs), then finished.
         for stopAfter in [2, 3] {
-            let taken = Counter()
-            let runner = SweepRunner(study: study, out: dir + "/parts", threads: 1, keepRuns: false)
-            runner.shouldStop = { taken.increment() > stopAfter }
-            guard case .interrupted(let done, let total) = try runner.run(command: ["t"]) else { return XCTFail("should have been interrupted") }
+            guard case .interrupted(let done, let total) = try Support.interruptedSweep(study, out: dir + "/parts", after: stopAfter, threads: 1) else {
+                return XCTFail("should have been interrupted")
+            }
             XCTAssertLessThan(done, total)
         }
         XCTAssertEqual(try SweepRunner(study: study, out: dir + "/parts", threads: 2, keepRuns: false).run(command: ["t"]), .finished)

@@ -51,10 +51,7 @@ final class StudyTests: XCTestCase {
         XCTAssertEqual(try SweepRunner(study: study, out: whole, threads: 2, keepRuns: false).run(command: ["t"]), .finished)
         // Interrupt after a few runs have been taken, twice, then finish.
         for stopAfter in [3, 4] {
-            let taken = Counter()
-            let runner = SweepRunner(study: study, out: parts, threads: 2, keepRuns: false)
-            runner.shouldStop = { taken.increment() > stopAfter }
-            guard case .interrupted(let done, let total) = try runner.run(command: ["t"]) else { return XCTFail("should have been interrupted") }
+            guard case .interrupted(let done, let total) = try Support.interruptedSweep(study, out: parts, after: stopAfter) else { return XCTFail("should have been interrupted") }
             XCTAssertLessThan(done, total)
             XCTAssertTrue(FileManager.default.fileExists(atPath: parts + "/.partial/state"))
             XCTAssertFalse(FileManager.default.fileExists(atPath: parts + "/summary.csv"), "no final file before the sweep is complete")
@@ -97,10 +94,7 @@ final class StudyTests: XCTestCase {
         let study = try Study.load(try studyFile(smallVary, replications: 3))
         let whole = Support.tempDir() + "/whole", parts = Support.tempDir() + "/parts"
         XCTAssertEqual(try SweepRunner(study: study, out: whole, threads: 2, keepRuns: true).run(command: ["t"]), .finished)
-        let taken = Counter()
-        let runner = SweepRunner(study: study, out: parts, threads: 2, keepRuns: true)
-        runner.shouldStop = { taken.increment() > 2 }
-        guard case .interrupted = try runner.run(command: ["t"]) else { return XCTFail("should have been interrupted") }
+        guard case .interrupted = try Support.interruptedSweep(study, out: parts, after: 2, keepRuns: true) else { return XCTFail("should have been interrupted") }
         try "half a run".write(toFile: parts + "/.partial/runs/.point-0-rep-0.csv.writing-999999999", atomically: false, encoding: .utf8)
         XCTAssertEqual(try SweepRunner(study: study, out: parts, threads: 2, keepRuns: true).run(command: ["t"]), .finished)
         let listed = { (d: String) in try FileManager.default.contentsOfDirectory(atPath: d + "/runs").sorted() }
@@ -633,10 +627,7 @@ extension StudyTests {
         let study = try Study.load(path)
         let whole = Support.tempDir() + "/whole", parts = Support.tempDir() + "/parts"
         XCTAssertEqual(try SweepRunner(study: study, out: whole, threads: 1, keepRuns: false).run(command: ["t"]), .finished)
-        let taken = Counter()
-        let runner = SweepRunner(study: study, out: parts, threads: 1, keepRuns: false)
-        runner.shouldStop = { taken.increment() > 2 }
-        guard case .interrupted = try runner.run(command: ["t"]) else { return XCTFail("should have been interrupted") }
+        guard case .interrupted = try Support.interruptedSweep(study, out: parts, after: 2, threads: 1) else { return XCTFail("should have been interrupted") }
         let journal = parts + "/.partial/point-0.journal"
         var data = try Data(contentsOf: URL(fileURLWithPath: journal))
         XCTAssertEqual(data.count, 2 * RunRecord.bytes(months: 24, cols: MetricColumns.names.count), "two runs journaled, each with its checksum")

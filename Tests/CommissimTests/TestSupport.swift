@@ -39,6 +39,15 @@ enum Support {
         try scenario("three_year", ["simulation.scale=\(scale)", "simulation.months=\(months)"] + extra)
     }
 
+    /// Runs `study` into `out` and asks it to stop once `n` runs (or jobs) have been taken, as
+    /// Ctrl-C does; returns what the sweep says (`.interrupted` unless it finished first).
+    static func interruptedSweep(_ study: Study, out: String, after n: Int, threads: Int = 2, keepRuns: Bool = false) throws -> SweepRunner.Outcome {
+        let taken = Counter()
+        let runner = SweepRunner(study: study, out: out, threads: threads, keepRuns: keepRuns)
+        runner.shouldStop = { taken.increment() > n }
+        return try runner.run(command: ["t"])
+    }
+
     /// A fresh temporary folder.
     static func tempDir() -> String {
         let p = NSTemporaryDirectory() + "commissim-test-" + UUID().uuidString
