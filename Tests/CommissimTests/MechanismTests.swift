@@ -307,7 +307,7 @@ final class MechanismTests: XCTestCase {
         market.councilPolicies[c].strategies.insert(.codesign)
         market.councilPolicies[c].trigger = -1 // applied whatever the pressure
         market.updateActiveStrategies(c)
-        guard market.activeStrategies[c].sharesSavings else { return XCTFail("codesign shares savings") }
+        guard market.activeStrategies[c].contains(.codesign) else { return XCTFail("codesign shares savings") }
         market.contracts[k].reviewCost = 10 * market.unitCost(i)
         market.contracts[k].price = 1.2 * market.unitCost(i)
         market.month = 12

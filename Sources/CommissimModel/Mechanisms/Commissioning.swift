@@ -170,7 +170,7 @@ extension Market {
     func planContracts(council c: Int, tier k: Int, initial: Bool) {
         if !initial {
             staffInHouse(c, tier: k)
-            expandInHouseIfCheaper(c, tier: k)
+            activeStrategies[c].plan(self, council: c, tier: k)
         }
         let target = contractTarget(c, tier: k)
         var current = contractedVolume(c, tier: k)

@@ -1,47 +1,5 @@
 import CommissimEngine
 
-/// The cost-cutting strategies a council may apply under budget pressure (DOMAIN mechanism 2),
-/// by scenario name. A set of them is a ``Strategies``.
-public enum Strategy: Int, NamedCase {
-    case priceSqueeze, lowestPrice, consolidation, collaborative, outcomePayment, decommission
-    /// Bringing services in-house (the strategy; the provider kind is ``ProviderKind/inHouse``).
-    case bringInHouse
-    case codesign
-
-    public var name: String {
-        switch self {
-        case .priceSqueeze: return "price_squeeze"
-        case .lowestPrice: return "lowest_price"
-        case .consolidation: return "consolidation"
-        case .collaborative: return "collaborative"
-        case .outcomePayment: return "outcome_payment"
-        case .decommission: return "decommission"
-        case .bringInHouse: return "in_house"
-        case .codesign: return "codesign"
-        }
-    }
-}
-
-/// A set of ``Strategy``s (one bit per case).
-public struct Strategies: OptionSet, Sendable, Hashable {
-    public let rawValue: Int
-    public init(rawValue: Int) { self.rawValue = rawValue }
-    public init(_ s: Strategy) { rawValue = 1 << s.rawValue }
-    public static let priceSqueeze = Strategies(.priceSqueeze)
-    public static let lowestPrice = Strategies(.lowestPrice)
-    public static let consolidation = Strategies(.consolidation)
-    public static let collaborative = Strategies(.collaborative)
-    public static let outcomePayment = Strategies(.outcomePayment)
-    public static let decommission = Strategies(.decommission)
-    public static let bringInHouse = Strategies(.bringInHouse)
-    public static let codesign = Strategies(.codesign)
-
-    /// The set named by scenario names (unknown names are refused by the parser first).
-    public init(names: [String]) {
-        self = Strategies(names.compactMap(Strategy.init(name:)).map(Strategies.init))
-    }
-}
-
 /// Contract payment forms (DOMAIN mechanism 3).
 public enum PaymentForm: Int, NamedCase, BitwiseCopyable {
     case block, spot, grant, outcome, alliance
