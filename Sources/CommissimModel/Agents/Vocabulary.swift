@@ -57,6 +57,20 @@ extension InlineCounts {
     static func perTier(_ value: Element) -> InlineCounts { InlineCounts(repeating: value, count: Tier.allCases.count) }
 }
 
+/// Contract payment forms (DOMAIN mechanism 3; MODEL.md §3.9, §3.9a).
+public enum PaymentForm: Int, NamedCase, BitwiseCopyable {
+    case block, spot, grant, outcome, alliance
+    public var name: String {
+        switch self {
+        case .block: return "block"
+        case .spot: return "spot"
+        case .grant: return "grant"
+        case .outcome: return "outcome"
+        case .alliance: return "alliance"
+        }
+    }
+}
+
 /// Types of council (001 samples these four).
 public enum CouncilType: Int, NamedCase {
     case county, metropolitan, unitary, londonBorough

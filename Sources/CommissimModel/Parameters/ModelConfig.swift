@@ -1,19 +1,5 @@
 import CommissimEngine
 
-/// Contract payment forms (DOMAIN mechanism 3).
-public enum PaymentForm: Int, NamedCase, BitwiseCopyable {
-    case block, spot, grant, outcome, alliance
-    public var name: String {
-        switch self {
-        case .block: return "block"
-        case .spot: return "spot"
-        case .grant: return "grant"
-        case .outcome: return "outcome"
-        case .alliance: return "alliance"
-        }
-    }
-}
-
 /// The typed parameters of a run, read from a ``ResolvedScenario``.
 public struct ModelConfig: Sendable {
     /// A council group's policy.
