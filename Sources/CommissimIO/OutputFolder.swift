@@ -187,6 +187,21 @@ public final class OutputFolder {
         return url.resolvingSymlinksInPath()
     }
 
+    /// The first of `names` that, written into the folder `out`, would replace one of `inputs`
+    /// (the same file, through any link), with that input: a command does not write its results
+    /// over the files it reads.
+    public static func inputReplaced(by names: [String], in out: String, inputs: [String]) -> (name: String, input: String)? {
+        for name in names {
+            var a = stat()
+            guard stat(out + "/" + name, &a) == 0 else { continue }
+            for input in inputs {
+                var b = stat()
+                if stat(input, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino { return (name, input) }
+            }
+        }
+        return nil
+    }
+
     /// The name, less the process id, of a staging folder inside the output folder.
     static let insidePrefix = ".commissim.partial-"
 

@@ -146,6 +146,39 @@ final class CalibrationTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
 
+    /// A calibration whose folder holds its own base scenario (calibrating again from the last
+    /// fit, into the same folder) is refused before anything is run or written: the fit would
+    /// replace the scenario it started from. So is one whose calibration file is among its outputs.
+    func testCalibrationDoesNotOverwriteTheFilesItReads() throws {
+        let dir = Support.tempDir(), out = dir + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let base = try String(contentsOfFile: Support.scenarioPath("baseline"), encoding: .utf8)
+        try base.write(toFile: out + "/calibrated.toml", atomically: true, encoding: .utf8)
+        let path = try file(target + "\n" + parameter, calibration: """
+        [calibration]
+        scenario = "\(out)/calibrated.toml"
+        replications = 2
+        seed = 5
+        set = { "simulation.scale" = 0.2, "simulation.months" = 24, "simulation.burn_in_months" = 36 }
+        """)
+        let r = try Support.cli(["calibrate", path, "--out", out])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        XCTAssertTrue(r.err.hasPrefix("error: \(path):2: key 'calibration.scenario':"), r.err)
+        XCTAssertTrue(r.err.contains("calibrated.toml"), r.err)
+        XCTAssertEqual(try String(contentsOfFile: out + "/calibrated.toml", encoding: .utf8), base, "the base scenario is untouched")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["calibrated.toml"], "nothing else written")
+        // The calibration file itself in the folder under an output's name.
+        let own = out + "/FIT.md"
+        try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\(out)/calibrated.toml", with: Support.scenarioPath("baseline"))
+            .write(toFile: own, atomically: true, encoding: .utf8)
+        let r2 = try Support.cli(["calibrate", own, "--out", out])
+        XCTAssertEqual(r2.status, 2)
+        XCTAssertTrue(r2.err.hasPrefix("error: \(own): key '--out':"), r2.err)
+        // Another folder is fine: the check refuses only what would be replaced.
+        XCTAssertNil(OutputFolder.inputReplaced(by: Calibrator.files, in: dir + "/elsewhere", inputs: [path, out + "/calibrated.toml"]))
+    }
+
     func testExpressions() throws {
         let e = try MomentExpression.parse("12 * (spend_fostering + spend_residential) / 2 - -1")
         let f = MetricColumns.index["spend_fostering"]!, r = MetricColumns.index["spend_residential"]!

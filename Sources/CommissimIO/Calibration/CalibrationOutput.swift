@@ -18,6 +18,22 @@ extension Calibrator {
         return (m.mean[i] - half, m.mean[i] + half)
     }
 
+    /// Every file a calibration writes into its folder (convergence.png by the Python package).
+    public static let files = ["calibrated.toml", "fit.csv", "parameters.csv", "journal.csv", "journal.raw", "FIT.md", "manifest.json", "convergence.png"]
+
+    /// Refuses an `--out` where the calibration's files would replace the calibration file or the
+    /// base scenario it reads (`--out results/calibration` with `scenario =
+    /// "results/calibration/calibrated.toml"`: the fit would overwrite its own starting point, and
+    /// the manifest would name a scenario that no longer holds what was run).
+    func refuseReplacingInputs() throws {
+        guard let (name, input) = OutputFolder.inputReplaced(by: Self.files, in: out, inputs: [calibration.file, calibration.scenarioFile]) else { return }
+        let own = input == calibration.file
+        throw ScenarioErrors([ScenarioError(file: calibration.file, line: own ? nil : SourceLocator(text: calibration.text).line("calibration.scenario"),
+                                            key: own ? "--out" : "calibration.scenario",
+            message: "\(out) is where the calibration writes its \(name), which would replace \(input), a file it reads",
+            fix: "choose another --out, or copy \(input) elsewhere and calibrate from the copy")])
+    }
+
     public func write(_ result: Result, command: [String]) throws {
         let cal = calibration
         let folder = try OutputFolder(out)

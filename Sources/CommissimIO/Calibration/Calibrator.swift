@@ -202,6 +202,7 @@ public final class Calibrator: @unchecked Sendable {
 
     /// Runs (or replays) the search and the final check.
     public func run() throws -> Outcome {
+        try refuseReplacingInputs()
         try openJournal()
         defer { try? journal?.close() }
         started = Date()

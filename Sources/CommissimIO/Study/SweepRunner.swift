@@ -355,10 +355,8 @@ public final class SweepRunner {
     /// out the same.
     private func refuseReplacingInputs() throws {
         for (name, input, text) in [("study.toml", study.file, Self.selfContained(study)), ("scenario.resolved.toml", study.scenarioFile, resolvedText)] {
-            let target = out + "/" + name
-            var a = stat(), b = stat()
-            guard stat(target, &a) == 0, stat(input, &b) == 0, a.st_dev == b.st_dev, a.st_ino == b.st_ino,
-                  (try? String(contentsOfFile: target, encoding: .utf8)) != text else { continue }
+            guard OutputFolder.inputReplaced(by: [name], in: out, inputs: [input]) != nil,
+                  (try? String(contentsOfFile: out + "/" + name, encoding: .utf8)) != text else { continue }
             throw ScenarioErrors([ScenarioError(file: input, line: nil, key: "--out",
                 message: "\(out) is where the sweep writes its own \(name), which would replace this file with other text",
                 fix: "choose another --out: results go beside the files they were run from, not over them")])
