@@ -7,9 +7,10 @@ import TOMLKit
 /// ``ParameterCatalog`` (name, type, range), defaults filled in, and every problem reported with
 /// the file, line and key. Groups absent from the file come from ``DefaultPopulation``.
 public enum ScenarioParser {
-    /// Parses the scenario at `path`; throws every problem found, first by line.
-    public static func parse(file path: String) throws -> ResolvedScenario {
-        try parse(text: readText(path), file: path)
+    /// Parses the scenario at `path`; throws every problem found, first by line. `crossChecks`:
+    /// see ``parse(text:file:crossChecks:)``.
+    public static func parse(file path: String, crossChecks: Bool = true) throws -> ResolvedScenario {
+        try parse(text: readText(path), file: path, crossChecks: crossChecks)
     }
 
     /// The UTF-8 text of an input file (scenario or study); a missing, unreadable or non-text file is
@@ -65,15 +66,20 @@ public enum ScenarioParser {
         }
     }
 
-    /// Checks the limits on the size of the market of `scenario` (after command-line overrides).
-    public static func checkLimits(_ scenario: ResolvedScenario, file: String) throws {
-        var r = Reader(file: file, text: "")
+    /// Checks what needs several keys at once — the limits on the size of the market, the tier
+    /// shares — of `scenario` once its overrides are applied; `text`, the file's, when no override
+    /// was applied, so that an error names the line of its key.
+    public static func checkLimits(_ scenario: ResolvedScenario, file: String, text: String = "") throws {
+        var r = Reader(file: file, text: text)
         r.crossCheck(scenario)
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors) }
     }
 
-    /// Parses scenario `text`; `file` names it in messages.
-    public static func parse(text: String, file: String) throws -> ResolvedScenario {
+    /// Parses scenario `text`; `file` names it in messages. Without `crossChecks` the checks that
+    /// need several keys at once (the market's size, the tier shares) are left to
+    /// ``checkLimits(_:file:text:)``, for a caller that applies overrides first: they may make a
+    /// market that the file alone describes as too large fit (`--set simulation.scale=0.1`).
+    public static func parse(text: String, file: String, crossChecks: Bool = true) throws -> ResolvedScenario {
         // A study file where a scenario is expected: say so, not "unknown section [study]".
         let kind = InputKind.of(text: text)
         if kind != .scenario {
@@ -85,6 +91,7 @@ public enum ScenarioParser {
                                                 fix: "run it with `\(command)`, or give a scenario file here")])
         }
         var p = Reader(file: file, text: text)
+        p.crossChecks = crossChecks
         let result = p.read()
         if !p.errors.isEmpty { throw ScenarioErrors(p.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
         return result
@@ -118,6 +125,8 @@ struct Reader {
     /// fix names `commissim params`): a file of 100,000 misspelt keys is refused in seconds.
     private var hints: [String: String] = [:]
     static let maxHints = 1_000
+    /// Whether ``read()`` ends with ``crossCheck(_:)`` (see ``ScenarioParser/parse(text:file:crossChecks:)``).
+    var crossChecks = true
 
     /// The fix for unknown key `path`, `work(suggest)` giving it (with a suggestion or without).
     mutating func hint(_ path: String, _ work: (_ suggest: Bool) -> String) -> String {
@@ -194,7 +203,7 @@ struct Reader {
         let councils = (raw.councilGroups ?? defaults!.councilGroups!).map { g in g.merging(raw.policy) { own, _ in own } }
         let scenario = ResolvedScenario(global: raw.global, councilGroups: councils,
                                         providerGroups: raw.providerGroups ?? defaults!.providerGroups!)
-        crossCheck(scenario)
+        if crossChecks { crossCheck(scenario) }
         return scenario
     }
 
@@ -623,9 +632,10 @@ extension ScenarioParser {
 
     /// Applies the `--set` overrides in order and checks the market the scenario then makes against
     /// the limits: what `run` does, and what `validate --set` checks.
-    public static func applyOverrides(_ assignments: [String], to scenario: inout ResolvedScenario, file: String) throws {
+    /// `text`: the file's, for the lines of errors where there are no overrides.
+    public static func applyOverrides(_ assignments: [String], to scenario: inout ResolvedScenario, file: String, text: String = "") throws {
         for o in assignments { try applyOverride(o, to: &scenario) }
-        try checkLimits(scenario, file: file)
+        try checkLimits(scenario, file: file, text: assignments.isEmpty ? text : "")
     }
 
     /// Applies a command-line override `path=value` (value in TOML syntax) to `scenario`:

@@ -71,8 +71,8 @@ struct CompareCommand: ParsableCommand {
             for o in overrides { try ScenarioParser.applyOverride(o, to: &sa); try ScenarioParser.applyOverride(o, to: &sb) }
             for o in overridesA { try ScenarioParser.applyOverride(o, to: &sa) }
             for o in overridesB { try ScenarioParser.applyOverride(o, to: &sb) }
-            try ScenarioParser.checkLimits(sa, file: a)
-            try ScenarioParser.checkLimits(sb, file: b)
+            try ScenarioParser.checkLimits(sa, file: a, text: (overrides + overridesA).isEmpty ? ta : "")
+            try ScenarioParser.checkLimits(sb, file: b, text: (overrides + overridesB).isEmpty ? tb : "")
         } catch { failWithInputErrors(error) }
         let base = seed.map(UInt64.init) ?? ModelConfig(sa).seed
         let name = { (p: String) in URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent }

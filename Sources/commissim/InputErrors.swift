@@ -16,11 +16,13 @@ func failWithInputErrors(_ error: Error, path: String = "commissim") -> Never {
     exit(2)
 }
 
-/// Reads and parses a scenario, exiting with status 2 on any problem.
+/// Reads and parses a scenario, exiting with status 2 on any problem. The checks that need
+/// several keys at once (the market's size) are the caller's, once its overrides are applied
+/// (``ScenarioParser/checkLimits(_:file:text:)``).
 func loadScenario(_ path: String) -> (scenario: ResolvedScenario, text: String) {
     do {
         let text = try ScenarioParser.readText(path)
-        return (try ScenarioParser.parse(text: text, file: path), text)
+        return (try ScenarioParser.parse(text: text, file: path, crossChecks: false), text)
     } catch {
         failWithInputErrors(error)
     }

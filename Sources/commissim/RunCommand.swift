@@ -36,7 +36,8 @@ struct RunCommand: ParsableCommand {
         }
         if detail { s.set("simulation.detail", .flag(true)) }
         do {
-            try ScenarioParser.applyOverrides(overrides, to: &s, file: scenario)
+            // The file's lines name the errors only where nothing on the command line changed the market.
+            try ScenarioParser.applyOverrides(overrides, to: &s, file: scenario, text: months == nil ? text : "")
         } catch {
             failWithInputErrors(error)
         }

@@ -229,6 +229,46 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertTrue(r.err.contains("30,000,000"), r.err)
     }
 
+    /// The market is checked as the command builds it, overrides applied: a scenario whose own
+    /// values are too large for the memory limit runs with `--set simulation.scale=…` that makes
+    /// it fit (it was refused as written, naming a key the command line had changed), and is
+    /// refused without, at its line. The same for `validate --set`, a sweep's `set` and a
+    /// comparison's arms.
+    func testTheMarketIsCheckedWithItsOverridesApplied() throws {
+        let baseline = Support.scenarioPath("baseline"), limit = ["COMMISSIM_MEMORY_LIMIT_MB": "100"]
+        let small = ["--set", "simulation.scale=0.05", "--set", "simulation.burn_in_months=0", "--months", "1", "-q"]
+        let fits = try Support.cli(["run", baseline, "--out", Support.tempDir() + "/out"] + small, environment: limit)
+        XCTAssertEqual(fits.status, 0, fits.err)
+        let alone = try Support.cli(["run", baseline, "--out", Support.tempDir() + "/out", "-q"], environment: limit)
+        XCTAssertEqual(alone.status, 2)
+        // The baseline does not write its scale: the error names its [simulation] table.
+        let line = try String(contentsOfFile: baseline, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.hasPrefix("[simulation]") }.map { $0 + 1 } ?? 0
+        XCTAssertTrue(alone.err.hasPrefix("error: \(baseline):\(line): key 'simulation.scale':") && alone.err.contains("limit of 100 MB"), alone.err)
+        let checked = try Support.cli(["validate", baseline, "--set", "simulation.scale=0.05"], environment: limit)
+        XCTAssertEqual(checked.status, 0, checked.err)
+        XCTAssertEqual(try Support.cli(["validate", baseline], environment: limit).status, 2)
+        let cmp = try Support.cli(["compare", baseline, baseline, "--out", Support.tempDir() + "/c", "--replications", "2",
+                                   "--set", "simulation.scale=0.05", "--set", "simulation.months=1", "--set", "simulation.burn_in_months=0", "-q"], environment: limit)
+        XCTAssertEqual(cmp.status, 0, cmp.err)
+        let dir = Support.tempDir()
+        try """
+        [study]
+        scenario = "\(baseline)"
+        replications = 2
+        set = { "simulation.scale" = 0.05, "simulation.months" = 1, "simulation.burn_in_months" = 0 }
+        [vary]
+        "demand.trend" = [0.0, 0.02]
+        """.write(toFile: dir + "/study.toml", atomically: true, encoding: .utf8)
+        let sweep = try Support.cli(["sweep", dir + "/study.toml", "--out", dir + "/out", "-q"], environment: limit)
+        XCTAssertEqual(sweep.status, 0, sweep.err)
+        try String(contentsOfFile: dir + "/study.toml", encoding: .utf8).replacingOccurrences(of: "set = {", with: "# set = {")
+            .write(toFile: dir + "/big.toml", atomically: true, encoding: .utf8)
+        let big = try Support.cli(["validate", dir + "/big.toml"], environment: limit)
+        XCTAssertEqual(big.status, 2)
+        XCTAssertTrue(big.err.contains("key 'simulation.scale'") && big.err.contains("limit of 100 MB"), big.err)
+    }
+
     func testStagingFoldersOfDeadProcessesAreCleanedUp() throws {
         let parent = Support.tempDir()
         let stale = parent + "/.out.partial-999999999", live = parent + "/.out.partial-\(ProcessInfo.processInfo.processIdentifier + 0)"

@@ -21,9 +21,8 @@ public enum InputKind: Sendable {
         let kind = of(text: text)
         switch kind {
         case .scenario:
-            var s = try ScenarioParser.parse(text: text, file: path)
-            guard !overrides.isEmpty else { break }
-            try ScenarioParser.applyOverrides(overrides, to: &s, file: path)
+            var s = try ScenarioParser.parse(text: text, file: path, crossChecks: false)
+            try ScenarioParser.applyOverrides(overrides, to: &s, file: path, text: text)
         case .sweep: _ = try Study.parse(text: text, file: path).setting(overrides)
         case .comparisonStudy:
             _ = try ComparisonStudy.parse(text: text, file: path)

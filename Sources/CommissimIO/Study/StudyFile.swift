@@ -248,7 +248,7 @@ extension Study {
         for o in sets where parameters.contains(where: { ScenarioParser.target($0) == ScenarioParser.target(o.path) }) {
             r.fail("study.set." + o.path, key: "study.set." + o.path, "\(o.path) is varied by the study; set cannot also fix it", fix: "remove it from set, or from [vary]")
         }
-        if r.errors.isEmpty && !sets.isEmpty {
+        if r.errors.isEmpty {
             do { try ScenarioParser.checkLimits(base, file: file) } catch let e as ScenarioErrors { r.errors += e.errors }
         }
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
@@ -420,7 +420,9 @@ extension Reader {
         let resolved = path.hasPrefix("/") || dir.isEmpty ? path : (dir as NSString).appendingPathComponent(path)
         do {
             let text = try ScenarioParser.readText(resolved)
-            return (resolved, text, try ScenarioParser.parse(text: text, file: resolved))
+            // Checked as a market once the file's own overrides are applied (a study's `set`, a
+            // comparison's arms, a calibration's `set` and bounds), not as it is here.
+            return (resolved, text, try ScenarioParser.parse(text: text, file: resolved, crossChecks: false))
         } catch let e as ScenarioErrors {
             errors.append(contentsOf: e.errors)
         } catch {
