@@ -266,7 +266,18 @@ final class ScenarioInputTests: XCTestCase {
             .write(toFile: dir + "/big.toml", atomically: true, encoding: .utf8)
         let big = try Support.cli(["validate", dir + "/big.toml"], environment: limit)
         XCTAssertEqual(big.status, 2)
-        XCTAssertTrue(big.err.contains("key 'simulation.scale'") && big.err.contains("limit of 100 MB"), big.err)
+        XCTAssertTrue(big.err.hasPrefix("error: \(dir)/big.toml:2: key 'simulation.scale': the base scenario:") && big.err.contains("limit of 100 MB"), big.err)
+        // A base too large alone, run only at the scales the study varies: every point fits.
+        try """
+        [study]
+        scenario = "\(baseline)"
+        replications = 2
+        set = { "simulation.months" = 1, "simulation.burn_in_months" = 0 }
+        [vary]
+        "simulation.scale" = [0.05, 0.1]
+        """.write(toFile: dir + "/scales.toml", atomically: true, encoding: .utf8)
+        let scales = try Support.cli(["validate", dir + "/scales.toml"], environment: limit)
+        XCTAssertEqual(scales.status, 0, scales.err)
     }
 
     func testStagingFoldersOfDeadProcessesAreCleanedUp() throws {

@@ -113,7 +113,6 @@ public struct Study: Sendable {
             }
             try ScenarioParser.applyOverride(o, to: &s.base)
         }
-        try ScenarioParser.checkLimits(s.base, file: file)
         try s.checkPointLimits()
         s.overrides += assignments
         return s
@@ -248,9 +247,6 @@ extension Study {
         for o in sets where parameters.contains(where: { ScenarioParser.target($0) == ScenarioParser.target(o.path) }) {
             r.fail("study.set." + o.path, key: "study.set." + o.path, "\(o.path) is varied by the study; set cannot also fix it", fix: "remove it from set, or from [vary]")
         }
-        if r.errors.isEmpty {
-            do { try ScenarioParser.checkLimits(base, file: file) } catch let e as ScenarioErrors { r.errors += e.errors }
-        }
         if !r.errors.isEmpty { throw ScenarioErrors(r.errors.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
         let seed = seedGiven.map(UInt64.init) ?? ModelConfig(base).seed
         let points: [[ParamValue]]
@@ -294,10 +290,20 @@ extension Study {
     }
 
     /// Every point's market within the limits (a point can combine values that each pass alone,
-    /// e.g. a high demand trend with a long run); the first that does not is named.
+    /// e.g. a high demand trend with a long run); the first that does not is named. Only the points
+    /// are checked, the base with each point's values: a base too large alone is run only through
+    /// points that may make it fit (`simulation.scale` varied). Where a point fails on a key no
+    /// point varies and the base fails too, the base is named.
     func checkPointLimits() throws {
         for i in points.indices {
             do { try ScenarioParser.checkLimits(scenario(point: i), file: file) } catch let e as ScenarioErrors {
+                let varied = Set(parameters.compactMap(ScenarioParser.target))
+                if let key = e.errors.first?.key, !varied.contains(ScenarioParser.target(key) ?? key) {
+                    do { try ScenarioParser.checkLimits(base, file: file) } catch let b as ScenarioErrors {
+                        let line = SourceLocator(text: text).line("study.scenario")
+                        throw ScenarioErrors(b.errors.map { ScenarioError(file: file, line: line, key: $0.key, message: "the base scenario: \($0.message)", fix: $0.fix) })
+                    }
+                }
                 let values = zip(parameters, points[i]).map { "\($0) = \($1.tomlText)" }.joined(separator: ", ")
                 let line = SourceLocator(text: text).line("vary")
                 throw ScenarioErrors(e.errors.map {
