@@ -102,10 +102,18 @@ public struct Strategies: OptionSet, Sendable, Hashable {
         self = Strategies(names.compactMap(Strategy.init(name:)).map(Strategies.init))
     }
 
-    /// The strategies in the set, in the order they are registered.
-    var members: [any CostCuttingStrategy.Type] {
-        guard rawValue != 0 else { return [] }
-        return Strategy.allCases.filter { contains(Strategies($0)) }.map(\.type)
+    /// The strategies in the set, in the order they are registered (read bit by bit: the hooks
+    /// are asked for every lot, and an array each time cost 6% of an austerity run).
+    var members: Members { Members(bits: rawValue) }
+
+    struct Members: Sequence, IteratorProtocol {
+        var bits: Int
+        mutating func next() -> (any CostCuttingStrategy.Type)? {
+            guard bits != 0 else { return nil }
+            let i = bits.trailingZeroBitCount
+            bits &= bits - 1
+            return Strategy.registered[i]
+        }
     }
 
     func paymentForm(_ pol: ModelConfig.Policy) -> PaymentForm { members.reduce(pol.payment) { $1.paymentForm($0, pol) } }
