@@ -1,8 +1,6 @@
 import ArgumentParser
-import CommissimEngine
 import CommissimIO
 import CommissimModel
-import Dispatch
 import Foundation
 
 struct CompareCommand: ParsableCommand {
