@@ -52,6 +52,7 @@ final class StrategyTests: XCTestCase {
         let other = (0..<m.councils.count).first { $0 != c && !m.councils.contracts[$0].isEmpty }!
         let before = fees(m, c), otherBefore = fees(m, other)
         let spot = (0..<m.children.count).filter { m.children[$0].alive && m.children[$0].price > 0 && Int(m.children[$0].council) == c }
+        XCTAssertFalse(spot.isEmpty, "children placed at a fee per child")
         let spotBefore = spot.map { m.children[$0].price }
         let trustBefore = m.councils.contracts[c].map { m.providers.providerTrust[m.pair(m.contracts[$0].provider, c)] }
         let cuts = m.tally.feeCuts
