@@ -29,14 +29,11 @@ struct CalibrateCommand: ParsableCommand {
         let calibration: Calibration
         do { calibration = try Calibration.load(file) } catch { failWithInputErrors(error) }
         if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: file, line: nil, key: "--threads", message: "must be at least 1", fix: "give --threads 1 or more, or leave it out to use every core")) }
-        if fresh {
-            try? FileManager.default.removeItem(atPath: out + "/.partial")
-            try? FileManager.default.removeItem(atPath: out + "/journal.raw")
-        }
         let stop = StopSignal()
         let calibrator = Calibrator(calibration: calibration, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         if !quiet { calibrator.log = { StandardStreams.error($0 + "\n") } }
         calibrator.shouldStop = { stop.stopped }
+        calibrator.fresh = fresh
         let outcome: Calibrator.Outcome
         do { outcome = try calibrator.run() } catch { failWithInputErrors(error, path: out) }
         switch outcome {

@@ -24,7 +24,6 @@ struct MergeCommand: ParsableCommand {
             s = try Study.load(study).setting(overrides)
             if let m = metrics { s = try s.selecting(metrics: m.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) }
         } catch { failWithInputErrors(error) }
-        try? FileManager.default.removeItem(atPath: out + "/.partial")
         stopNowWhenInterrupted()
         let runner = SweepRunner(study: s, out: out, threads: 1, keepRuns: false)
         runner.progress = ProgressReporter(label: "merge", quiet: quiet)

@@ -31,12 +31,12 @@ struct SweepCommand: ParsableCommand {
             if let m = metrics { s = try s.selecting(metrics: m.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) }
         } catch { failWithInputErrors(error) }
         if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: study, line: nil, key: "--threads", message: "must be at least 1", fix: "give --threads 1 or more, or leave it out to use every core")) }
-        if fresh { try? FileManager.default.removeItem(atPath: out + "/.partial") }
         let stop = StopSignal()
         let runner = SweepRunner(study: s, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepRuns: keepRuns)
         runner.progress = ProgressReporter(label: "sweep", quiet: quiet)
         runner.shouldStop = { stop.stopped }
         runner.reuseFinished = !fresh
+        runner.fresh = fresh
         if let text = shard {
             guard let sh = Shards.parse(text) else {
                 failWithInputErrors(ScenarioError(file: study, line: nil, key: "--shard", message: "\"\(text)\" is not I/N with 0 ≤ I < N ≤ 1,000,000", fix: "e.g. --shard 0/64"))

@@ -870,6 +870,46 @@ extension StudyTests {
         }
     }
 
+    /// `--fresh` (a sweep's, a calibration's) and every merge discard the folder's unfinished work
+    /// only once they hold its lock: a folder another process is writing is refused, its work left
+    /// in place (it was deleted from under the running sweep, and both then wrote the folder).
+    func testFreshWorkNeverDiscardsAFolderAnotherProcessIsWriting() throws {
+        let study = try Study.load(try studyFile("set = { \"simulation.scale\" = 0.02, \"simulation.months\" = 3, \"simulation.burn_in_months\" = 3 }\n[vary]\n\"demand.trend\" = [0.0, 0.02]", replications: 2))
+        let out = Support.tempDir() + "/out"
+        let writer = PartialState(out: out) // another process's hold on the folder
+        try writer.lock(file: "other")
+        let work = out + "/.partial/point-0.journal"
+        try "its runs".write(toFile: work, atomically: true, encoding: .utf8)
+        let fresh = SweepRunner(study: study, out: out, threads: 1, keepRuns: false)
+        fresh.fresh = true
+        fresh.reuseFinished = false
+        XCTAssertThrowsError(try fresh.run()) { XCTAssertTrue("\($0)".contains("another commissim process is writing"), "\($0)") }
+        let cal = try Calibration.parse(text: """
+        [calibration]
+        scenario = "\(Support.scenarioPath("baseline"))"
+        replications = 2
+        set = { "simulation.scale" = 0.02, "simulation.months" = 3, "simulation.burn_in_months" = 3 }
+        [[targets]]
+        name = "looked_after"
+        metric = "looked_after"
+        value = 56440
+        per_scale = true
+        source = "004"
+        [[parameters]]
+        path = "demand.referrals_per_10k"
+        lower = 3
+        upper = 5
+        """, file: "cal.toml")
+        let calibrator = Calibrator(calibration: cal, out: out, threads: 1)
+        calibrator.fresh = true
+        XCTAssertThrowsError(try calibrator.run()) { XCTAssertTrue("\($0)".contains("another commissim process is writing"), "\($0)") }
+        XCTAssertEqual(try String(contentsOfFile: work, encoding: .utf8), "its runs", "the other process's work is left")
+        // Once the other process has finished, --fresh starts again from nothing.
+        writer.release()
+        XCTAssertEqual(try fresh.run(), .finished)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/.partial"))
+    }
+
     /// A point or an arm may combine values that pass alone into a market beyond the limits (a
     /// steep demand trend over a long run): the study is refused, naming the point or arm.
     func testPointsAndArmsBeyondTheLimitsAreRefused() throws {

@@ -87,7 +87,7 @@ extension Calibrator {
                               ("stopped", .string(result.stopReason)), ("targets_met_fitted", .int(met)), ("targets_met_check", .int(checked))]
             try folder.write("manifest.json", manifest.json())
             try folder.commit(last: "manifest.json")
-            try? FileManager.default.removeItem(atPath: partial)
+            try? removeJournal()
         } catch {
             folder.abort()
             throw error

@@ -72,7 +72,13 @@ public final class Calibrator: @unchecked Sendable {
         self.threads = max(1, threads)
     }
 
-    var partial: String { out + "/.partial" }
+    /// `--fresh`: no earlier evaluation is replayed (an unfinished calibration's journal is
+    /// discarded once the folder's lock is held; a finished one's journal.raw is not read, and is
+    /// replaced when this one finishes).
+    public var fresh = false
+    /// `OUT/.partial/`, locked while this process calibrates into the folder (one writer per folder).
+    private lazy var state = PartialState(out: out)
+    var partial: String { state.path }
     var journalPath: String { partial + "/journal.csv" }
     /// The journal's first line: only a journal of this calibration's fingerprint is replayed.
     var journalHeader: String { "# commissim calibration journal \(calibration.fingerprint)\n" }
@@ -161,13 +167,15 @@ public final class Calibrator: @unchecked Sendable {
 
     // MARK: journal
 
+    /// Removes the in-progress journal (the calibration's files are written) and releases the folder.
+    func removeJournal() throws { try state.remove() }
+
     /// Loads every journaled evaluation of this calibration (the in-progress journal, else a
     /// finished calibration's), and opens the in-progress journal for appending.
     func openJournal() throws {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: partial, withIntermediateDirectories: true)
         let header = journalHeader
-        for path in [journalPath, out + "/journal.raw"] {
+        for path in [journalPath] + (fresh ? [] : [out + "/journal.raw"]) {
             guard let data = fm.contents(atPath: path), let text = String(data: data, encoding: .utf8), text.hasPrefix(header) else { continue }
             for line in text.split(separator: "\n").dropFirst() { parseJournalLine(String(line)) }
             break
@@ -203,6 +211,12 @@ public final class Calibrator: @unchecked Sendable {
     /// Runs (or replays) the search and the final check.
     public func run() throws -> Outcome {
         try refuseReplacingInputs()
+        try state.lock(file: calibration.file)
+        // Held until the files are written (``write(_:command:)``) when it finishes; released as
+        // it returns otherwise (interrupted, or failed), the journal closed.
+        var finished = false
+        defer { if !finished { state.release() } }
+        if fresh { state.discardWork() }
         try openJournal()
         defer { try? journal?.close() }
         started = Date()
@@ -255,6 +269,7 @@ public final class Calibrator: @unchecked Sendable {
             record(ck, objective(check), check)
         }
         if let f = failure { throw f }
+        finished = true
         return .finished(Result(best: best, check: check, evaluations: evaluations, stopReason: stopReason))
     }
 

@@ -60,9 +60,11 @@ public struct Comparison {
     /// Runs both arms on `threads` threads; results are independent of the thread count. With
     /// `journal`, the folder whose `.partial/` keeps the finished runs (``RunRecord``s, A and B of
     /// each replication in turn): an interrupted comparison resumes from it, byte-identical to
-    /// an uninterrupted one. Returns nil when stopped before the end.
+    /// an uninterrupted one. Returns nil when stopped before the end. `finish` is given the result
+    /// while the journal's folder is still locked (to write the outputs and remove the journal,
+    /// with no other process able to take the folder in between).
     public func run(threads: Int, progress: ProgressReporter? = nil, shouldStop: @escaping @Sendable () -> Bool = { false },
-                    journal folder: String? = nil) throws -> Result? {
+                    journal folder: String? = nil, finish: (Result) throws -> Void = { _ in }) throws -> Result? {
         let ca = ModelConfig(a), cb = ModelConfig(b)
         let R = replications
         let cols = MetricColumns.names.count
@@ -168,8 +170,8 @@ public struct Comparison {
                 return record(k, box, sim.run(observe: box.map { b in { b.value.observe($0) } }))
             }, shouldStop: { shouldStop() }, consume: { (k: Int, rows: [[Double]]) in consumeRun(k, rows) })
         }
+        defer { state?.release() }
         try journal?.close()
-        state?.release()
         if let failure { throw failure }
         progress?.finish()
         guard done == 2 * R else { return nil }
@@ -197,7 +199,9 @@ public struct Comparison {
                       d.mean, d.mean - t * d.sd, d.mean + t * d.sd].map(CSVFormat.number).joined(separator: ",") + "\n"
             }
         }
-        return Result(rows: out, monthly: m, runs: runs, groups: groups)
+        let result = Result(rows: out, monthly: m, runs: runs, groups: groups)
+        try finish(result)
+        return result
     }
 
     /// Whether the arms run from one burn-in per replication: they share it (MODEL.md §3.1), and

@@ -42,16 +42,19 @@ public struct ComparisonRunner {
         }
         do {
             let folder = try OutputFolder(out)
-            guard let result = try cmp.run(threads: threads, progress: ProgressReporter(label: label, quiet: quiet),
-                                           shouldStop: shouldStop, journal: out) else {
+            var table = ""
+            // The files are written, and the journal removed, while the folder is still locked.
+            guard try cmp.run(threads: threads, progress: ProgressReporter(label: label, quiet: quiet), shouldStop: shouldStop, journal: out, finish: { result in
+                let files = output(result)
+                try files.write(to: folder, command: CommandLine.arguments)
+                try folder.commit()
+                try? FileManager.default.removeItem(atPath: out + "/.partial")
+                table = files.table
+            }) != nil else {
                 folder.abort()
                 return .interrupted(folder: out)
             }
-            let files = output(result)
-            try files.write(to: folder, command: CommandLine.arguments)
-            try folder.commit()
-            try? FileManager.default.removeItem(atPath: out + "/.partial")
-            return .finished(summary: files.table)
+            return .finished(summary: table)
         } catch let e as ScenarioError {
             throw e
         } catch let e as ScenarioErrors {

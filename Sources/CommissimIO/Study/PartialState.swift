@@ -16,7 +16,35 @@ final class PartialState {
     /// Creates the folder, takes the lock and checks (or writes) the state. `fields` are the
     /// state's lines in order; `describe` names, for a field name, what differs when it does.
     /// `file` is the input named in errors, `kind` what is unfinished ("sweep", "comparison").
-    func acquire(file: String, kind: String, fields: [(String, String)], describe: [String: String]) throws {
+    /// `fresh` (`--fresh`, a merge): what the folder holds is discarded first — once the lock is
+    /// held, so that a process still writing it is refused, not pulled from under.
+    func acquire(file: String, kind: String, fields: [(String, String)], describe: [String: String], fresh: Bool = false) throws {
+        let fm = FileManager.default
+        try lock(file: file)
+        if fresh { discardWork() }
+        let statePath = path + "/state"
+        let state = "commissim \(kind)\n" + fields.map { "\($0.0) \($0.1)\n" }.joined()
+        if let old = fm.contents(atPath: statePath).map({ String(decoding: $0, as: UTF8.self) }) {
+            guard old != state else { return }
+            // A state this program did not write whole (a damaged disk, an edit): not another study.
+            guard old.hasPrefix("commissim "), old.hasSuffix("\n") else {
+                throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out",
+                    message: "\(out) holds an unfinished \(kind) whose record (\(statePath)) is damaged, so it cannot be resumed",
+                    fix: "delete \(path) (or run with --fresh) to start again, or choose another --out")])
+            }
+            let oldLines = old.split(separator: "\n"), newLines = state.split(separator: "\n")
+            func value(_ lines: [Substring], _ k: String) -> Substring? { lines.first { $0.hasPrefix(k + " ") } }
+            let oldShard = value(oldLines, "shard").map { " (\($0))" } ?? ""
+            let differs = fields.map(\.0).filter { value(oldLines, $0) != value(newLines, $0) }.compactMap { describe[$0] }
+            throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out",
+                message: "\(out) holds an unfinished \(kind)\(oldShard) of another \(differs.isEmpty ? "kind" : differs.joined(separator: " and ")); it will not be mixed with this one",
+                fix: "resume it with the same command, or delete \(path) (or run with --fresh), or choose another --out")])
+        }
+        try FileWrite.write(state, to: statePath, atomically: true)
+    }
+
+    /// Creates the folder and takes its lock: one writer per folder (a second is refused).
+    func lock(file: String) throws {
         let fm = FileManager.default
         guard !out.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out", message: "the output folder is empty", fix: "give a folder, e.g. --out results/my-sweep")])
@@ -42,25 +70,14 @@ final class PartialState {
             }
             lock = fd
         }
-        let statePath = path + "/state"
-        let state = "commissim \(kind)\n" + fields.map { "\($0.0) \($0.1)\n" }.joined()
-        if let old = fm.contents(atPath: statePath).map({ String(decoding: $0, as: UTF8.self) }) {
-            guard old != state else { return }
-            // A state this program did not write whole (a damaged disk, an edit): not another study.
-            guard old.hasPrefix("commissim "), old.hasSuffix("\n") else {
-                throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out",
-                    message: "\(out) holds an unfinished \(kind) whose record (\(statePath)) is damaged, so it cannot be resumed",
-                    fix: "delete \(path) (or run with --fresh) to start again, or choose another --out")])
-            }
-            let oldLines = old.split(separator: "\n"), newLines = state.split(separator: "\n")
-            func value(_ lines: [Substring], _ k: String) -> Substring? { lines.first { $0.hasPrefix(k + " ") } }
-            let oldShard = value(oldLines, "shard").map { " (\($0))" } ?? ""
-            let differs = fields.map(\.0).filter { value(oldLines, $0) != value(newLines, $0) }.compactMap { describe[$0] }
-            throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out",
-                message: "\(out) holds an unfinished \(kind)\(oldShard) of another \(differs.isEmpty ? "kind" : differs.joined(separator: " and ")); it will not be mixed with this one",
-                fix: "resume it with the same command, or delete \(path) (or run with --fresh), or choose another --out")])
+    }
+
+    /// Removes everything the folder holds but the lock (call holding it).
+    func discardWork() {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: path)) ?? [] where name != "lock" {
+            try? fm.removeItem(atPath: path + "/" + name)
         }
-        try FileWrite.write(state, to: statePath, atomically: true)
     }
 
     /// Releases the lock (when the command returns).
@@ -69,9 +86,10 @@ final class PartialState {
         lock = -1
     }
 
-    /// Removes the folder (the work is complete).
+    /// Removes the folder (the work is complete), and then releases the lock: another process
+    /// never takes the folder while it is being removed.
     func remove() throws {
-        release()
+        defer { release() }
         try FileManager.default.removeItem(atPath: path)
     }
 }

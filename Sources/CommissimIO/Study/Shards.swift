@@ -112,6 +112,7 @@ extension SweepRunner {
     /// Merges shard folders into `out`: checks every shard, then replays their runs in global order.
     public func merge(shards dirs: [String], command: [String]) throws {
         defer { releaseLock() }
+        fresh = true // the shards are read again from the start, whatever the folder held
         var infos: [Int: (String, Shards.Info)] = [:]
         var problems: [String] = []
         var count: Int?

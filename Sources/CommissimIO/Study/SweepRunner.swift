@@ -22,6 +22,9 @@ public final class SweepRunner {
     public var shard: (index: Int, count: Int)?
     /// Whether a folder that already holds this finished sweep is left as it is (`--fresh`: no).
     public var reuseFinished = true
+    /// Whether an unfinished sweep in the folder is discarded rather than resumed (`--fresh`, and
+    /// every merge): done once this process holds the folder's lock.
+    public var fresh = false
     /// Whether consecutive points that share their burn-in (they differ only in what acts from
     /// month 1, MODEL.md §3.1) run each replication from one burn-in: the same files, byte for
     /// byte, for fewer simulated months.
@@ -185,7 +188,8 @@ public final class SweepRunner {
         // or by another build of commissim (whose model may differ), is refused.
         try state.acquire(file: study.file, kind: "sweep",
                           fields: [("fingerprint", study.fingerprint)] + (shard.map { [("shard", "\($0.index)/\($0.count)")] } ?? []) + [("build", BuildIdentity.current)],
-                          describe: ["fingerprint": "study file, scenario, version or columns", "shard": "shard", "build": "build of commissim"])
+                          describe: ["fingerprint": "study file, scenario, version or columns", "shard": "shard", "build": "build of commissim"],
+                          fresh: fresh)
     }
 
     /// Replays the journal of point `p`; returns the number of complete runs in it and the
