@@ -904,8 +904,17 @@ extension StudyTests {
         calibrator.fresh = true
         XCTAssertThrowsError(try calibrator.run()) { XCTAssertTrue("\($0)".contains("another commissim process is writing"), "\($0)") }
         XCTAssertEqual(try String(contentsOfFile: work, encoding: .utf8), "its runs", "the other process's work is left")
-        // Once the other process has finished, --fresh starts again from nothing.
+        // An unfinished sweep, its process gone: a calibration does not journal into it (and then
+        // remove it with its own journal); it names what the folder holds.
         writer.release()
+        let sweeping = PartialState(out: out)
+        try sweeping.acquire(file: "s", kind: "sweep", fields: [("fingerprint", "f")], describe: [:])
+        sweeping.release()
+        XCTAssertThrowsError(try Calibrator(calibration: cal, out: out, threads: 1).run()) {
+            XCTAssertTrue("\($0)".contains("holds an unfinished sweep; a calibration will not be mixed with it"), "\($0)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: work, encoding: .utf8), "its runs")
+        // --fresh starts again from nothing.
         XCTAssertEqual(try fresh.run(), .finished)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/.partial"))
     }

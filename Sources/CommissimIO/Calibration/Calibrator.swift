@@ -211,12 +211,13 @@ public final class Calibrator: @unchecked Sendable {
     /// Runs (or replays) the search and the final check.
     public func run() throws -> Outcome {
         try refuseReplacingInputs()
-        try state.lock(file: calibration.file)
-        // Held until the files are written (``write(_:command:)``) when it finishes; released as
-        // it returns otherwise (interrupted, or failed), the journal closed.
+        // The folder's lock is held until the files are written (``write(_:command:)``) when the
+        // calibration finishes; released as it returns otherwise (interrupted, or failed).
         var finished = false
         defer { if !finished { state.release() } }
-        if fresh { state.discardWork() }
+        // The calibration's own kind of work only: another's unfinished runs (a sweep's) are
+        // refused, not journaled into and then removed with this calibration's journal.
+        try state.acquire(file: calibration.file, kind: "calibration", fields: [], describe: [:], fresh: fresh)
         try openJournal()
         defer { try? journal?.close() }
         started = Date()

@@ -22,6 +22,8 @@ final class PartialState {
         let fm = FileManager.default
         try lock(file: file)
         if fresh { discardWork() }
+        // `compare` has no --fresh: its journal is deleted by hand.
+        let orFresh = kind == "comparison" ? "" : " (or run with --fresh)"
         let statePath = path + "/state"
         let state = "commissim \(kind)\n" + fields.map { "\($0.0) \($0.1)\n" }.joined()
         if let old = fm.contents(atPath: statePath).map({ String(decoding: $0, as: UTF8.self) }) {
@@ -30,15 +32,22 @@ final class PartialState {
             guard old.hasPrefix("commissim "), old.hasSuffix("\n") else {
                 throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out",
                     message: "\(out) holds an unfinished \(kind) whose record (\(statePath)) is damaged, so it cannot be resumed",
-                    fix: "delete \(path) (or run with --fresh) to start again, or choose another --out")])
+                    fix: "delete \(path)\(orFresh) to start again, or choose another --out")])
             }
             let oldLines = old.split(separator: "\n"), newLines = state.split(separator: "\n")
+            // Another kind of work (a sweep's where a calibration would go): named as what it is.
+            if let first = oldLines.first, first != newLines.first {
+                let other = first.dropFirst("commissim ".count)
+                throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out",
+                    message: "\(out) holds an unfinished \(other); a \(kind) will not be mixed with it",
+                    fix: "finish it with its own command, or delete \(path)\(orFresh), or choose another --out")])
+            }
             func value(_ lines: [Substring], _ k: String) -> Substring? { lines.first { $0.hasPrefix(k + " ") } }
             let oldShard = value(oldLines, "shard").map { " (\($0))" } ?? ""
             let differs = fields.map(\.0).filter { value(oldLines, $0) != value(newLines, $0) }.compactMap { describe[$0] }
             throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out",
                 message: "\(out) holds an unfinished \(kind)\(oldShard) of another \(differs.isEmpty ? "kind" : differs.joined(separator: " and ")); it will not be mixed with this one",
-                fix: "resume it with the same command, or delete \(path) (or run with --fresh), or choose another --out")])
+                fix: "resume it with the same command, or delete \(path)\(orFresh), or choose another --out")])
         }
         try FileWrite.write(state, to: statePath, atomically: true)
     }
