@@ -16,6 +16,7 @@ struct MergeCommand: ParsableCommand {
     var overrides: [String] = []
     @Option(help: ArgumentHelp("The shards' --metrics, if they were run with it.", valueName: "a,b,…"))
     var metrics: String?
+    @Flag(help: "Also write every run's monthly series under runs/ (the shards keep them in shard.bin).") var keepRuns = false
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
@@ -25,9 +26,9 @@ struct MergeCommand: ParsableCommand {
             if let m = metrics { s = try s.selecting(metrics: m.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) }
         } catch { failWithInputErrors(error) }
         stopNowWhenInterrupted()
-        let runner = SweepRunner(study: s, out: out, threads: 1, keepRuns: false)
+        let runner = SweepRunner(study: s, out: out, threads: 1, keepRuns: keepRuns)
         runner.progress = ProgressReporter(label: "merge", quiet: quiet)
         do { try runner.merge(shards: shards, command: CommandLine.arguments) } catch { failWithInputErrors(error, path: out) }
-        if !quiet { StandardStreams.note("merged \(shards.count) shards into \(out)/summary.csv, runs.csv, points.csv\n") }
+        if !quiet { StandardStreams.note("merged \(shards.count) shards into \(out)/summary.csv, runs.csv, points.csv" + (keepRuns ? " and runs/" : "") + "\n") }
     }
 }

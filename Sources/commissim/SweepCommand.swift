@@ -42,6 +42,8 @@ struct SweepCommand: ParsableCommand {
                 failWithInputErrors(ScenarioError(file: study, line: nil, key: "--shard", message: "\"\(text)\" is not I/N with 0 ≤ I < N ≤ 1,000,000", fix: "e.g. --shard 0/64"))
             }
             runner.shard = sh
+            // A shard keeps every run's series whole in shard.bin: the CSVs come with the merge.
+            if keepRuns && !quiet { StandardStreams.error("note: --keep-runs: a shard keeps its runs' monthly series in shard.bin; `commissim merge --keep-runs` writes them under runs/\n") }
         }
         let outcome: SweepRunner.Outcome
         do { outcome = try runner.run() } catch { failWithInputErrors(error, path: out) }

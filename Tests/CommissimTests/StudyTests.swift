@@ -870,6 +870,27 @@ extension StudyTests {
         }
     }
 
+    /// `--keep-runs` on a cluster: each shard keeps its runs' series in shard.bin (and says so),
+    /// and `merge --keep-runs` writes them under runs/, byte for byte the single-machine sweep's
+    /// (a shard given --keep-runs kept nothing, without a word).
+    func testMergeKeepsEveryRunsSeriesLikeASingleSweep() throws {
+        let path = try studyFile("set = { \"simulation.scale\" = 0.02, \"simulation.months\" = 3, \"simulation.burn_in_months\" = 3 }\n[vary]\n\"demand.trend\" = [0.0, 0.02]", replications: 2)
+        let dir = Support.tempDir()
+        let s0 = try Support.cli(["sweep", path, "--out", dir + "/s0", "--shard", "0/2", "--keep-runs"])
+        XCTAssertEqual(s0.status, 0, s0.err)
+        XCTAssertTrue(s0.err.contains("merge --keep-runs"), s0.err)
+        XCTAssertEqual(try Support.cli(["sweep", path, "--out", dir + "/s1", "--shard", "1/2", "-q"]).status, 0)
+        let merged = try Support.cli(["merge", path, dir + "/s0", dir + "/s1", "--out", dir + "/merged", "--keep-runs", "-q"])
+        XCTAssertEqual(merged.status, 0, merged.err)
+        XCTAssertEqual(try Support.cli(["sweep", path, "--out", dir + "/single", "--keep-runs", "-q"]).status, 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir + "/single/runs").sorted()
+        XCTAssertEqual(names.count, 4)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/merged/runs").sorted(), names)
+        for n in names + ["../summary.csv", "../runs.csv"] {
+            XCTAssertEqual(FileManager.default.contents(atPath: dir + "/merged/runs/" + n), FileManager.default.contents(atPath: dir + "/single/runs/" + n), n)
+        }
+    }
+
     /// `--fresh` (a sweep's, a calibration's) and every merge discard the folder's unfinished work
     /// only once they hold its lock: a folder another process is writing is refused, its work left
     /// in place (it was deleted from under the running sweep, and both then wrote the folder).
