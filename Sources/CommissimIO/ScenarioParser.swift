@@ -563,6 +563,12 @@ extension ScenarioParser {
         return nil
     }
 
+    /// The override among `assignments` (`path=value`) that sets catalogue key `key`, if any: a
+    /// command-line flag that sets the same key (`run --months`) is not given twice.
+    public static func override(setting key: String, in assignments: [String]) -> String? {
+        assignments.first { target(String($0.prefix { $0 != "=" }).trimmingCharacters(in: .whitespaces)) == key }
+    }
+
     /// What `path` sets, for telling two paths apart: a group path's group and key, otherwise the
     /// catalogue path (`policy.KEY` is every group's KEY).
     static func target(_ path: String) -> String? {

@@ -35,6 +35,11 @@ struct CompareCommand: ParsableCommand {
     /// The breakdown asked for on the command line (nil: the study's, or none).
     private var level: ComparisonLevel? {
         if let by {
+            // `--detail` is `--by council`: with another --by one of the two was passed over.
+            if detail && by != ComparisonLevel.council.rawValue {
+                failWithInputErrors(ScenarioError(file: a, line: nil, key: "--detail", message: "--detail (the same as --by council) and --by \(by) ask for two breakdowns",
+                                                  fix: "give one of them"))
+            }
             guard let l = ComparisonLevel(rawValue: by) else {
                 failWithInputErrors(ScenarioError(file: a, line: nil, key: "--by", message: "\"\(by)\" is not a breakdown",
                                                   fix: "use --by group (per council group and England) or --by council (each council too)"))

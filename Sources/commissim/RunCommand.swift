@@ -23,6 +23,12 @@ struct RunCommand: ParsableCommand {
         stopWhenMemoryRunsOut(file: scenario)
         stopNowWhenInterrupted()
         var (s, text) = loadScenario(scenario)
+        // One value per key: `--months 5 --set simulation.months=7` ran 7 months without a word.
+        for (flag, value, key) in [("--seed", seed, "simulation.seed"), ("--months", months, "simulation.months")] {
+            guard let value, let o = ScenarioParser.override(setting: key, in: overrides) else { continue }
+            failWithInputErrors(ScenarioError(file: scenario, line: nil, key: flag, message: "\(flag) \(value) and --set \(o) both set \(key)",
+                                              fix: "give \(key) once"))
+        }
         if let v = seed {
             guard (0...9_007_199_254_740_991).contains(v) else {
                 failWithInputErrors(ScenarioError(file: scenario, line: nil, key: "--seed", message: "\(v) is out of range 0…2^53−1",

@@ -217,6 +217,14 @@ final class ScenarioInputTests: XCTestCase {
             XCTAssertEqual(r.status, 2, args.joined(separator: " "))
             XCTAssertTrue(r.err.hasPrefix("error: "), r.err)
         }
+        // One value per key and one breakdown: the second was passed over without a word.
+        for (args, said) in [(["run", base, "--out", Support.tempDir(), "--months", "5", "--set", "simulation.months=7"], "both set simulation.months"),
+                             (["run", base, "--out", Support.tempDir(), "--seed", "5", "--set", "simulation.seed = 9"], "both set simulation.seed"),
+                             (["compare", base, base, "--out", Support.tempDir(), "--by", "group", "--detail"], "two breakdowns")] {
+            let r = try Support.cli(args)
+            XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+            XCTAssertTrue(r.err.hasPrefix("error: ") && r.err.contains(said) && r.err.split(separator: "\n").count == 1, r.err)
+        }
     }
 
     func testMarketsTooLargeToBuildAreRefused() throws {
