@@ -363,7 +363,9 @@ struct Reader {
     mutating func convert(_ v: TOMLValueConvertible, spec: ParameterSpec, location: String) -> ParamValue? {
         let key = spec.path
         func typeError(_ expected: String) -> ParamValue? {
-            fail(location, key: key, "expected \(expected), got \(Self.describe(v))", fix: "write e.g. \(key.split(separator: ".").last!) = \(spec.defaultValue.tomlText)")
+            // On the command line the example is an override, in a file a line of its table.
+            let example = file.hasPrefix("--set ") ? "--set \(file.dropFirst(6).prefix { $0 != "=" }.trimmingCharacters(in: .whitespaces))=\(spec.defaultValue.tomlText)" : "\(key.split(separator: ".").last!) = \(spec.defaultValue.tomlText)"
+            fail(location, key: key, "expected \(expected), got \(Self.describe(v))", fix: "write e.g. \(example)")
             return nil
         }
         func checkRange(_ x: Double) -> Bool {

@@ -217,6 +217,9 @@ final class ScenarioInputTests: XCTestCase {
             XCTAssertEqual(r.status, 2, args.joined(separator: " "))
             XCTAssertTrue(r.err.hasPrefix("error: "), r.err)
         }
+        // A wrong type on the command line is fixed by an override, not by a file's line.
+        let typed = try Support.cli(["validate", base, "--set", "policy.contract_months=\"long\""])
+        XCTAssertTrue(typed.err.hasSuffix("fix: write e.g. --set policy.contract_months=36\n"), typed.err)
         // One value per key and one breakdown: the second was passed over without a word.
         for (args, said) in [(["run", base, "--out", Support.tempDir(), "--months", "5", "--set", "simulation.months=7"], "both set simulation.months"),
                              (["run", base, "--out", Support.tempDir(), "--seed", "5", "--set", "simulation.seed = 9"], "both set simulation.seed"),
