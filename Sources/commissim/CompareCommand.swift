@@ -77,6 +77,9 @@ struct CompareCommand: ParsableCommand {
             try ScenarioParser.checkLimits(sa, file: a, text: (overrides + overridesA).isEmpty ? ta : "")
             try ScenarioParser.checkLimits(sb, file: b, text: (overrides + overridesB).isEmpty ? tb : "")
         } catch { failWithInputErrors(error) }
+        if !quiet && level == nil && (ModelConfig(sa).detail || ModelConfig(sb).detail) {
+            StandardStreams.error("note: simulation.detail is not written by a comparison; --by group or --by council gives paired differences per council group or council\n")
+        }
         let base = seed.map(UInt64.init) ?? ModelConfig(sa).seed
         let name = { (p: String) in URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent }
         var cmp = Comparison(a: sa, b: sb, nameA: labelA ?? name(a), nameB: labelB ?? name(b), replications: replications ?? 20, seed: base)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CommissimIO
+import CommissimModel
 import Foundation
 
 struct SweepCommand: ParsableCommand {
@@ -30,6 +31,11 @@ struct SweepCommand: ParsableCommand {
             s = try Study.load(study).setting(overrides)
             if let m = metrics { s = try s.selecting(metrics: m.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) }
         } catch { failWithInputErrors(error) }
+        // Per-council and per-provider tables are a single run's (`run --detail`); a sweep keeps
+        // each run's monthly series at most (--keep-runs). Said, not passed over.
+        if !quiet && ModelConfig(s.base).detail {
+            StandardStreams.error("note: simulation.detail is not written by a sweep (its runs keep their monthly series with --keep-runs); per-council tables come from `commissim run --detail` or `commissim compare --by`\n")
+        }
         if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: study, line: nil, key: "--threads", message: "must be at least 1", fix: "give --threads 1 or more, or leave it out to use every core")) }
         let stop = StopSignal()
         let runner = SweepRunner(study: s, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepRuns: keepRuns)

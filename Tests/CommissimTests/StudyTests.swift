@@ -891,6 +891,20 @@ extension StudyTests {
         }
     }
 
+    /// `simulation.detail` asks a single run for its per-council tables: a sweep or comparison
+    /// given it says where those come from (it was passed over without a word), and still runs.
+    func testDetailOutsideARunIsSaidNotPassedOver() throws {
+        let path = try studyFile("set = { \"simulation.scale\" = 0.02, \"simulation.months\" = 3, \"simulation.burn_in_months\" = 3, \"simulation.detail\" = true }\n[vary]\n\"demand.trend\" = [0.0, 0.02]", replications: 2)
+        let sweep = try Support.cli(["sweep", path, "--out", Support.tempDir() + "/out"])
+        XCTAssertEqual(sweep.status, 0, sweep.err)
+        XCTAssertTrue(sweep.err.contains("simulation.detail is not written by a sweep"), sweep.err)
+        let base = Support.scenarioPath("three_year")
+        let cmp = try Support.cli(["compare", base, base, "--out", Support.tempDir() + "/c", "--replications", "2", "--set", "simulation.detail=true",
+                                   "--set", "simulation.scale=0.02", "--set", "simulation.months=3", "--set", "simulation.burn_in_months=3"])
+        XCTAssertEqual(cmp.status, 0, cmp.err)
+        XCTAssertTrue(cmp.err.contains("simulation.detail is not written by a comparison"), cmp.err)
+    }
+
     /// `--fresh` (a sweep's, a calibration's) and every merge discard the folder's unfinished work
     /// only once they hold its lock: a folder another process is writing is refused, its work left
     /// in place (it was deleted from under the running sweep, and both then wrote the folder).
