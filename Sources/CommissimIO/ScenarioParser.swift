@@ -364,7 +364,7 @@ struct Reader {
         let key = spec.path
         func typeError(_ expected: String) -> ParamValue? {
             // On the command line the example is an override, in a file a line of its table.
-            let example = file.hasPrefix("--set ") ? "--set \(file.dropFirst(6).prefix { $0 != "=" }.trimmingCharacters(in: .whitespaces))=\(spec.defaultValue.tomlText)" : "\(key.split(separator: ".").last!) = \(spec.defaultValue.tomlText)"
+            let example = file.hasPrefix("--set ") ? "--set \(ScenarioParser.assignedPath(file.dropFirst(6)))=\(spec.defaultValue.tomlText)" : "\(key.split(separator: ".").last!) = \(spec.defaultValue.tomlText)"
             fail(location, key: key, "expected \(expected), got \(Self.describe(v))", fix: "write e.g. \(example)")
             return nil
         }
@@ -565,10 +565,15 @@ extension ScenarioParser {
         return nil
     }
 
+    /// The path an override `path=value` sets, as written (before the first `=`, spaces trimmed).
+    static func assignedPath<S: StringProtocol>(_ assignment: S) -> String {
+        assignment.prefix { $0 != "=" }.trimmingCharacters(in: .whitespaces)
+    }
+
     /// The override among `assignments` (`path=value`) that sets catalogue key `key`, if any: a
     /// command-line flag that sets the same key (`run --months`) is not given twice.
     public static func override(setting key: String, in assignments: [String]) -> String? {
-        assignments.first { target(String($0.prefix { $0 != "=" }).trimmingCharacters(in: .whitespaces)) == key }
+        assignments.first { target(assignedPath($0)) == key }
     }
 
     /// What `path` sets, for telling two paths apart: a group path's group and key, otherwise the
@@ -653,7 +658,7 @@ extension ScenarioParser {
         guard let eq = assignment.firstIndex(of: "=") else {
             throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: nil, message: "expected PATH=VALUE", fix: "e.g. --set demand.trend=0.03")])
         }
-        let path = assignment[..<eq].trimmingCharacters(in: .whitespaces)
+        let path = assignedPath(assignment)
         let value = String(assignment[assignment.index(after: eq)...])
         guard let sp = specPath(path), let spec = ParameterCatalog.spec(sp) else {
             throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "unknown parameter", fix: unknownPathFix(path))])

@@ -106,7 +106,7 @@ public struct Study: Sendable {
     public func setting(_ assignments: [String]) throws -> Study {
         var s = self
         for o in assignments {
-            let path = String(o.prefix { $0 != "=" }).trimmingCharacters(in: .whitespaces)
+            let path = ScenarioParser.assignedPath(o)
             if let sp = ScenarioParser.target(path), parameters.contains(where: { ScenarioParser.target($0) == sp }) {
                 throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--set \(o)", message: "\(path) is varied by the study; --set cannot also fix it",
                                                     fix: "remove it from --set, or from [vary]")])

@@ -86,7 +86,6 @@ public struct Strategy: NamedCase {
 
     public static let allCases = registered.indices.map(Strategy.init(index:))
     public var name: String { Self.registered[index].name }
-    var type: any CostCuttingStrategy.Type { Self.registered[index] }
 }
 
 /// A set of ``Strategy``s (one bit per strategy): those a council's policy lists, or applies this
