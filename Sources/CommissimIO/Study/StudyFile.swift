@@ -104,6 +104,8 @@ public struct Study: Sendable {
     /// This study with `assignments` (`path=value`, as `--set` gives them) applied to its base
     /// scenario. A varied parameter cannot also be set: the study's points would override it.
     public func setting(_ assignments: [String]) throws -> Study {
+        // The points were checked when the file was read: without overrides they are unchanged.
+        guard !assignments.isEmpty else { return self }
         var s = self
         for o in assignments {
             let path = ScenarioParser.assignedPath(o)
