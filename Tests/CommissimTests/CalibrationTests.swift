@@ -19,20 +19,8 @@ final class CalibrationTests: XCTestCase {
         return path
     }
 
-    private let target = """
-    [[targets]]
-    name = "looked_after"
-    metric = "looked_after"
-    value = 56440
-    per_scale = true
-    source = "004"
-    """
-    private let parameter = """
-    [[parameters]]
-    path = "demand.referrals_per_10k"
-    lower = 3
-    upper = 5
-    """
+    private let target = Support.calibrationTarget
+    private let parameter = Support.calibrationParameter
 
     /// The one error of a bad file: its line and key, and that the message says what is wrong.
     private func error(_ body: String, calibration: String? = nil) throws -> ScenarioError {

@@ -924,16 +924,8 @@ extension StudyTests {
         scenario = "\(Support.scenarioPath("baseline"))"
         replications = 2
         set = { "simulation.scale" = 0.02, "simulation.months" = 3, "simulation.burn_in_months" = 3 }
-        [[targets]]
-        name = "looked_after"
-        metric = "looked_after"
-        value = 56440
-        per_scale = true
-        source = "004"
-        [[parameters]]
-        path = "demand.referrals_per_10k"
-        lower = 3
-        upper = 5
+        \(Support.calibrationTarget)
+        \(Support.calibrationParameter)
         """, file: "cal.toml")
         let calibrator = Calibrator(calibration: cal, out: out, threads: 1)
         calibrator.fresh = true

@@ -34,6 +34,22 @@ enum Support {
         return s
     }
 
+    /// A calibration's one target and one free parameter (tests of calibration files and folders).
+    static let calibrationTarget = """
+    [[targets]]
+    name = "looked_after"
+    metric = "looked_after"
+    value = 56440
+    per_scale = true
+    source = "004"
+    """
+    static let calibrationParameter = """
+    [[parameters]]
+    path = "demand.referrals_per_10k"
+    lower = 3
+    upper = 5
+    """
+
     /// A small market for fast tests: a tenth of England for `months` months.
     static func small(months: Int = 60, scale: Double = 0.1, _ extra: [String] = []) throws -> ResolvedScenario {
         try scenario("three_year", ["simulation.scale=\(scale)", "simulation.months=\(months)"] + extra)
