@@ -676,13 +676,63 @@ extension ScenarioParser {
             if let e = error as? TOMLParseError, let (message, fix) = SafeTOML.numberBeyondRange(e.description) {
                 throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: message, fix: fix)])
             }
-            let numeric = value.trimmingCharacters(in: .whitespaces).first.map { $0.isNumber || "+-.".contains($0) } ?? false
-            throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: "value is not valid TOML",
-                                                fix: numeric ? "write a number, e.g. \(path)=0.5 (or quote text: \(path)=\"block\")"
-                                                             : "quote text, e.g. \(path)=\"block\"")])
+            // Not TOML. A word for a key that takes words is read as that word (the shell has
+            // usually taken the quotes: --set simulation.rng="taus2" arrives as simulation.rng=taus2),
+            // a comma-separated list of words for a list; anything else is told the form its key takes.
+            guard let words = bareWords(value, kind: spec.kind), let read = try? SafeTOML.table("v = " + words) else {
+                let (message, fix) = notTOML(value, path: path, spec: spec)
+                throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: message, fix: fix)])
+            }
+            table = read
         }
         guard let converted = reader.convert(table["v"]!, spec: spec, location: "v") else { throw ScenarioErrors(reader.errors) }
         apply(path: path, converted, to: &scenario)
+    }
+}
+
+extension ScenarioParser {
+    /// `value`, not TOML, as the TOML of the word (or list of words) a key of `kind` takes; nil for
+    /// a key that takes a number, true/false or a distribution, or for an empty value.
+    static func bareWords(_ value: String, kind: ParamKind) -> String? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return nil }
+        switch kind {
+        case .text, .choice: return Format.quoted(trimmed)
+        case .choices:
+            let items = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !items.contains(where: \.isEmpty) else { return nil }
+            return "[" + items.map(Format.quoted).joined(separator: ", ") + "]"
+        default: return nil
+        }
+    }
+
+    /// The error for a `--set` value that is not TOML, given the kind of value its key takes,
+    /// with the key's own default as the example.
+    static func notTOML(_ value: String, path: String, spec: ParameterSpec) -> (message: String, fix: String) {
+        let shown = value.isEmpty ? "nothing" : "'\(value)'"
+        let example = { (v: String) in setArgument(path, v) }
+        switch spec.kind {
+        case .real, .integer:
+            let what = spec.kind == .integer ? "a whole number" : "a number"
+            return ("expected \(what), got \(shown)", "write e.g. \(example(spec.defaultValue.tomlText))")
+        case .flag:
+            return ("expected true or false, got \(shown)", "write \(example("true")) or \(example("false"))")
+        case .distribution:
+            let mean: String
+            if case .distribution(let d) = spec.defaultValue { mean = ParamValue.real(d.mean).tomlText } else { mean = spec.defaultValue.tomlText }
+            return ("expected a number or a distribution, got \(shown)",
+                    "write e.g. \(example(mean)) or \(example("{ dist = \"lognormal\", mean = \(mean), sd = \(mean) }"))")
+        case .text, .choice, .choices:
+            return ("expected a word or a list of words, got \(shown)", "write e.g. \(example(spec.defaultValue.tomlText))")
+        }
+    }
+
+    /// `--set path=value` as it is typed in a shell: in single quotes where the shell would split
+    /// it, expand it or take its quotes.
+    static func setArgument(_ path: String, _ value: String) -> String {
+        let argument = path + "=" + value
+        let plain = argument.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || "._=,+-/:".unicodeScalars.contains($0) }
+        return "--set " + (plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'")
     }
 }
 

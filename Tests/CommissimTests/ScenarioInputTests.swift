@@ -45,6 +45,36 @@ final class ScenarioInputTests: XCTestCase {
         }
     }
 
+    /// A `--set` value as a shell leaves it: `--set simulation.rng="taus2"` arrives without its
+    /// quotes. A word for a key that takes words is that word (a comma-separated list for a list);
+    /// any other value that is not TOML is told the form its key takes, with the key's default as
+    /// the example, quoted for the shell where it needs it.
+    func testSetValueWithoutQuotes() throws {
+        let base = try ScenarioParser.parse(text: "[simulation]\nmonths = 12\n", file: "ok.toml")
+        var s = base
+        try ScenarioParser.applyOverride("simulation.rng=mt19937", to: &s)
+        XCTAssertEqual(s.global["simulation.rng"], .text("mt19937"))
+        try ScenarioParser.applyOverride("policy.strategies=price_squeeze, lowest_price", to: &s)
+        XCTAssertTrue(s.councilGroups.allSatisfy { $0["councils.policy.strategies"] == .list(["price_squeeze", "lowest_price"]) })
+        try ScenarioParser.applyOverride("councils[london].type=county", to: &s)
+        // Still checked as the word it is.
+        func fails(_ o: String, _ text: String, file: StaticString = #filePath, line: UInt = #line) {
+            var t = base
+            XCTAssertThrowsError(try ScenarioParser.applyOverride(o, to: &t), file: file, line: line) { error in
+                XCTAssertTrue("\(error)".contains(text), "\(error)", file: file, line: line)
+                XCTAssertFalse("\(error)".contains("block"), "\(error)", file: file, line: line)
+            }
+        }
+        fails("simulation.rng=nope", "not a valid choice")
+        fails("policy.strategies=price_squeeze,,lowest_price", "expected a word or a list of words")
+        fails("simulation.scale=abc", "expected a number, got 'abc' — fix: write e.g. --set simulation.scale=1.0")
+        fails("simulation.months=ten", "expected a whole number, got 'ten' — fix: write e.g. --set simulation.months=240")
+        fails("simulation.scale=", "expected a number, got nothing")
+        fails("policy.retender_good_incumbents=yes", "expected true or false, got 'yes' — fix: write --set policy.retender_good_incumbents=true")
+        fails("providers[small charities].capacity=big", "expected a number or a distribution, got 'big' — fix: write e.g. --set 'providers[small charities].capacity=")
+        XCTAssertEqual(ScenarioParser.setArgument("a.b", "it's"), "--set 'a.b=it'\\''s'")
+    }
+
     /// Groups are told apart by name (group paths, extending scenarios, outputs by group): a name
     /// given twice — also as the same text in another Unicode form — an empty one, or two groups
     /// without one are refused at the second group's line.
@@ -629,7 +659,7 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertTrue(set.err.contains("key 'simulation.months': 99999999999999999999 is beyond what a TOML number holds"), set.err)
         // Another bad number is still a syntax error, its fix a number.
         let typo = try Support.cli(["validate", Support.scenarioPath("baseline"), "--set", "demand.trend=1e"])
-        XCTAssertTrue(typo.err.contains("fix: write a number"), typo.err)
+        XCTAssertTrue(typo.err.contains("expected a number, got '1e' — fix: write e.g. --set demand.trend="), typo.err)
     }
 
     func testSyntaxErrorNamesTheLine() {
