@@ -691,7 +691,8 @@ extension ScenarioParser {
 }
 
 extension ScenarioParser {
-    /// `value`, not TOML, as the TOML of the word (or list of words) a key of `kind` takes; nil for
+    /// `value`, not TOML, as the TOML of the word (or list of words, separated by commas or spaces)
+    /// a key of `kind` takes; nil for
     /// a key that takes a number, true/false or a distribution, or for an empty value.
     static func bareWords(_ value: String, kind: ParamKind) -> String? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
@@ -699,8 +700,10 @@ extension ScenarioParser {
         switch kind {
         case .text, .choice: return Format.quoted(trimmed)
         case .choices:
-            let items = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard !items.contains(where: \.isEmpty) else { return nil }
+            // Commas or spaces between the words, as in a design file's cells.
+            let parts = trimmed.split(separator: ",", omittingEmptySubsequences: false)
+            guard !parts.contains(where: { $0.allSatisfy(\.isWhitespace) }) else { return nil }
+            let items = parts.flatMap { $0.split(whereSeparator: \.isWhitespace) }.map(String.init)
             return "[" + items.map(Format.quoted).joined(separator: ", ") + "]"
         default: return nil
         }

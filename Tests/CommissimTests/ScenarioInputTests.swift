@@ -56,6 +56,8 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertEqual(s.global["simulation.rng"], .text("mt19937"))
         try ScenarioParser.applyOverride("policy.strategies=price_squeeze, lowest_price", to: &s)
         XCTAssertTrue(s.councilGroups.allSatisfy { $0["councils.policy.strategies"] == .list(["price_squeeze", "lowest_price"]) })
+        try ScenarioParser.applyOverride("policy.strategies=consolidation codesign", to: &s)
+        XCTAssertTrue(s.councilGroups.allSatisfy { $0["councils.policy.strategies"] == .list(["consolidation", "codesign"]) })
         try ScenarioParser.applyOverride("councils[london].type=county", to: &s)
         // Still checked as the word it is.
         func fails(_ o: String, _ text: String, file: StaticString = #filePath, line: UInt = #line) {
