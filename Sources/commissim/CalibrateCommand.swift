@@ -20,7 +20,7 @@ struct CalibrateCommand: ParsableCommand {
 
     @Argument(help: "Calibration file (TOML; see scenarios/calibration.toml).") var file: String
     @Option(name: .shortAndLong, help: "Output folder.") var out: String
-    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
+    @OptionGroup var workers: WorkerThreads
     @Flag(help: "Start again: discard the journal of an earlier or unfinished calibration in --out.") var fresh = false
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
@@ -28,9 +28,9 @@ struct CalibrateCommand: ParsableCommand {
         stopWhenMemoryRunsOut(file: file)
         let calibration: Calibration
         do { calibration = try Calibration.load(file) } catch { failWithInputErrors(error) }
-        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: file, line: nil, key: "--threads", message: "must be at least 1", fix: "give --threads 1 or more, or leave it out to use every core")) }
+        let threads = workers.count(file: file)
         let stop = StopSignal()
-        let calibrator = Calibrator(calibration: calibration, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let calibrator = Calibrator(calibration: calibration, out: out, threads: threads)
         if !quiet { calibrator.log = { StandardStreams.error($0 + "\n") } }
         calibrator.shouldStop = { stop.stopped }
         calibrator.fresh = fresh

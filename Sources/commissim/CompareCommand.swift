@@ -23,7 +23,7 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter in both arms (repeatable).", valueName: "path=value")) var overrides: [String] = []
     @Option(name: .customLong("set-a"), help: ArgumentHelp("Override a parameter in arm A only.", valueName: "path=value")) var overridesA: [String] = []
     @Option(name: .customLong("set-b"), help: ArgumentHelp("Override a parameter in arm B only.", valueName: "path=value")) var overridesB: [String] = []
-    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
+    @OptionGroup var workers: WorkerThreads
     @Option(help: ArgumentHelp("Also write comparison_groups.csv: paired differences per council group and England (group), and per council too (council).",
                                valueName: "group|council")) var by: String?
     @Flag(help: "The same as --by council: paired differences for every council, its group and England.") var detail = false
@@ -51,7 +51,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         stopWhenMemoryRunsOut(file: a)
-        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--threads", message: "must be at least 1", fix: "give --threads 1 or more, or leave it out to use every core")) }
+        _ = workers.count(file: a) // checked with the other options; read again by runner(_:)
         _ = level
         if let r = replications, r < 2 { failWithInputErrors(ScenarioError(file: a, line: nil, key: "--replications", message: "needs at least 2 for a confidence interval", fix: "give --replications 2 or more (20 is the default)")) }
         if let r = replications, r > 1_000_000 {
@@ -101,7 +101,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     private func runner(_ stop: StopSignal) -> ComparisonRunner {
-        var runner = ComparisonRunner(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, quiet: quiet)
+        var runner = ComparisonRunner(threads: workers.count(file: a), quiet: quiet)
         runner.shouldStop = { stop.stopped }
         return runner
     }

@@ -12,7 +12,7 @@ struct SweepCommand: ParsableCommand {
 
     @Argument(help: "Study file (TOML; see scenarios/contract_length_study.toml).") var study: String
     @Option(name: .shortAndLong, help: "Output folder.") var out: String
-    @Option(parsing: .unconditional, help: "Worker threads (default: all cores).") var threads: Int?
+    @OptionGroup var workers: WorkerThreads
     @Flag(help: "Also keep every run's monthly series under runs/.") var keepRuns = false
     @Flag(help: "Start again: discard an unfinished sweep in --out, and run a finished one again.") var fresh = false
     // Values are taken as they come (`-1/3` is refused by its range, not read as an option).
@@ -36,9 +36,9 @@ struct SweepCommand: ParsableCommand {
         if !quiet && ModelConfig(s.base).detail {
             StandardStreams.error("note: simulation.detail is not written by a sweep (its runs keep their monthly series with --keep-runs); per-council tables come from `commissim run --detail` or `commissim compare --by`\n")
         }
-        if let t = threads, t < 1 { failWithInputErrors(ScenarioError(file: study, line: nil, key: "--threads", message: "must be at least 1", fix: "give --threads 1 or more, or leave it out to use every core")) }
+        let threads = workers.count(file: study)
         let stop = StopSignal()
-        let runner = SweepRunner(study: s, out: out, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, keepRuns: keepRuns)
+        let runner = SweepRunner(study: s, out: out, threads: threads, keepRuns: keepRuns)
         runner.progress = ProgressReporter(label: "sweep", quiet: quiet)
         runner.shouldStop = { stop.stopped }
         runner.reuseFinished = !fresh
