@@ -143,18 +143,40 @@ public final class OutputFolder {
         try moveIn(last: "manifest.json")
     }
 
-    /// Moves every staged file into the output folder (`last` moved last) and removes the staging folder.
-    public func commit(last: String? = "manifest.json") throws {
+    /// What `commissim report` writes into a results folder. It is made from the results, so a
+    /// command that replaces them removes it (``commit(last:owned:)``): a report left beside new
+    /// results described results no longer there.
+    public static let reportFiles: Set<String> = ["REPORT.md", "report.html", "figures"]
+
+    /// Moves every staged file into the output folder (`last` moved last) and removes the staging
+    /// folder. `owned`: every file (or folder) the command can write there; those it did not write
+    /// this time are removed, the old manifest first, so no file of earlier results (an optional
+    /// output such as comparison_groups.csv or a sweep's runs/) is left beside the new manifest.
+    /// A staged folder replaces the folder of that name whole.
+    public func commit(last: String? = "manifest.json", owned: Set<String> = []) throws {
         Self.commitLock.lock(); defer { Self.commitLock.unlock() }
-        try moveIn(last: last)
+        try moveIn(last: last, owned: owned)
     }
 
-    /// ``commit(last:)``'s work, with ``commitLock`` held by the caller (an interruption waits for
+    /// ``commit(last:owned:)``'s work, with ``commitLock`` held by the caller (an interruption waits for
     /// the whole replacement, old files removed and new ones in, not only its last step).
-    private func moveIn(last: String?) throws {
+    private func moveIn(last: String?, owned: Set<String> = []) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
         var names = try fm.contentsOfDirectory(atPath: staging).sorted()
+        let stale = owned.subtracting(names).filter { fm.fileExists(atPath: path + "/" + $0) }.sorted()
+        let replacedFolders = names.filter { n in
+            var staged: ObjCBool = false, old: ObjCBool = false
+            return fm.fileExists(atPath: stagedPath(n), isDirectory: &staged) && staged.boolValue
+                && fm.fileExists(atPath: path + "/" + n, isDirectory: &old) && old.boolValue
+        }
+        let manifest = (last.map { [$0] } ?? []).filter { !stale.isEmpty && fm.fileExists(atPath: path + "/" + $0) }
+        for n in manifest + stale + replacedFolders {
+            do { try fm.removeItem(atPath: path + "/" + n) } catch {
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot remove the earlier results' \(n): \(IOFailure.reason(error))",
+                                                    fix: "check the folder's permissions, or choose another --out")])
+            }
+        }
         if let l = last, let i = names.firstIndex(of: l) { names.remove(at: i); names.append(l) }
         for n in names {
             let to = path + "/" + n

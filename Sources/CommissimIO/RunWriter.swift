@@ -18,7 +18,7 @@ public struct RunWriter {
     }
 
     /// Every file a run writes.
-    static let runFiles: Set<String> = ["manifest.json", "timeseries.csv", "scenario.resolved.toml", "councils.csv", "providers.csv"]
+    static let runFiles: Set<String> = OutputFolder.reportFiles.union(["manifest.json", "timeseries.csv", "scenario.resolved.toml", "councils.csv", "providers.csv"])
 
     /// Runs and writes into `out`; returns the run's result. `progress` (if given) is told the
     /// months simulated, burn-in included.
@@ -50,12 +50,10 @@ public struct RunWriter {
         try folder.write("manifest.json", manifest.json())
         // A folder that holds only a run's files is replaced whole, in one rename; one that holds
         // anything else keeps it, and loses only the run files this run did not write again.
-        let fm = FileManager.default
         if Set(folder.entries()).isSubset(of: Self.runFiles) {
             try folder.commitReplacing()
         } else {
-            for n in Self.runFiles where !fm.fileExists(atPath: folder.stagedPath(n)) { try? fm.removeItem(atPath: folder.path + "/" + n) }
-            try folder.commit()
+            try folder.commit(owned: Self.runFiles)
         }
         return result
     }

@@ -135,7 +135,8 @@ struct CompareCommand: ParsableCommand {
         case .finished(let pairs):
             if quiet { break }
             let reps = Set(pairs).count == 1 ? "\(pairs[0]) replications each" : "replications " + pairs.map(String.init).joined(separator: ", ")
-            StandardStreams.note("wrote \(study.entries.count) comparisons (\(reps)) under \(out)/: " + study.entries.map(\.name).joined(separator: ", ") + "\n")
+            let n = study.entries.count
+            StandardStreams.note("wrote \(n) comparison\(n == 1 ? "" : "s") (\(reps)) under \(out)/: " + study.entries.map(\.name).joined(separator: ", ") + "\n")
         case .interrupted(let folder): exitInterrupted(folder, stop)
         }
     }

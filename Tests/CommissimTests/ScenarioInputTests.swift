@@ -506,6 +506,54 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: parent).contains { $0.hasPrefix(".run.") }, "no staging left")
     }
 
+    /// Results written again into a folder leave none of the earlier results' files beside the new
+    /// manifest: a sweep's runs/ (without --keep-runs), a comparison's comparison_groups.csv
+    /// (without --by), a report made from the old results, a study's comparison that the study no
+    /// longer has. The user's own files stay, and a run of nothing new keeps the report.
+    func testResultsWrittenAgainLeaveNoEarlierFiles() throws {
+        let fm = FileManager.default
+        let dir = Support.tempDir()
+        let small = ["--set", "simulation.scale=0.02", "--set", "simulation.months=3", "--set", "simulation.burn_in_months=0", "-q"]
+        func entries(_ path: String) throws -> Set<String> { Set(try fm.contentsOfDirectory(atPath: path)) }
+        func report(_ folder: String) throws {
+            try fm.createDirectory(atPath: folder + "/figures", withIntermediateDirectories: true)
+            for n in ["REPORT.md", "report.html", "figures/series.png", "notes.txt"] { try "old".write(toFile: folder + "/" + n, atomically: true, encoding: .utf8) }
+        }
+        let study = dir + "/sweep.toml"
+        try "[study]\nscenario = \"\(Support.scenarioPath("three_year"))\"\nreplications = 2\n[vary]\n\"policy.contract_months\" = [36, 120]\n".write(toFile: study, atomically: true, encoding: .utf8)
+        let sweep = dir + "/sweep"
+        XCTAssertEqual(try Support.cli(["sweep", study, "--out", sweep, "--keep-runs"] + small).status, 0)
+        try report(sweep)
+        XCTAssertEqual(try Support.cli(["sweep", study, "--out", sweep] + small).status, 0, "finished: nothing to do")
+        XCTAssertTrue(fm.fileExists(atPath: sweep + "/REPORT.md"), "a sweep that wrote nothing new keeps its report")
+        XCTAssertEqual(try Support.cli(["sweep", study, "--out", sweep, "--set", "demand.trend=0.01"] + small).status, 0)
+        XCTAssertEqual(try entries(sweep), ["manifest.json", "summary.csv", "runs.csv", "points.csv", "scenario.resolved.toml", "study.toml", "notes.txt"])
+
+        let pair = [Support.scenarioPath("three_year"), Support.scenarioPath("ten_year"), "--replications", "2"]
+        let cmp = dir + "/compare"
+        XCTAssertEqual(try Support.cli(["compare"] + pair + ["--out", cmp, "--by", "group"] + small).status, 0)
+        try report(cmp)
+        XCTAssertEqual(try Support.cli(["compare"] + pair + ["--out", cmp, "--seed", "5"] + small).status, 0)
+        XCTAssertEqual(try entries(cmp), Set(ComparisonOutput.files + ["manifest.json", "notes.txt"]))
+
+        let two = dir + "/study.toml", one = dir + "/study-one.toml"
+        let head = "[study]\nreplications = 2\nset = { \"simulation.scale\" = 0.02, \"simulation.months\" = 3, \"simulation.burn_in_months\" = 0 }\n"
+        let first = "[[comparison]]\nname = \"first\"\na = \"\(Support.scenarioPath("three_year"))\"\nb = \"\(Support.scenarioPath("ten_year"))\"\n"
+        try (head + first + first.replacingOccurrences(of: "first", with: "second")).write(toFile: two, atomically: true, encoding: .utf8)
+        try (head + first).write(toFile: one, atomically: true, encoding: .utf8)
+        let out = dir + "/study"
+        XCTAssertEqual(try Support.cli(["compare", two, "--out", out, "-q"]).status, 0)
+        try report(out)
+        XCTAssertEqual(try Support.cli(["compare", two, "--out", out, "-q"]).status, 0)
+        XCTAssertTrue(fm.fileExists(atPath: out + "/REPORT.md"), "a study that ran nothing new keeps its report")
+        try fm.createDirectory(atPath: out + "/mine", withIntermediateDirectories: true)
+        let r = try Support.cli(["compare", one, "--out", out])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains("removed \(out)/second: a comparison of another version of the study"), r.err)
+        XCTAssertEqual(try entries(out), ["first", "mine", "notes.txt"])
+        XCTAssertTrue(fm.fileExists(atPath: out + "/first/manifest.json"))
+    }
+
     /// A folder staged inside itself (a mount point, or a parent that cannot be written): the run
     /// replaces its old files, keeps the user's own, abort leaves the old files whole, and no
     /// staging folder is left, a dead process's included.

@@ -86,7 +86,7 @@ extension Calibrator {
                               ("evaluations", .int(result.evaluations.count)), ("objective", .number(result.best.objective)),
                               ("stopped", .string(result.stopReason)), ("targets_met_fitted", .int(met)), ("targets_met_check", .int(checked))]
             try folder.write("manifest.json", manifest.json())
-            try folder.commit(last: "manifest.json")
+            try folder.commit(last: "manifest.json", owned: Set(Self.files)) // convergence.png is drawn again after
             try? removeJournal()
         } catch {
             folder.abort()

@@ -47,7 +47,7 @@ public struct ComparisonRunner {
             guard try cmp.run(threads: threads, progress: ProgressReporter(label: label, quiet: quiet), shouldStop: shouldStop, journal: out, finish: { result in
                 let files = output(result)
                 try files.write(to: folder, command: CommandLine.arguments)
-                try folder.commit()
+                try folder.commit(owned: ComparisonOutput.owned)
                 try? FileManager.default.removeItem(atPath: out + "/.partial")
                 table = files.table
             }) != nil else {
@@ -75,9 +75,11 @@ public struct ComparisonRunner {
         }
         let fingerprint = study.fingerprint
         let pairs = study.entries.map { replications ?? $0.replications }
+        var changed = false
         for (n, entry) in study.entries.enumerated() {
             var cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: pairs[n], seed: base)
             cmp.level = level ?? entry.level
+            changed = changed || !ComparisonOutput.isComplete(out + "/" + entry.name, cmp, study: fingerprint)
             let outcome = try run(cmp, into: out + "/" + entry.name, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", study: fingerprint) { result in
                 var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
                 output.overridesA = entry.a.overrides
@@ -89,6 +91,34 @@ public struct ComparisonRunner {
             }
             if case .interrupted(let folder) = outcome { return .interrupted(folder: folder) }
         }
+        // The study's report is made from its comparisons: once any is new, it is out of date.
+        if removeOtherStudies(in: out, keeping: fingerprint) || changed {
+            for name in OutputFolder.reportFiles.sorted() { try? FileManager.default.removeItem(atPath: out + "/" + name) }
+        }
         return .finished(replications: pairs)
+    }
+
+    /// Removes the comparisons of another study, or another version of this one, that an earlier
+    /// run left in `out` (a comparison since renamed or dropped): the report reads every comparison
+    /// folder there, and refused the mix with no way out but deleting them by hand. Only folders
+    /// commissim wrote as a study's comparison are touched. Returns whether any was removed.
+    private func removeOtherStudies(in out: String, keeping fingerprint: String) -> Bool {
+        let fm = FileManager.default
+        var removed = false
+        for name in ((try? fm.contentsOfDirectory(atPath: out)) ?? []).sorted() where !name.hasPrefix(".") {
+            let folder = out + "/" + name
+            guard fm.fileExists(atPath: folder + "/comparison.csv"), !fm.fileExists(atPath: folder + "/.partial"),
+                  let data = fm.contents(atPath: folder + "/manifest.json"),
+                  let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                  manifest["tool"] as? String == "commissim",
+                  let other = manifest["study_fingerprint"] as? String, other != fingerprint else { continue }
+            // The manifest first, so a folder half removed is never read as a comparison.
+            try? fm.removeItem(atPath: folder + "/manifest.json")
+            removed = true
+            if (try? fm.removeItem(atPath: folder)) != nil, !quiet {
+                StandardStreams.error("removed \(folder): a comparison of another version of the study, not of this one\n")
+            }
+        }
+        return removed
     }
 }

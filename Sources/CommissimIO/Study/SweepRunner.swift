@@ -342,8 +342,7 @@ public final class SweepRunner {
         manifest.reproduce = "commissim sweep study.toml --out <folder>  (study.toml here reads scenario.resolved.toml" +
             (study.designText.isEmpty ? "" : " and design.csv") + " beside it: the same summary.csv, runs.csv and points.csv)"
         try folder.write("manifest.json", manifest.json())
-        if fm.fileExists(atPath: out + "/runs") && keepRuns { try? fm.removeItem(atPath: out + "/runs") }
-        try folder.commit()
+        try folder.commit(owned: Self.files)
         try fm.removeItem(atPath: partial)
     }
 
@@ -351,6 +350,11 @@ public final class SweepRunner {
     private var resolvedText: String {
         study.base.tomlText(header: "# Base scenario of the sweep, resolved; each point overrides the parameters in points.csv.\n")
     }
+
+    /// Every file and folder a sweep (or a merge) can write into its folder: those a new one does
+    /// not write again are removed when it commits (``OutputFolder/commit(last:owned:)``).
+    static let files = OutputFolder.reportFiles.union(["summary.csv", "runs.csv", "points.csv", "contrasts.csv", "runs", "design.csv",
+                                                       "scenario.resolved.toml", "study.toml", "manifest.json"])
 
     /// Refuses an `--out` where the sweep's own copies would replace, with other text, the study
     /// file or the base scenario it reads (`commissim sweep study.toml --out .` beside the user's
