@@ -143,16 +143,46 @@ public final class OutputFolder {
         try moveIn(last: "manifest.json")
     }
 
-    /// What `commissim report` writes into a results folder. It is made from the results, so a
-    /// command that replaces them removes it (``commit(last:owned:)``): a report left beside new
-    /// results described results no longer there.
-    public static let reportFiles: Set<String> = ["REPORT.md", "report.html", "figures"]
+    /// The report `commissim report` wrote into `folder`, as paths to remove: it is made from the
+    /// results there, so a command that replaces them removes it (``commit(last:owned:)``) — a
+    /// report left beside new results described results no longer there. Only files that carry
+    /// the report's mark (python/commissim/report/document.py: REPORT.md's last line,
+    /// report.html's head) and the PNG files of figures/ beside them; a file of that name without
+    /// the mark is the user's.
+    public static func markedReport(in folder: String) -> [String] {
+        let fm = FileManager.default
+        let marks = [("REPORT.md", "<!-- commissim report: "), ("report.html", "<meta name=\"generator\" content=\"commissim report\">")]
+        let marked = marks.compactMap { name, mark -> String? in
+            let path = folder + "/" + name
+            guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+            defer { try? handle.close() }
+            // The mark is in the head of the page and the tail of the Markdown: read both ends.
+            let size = (try? handle.seekToEnd()) ?? 0
+            try? handle.seek(toOffset: 0)
+            var text = String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self)
+            if size > 4096 { try? handle.seek(toOffset: size - 4096); text += String(decoding: (try? handle.read(upToCount: 4096)) ?? Data(), as: UTF8.self) }
+            return text.contains(mark) ? path : nil
+        }
+        guard !marked.isEmpty else { return [] }
+        let figures = folder + "/figures"
+        let pngs = ((try? fm.contentsOfDirectory(atPath: figures)) ?? []).filter { $0.hasSuffix(".png") }.sorted().map { figures + "/" + $0 }
+        return marked + pngs
+    }
+
+    /// Removes the report made from `folder`'s results (``markedReport(in:)``), and figures/ once empty.
+    public static func removeReport(in folder: String) throws {
+        let fm = FileManager.default
+        let paths = markedReport(in: folder)
+        for p in paths { try fm.removeItem(atPath: p) }
+        if !paths.isEmpty, (try? fm.contentsOfDirectory(atPath: folder + "/figures"))?.isEmpty == true { try? fm.removeItem(atPath: folder + "/figures") }
+    }
 
     /// Moves every staged file into the output folder (`last` moved last) and removes the staging
     /// folder. `owned`: every file (or folder) the command can write there; those it did not write
-    /// this time are removed, the old manifest first, so no file of earlier results (an optional
-    /// output such as comparison_groups.csv or a sweep's runs/) is left beside the new manifest.
-    /// A staged folder replaces the folder of that name whole.
+    /// this time are removed, the old manifest first, and with them the report made from the old
+    /// results (``removeReport(in:)``), so no file of earlier results (an optional output such as
+    /// comparison_groups.csv or a sweep's runs/) is left beside the new manifest. A staged folder
+    /// replaces the folder of that name whole.
     public func commit(last: String? = "manifest.json", owned: Set<String> = []) throws {
         Self.commitLock.lock(); defer { Self.commitLock.unlock() }
         try moveIn(last: last, owned: owned)
@@ -170,12 +200,14 @@ public final class OutputFolder {
             return fm.fileExists(atPath: stagedPath(n), isDirectory: &staged) && staged.boolValue
                 && fm.fileExists(atPath: path + "/" + n, isDirectory: &old) && old.boolValue
         }
-        let manifest = (last.map { [$0] } ?? []).filter { !stale.isEmpty && fm.fileExists(atPath: path + "/" + $0) }
-        for n in manifest + stale + replacedFolders {
-            do { try fm.removeItem(atPath: path + "/" + n) } catch {
-                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot remove the earlier results' \(n): \(IOFailure.reason(error))",
-                                                    fix: "check the folder's permissions, or choose another --out")])
-            }
+        let report = owned.isEmpty ? [] : Self.markedReport(in: path)
+        let manifest = (last.map { [$0] } ?? []).filter { !(stale.isEmpty && report.isEmpty) && fm.fileExists(atPath: path + "/" + $0) }
+        do {
+            for n in manifest + stale + replacedFolders { try fm.removeItem(atPath: path + "/" + n) }
+            if !report.isEmpty { try Self.removeReport(in: path) }
+        } catch {
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot remove the earlier results: \(IOFailure.reason(error))",
+                                                fix: "check the folder's permissions, or choose another --out")])
         }
         if let l = last, let i = names.firstIndex(of: l) { names.remove(at: i); names.append(l) }
         for n in names {

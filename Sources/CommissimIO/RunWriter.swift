@@ -18,7 +18,7 @@ public struct RunWriter {
     }
 
     /// Every file a run writes.
-    static let runFiles: Set<String> = OutputFolder.reportFiles.union(["manifest.json", "timeseries.csv", "scenario.resolved.toml", "councils.csv", "providers.csv"])
+    static let runFiles: Set<String> = ["manifest.json", "timeseries.csv", "scenario.resolved.toml", "councils.csv", "providers.csv"]
 
     /// Runs and writes into `out`; returns the run's result. `progress` (if given) is told the
     /// months simulated, burn-in included.

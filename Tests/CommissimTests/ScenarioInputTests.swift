@@ -515,9 +515,15 @@ final class ScenarioInputTests: XCTestCase {
         let dir = Support.tempDir()
         let small = ["--set", "simulation.scale=0.02", "--set", "simulation.months=3", "--set", "simulation.burn_in_months=0", "-q"]
         func entries(_ path: String) throws -> Set<String> { Set(try fm.contentsOfDirectory(atPath: path)) }
+        // A report as `commissim report` marks it (python/commissim/report/document.py), and a file of the user's.
         func report(_ folder: String) throws {
             try fm.createDirectory(atPath: folder + "/figures", withIntermediateDirectories: true)
-            for n in ["REPORT.md", "report.html", "figures/series.png", "notes.txt"] { try "old".write(toFile: folder + "/" + n, atomically: true, encoding: .utf8) }
+            let long = String(repeating: "text\n", count: 2_000)
+            try ("# Old\n" + long + "<!-- commissim report: made from the results in this folder, and removed when they are written again -->\n")
+                .write(toFile: folder + "/REPORT.md", atomically: true, encoding: .utf8)
+            try ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"generator\" content=\"commissim report\">\n" + long)
+                .write(toFile: folder + "/report.html", atomically: true, encoding: .utf8)
+            for n in ["figures/series.png", "notes.txt"] { try "old".write(toFile: folder + "/" + n, atomically: true, encoding: .utf8) }
         }
         let study = dir + "/sweep.toml"
         try "[study]\nscenario = \"\(Support.scenarioPath("three_year"))\"\nreplications = 2\n[vary]\n\"policy.contract_months\" = [36, 120]\n".write(toFile: study, atomically: true, encoding: .utf8)
@@ -535,6 +541,16 @@ final class ScenarioInputTests: XCTestCase {
         try report(cmp)
         XCTAssertEqual(try Support.cli(["compare"] + pair + ["--out", cmp, "--seed", "5"] + small).status, 0)
         XCTAssertEqual(try entries(cmp), Set(ComparisonOutput.files + ["manifest.json", "notes.txt"]))
+        // A REPORT.md of the user's own (no mark) stays, and so do figures/ files that are not the report's.
+        try "my own notes".write(toFile: cmp + "/REPORT.md", atomically: true, encoding: .utf8)
+        try fm.createDirectory(atPath: cmp + "/figures", withIntermediateDirectories: true)
+        try "mine".write(toFile: cmp + "/figures/sketch.svg", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Support.cli(["compare"] + pair + ["--out", cmp, "--seed", "6"] + small).status, 0)
+        XCTAssertEqual(try String(contentsOfFile: cmp + "/REPORT.md", encoding: .utf8), "my own notes")
+        try report(cmp)
+        XCTAssertEqual(try Support.cli(["compare"] + pair + ["--out", cmp, "--seed", "7"] + small).status, 0)
+        XCTAssertEqual(try entries(cmp), Set(ComparisonOutput.files + ["manifest.json", "notes.txt", "figures"]))
+        XCTAssertEqual(try entries(cmp + "/figures"), ["sketch.svg"])
 
         let two = dir + "/study.toml", one = dir + "/study-one.toml"
         let head = "[study]\nreplications = 2\nset = { \"simulation.scale\" = 0.02, \"simulation.months\" = 3, \"simulation.burn_in_months\" = 0 }\n"

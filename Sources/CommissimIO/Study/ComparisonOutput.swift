@@ -31,7 +31,7 @@ public struct ComparisonOutput {
     public static let files = ["comparison.csv", "comparison_monthly.csv", "runs.csv", "summary.txt", "a.resolved.toml", "b.resolved.toml"]
     /// Every file a comparison can write into its folder (comparison_groups.csv with `--by`):
     /// those a new one does not write again are removed when it commits.
-    public static let owned = OutputFolder.reportFiles.union(files + ["comparison_groups.csv", "manifest.json"])
+    public static let owned = Set(files + ["comparison_groups.csv", "manifest.json"])
 
     /// Whether `folder` holds this finished comparison (same identity and build, and for a study's
     /// comparison the same study: its title, labels and order are in the manifest): nothing to do.

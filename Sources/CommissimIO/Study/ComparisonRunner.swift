@@ -93,7 +93,7 @@ public struct ComparisonRunner {
         }
         // The study's report is made from its comparisons: once any is new, it is out of date.
         if removeOtherStudies(in: out, keeping: fingerprint) || changed {
-            for name in OutputFolder.reportFiles.sorted() { try? FileManager.default.removeItem(atPath: out + "/" + name) }
+            try? OutputFolder.removeReport(in: out)
         }
         return .finished(replications: pairs)
     }

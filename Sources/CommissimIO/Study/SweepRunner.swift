@@ -353,8 +353,8 @@ public final class SweepRunner {
 
     /// Every file and folder a sweep (or a merge) can write into its folder: those a new one does
     /// not write again are removed when it commits (``OutputFolder/commit(last:owned:)``).
-    static let files = OutputFolder.reportFiles.union(["summary.csv", "runs.csv", "points.csv", "contrasts.csv", "runs", "design.csv",
-                                                       "scenario.resolved.toml", "study.toml", "manifest.json"])
+    static let files: Set<String> = ["summary.csv", "runs.csv", "points.csv", "contrasts.csv", "runs", "design.csv",
+                                     "scenario.resolved.toml", "study.toml", "manifest.json"]
 
     /// Refuses an `--out` where the sweep's own copies would replace, with other text, the study
     /// file or the base scenario it reads (`commissim sweep study.toml --out .` beside the user's

@@ -47,6 +47,13 @@ def _inert(line: str) -> str:
     return text(line)
 
 
+# Marks of a report commissim wrote (REPORT.md's last line, report.html's head): `run`, `sweep`,
+# `merge`, `compare` and `calibrate` remove a marked report, and its figures/, when they write new
+# results into its folder (OutputFolder.swift, `Report`); an unmarked file of that name is the user's.
+MARK_MD = "<!-- commissim report: made from the results in this folder, and removed when they are written again -->"
+MARK_HTML = '<meta name="generator" content="commissim report">'
+
+
 class Document:
     def __init__(self, title: str):
         self.title = title
@@ -79,13 +86,18 @@ class Document:
         self.lines += [f"![{alt}]({path})", ""]
 
     def markdown(self) -> str:
+        """REPORT.md: the text, then the mark a command writing new results into the folder looks
+        for before it removes the report made from the old ones (README, "Files are written")."""
+        return self._text() + "\n" + MARK_MD + "\n"
+
+    def _text(self) -> str:
         return "\n".join(self.lines).rstrip("\n") + "\n"
 
     def html(self, folder: str) -> str:
         """The page: Markdown rendered by the `markdown` package, every figure inlined."""
         import markdown  # noqa: PLC0415
 
-        body = markdown.markdown("\n".join(_inert(line) for line in self.markdown().split("\n")),
+        body = markdown.markdown("\n".join(_inert(line) for line in self._text().split("\n")),
                                  extensions=["tables", "md_in_html"], output_format="html")
 
         def inline(m):
@@ -99,6 +111,6 @@ class Document:
             return f'src="data:{kind};base64,{data}"'
 
         body = re.sub(r'src="([^"]+)"', inline, body)
-        return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" + MARK_HTML + "\n"
                 f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{html.escape(self.title)}</title>\n"
                 f"<style>{CSS}</style>\n<script>{SCRIPT}</script>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
