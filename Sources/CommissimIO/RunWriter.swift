@@ -20,10 +20,28 @@ public struct RunWriter {
     /// Every file a run writes.
     static let runFiles: Set<String> = ["manifest.json", "timeseries.csv", "scenario.resolved.toml", "councils.csv", "providers.csv"]
 
+    /// The resolved scenario as written beside the results.
+    var resolvedText: String {
+        scenario.tomlText(header: "# Resolved scenario written by commissim \(CommissimVersion.string): every parameter, defaults included.\n# Reproduce with: commissim run scenario.resolved.toml --out <folder>\n")
+    }
+
+    /// Refuses an `--out` whose scenario.resolved.toml is the scenario file being run and would be
+    /// replaced with other text (`commissim run out/scenario.resolved.toml --set … --out out`: the
+    /// user's file was overwritten with the overrides applied). Running a resolved scenario again
+    /// into its own folder, as its header says, writes the same text and is allowed.
+    public func refuseReplacingInput(out: String) throws {
+        guard OutputFolder.inputReplaced(by: ["scenario.resolved.toml"], in: out, inputs: [scenarioFile]) != nil,
+              (try? String(contentsOfFile: out + "/scenario.resolved.toml", encoding: .utf8)) != resolvedText else { return }
+        throw ScenarioErrors([ScenarioError(file: scenarioFile, line: nil, key: "--out",
+            message: "\(out) is where the run writes its own scenario.resolved.toml, which would replace this file with other text",
+            fix: "choose another --out: results go beside the files they were run from, not over them")])
+    }
+
     /// Runs and writes into `out`; returns the run's result. `progress` (if given) is told the
     /// months simulated, burn-in included.
     @discardableResult
     public func run(out: String, progress: ProgressReporter? = nil) throws -> RunResult {
+        try refuseReplacingInput(out: out)
         let folder = try OutputFolder(out)
         let config = ModelConfig(scenario)
         var detail: DetailWriter?
@@ -35,7 +53,7 @@ public struct RunWriter {
         try detail?.close()
         let csv = CSVFormat.table(header: MetricColumns.names, rows: result.rows)
         try folder.write("timeseries.csv", csv)
-        let resolved = scenario.tomlText(header: "# Resolved scenario written by commissim \(CommissimVersion.string): every parameter, defaults included.\n# Reproduce with: commissim run scenario.resolved.toml --out <folder>\n")
+        let resolved = resolvedText
         try folder.write("scenario.resolved.toml", resolved)
         var outputs: [(String, String)] = [("timeseries.csv", Fingerprint.of(csv)), ("scenario.resolved.toml", Fingerprint.of(resolved))]
         if config.detail {

@@ -84,6 +84,7 @@ struct CompareCommand: ParsableCommand {
         let name = { (p: String) in URL(fileURLWithPath: p).deletingPathExtension().lastPathComponent }
         var cmp = Comparison(a: sa, b: sb, nameA: labelA ?? name(a), nameB: labelB ?? name(b), replications: replications ?? 20, seed: base)
         cmp.level = level
+        do { try ComparisonOutput.refuseReplacingInputs(out: out, arms: [("A", sa, a, ta), ("B", sb, b, tb)]) } catch { failWithInputErrors(error) }
         let stop = StopSignal()
         let outcome: ComparisonRunner.Outcome
         do {

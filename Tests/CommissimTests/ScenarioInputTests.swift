@@ -570,6 +570,39 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertTrue(fm.fileExists(atPath: out + "/first/manifest.json"))
     }
 
+    /// `run` and `compare` do not write their resolved scenarios over the files they read: run from
+    /// the copies in their own folder with an override, they are refused and the copies stay;
+    /// run again from them unchanged, they write them out the same (the comparison's header still
+    /// names the original scenario).
+    func testRunAndCompareDoNotReplaceTheScenarioTheyRead() throws {
+        let dir = Support.tempDir()
+        let small = ["--set", "simulation.scale=0.02", "--set", "simulation.months=3", "--set", "simulation.burn_in_months=0", "-q"]
+        let run = dir + "/run"
+        XCTAssertEqual(try Support.cli(["run", Support.scenarioPath("three_year"), "--out", run] + small).status, 0)
+        let resolved = try String(contentsOfFile: run + "/scenario.resolved.toml", encoding: .utf8)
+        XCTAssertEqual(try Support.cli(["run", run + "/scenario.resolved.toml", "--out", run, "-q"]).status, 0, "the same text: allowed")
+        let changed = try Support.cli(["run", run + "/scenario.resolved.toml", "--out", run, "--seed", "3", "-q"])
+        XCTAssertEqual(changed.status, 2)
+        XCTAssertTrue(changed.err.contains("key '--out': \(run) is where the run writes its own scenario.resolved.toml, which would replace this file with other text"), changed.err)
+        XCTAssertEqual(try String(contentsOfFile: run + "/scenario.resolved.toml", encoding: .utf8), resolved)
+
+        let cmp = dir + "/compare"
+        XCTAssertEqual(try Support.cli(["compare", Support.scenarioPath("three_year"), Support.scenarioPath("ten_year"), "--replications", "2", "--out", cmp] + small).status, 0)
+        let a = try String(contentsOfFile: cmp + "/a.resolved.toml", encoding: .utf8)
+        XCTAssertTrue(a.hasPrefix("# Arm A (\(Support.scenarioPath("three_year"))), resolved\n"))
+        let again = try Support.cli(["compare", cmp + "/a.resolved.toml", cmp + "/b.resolved.toml", "--replications", "2", "--seed", "4", "--out", cmp, "-q"])
+        XCTAssertEqual(again.status, 0, again.err)
+        XCTAssertEqual(try String(contentsOfFile: cmp + "/a.resolved.toml", encoding: .utf8), a, "run again from its copies, the comparison writes them out the same")
+        for args in [["--set", "demand.trend=0.01"], ["--set-b", "demand.trend=0.01"]] {
+            let r = try Support.cli(["compare", cmp + "/a.resolved.toml", cmp + "/b.resolved.toml", "--replications", "2", "--out", cmp, "-q"] + args)
+            XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+            XCTAssertTrue(r.err.contains("which would replace this file with other text"), r.err)
+        }
+        let swapped = try Support.cli(["compare", cmp + "/b.resolved.toml", cmp + "/a.resolved.toml", "--replications", "2", "--out", cmp, "-q"])
+        XCTAssertTrue(swapped.err.contains("(arm B is read from it)"), swapped.err)
+        XCTAssertEqual(try String(contentsOfFile: cmp + "/a.resolved.toml", encoding: .utf8), a)
+    }
+
     /// A folder staged inside itself (a mount point, or a parent that cannot be written): the run
     /// replaces its old files, keeps the user's own, abort leaves the old files whole, and no
     /// staging folder is left, a dead process's included.

@@ -19,6 +19,32 @@ public struct ComparisonOutput {
         self.fileA = fileA; self.textA = textA; self.fileB = fileB; self.textB = textB
     }
 
+    /// Arm `arm`'s resolved scenario as written beside the results (`a.resolved.toml`), read from
+    /// `file`. An arm read from such a copy keeps its header, naming the original scenario: the
+    /// comparison run again from the copies writes them out the same.
+    static func resolved(_ scenario: ResolvedScenario, arm: String, file: String, text: String) -> String {
+        let first = text.prefix { $0 != "\n" }
+        let copied = first.hasPrefix("# Arm \(arm) (") && first.hasSuffix("), resolved")
+        return scenario.tomlText(header: (copied ? String(first) : "# Arm \(arm) (\(Format.comment(file))), resolved") + "\n")
+    }
+
+    /// Refuses an `--out` whose a.resolved.toml or b.resolved.toml is the scenario file of an arm
+    /// and would be replaced with other text (`commissim compare out/a.resolved.toml
+    /// out/b.resolved.toml --set … --out out` overwrote the user's files with the overrides
+    /// applied). Run again from its own copies, unchanged, a comparison writes them out the same.
+    public static func refuseReplacingInputs(out: String, arms: [(arm: String, scenario: ResolvedScenario, file: String, text: String)]) throws {
+        for (arm, scenario, file, text) in arms {
+            let name = arm.lowercased() + ".resolved.toml"
+            for (other, _, input, _) in arms {
+                guard OutputFolder.inputReplaced(by: [name], in: out, inputs: [input]) != nil,
+                      (try? String(contentsOfFile: out + "/" + name, encoding: .utf8)) != resolved(scenario, arm: arm, file: file, text: text) else { continue }
+                throw ScenarioErrors([ScenarioError(file: input, line: nil, key: "--out",
+                    message: "\(out) is where the comparison writes arm \(arm)'s \(name)\(other == arm ? "" : " (arm \(other) is read from it)"), which would replace this file with other text",
+                    fix: "choose another --out: results go beside the files they were run from, not over them")])
+            }
+        }
+    }
+
     /// The plain-language summary (also written to `summary.txt`).
     /// With a breakdown by group, the changed groups lead, then England's headline table.
     public var table: String {
@@ -48,8 +74,8 @@ public struct ComparisonOutput {
         try folder.write("runs.csv", result.runs)
         if let groups = result.groups { try folder.write("comparison_groups.csv", groups.csv) }
         try folder.write("summary.txt", table)
-        try folder.write("a.resolved.toml", cmp.a.tomlText(header: "# Arm A (\(Format.comment(fileA))), resolved\n"))
-        try folder.write("b.resolved.toml", cmp.b.tomlText(header: "# Arm B (\(Format.comment(fileB))), resolved\n"))
+        try folder.write("a.resolved.toml", Self.resolved(cmp.a, arm: "A", file: fileA, text: textA))
+        try folder.write("b.resolved.toml", Self.resolved(cmp.b, arm: "B", file: fileB, text: textB))
         var manifest = Manifest(command: command, scenarioFile: fileA, scenarioText: textA, scenario: cmp.a, seed: cmp.seed,
                                 runSeeds: (0..<cmp.replications).map(cmp.runSeed),
                                 generator: ModelConfig(cmp.a).generatorKind.gslName,

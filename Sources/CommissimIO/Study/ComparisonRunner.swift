@@ -75,6 +75,10 @@ public struct ComparisonRunner {
         }
         let fingerprint = study.fingerprint
         let pairs = study.entries.map { replications ?? $0.replications }
+        for entry in study.entries {
+            try ComparisonOutput.refuseReplacingInputs(out: out + "/" + entry.name, arms: [("A", entry.a.scenario, entry.a.file, entry.a.text),
+                                                                                           ("B", entry.b.scenario, entry.b.file, entry.b.text)])
+        }
         var changed = false
         for (n, entry) in study.entries.enumerated() {
             var cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: pairs[n], seed: base)
