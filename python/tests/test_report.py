@@ -168,6 +168,10 @@ def test_chosen_metrics_only_and_unknown_ones_refused(results):
     with pytest.raises(cs.CommissimError) as e:
         report(results / "cmp", metrics=["spend", "month"])
     assert e.value.key == "metrics" and "commissim columns" in e.value.fix
+    assert e.value.file == str(results / "cmp"), "named against the folder, as every other error is"
+    with pytest.raises(cs.CommissimError) as e:
+        report(results / "cmp", title="two\nlines")
+    assert e.value.key == "title" and e.value.file == str(results / "cmp")
 
 
 def test_the_page_is_self_contained(results, tmp_path):

@@ -453,11 +453,15 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
     if title is not None and (not isinstance(title, str) or not 0 < len(title) <= 200
                               or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in title)):
         # A line break would end the Markdown heading and spill the rest into the text.
-        raise CommissimError(f"title {title!r} is not one line of 1 to 200 characters", key="title",
+        raise CommissimError(f"title {title!r} is not one line of 1 to 200 characters", file=folder, key="title",
                              fix="give a one-line title, or leave it out for the study's own")
     kind = kind_of(folder)
     cat = catalogue()
-    chosen = cat.chosen(list(metrics) if metrics else None)
+    try:
+        chosen = cat.chosen(list(metrics) if metrics else None)
+    except CommissimError as e:  # named against the folder reported on, as every other error is
+        e.file = e.file or folder
+        raise
     out = os.fspath(out) if out is not None else folder
     try:
         os.makedirs(out, exist_ok=True)
