@@ -110,15 +110,17 @@ TOML
 # merge need them) and every run's series kept.
 same=(--set "policy.extension_months=12" --metrics "spend,children_served")
 "$BIN" sweep "$T/study.toml" --out "$T/single" --quiet --keep-runs "${same[@]}"
-OUTPUT=$(scripts/slurm/submit.sh "$T/study.toml" --shards 4 --out "$T/cluster" --partition test --keep-runs "${same[@]}")
+# Into a folder whose name has a space and a quote: each job's command line quotes its paths.
+CL="$T/it's a cluster"
+OUTPUT=$(scripts/slurm/submit.sh "$T/study.toml" --shards 4 --out "$CL" --partition test --keep-runs "${same[@]}")
 echo "$OUTPUT"
 MERGE_JOB=$(echo "$OUTPUT" | awk '/^merge job/ {print $3}')
 DESC="array and merge jobs finish"; check wait_jobs 300
 DESC="merge job completed"; check test "$(state_of "$MERGE_JOB")" = COMPLETED
 for f in summary.csv runs.csv points.csv; do
-  DESC="merged $f equals the single-machine sweep"; check cmp -s "$T/single/$f" "$T/cluster/$f"
+  DESC="merged $f equals the single-machine sweep"; check cmp -s "$T/single/$f" "$CL/$f"
 done
-DESC="merged runs/ (--keep-runs) equals the single-machine sweep's"; check diff -r "$T/single/runs" "$T/cluster/runs"
+DESC="merged runs/ (--keep-runs) equals the single-machine sweep's"; check diff -r "$T/single/runs" "$CL/runs"
 
 # A shard killed midway and resubmitted.
 cat > "$T/long.toml" <<TOML
