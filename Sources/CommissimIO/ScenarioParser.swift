@@ -678,7 +678,7 @@ extension ScenarioParser {
             }
             // Not TOML. A word for a key that takes words is read as that word (the shell has
             // usually taken the quotes: --set simulation.rng="taus2" arrives as simulation.rng=taus2),
-            // a comma-separated list of words for a list; anything else is told the form its key takes.
+            // words separated by commas or spaces for a list; anything else is told the form its key takes.
             guard let words = bareWords(value, kind: spec.kind), let read = try? SafeTOML.table("v = " + words) else {
                 let (message, fix) = notTOML(value, path: path, spec: spec)
                 throw ScenarioErrors([ScenarioError(file: origin, line: nil, key: path, message: message, fix: fix)])
@@ -691,9 +691,9 @@ extension ScenarioParser {
 }
 
 extension ScenarioParser {
-    /// `value`, not TOML, as the TOML of the word (or list of words, separated by commas or spaces)
-    /// a key of `kind` takes; nil for
-    /// a key that takes a number, true/false or a distribution, or for an empty value.
+    /// `value`, not TOML, as the TOML of the word (or list of words, separated by commas or
+    /// spaces) a key of `kind` takes; nil for a key that takes a number, true/false or a
+    /// distribution, for an empty value, and for a list with an empty entry (`a,,b`).
     static func bareWords(_ value: String, kind: ParamKind) -> String? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return nil }
