@@ -14,6 +14,15 @@ struct ColumnsCommand: ParsableCommand {
     @Flag(help: "Every table and the headline metrics (label, concern, better direction) as JSON, for reports and tools.") var json = false
 
     func run() {
+        // Flags that cannot be honoured together are refused, not passed over (`--councils
+        // --providers` printed the councils' alone).
+        let tables = [("--councils", councils), ("--providers", providers), ("--groups", groups)].filter(\.1).map(\.0)
+        let whole = [("--json", json), ("--markdown", markdown)].filter(\.1).map(\.0)
+        if tables.count > 1 || !whole.isEmpty && !tables.isEmpty || whole.count > 1 {
+            let given = (whole + tables).joined(separator: " ")
+            failWithInputErrors(ScenarioError(file: "commissim columns", line: nil, key: given, message: "each chooses the list to print, so give one (--json and --markdown print every table)",
+                                              fix: "give one of --councils, --providers, --groups, --markdown or --json (or none for timeseries.csv)"))
+        }
         if json { StandardStreams.output(ParameterReference.columnsJSON()); return }
         let table: ParameterReference.ColumnTable = councils ? .councils : providers ? .providers : groups ? .groups : .timeseries
         StandardStreams.output(ParameterReference.columns(markdown: markdown, table: table))

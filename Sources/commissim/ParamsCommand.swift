@@ -12,6 +12,10 @@ struct ParamsCommand: ParsableCommand {
     @Flag(help: "With --json: the parameters of one council or provider group instead, named councils[NAME].… and providers[NAME].….") var groups = false
 
     func run() {
+        if json && markdown {
+            failWithInputErrors(ScenarioError(file: "commissim params", line: nil, key: "--markdown", message: "--json and --markdown are two forms of the list: one at a time",
+                                              fix: "give --json or --markdown"))
+        }
         if groups && !json {
             failWithInputErrors(ScenarioError(file: "commissim params", line: nil, key: "--groups", message: "lists the group parameters as JSON only (the text lists them already)",
                                               fix: "use commissim params --json --groups"))

@@ -956,6 +956,15 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(p.out, ParameterReference.text(markdown: false))
         let c = try Support.cli(["columns"])
         XCTAssertEqual(c.out, ParameterReference.columns(markdown: false))
+        // Flags that each choose what to print are refused together, not passed over.
+        for args in [["params", "--json", "--markdown"], ["columns", "--councils", "--providers"], ["columns", "--json", "--markdown"],
+                     ["columns", "--markdown", "--groups"]] {
+            let r = try Support.cli(args)
+            XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+            XCTAssertEqual(r.out, "", args.joined(separator: " "))
+            XCTAssertTrue(r.err.hasPrefix("error: commissim \(args[0]): key '") && r.err.contains(" — fix: "), r.err)
+        }
+        XCTAssertEqual(try Support.cli(["columns", "--providers"]).out, ParameterReference.columns(markdown: false, table: .providers))
     }
 }
 
