@@ -24,9 +24,12 @@ struct RunCommand: ParsableCommand {
         stopNowWhenInterrupted()
         var (s, text) = loadScenario(scenario)
         // One value per key: `--months 5 --set simulation.months=7` ran 7 months without a word.
-        for (flag, value, key) in [("--seed", seed, "simulation.seed"), ("--months", months, "simulation.months")] {
-            guard let value, let o = ScenarioParser.override(setting: key, in: overrides) else { continue }
-            failWithInputErrors(ScenarioError(file: scenario, line: nil, key: flag, message: "\(flag) \(value) and --set \(o) both set \(key)",
+        let given: [(flag: String, as: String?, key: String)] = [("--seed", seed.map { "--seed \($0)" }, "simulation.seed"),
+                                                                  ("--months", months.map { "--months \($0)" }, "simulation.months"),
+                                                                  ("--detail", detail ? "--detail" : nil, "simulation.detail")]
+        for (flag, written, key) in given {
+            guard let written, let o = ScenarioParser.override(setting: key, in: overrides) else { continue }
+            failWithInputErrors(ScenarioError(file: scenario, line: nil, key: flag, message: "\(written) and --set \(o) both set \(key)",
                                               fix: "give \(key) once"))
         }
         if let v = seed {

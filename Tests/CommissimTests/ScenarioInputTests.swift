@@ -255,6 +255,7 @@ final class ScenarioInputTests: XCTestCase {
         // One value per key and one breakdown: the second was passed over without a word.
         for (args, said) in [(["run", base, "--out", Support.tempDir(), "--months", "5", "--set", "simulation.months=7"], "both set simulation.months"),
                              (["run", base, "--out", Support.tempDir(), "--seed", "5", "--set", "simulation.seed = 9"], "both set simulation.seed"),
+                             (["run", base, "--out", Support.tempDir(), "--detail", "--set", "simulation.detail=false"], "--detail and --set simulation.detail=false both set simulation.detail"),
                              (["compare", base, base, "--out", Support.tempDir(), "--by", "group", "--detail"], "two breakdowns")] {
             let r = try Support.cli(args)
             XCTAssertEqual(r.status, 2, args.joined(separator: " "))
