@@ -68,6 +68,14 @@ struct CompareCommand: ParsableCommand {
             }
         }
         guard let b else { return try runStudy() }
+        // Both arms' runs take their seeds from the comparison seed (--seed, else arm A's
+        // simulation.seed): a seed set for one arm, or beside --seed, changed nothing.
+        for (flag, list) in [("--set-a", overridesA), ("--set-b", overridesB), ("--set", seed == nil ? [] : overrides)] {
+            guard let o = ScenarioParser.override(setting: "simulation.seed", in: list) else { continue }
+            failWithInputErrors(ScenarioError(file: a, line: nil, key: flag, message: "\(flag) \(o): both arms' runs take their seeds from the comparison seed"
+                                                  + (seed.map { ", here --seed \($0)" } ?? ""),
+                                              fix: seed == nil ? "give --seed S (or --set simulation.seed=S for both arms)" : "give the seed once, as --seed"))
+        }
         var (sa, ta) = loadScenario(a)
         var (sb, tb) = loadScenario(b)
         do {

@@ -236,6 +236,12 @@ final class ScenarioInputTests: XCTestCase {
             catch let e as ScenarioErrors { return e.errors } catch { XCTFail("\(error)"); return [] }
         }
         XCTAssertEqual(studyErrors("[vary]\n\"simulation.seed\" = [1, 2]\n").first?.line, 5)
+        let seeded = "[study]\nreplications = 2\n[[comparison]]\nname = \"x\"\na = \"\(Support.scenarioPath("three_year"))\"\nb = \"\(Support.scenarioPath("ten_year"))\"\nset_b = { \"simulation.seed\" = 4 }\n"
+        XCTAssertThrowsError(try ComparisonStudy.parse(text: seeded, file: "cmp.toml")) { error in
+            let e = (error as? ScenarioErrors)?.errors.first
+            XCTAssertEqual(e?.line, 7)
+            XCTAssertTrue(e?.description.contains("a comparison study's runs take their seeds from the study seed") ?? false, "\(error)")
+        }
         do { _ = try Study.parse(text: "vary = 3\n[study]\nscenario = \"\(base)\"\nreplications = 2\n", file: "s.toml"); XCTFail("vary = 3 accepted") }
         catch let e as ScenarioErrors { XCTAssertEqual(e.errors.first?.key, "vary") }
         XCTAssertTrue(studyErrors("[vary]\n\"demand.trend\" = { from = 0.0, to = 0.05, steps = 1e30 }\n").first!.message.contains("limit"))
@@ -256,7 +262,11 @@ final class ScenarioInputTests: XCTestCase {
         for (args, said) in [(["run", base, "--out", Support.tempDir(), "--months", "5", "--set", "simulation.months=7"], "both set simulation.months"),
                              (["run", base, "--out", Support.tempDir(), "--seed", "5", "--set", "simulation.seed = 9"], "both set simulation.seed"),
                              (["run", base, "--out", Support.tempDir(), "--detail", "--set", "simulation.detail=false"], "--detail and --set simulation.detail=false both set simulation.detail"),
-                             (["compare", base, base, "--out", Support.tempDir(), "--by", "group", "--detail"], "two breakdowns")] {
+                             (["compare", base, base, "--out", Support.tempDir(), "--by", "group", "--detail"], "two breakdowns"),
+                             // Every run's seed derives from the comparison's or the study's seed: a seed set otherwise changed nothing.
+                             (["compare", base, base, "--out", Support.tempDir(), "--set-b", "simulation.seed=9"], "--set-b simulation.seed=9: both arms' runs take their seeds from the comparison seed"),
+                             (["compare", base, base, "--out", Support.tempDir(), "--seed", "3", "--set", "simulation.seed=9"], "from the comparison seed, here --seed 3"),
+                             (["sweep", Support.scenarioPath("contract_length_study"), "--out", Support.tempDir(), "--set", "simulation.seed=9"], "a sweep's runs take their seeds from the study seed")] {
             let r = try Support.cli(args)
             XCTAssertEqual(r.status, 2, args.joined(separator: " "))
             XCTAssertTrue(r.err.hasPrefix("error: ") && r.err.contains(said) && r.err.split(separator: "\n").count == 1, r.err)

@@ -94,7 +94,17 @@ public struct ComparisonStudy: Sendable {
         // The study seed defaults to the first comparison's arm A's simulation.seed.
         let seedGiven = st["seed"] == nil ? nil : r.wholeNumber(st, "seed", in: "study", default: 0, 0...Int(SeedDerivation.maxSeed))
         let title = Self.title(st, at: "study", reader: &r) ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        let common = overrides(st["set"], at: "study.set", reader: &r)
+        /// `set`, `set_a` or `set_b` at `at`, less simulation.seed, which is refused: every run's
+        /// seed derives from the study seed, so in an arm it changed nothing (it was passed over).
+        func sets(_ value: TOMLValueConvertible?, at location: String) -> [(path: String, specPath: String, value: ParamValue)] {
+            overrides(value, at: location, reader: &r).filter { o in
+                guard o.specPath == "simulation.seed" else { return true }
+                r.fail(location + "." + o.path, key: o.path, "a comparison study's runs take their seeds from the study seed, not from simulation.seed",
+                       fix: "remove it and write seed = S in [study]")
+                return false
+            }
+        }
+        let common = sets(st["set"], at: "study.set")
         /// The table's `by` (nil when absent; a bad value is recorded as an error).
         func level(_ t: TOMLTable, at location: String) -> ComparisonLevel? {
             guard let v = t["by"] else { return nil }
@@ -121,13 +131,13 @@ public struct ComparisonStudy: Sendable {
                 continue
             }
             if !names.insert(name).inserted { r.fail(at + ".name", key: "name", "\"\(name)\" is used twice", fix: "give each comparison its own name") }
-            let both = overrides(t["set"], at: at + ".set", reader: &r)
+            let both = sets(t["set"], at: at + ".set")
             func arm(_ key: String) -> Arm? {
                 guard let path = t[key]?.string else { r.fail(at, key: key, "missing", fix: "add \(key) = \"scenario.toml\" (relative to the study file)"); return nil }
                 guard let loaded = r.scenario(path) else { return nil }
                 let (armFile, armText) = (loaded.file, loaded.text)
                 var scenario = loaded.scenario
-                let own = overrides(t["set_" + key], at: at + ".set_" + key, reader: &r)
+                let own = sets(t["set_" + key], at: at + ".set_" + key)
                 let all = common + both + own
                 for o in all {
                     if let (message, fix) = ScenarioParser.missingGroup(o.path, in: scenario) {

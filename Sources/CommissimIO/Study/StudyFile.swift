@@ -109,6 +109,11 @@ public struct Study: Sendable {
         var s = self
         for o in assignments {
             let path = ScenarioParser.assignedPath(o)
+            // Every run's seed derives from the study seed: simulation.seed set here changed nothing.
+            if ScenarioParser.specPath(path) == "simulation.seed" {
+                throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--set \(o)", message: "a sweep's runs take their seeds from the study seed, not from simulation.seed",
+                                                    fix: "remove it and write seed = S in [study]")])
+            }
             if let sp = ScenarioParser.target(path), parameters.contains(where: { ScenarioParser.target($0) == sp }) {
                 throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--set \(o)", message: "\(path) is varied by the study; --set cannot also fix it",
                                                     fix: "remove it from --set, or from [vary]")])
