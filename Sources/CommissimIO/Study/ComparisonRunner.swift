@@ -79,11 +79,10 @@ public struct ComparisonRunner {
             try ComparisonOutput.refuseReplacingInputs(out: out + "/" + entry.name, arms: [("A", entry.a.scenario, entry.a.file, entry.a.text),
                                                                                            ("B", entry.b.scenario, entry.b.file, entry.b.text)])
         }
-        var changed = false
         for (n, entry) in study.entries.enumerated() {
             var cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: pairs[n], seed: base)
             cmp.level = level ?? entry.level
-            changed = changed || !ComparisonOutput.isComplete(out + "/" + entry.name, cmp, study: fingerprint)
+            let fresh = !ComparisonOutput.isComplete(out + "/" + entry.name, cmp, study: fingerprint)
             let outcome = try run(cmp, into: out + "/" + entry.name, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", study: fingerprint) { result in
                 var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
                 output.overridesA = entry.a.overrides
@@ -94,11 +93,10 @@ public struct ComparisonRunner {
                 return output
             }
             if case .interrupted(let folder) = outcome { return .interrupted(folder: folder) }
+            // The study's report is made from its comparisons: once one is new, it is out of date.
+            if fresh { try? OutputFolder.removeReport(in: out) }
         }
-        // The study's report is made from its comparisons: once any is new, it is out of date.
-        if removeOtherStudies(in: out, keeping: fingerprint) || changed {
-            try? OutputFolder.removeReport(in: out)
-        }
+        if removeOtherStudies(in: out, keeping: fingerprint) { try? OutputFolder.removeReport(in: out) }
         return .finished(replications: pairs)
     }
 
