@@ -143,6 +143,34 @@ public final class OutputFolder {
         try moveIn(last: "manifest.json")
     }
 
+    /// The kinds of results a command writes into its folder, each known by one file no other
+    /// kind writes (the report reads a folder's kind from the same files).
+    public enum ResultKind: String, CaseIterable, Sendable {
+        case run, sweep, comparison, calibration
+        var marker: String {
+            switch self {
+            case .run: return "timeseries.csv"
+            case .sweep: return "summary.csv"
+            case .comparison: return "comparison.csv"
+            case .calibration: return "fit.csv"
+            }
+        }
+        var article: String { self == .run ? "a run" : self == .sweep ? "a sweep" : self == .comparison ? "a comparison" : "a calibration" }
+    }
+
+    /// Refuses to write `kind`'s results (nil: a comparison study's, whose comparisons go in
+    /// folders of their own) into `out` when it holds another kind's: the two sets of files were
+    /// mixed under one manifest (a sweep into a comparison's folder kept comparison.csv beside the
+    /// sweep's runs.csv, and the report read the folder as a comparison).
+    public static func refuseOtherResults(in out: String, writing kind: ResultKind?) throws {
+        let fm = FileManager.default
+        for other in ResultKind.allCases where other != kind && fm.fileExists(atPath: followingLinks(out).path + "/" + other.marker) {
+            throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out",
+                message: "holds the results of \(other.article) (\(other.marker)); \(kind.map { $0.article + "'s" } ?? "a comparison study's comparisons") would be mixed with them",
+                fix: "choose another --out, or remove the results already there")])
+        }
+    }
+
     /// The report `commissim report` wrote into `folder`, as paths to remove: it is made from the
     /// results there, so a command that replaces them removes it (``commit(last:owned:)``) — a
     /// report left beside new results described results no longer there. Only files that carry

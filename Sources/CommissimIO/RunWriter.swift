@@ -42,6 +42,7 @@ public struct RunWriter {
     @discardableResult
     public func run(out: String, progress: ProgressReporter? = nil) throws -> RunResult {
         try refuseReplacingInput(out: out)
+        try OutputFolder.refuseOtherResults(in: out, writing: .run)
         let folder = try OutputFolder(out)
         let config = ModelConfig(scenario)
         var detail: DetailWriter?

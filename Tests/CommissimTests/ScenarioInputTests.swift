@@ -581,6 +581,31 @@ final class ScenarioInputTests: XCTestCase {
         XCTAssertTrue(fm.fileExists(atPath: out + "/first/manifest.json"))
     }
 
+    /// Results of one kind are not written into a folder holding another kind's: a sweep into a
+    /// comparison's folder mixed its runs.csv and manifest with the comparison's comparison.csv,
+    /// and the report read the mix as a comparison. Refused before anything runs; nothing changes.
+    func testResultsOfAnotherKindAreNotMixed() throws {
+        let fm = FileManager.default
+        let dir = Support.tempDir()
+        let small = ["--set", "simulation.scale=0.02", "--set", "simulation.months=3", "--set", "simulation.burn_in_months=0", "-q"]
+        let cmp = dir + "/compare"
+        XCTAssertEqual(try Support.cli(["compare", Support.scenarioPath("three_year"), Support.scenarioPath("ten_year"), "--replications", "2", "--out", cmp] + small).status, 0)
+        let before = Set(try fm.contentsOfDirectory(atPath: cmp))
+        let manifest = try String(contentsOfFile: cmp + "/manifest.json", encoding: .utf8)
+        let study = dir + "/sweep.toml"
+        try "[study]\nscenario = \"\(Support.scenarioPath("three_year"))\"\nreplications = 2\n[vary]\n\"policy.contract_months\" = [36, 120]\n".write(toFile: study, atomically: true, encoding: .utf8)
+        for (args, kind) in [(["sweep", study, "--out", cmp] + small, "a sweep's"), (["run", Support.scenarioPath("three_year"), "--out", cmp] + small, "a run's"),
+                             (["compare", Support.scenarioPath("headline_study"), "--out", cmp, "-q"], "a comparison study's comparisons")] {
+            let r = try Support.cli(args)
+            XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+            XCTAssertTrue(r.err.contains("key '--out': holds the results of a comparison (comparison.csv); \(kind) would be mixed with them"), r.err)
+        }
+        XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: cmp)), before)
+        XCTAssertEqual(try String(contentsOfFile: cmp + "/manifest.json", encoding: .utf8), manifest)
+        // The same kind again is fine (it replaces the earlier results).
+        XCTAssertEqual(try Support.cli(["compare", Support.scenarioPath("three_year"), Support.scenarioPath("ten_year"), "--replications", "2", "--seed", "3", "--out", cmp] + small).status, 0)
+    }
+
     /// `run` and `compare` do not write their resolved scenarios over the files they read: run from
     /// the copies in their own folder with an override, they are refused and the copies stay;
     /// run again from them unchanged, they write them out the same (the comparison's header still

@@ -211,6 +211,7 @@ public final class Calibrator: @unchecked Sendable {
     /// Runs (or replays) the search and the final check.
     public func run() throws -> Outcome {
         try refuseReplacingInputs()
+        try OutputFolder.refuseOtherResults(in: out, writing: .calibration)
         // The folder's lock is held until the files are written (``write(_:command:)``) when the
         // calibration finishes; released as it returns otherwise (interrupted, or failed).
         var finished = false

@@ -41,6 +41,7 @@ public struct ComparisonRunner {
             return .finished(summary: (try? String(contentsOfFile: out + "/summary.txt", encoding: .utf8)) ?? "")
         }
         do {
+            try OutputFolder.refuseOtherResults(in: out, writing: .comparison)
             let folder = try OutputFolder(out)
             var table = ""
             // The files are written, and the journal removed, while the folder is still locked.
@@ -75,6 +76,7 @@ public struct ComparisonRunner {
         }
         let fingerprint = study.fingerprint
         let pairs = study.entries.map { replications ?? $0.replications }
+        try OutputFolder.refuseOtherResults(in: out, writing: nil)
         for entry in study.entries {
             try ComparisonOutput.refuseReplacingInputs(out: out + "/" + entry.name, arms: [("A", entry.a.scenario, entry.a.file, entry.a.text),
                                                                                            ("B", entry.b.scenario, entry.b.file, entry.b.text)])

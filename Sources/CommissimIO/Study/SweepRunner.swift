@@ -66,6 +66,7 @@ public final class SweepRunner {
     func run(command: [String], source: ((Int) -> [[Double]])?) throws -> Outcome {
         let fm = FileManager.default
         try refuseReplacingInputs()
+        try OutputFolder.refuseOtherResults(in: out, writing: .sweep)
         try prepare()
         let R = study.replications, total = study.runCount
         // Which points are finished, and how far the point in progress has got.
