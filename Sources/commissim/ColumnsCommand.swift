@@ -16,11 +16,10 @@ struct ColumnsCommand: ParsableCommand {
     func run() {
         // Flags that cannot be honoured together are refused, not passed over (`--councils
         // --providers` printed the councils' alone).
-        let tables = [("--councils", councils), ("--providers", providers), ("--groups", groups)].filter(\.1).map(\.0)
-        let whole = [("--json", json), ("--markdown", markdown)].filter(\.1).map(\.0)
-        if tables.count > 1 || !whole.isEmpty && !tables.isEmpty || whole.count > 1 {
-            let given = (whole + tables).joined(separator: " ")
-            failWithInputErrors(ScenarioError(file: "commissim columns", line: nil, key: given, message: "each chooses the list to print, so give one (--json and --markdown print every table)",
+        let given = [("--json", json), ("--markdown", markdown), ("--councils", councils), ("--providers", providers), ("--groups", groups)]
+            .filter(\.1).map(\.0)
+        if given.count > 1 {
+            failWithInputErrors(ScenarioError(file: "commissim columns", line: nil, key: given.joined(separator: " "), message: "each chooses the list to print, so give one (--json and --markdown print every table)",
                                               fix: "give one of --councils, --providers, --groups, --markdown or --json (or none for timeseries.csv)"))
         }
         if json { StandardStreams.output(ParameterReference.columnsJSON()); return }
