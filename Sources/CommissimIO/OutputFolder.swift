@@ -284,6 +284,18 @@ public final class OutputFolder {
         return nil
     }
 
+    /// Refuses to write `text` as `name` into `out` where that file is `input`, a file the command
+    /// reads, and holds other text: its results would go over the file they were run from.
+    /// Writing the same text again (a run or sweep repeated from its own copies) is allowed.
+    /// `writer` says who writes it, for the message ("the sweep writes its own study.toml").
+    public static func refuseReplacing(_ input: String, with name: String, text: String, in out: String, writer: String) throws {
+        guard inputReplaced(by: [name], in: out, inputs: [input]) != nil,
+              (try? String(contentsOfFile: out + "/" + name, encoding: .utf8)) != text else { return }
+        throw ScenarioErrors([ScenarioError(file: input, line: nil, key: "--out",
+            message: "\(out) is where \(writer), which would replace this file with other text",
+            fix: "choose another --out: results go beside the files they were run from, not over them")])
+    }
+
     /// The name, less the process id, of a staging folder inside the output folder.
     static let insidePrefix = ".commissim.partial-"
 

@@ -30,11 +30,8 @@ public struct RunWriter {
     /// user's file was overwritten with the overrides applied). Running a resolved scenario again
     /// into its own folder, as its header says, writes the same text and is allowed.
     public func refuseReplacingInput(out: String) throws {
-        guard OutputFolder.inputReplaced(by: ["scenario.resolved.toml"], in: out, inputs: [scenarioFile]) != nil,
-              (try? String(contentsOfFile: out + "/scenario.resolved.toml", encoding: .utf8)) != resolvedText else { return }
-        throw ScenarioErrors([ScenarioError(file: scenarioFile, line: nil, key: "--out",
-            message: "\(out) is where the run writes its own scenario.resolved.toml, which would replace this file with other text",
-            fix: "choose another --out: results go beside the files they were run from, not over them")])
+        try OutputFolder.refuseReplacing(scenarioFile, with: "scenario.resolved.toml", text: resolvedText, in: out,
+                                         writer: "the run writes its own scenario.resolved.toml")
     }
 
     /// Runs and writes into `out`; returns the run's result. `progress` (if given) is told the

@@ -35,12 +35,10 @@ public struct ComparisonOutput {
     public static func refuseReplacingInputs(out: String, arms: [(arm: String, scenario: ResolvedScenario, file: String, text: String)]) throws {
         for (arm, scenario, file, text) in arms {
             let name = arm.lowercased() + ".resolved.toml"
+            let written = resolved(scenario, arm: arm, file: file, text: text)
             for (other, _, input, _) in arms {
-                guard OutputFolder.inputReplaced(by: [name], in: out, inputs: [input]) != nil,
-                      (try? String(contentsOfFile: out + "/" + name, encoding: .utf8)) != resolved(scenario, arm: arm, file: file, text: text) else { continue }
-                throw ScenarioErrors([ScenarioError(file: input, line: nil, key: "--out",
-                    message: "\(out) is where the comparison writes arm \(arm)'s \(name)\(other == arm ? "" : " (arm \(other) is read from it)"), which would replace this file with other text",
-                    fix: "choose another --out: results go beside the files they were run from, not over them")])
+                try OutputFolder.refuseReplacing(input, with: name, text: written, in: out,
+                                                 writer: "the comparison writes arm \(arm)'s \(name)" + (other == arm ? "" : " (arm \(other) is read from it)"))
             }
         }
     }

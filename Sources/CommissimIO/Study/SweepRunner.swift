@@ -364,11 +364,7 @@ public final class SweepRunner {
     /// out the same.
     private func refuseReplacingInputs() throws {
         for (name, input, text) in [("study.toml", study.file, Self.selfContained(study)), ("scenario.resolved.toml", study.scenarioFile, resolvedText)] {
-            guard OutputFolder.inputReplaced(by: [name], in: out, inputs: [input]) != nil,
-                  (try? String(contentsOfFile: out + "/" + name, encoding: .utf8)) != text else { continue }
-            throw ScenarioErrors([ScenarioError(file: input, line: nil, key: "--out",
-                message: "\(out) is where the sweep writes its own \(name), which would replace this file with other text",
-                fix: "choose another --out: results go beside the files they were run from, not over them")])
+            try OutputFolder.refuseReplacing(input, with: name, text: text, in: out, writer: "the sweep writes its own \(name)")
         }
     }
 
