@@ -41,7 +41,6 @@ struct SweepCommand: ParsableCommand {
         let runner = SweepRunner(study: s, out: out, threads: threads, keepRuns: keepRuns)
         runner.progress = ProgressReporter(label: "sweep", quiet: quiet)
         runner.shouldStop = { stop.stopped }
-        runner.reuseFinished = !fresh
         runner.fresh = fresh
         if let text = shard {
             guard let sh = Shards.parse(text) else {

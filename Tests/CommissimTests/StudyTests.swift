@@ -715,7 +715,7 @@ extension StudyTests {
         XCTAssertEqual(try SweepRunner(study: study, out: out, threads: 2, keepRuns: false).run(command: ["t"]), .finished)
         XCTAssertEqual(try SweepRunner(study: study, out: out, threads: 2, keepRuns: false).run(command: ["t"]), .upToDate)
         let fresh = SweepRunner(study: study, out: out, threads: 2, keepRuns: false)
-        fresh.reuseFinished = false
+        fresh.fresh = true
         XCTAssertEqual(try fresh.run(command: ["t"]), .finished, "--fresh runs a finished sweep again")
         XCTAssertEqual(try SweepRunner(study: study, out: out, threads: 2, keepRuns: true).run(command: ["t"]), .finished, "--keep-runs needs the runs")
     }
@@ -917,7 +917,6 @@ extension StudyTests {
         try "its runs".write(toFile: work, atomically: true, encoding: .utf8)
         let fresh = SweepRunner(study: study, out: out, threads: 1, keepRuns: false)
         fresh.fresh = true
-        fresh.reuseFinished = false
         XCTAssertThrowsError(try fresh.run()) { XCTAssertTrue("\($0)".contains("another commissim process is writing"), "\($0)") }
         let cal = try Calibration.parse(text: """
         [calibration]

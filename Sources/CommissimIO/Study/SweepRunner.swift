@@ -20,10 +20,9 @@ public final class SweepRunner {
     public var shouldStop: @Sendable () -> Bool = { false }
     /// Only runs whose index satisfies this are run (sharding); nil = all.
     public var shard: (index: Int, count: Int)?
-    /// Whether a folder that already holds this finished sweep is left as it is (`--fresh`: no).
-    public var reuseFinished = true
-    /// Whether an unfinished sweep in the folder is discarded rather than resumed (`--fresh`, and
-    /// every merge): done once this process holds the folder's lock.
+    /// `--fresh` (and every merge): a folder that already holds this finished sweep is run again
+    /// rather than left as it is, and an unfinished sweep there is discarded rather than resumed
+    /// (once this process holds the folder's lock).
     public var fresh = false
     /// Whether consecutive points that share their burn-in (they differ only in what acts from
     /// month 1, MODEL.md §3.1) run each replication from one burn-in: the same files, byte for
@@ -50,7 +49,7 @@ public final class SweepRunner {
         defer { releaseLock() }
         if let s = shard { return try runShard(s) }
         // A finished sweep of this study by this build: nothing to do.
-        if reuseFinished, Manifest.isComplete(out, fields: [("study_fingerprint", study.fingerprint)], files: ["summary.csv", "runs.csv", "points.csv"] + (keepRuns ? ["runs"] : [])) {
+        if !fresh, Manifest.isComplete(out, fields: [("study_fingerprint", study.fingerprint)], files: ["summary.csv", "runs.csv", "points.csv"] + (keepRuns ? ["runs"] : [])) {
             return .upToDate
         }
         return try run(command: command, source: nil)
