@@ -198,9 +198,11 @@ public final class OutputFolder {
     }
 
     /// Removes the report made from `folder`'s results (``markedReport(in:)``), and figures/ once empty.
-    public static func removeReport(in folder: String) throws {
+    public static func removeReport(in folder: String) throws { try removeReport(markedReport(in: folder), in: folder) }
+
+    /// Removes `paths`, `folder`'s report as ``markedReport(in:)`` found it, and figures/ once empty.
+    private static func removeReport(_ paths: [String], in folder: String) throws {
         let fm = FileManager.default
-        let paths = markedReport(in: folder)
         for p in paths { try fm.removeItem(atPath: p) }
         if !paths.isEmpty, (try? fm.contentsOfDirectory(atPath: folder + "/figures"))?.isEmpty == true { try? fm.removeItem(atPath: folder + "/figures") }
     }
@@ -232,7 +234,7 @@ public final class OutputFolder {
         let manifest = (last.map { [$0] } ?? []).filter { !(stale.isEmpty && report.isEmpty) && fm.fileExists(atPath: path + "/" + $0) }
         do {
             for n in manifest + stale + replacedFolders { try fm.removeItem(atPath: path + "/" + n) }
-            if !report.isEmpty { try Self.removeReport(in: path) }
+            try Self.removeReport(report, in: path)
         } catch {
             throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot remove the earlier results: \(IOFailure.reason(error))",
                                                 fix: "check the folder's permissions, or choose another --out")])

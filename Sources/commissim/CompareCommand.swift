@@ -104,7 +104,7 @@ struct CompareCommand: ParsableCommand {
             }
         } catch { failWithInputErrors(error) }
         switch outcome {
-        case .finished(let summary): if !quiet { StandardStreams.note(summary) } // the table is also in summary.txt
+        case .finished(let summary), .upToDate(let summary): if !quiet { StandardStreams.note(summary) } // the table is also in summary.txt
         case .interrupted(let folder): exitInterrupted(folder, stop)
         }
     }

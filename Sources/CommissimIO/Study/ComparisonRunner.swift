@@ -18,8 +18,10 @@ public struct ComparisonRunner {
     }
 
     public enum Outcome: Equatable {
-        /// Written (or already there); the plain-words summary, as in summary.txt.
+        /// Written; the plain-words summary, as in summary.txt.
         case finished(summary: String)
+        /// Already there (same comparison, same build): nothing was written.
+        case upToDate(summary: String)
         /// Stopped by ``shouldStop``: the finished runs are in `folder`/.partial.
         case interrupted(folder: String)
     }
@@ -38,7 +40,7 @@ public struct ComparisonRunner {
                     output: (Comparison.Result) -> ComparisonOutput) throws -> Outcome {
         if ComparisonOutput.isComplete(out, cmp, study: study) {
             if !quiet { StandardStreams.error("\(label): \(out) already holds this comparison (same scenarios, replications, seed and build): nothing to do\n") }
-            return .finished(summary: (try? String(contentsOfFile: out + "/summary.txt", encoding: .utf8)) ?? "")
+            return .upToDate(summary: (try? String(contentsOfFile: out + "/summary.txt", encoding: .utf8)) ?? "")
         }
         do {
             try OutputFolder.refuseOtherResults(in: out, writing: .comparison)
@@ -84,7 +86,6 @@ public struct ComparisonRunner {
         for (n, entry) in study.entries.enumerated() {
             var cmp = Comparison(a: entry.a.scenario, b: entry.b.scenario, nameA: entry.a.label, nameB: entry.b.label, replications: pairs[n], seed: base)
             cmp.level = level ?? entry.level
-            let fresh = !ComparisonOutput.isComplete(out + "/" + entry.name, cmp, study: fingerprint)
             let outcome = try run(cmp, into: out + "/" + entry.name, label: "\(entry.name) (\(n + 1)/\(study.entries.count))", study: fingerprint) { result in
                 var output = ComparisonOutput(comparison: cmp, result: result, fileA: entry.a.file, textA: entry.a.text, fileB: entry.b.file, textB: entry.b.text)
                 output.overridesA = entry.a.overrides
@@ -94,9 +95,12 @@ public struct ComparisonRunner {
                                 ("comparison_index", .int(n)), ("comparisons", .int(study.entries.count))]
                 return output
             }
-            if case .interrupted(let folder) = outcome { return .interrupted(folder: folder) }
             // The study's report is made from its comparisons: once one is new, it is out of date.
-            if fresh { try? OutputFolder.removeReport(in: out) }
+            switch outcome {
+            case .interrupted(let folder): return .interrupted(folder: folder)
+            case .finished: try? OutputFolder.removeReport(in: out)
+            case .upToDate: break
+            }
         }
         if removeOtherStudies(in: out, keeping: fingerprint) { try? OutputFolder.removeReport(in: out) }
         return .finished(replications: pairs)
