@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from typing import Mapping, Optional, Sequence
 
@@ -83,6 +84,8 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
     last_months = optional_whole_number("last_months", last_months, 1)
     threads = optional_whole_number("threads", threads, 1)
     level = confidence_level(level)
+    if out is not None:
+        _claim_folder(os.fspath(out))
     jobs = [(arm, r) for r in range(replications) for arm in ("A", "B")]
 
     def one(job):
@@ -113,6 +116,7 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
                                                   "rel_diff": mean / xa.mean() if xa.mean() else np.nan})
     table = pd.DataFrame(rows)
     if out is not None:
+        _drop_other_runs(os.fspath(out), replications)
         _write_outputs(os.fspath(out), table, {
             "call": "commissim.compare_councils", "a": os.fspath(a), "b": os.fspath(b), "replications": replications,
             "seed": seed, "seeds": [seed + r for r in range(replications)], "by": by, "metrics": metrics,
@@ -122,9 +126,61 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
     return table
 
 
+# Files that mark a folder as holding another command's results (commissim's own markers).
+_OTHER_RESULTS = ("timeseries.csv", "summary.csv", "runs.csv", "comparison.csv", "fit.csv")
+
+
+def _claim_folder(folder: str) -> None:
+    """Makes `folder` ready for this call's results before anything runs: refused if it is a file
+    or holds another command's results (its manifest would be overwritten); an earlier
+    compare_councils's table and manifest are removed first, so an interrupted call never leaves
+    them describing runs that have since been replaced."""
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise CommissimError(f"{folder} is a file, not a folder", file=folder, key="out", fix="give a folder for the runs and the table")
+    manifest = os.path.join(folder, "manifest.json")
+    call = None
+    if os.path.exists(manifest):
+        try:
+            with open(manifest, encoding="utf-8") as f:
+                call = json.load(f).get("call")
+        except (OSError, ValueError, AttributeError):
+            call = None
+    other = [name for name in _OTHER_RESULTS if os.path.exists(os.path.join(folder, name))]
+    if other or (os.path.exists(manifest) and call != "commissim.compare_councils"):
+        raise CommissimError(f"{folder} holds other results ({', '.join(other) or 'manifest.json'}); their manifest would be overwritten",
+                             file=folder, key="out", fix="choose an empty folder (or one an earlier compare_councils wrote)")
+    for name in ("manifest.json", "councils_comparison.csv"):
+        try:
+            os.remove(os.path.join(folder, name))
+        except FileNotFoundError:
+            pass
+
+
+def _drop_other_runs(folder: str, replications: int) -> None:
+    """Removes the run folders (A/rN, B/rN) of an earlier call with more replications: the
+    manifest lists only this call's runs."""
+    for arm in ("A", "B"):
+        base = os.path.join(folder, arm)
+        if not os.path.isdir(base):
+            continue
+        for name in os.listdir(base):
+            if name[:1] == "r" and name[1:].isdigit() and int(name[1:]) >= replications:
+                shutil.rmtree(os.path.join(base, name), ignore_errors=True)
+
+
 def _write_outputs(folder: str, table: pd.DataFrame, manifest: dict) -> None:
-    """The table and the call's manifest beside the runs (values numpy gave are written as plain numbers)."""
-    table.to_csv(os.path.join(folder, "councils_comparison.csv"), index=False)
-    with open(os.path.join(folder, "manifest.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, default=lambda v: v.item() if hasattr(v, "item") else str(v))
-        f.write("\n")
+    """The table and the call's manifest beside the runs (values numpy gave are written as plain
+    numbers), each written whole or not at all, the manifest last."""
+    text = json.dumps(manifest, indent=2, default=lambda v: v.item() if hasattr(v, "item") else str(v)) + "\n"
+    for name, write in (("councils_comparison.csv", lambda f: table.to_csv(f, index=False)), ("manifest.json", lambda f: f.write(text))):
+        path = os.path.join(folder, name)
+        tmp = path + ".tmp"
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="") as f:
+                write(f)
+            os.replace(tmp, path)
+        except OSError as e:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise CommissimError(f"cannot write {path}: {e.strerror or e}", file=path, key="out",
+                                 fix="free disk space or choose a folder you can write") from None

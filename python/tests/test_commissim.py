@@ -329,6 +329,31 @@ def test_compare_councils_gives_paired_answers_per_council_group_and_england(tmp
         cs.compare_councils(path, path, by="region")
 
 
+def test_compare_councils_out_keeps_only_its_own_results(tmp_path):
+    """out= was written over whatever the folder held: a run's folder lost its manifest to the
+    call's, a second call with fewer replications left the first's extra runs, and an interrupted
+    call left the earlier table and manifest describing runs it had replaced."""
+    path = tmp_path / "county.toml"
+    path.write_text(COUNTY)
+    cs.run(path, quiet=True, out=tmp_path / "run")
+    before = (tmp_path / "run" / "manifest.json").read_bytes()
+    with pytest.raises(cs.CommissimError) as e:
+        cs.compare_councils(path, path, replications=2, by="england", metrics=["spend"], out=tmp_path / "run")
+    assert "timeseries.csv" in e.value.message and e.value.key == "out"
+    assert (tmp_path / "run" / "manifest.json").read_bytes() == before and not (tmp_path / "run" / "A").exists()
+    cc = tmp_path / "cc"
+    cs.compare_councils(path, path, replications=3, by="england", metrics=["spend"], out=cc)
+    assert (cc / "A" / "r2").is_dir()
+    cs.compare_councils(path, path, replications=2, by="england", metrics=["spend"], out=cc)
+    assert sorted(os.listdir(cc / "A")) == ["r0", "r1"] and sorted(os.listdir(cc / "B")) == ["r0", "r1"]
+    assert json.loads((cc / "manifest.json").read_text())["runs"]["A"] == ["A/r0", "A/r1"]
+    # A call that fails once it has begun (here a run it cannot start) leaves no earlier table or
+    # manifest to describe the runs it replaced.
+    with pytest.raises(cs.CommissimError):
+        cs.compare_councils(path, path, replications=2, by="england", metrics=["spend"], set_b={"simulation.scale": -1}, out=cc)
+    assert not (cc / "manifest.json").exists() and not (cc / "councils_comparison.csv").exists()
+
+
 def test_compare_by_group_reads_the_binarys_breakdown(tmp_path):
     path = tmp_path / "county.toml"
     path.write_text(COUNTY)

@@ -284,11 +284,50 @@ def test_a_full_disk_while_drawing_is_one_line_naming_the_figure(results, tmp_pa
     shutil.copytree(results / "run", folder)
     for earlier in ("REPORT.md", "report.html"):  # an earlier test's report of this folder
         (folder / earlier).unlink(missing_ok=True)
+    shutil.rmtree(folder / "figures", ignore_errors=True)
     with pytest.raises(cs.CommissimError) as e:
         report(folder)
-    assert e.value.file.endswith(".png") and "No space left on device" in e.value.message and "free disk space" in e.value.fix
-    assert not [f for f in os.listdir(folder / "figures") if f.endswith(".tmp")]
-    assert not (folder / "REPORT.md").exists()
+    assert e.value.file == str(folder / "figures" / "series.png"), e.value.file  # where it was to be, not the staged copy
+    assert "No space left on device" in e.value.message and "free disk space" in e.value.fix
+    assert not (folder / "REPORT.md").exists() and not (folder / "figures").exists()
+    assert not [f for f in os.listdir(folder) if f.startswith(".report-")]
+
+
+def test_a_report_that_fails_leaves_the_earlier_one_whole(results, tmp_path, monkeypatch):
+    """A report that fails part-way (here the page cannot be written: a full disk) left the
+    earlier report's REPORT.md beside its figures deleted, or a new REPORT.md beside the old
+    page. The report is staged beside the folder and moved in whole: the earlier one is kept byte
+    for byte, nothing staged is left, and an --out folder the call made is removed."""
+    import errno
+
+    from commissim.report.document import Document
+
+    folder = tmp_path / "run"
+    shutil.copytree(results / "run", folder)
+    report(folder, metrics=["spend", "outcome_mean"])
+    (folder / "figures" / "notes.txt").write_text("the user's")
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert (folder / "figures" / "series.png").exists()
+
+    def full_disk(self, where):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.path.join(where, "report.html"))
+
+    monkeypatch.setattr(Document, "html", full_disk)
+    with pytest.raises(cs.CommissimError) as e:
+        report(folder, metrics=["children_served", "children_waiting"])
+    assert e.value.file == str(folder / "report.html") and "No space left on device" in e.value.message
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [f for f in os.listdir(folder) if f.startswith(".report-")]
+    with pytest.raises(cs.CommissimError):
+        report(folder, out=tmp_path / "new" / "elsewhere")
+    assert not (tmp_path / "new" / "elsewhere").exists()
+    monkeypatch.undo()
+    # And a report that succeeds replaces the earlier figures (none stale) and keeps other files.
+    report(folder, metrics=["children_served"])
+    assert sorted(os.listdir(folder / "figures")) == ["notes.txt", "series.png"]
+    assert (folder / "figures" / "series.png").read_bytes() != before[Path("figures/series.png")]
+    assert "children_served" in (folder / "REPORT.md").read_text() or "Children" in (folder / "REPORT.md").read_text()
 
 
 def test_a_breakdown_by_council_group_is_reported_per_group(results, tmp_path):

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 import os
 import shlex
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
@@ -241,12 +243,9 @@ def _comparison_pictures(doc: Document, out: str, compared: Sequence[Tuple["Comp
 
 
 def _figure_folder(out: str) -> str:
-    """The report's own figures/ folder, emptied of earlier reports' PNG files (so none is stale)."""
+    """The figures/ folder of the report being staged in `out` (see ``report``)."""
     figs = os.path.join(out, "figures")
     os.makedirs(figs, exist_ok=True)
-    for f in os.listdir(figs):
-        if f.endswith(".png"):
-            os.remove(os.path.join(figs, f))
     return figs
 
 
@@ -443,6 +442,30 @@ def _contrast_sections(doc: Document, cat: Catalogue, metrics: List[Metric], run
 BUILDERS = {"comparison": _comparison_report, "study": _study_report, "run": _run_report, "sweep": _sweep_report}
 
 
+def _move_report(stage: str, out: str) -> List[str]:
+    """Moves the report staged in `stage` into `out` (renames within one disk: nothing is copied),
+    replacing the PNG files of an earlier report's figures/ (so none is stale). Returns the paths
+    of REPORT.md and report.html."""
+    figs, staged = os.path.join(out, "figures"), os.path.join(stage, "figures")
+    new = sorted(f for f in os.listdir(staged) if f.endswith(".png")) if os.path.isdir(staged) else []
+    try:
+        if new or os.path.isdir(figs):
+            os.makedirs(figs, exist_ok=True)
+            for f in os.listdir(figs):
+                if f.endswith(".png") and f not in new:
+                    os.remove(os.path.join(figs, f))
+        for f in new:
+            os.replace(os.path.join(staged, f), os.path.join(figs, f))
+        paths = []
+        for name in ("REPORT.md", "report.html"):
+            os.replace(os.path.join(stage, name), os.path.join(out, name))
+            paths.append(os.path.join(out, name))
+    except OSError as e:
+        raise CommissimError(f"cannot move the report into {out}: {e.strerror or e}", file=e.filename or out, key="--out",
+                             fix="choose a folder you can write (--out)") from None
+    return paths
+
+
 def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: Optional[str] = None,
            sections: Sequence[Section] = (), preface: Sequence[str] = ()) -> Report:
     """Writes REPORT.md, report.html and figures/ for the result `folder` (into `out`, default the
@@ -463,37 +486,45 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
         e.file = e.file or folder
         raise
     out = os.fspath(out) if out is not None else folder
+    made = not os.path.isdir(out)
     try:
         os.makedirs(out, exist_ok=True)
     except OSError as e:
         raise CommissimError(f"cannot create {out}: {e.strerror}", file=out, key="--out", fix="choose a folder you can write") from None
+    # The report is drawn and written in a folder of its own beside `out` and moved in whole once
+    # every file is written: a full disk, a bad result folder or an interruption leaves the earlier
+    # report as it was (or none, and no folder this call made), never half of a new one.
+    stage = None
     try:
-        doc = BUILDERS[kind](folder, out, cat, chosen, title, list(sections))
-    except CommissimError:
-        raise
-    except OSError as e:
-        # A full disk or a missing permission while the figures are drawn: one line, not a traceback.
-        where = e.filename or out
-        raise CommissimError(f"cannot read or write the file: {e.strerror or e}", file=where, key="--out",
-                             fix="free disk space or choose a folder you can write (--out)") from None
-    except (KeyError, ValueError, TypeError, IndexError, AttributeError, pd.errors.ParserError) as e:
-        # A file edited or cut short by hand, or from another tool: say which folder, not a traceback.
-        raise CommissimError(f"{folder} does not hold {kind} results commissim wrote ({type(e).__name__}: {e})", file=folder,
-                             fix="rerun the command that wrote the folder (or give the folder it wrote)") from None
-    doc.lines[2:2] = list(preface) + ([""] if preface else [])
-    md = doc.markdown()
-    page = doc.html(out)
-    paths = []
-    for name, text in (("REPORT.md", md), ("report.html", page)):
-        path = os.path.join(out, name)
-        tmp = path + ".tmp"
         try:
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, path)
+            stage = tempfile.mkdtemp(prefix=".report-", dir=out)
+            doc = BUILDERS[kind](folder, stage, cat, chosen, title, list(sections))
+            doc.lines[2:2] = list(preface) + ([""] if preface else [])
+            md = doc.markdown()
+            page = doc.html(stage)
+            for name, text in (("REPORT.md", md), ("report.html", page)):
+                with open(os.path.join(stage, name), "w", encoding="utf-8") as f:
+                    f.write(text)
+        except CommissimError:
+            raise
         except OSError as e:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise CommissimError(f"cannot write {path}: {e.strerror}", file=path, fix="free disk space or choose a folder you can write (--out)") from None
-        paths.append(path)
+            # A full disk or a missing permission while the report is drawn: one line, not a traceback.
+            # Named as the file it was to become in `out`, not as the staged one (gone by then).
+            where = os.fspath(e.filename) if e.filename else out
+            if stage and where.startswith(stage + os.sep):
+                where = os.path.join(out, os.path.relpath(where, stage))
+            raise CommissimError(f"cannot read or write the file: {e.strerror or e}", file=where, key="--out",
+                                 fix="free disk space or choose a folder you can write (--out)") from None
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError, pd.errors.ParserError) as e:
+            # A file edited or cut short by hand, or from another tool: say which folder, not a traceback.
+            raise CommissimError(f"{folder} does not hold {kind} results commissim wrote ({type(e).__name__}: {e})", file=folder,
+                                 fix="rerun the command that wrote the folder (or give the folder it wrote)") from None
+        paths = _move_report(stage, out)
+    except BaseException:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+        if made and os.path.isdir(out) and not os.listdir(out):
+            os.rmdir(out)
+        raise
+    shutil.rmtree(stage, ignore_errors=True)
     return Report(kind=kind, markdown=md, html=page, paths=paths)
