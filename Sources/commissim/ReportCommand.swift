@@ -22,6 +22,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Where to write REPORT.md, report.html and figures/ (default: the folder itself).") var out: String?
     @Option(help: ArgumentHelp("The metrics to report, comma-separated (default: the headline metrics of `commissim columns --json`).", valueName: "a,b,…")) var metrics: String?
     @Option(parsing: .unconditional, help: "The report's title (default: the study's or the command's); it may start with a dash.") var title: String?
+    @Flag(name: .shortAndLong, help: "Print nothing on success.") var quiet = false
 
     func run() throws {
         guard let python = Self.python() else {
@@ -32,16 +33,22 @@ struct ReportCommand: ParsableCommand {
         if let out { args += ["--out", out] }
         if let metrics { args += ["--metrics", metrics] }
         if let title { args += ["--title", title] }
+        if quiet { args.append("--quiet") }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
         p.arguments = args
+        // Ctrl-C reaches both processes; SIGTERM or SIGHUP sent to this one alone is passed on,
+        // so the Python removes its staged report and the earlier one stays whole.
+        let interruption = ForwardedInterruption(to: p)
         var env = ProcessInfo.processInfo.environment
         env["COMMISSIM_BIN"] = Self.executable
+        env[ForwardedInterruption.variable] = interruption.signals.map(String.init).joined(separator: ",")
         p.environment = env
         do { try p.run() } catch {
             failWithInputErrors(ScenarioError(file: python, line: nil, key: "COMMISSIM_PYTHON", message: "cannot start it: \(error.localizedDescription)", fix: "point COMMISSIM_PYTHON at a Python 3 interpreter"))
         }
         p.waitUntilExit()
+        if interruption.signalNumber != 0 { throw ExitCode(128 + interruption.signalNumber) }
         // Exit 2 is the package's own one-line error (a folder it cannot report); any other
         // failure (a Python without the package, a traceback, a signal) said in a line of ours.
         if p.terminationStatus == 2 && p.terminationReason == .exit { throw ExitCode(2) }

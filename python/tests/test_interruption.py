@@ -79,3 +79,34 @@ def test_compare_keeps_its_finished_runs_and_a_second_signal_stops_it_at_once(tm
     err = p.stderr.read()
     assert p.returncode == 128 + signal.SIGINT and "run the same command again to resume" in err, err
     assert listing(tmp_path) == ["cmp"] and listing(out) == [".partial"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_an_interrupted_report_leaves_the_earlier_one_whole(tmp_path, sig):
+    """`commissim report` runs the Python package: a SIGTERM or SIGHUP sent to the binary alone
+    ended it and left the Python drawing; Ctrl-C (to both) printed a traceback. The signal is
+    passed on, the staged report is removed, the earlier report stays byte for byte and the
+    command exits 128 + the signal, silently."""
+    out = tmp_path / "run"
+    subprocess.run([BIN, "run", BASELINE, "--out", str(out), "-q", *SMALL], check=True)
+    env = dict(os.environ, COMMISSIM_BIN=BIN)
+    quiet = subprocess.run([BIN, "report", str(out), "-q", "--metrics", "spend"], check=True, env=env, capture_output=True)
+    assert quiet.stdout == b"" and quiet.stderr == b""  # -q, as every other command has it
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    p = subprocess.Popen([BIN, "report", str(out), "-q"], stderr=subprocess.PIPE, env=env,
+                         preexec_fn=as_from_a_terminal, start_new_session=True)
+    # The signal comes once the report is being staged (the Python has started drawing).
+    deadline = time.time() + 60
+    while time.time() < deadline and not [f for f in os.listdir(out) if f.startswith(".report-")]:
+        time.sleep(0.01)
+    assert [f for f in os.listdir(out) if f.startswith(".report-")], "the report was never staged"
+    if sig == signal.SIGINT:
+        os.killpg(p.pid, sig)  # Ctrl-C reaches the whole foreground group
+    else:
+        p.send_signal(sig)  # a scheduler or `kill` signals the command alone
+    p.wait(timeout=60)
+    err = p.stderr.read().decode()
+    assert p.returncode == 128 + sig and "Traceback" not in err, err
+    time.sleep(0.2)
+    assert not [f for f in os.listdir(out) if f.startswith(".report-")]
+    assert {q.relative_to(out): q.read_bytes() for q in out.rglob("*") if q.is_file()} == before

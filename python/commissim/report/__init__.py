@@ -17,6 +17,7 @@ import math
 import os
 import shlex
 import shutil
+import signal
 import tempfile
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
@@ -519,7 +520,13 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
             # A file edited or cut short by hand, or from another tool: say which folder, not a traceback.
             raise CommissimError(f"{folder} does not hold {kind} results commissim wrote ({type(e).__name__}: {e})", file=folder,
                                  fix="rerun the command that wrote the folder (or give the folder it wrote)") from None
-        paths = _move_report(stage, out)
+        # Moved with interruptions held back (a signal then acts once the report is whole).
+        held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            paths = _move_report(stage, out)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
     except BaseException:
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
