@@ -5,6 +5,7 @@ evaluation and the best so far, on a log scale, with the restarts marked.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -30,8 +31,13 @@ def plot(folder: str | Path) -> Path:
     ax.legend(frameon=False)
     fig.tight_layout()
     out = folder / "convergence.png"
-    fig.savefig(out, metadata={"Software": None})
-    plt.close(fig)
+    tmp = folder / "convergence.png.tmp"
+    try:  # written whole or not at all: a full disk leaves no half of a PNG
+        fig.savefig(tmp, format="png", metadata={"Software": None})
+        os.replace(tmp, out)
+    finally:
+        plt.close(fig)
+        tmp.unlink(missing_ok=True)
     return out
 
 

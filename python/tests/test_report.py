@@ -384,3 +384,31 @@ def test_calibration_at_scale_reads_targets_as_calibrate_does():
     assert got[3] != got[3]               # a division by zero is NaN, as in calibrate
     with pytest.raises(ValueError):
         script.evaluate("__import__('os')", lambda name: 1.0)
+
+
+def test_convergence_plot_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    """`commissim calibrate` draws convergence.png with commissim.calibration_plot: a disk that
+    filled while matplotlib wrote it left half of a PNG in place of the earlier one."""
+    import errno
+
+    import matplotlib.figure
+
+    from commissim import calibration_plot
+
+    pd.DataFrame({"evaluation": [1, 2, 3, 4], "objective": [9.0, 4.0, 5.0, 1.0], "best_objective": [9.0, 4.0, 4.0, 1.0],
+                  "restart": [0, 0, 1, 1]}).to_csv(tmp_path / "journal.csv", index=False)
+    png = calibration_plot.plot(tmp_path)
+    earlier = png.read_bytes()
+    assert earlier.startswith(b"\x89PNG")
+    real = matplotlib.figure.Figure.savefig
+
+    def full_disk(self, fname, *args, **kwargs):
+        real(self, fname, *args, **kwargs)
+        with open(fname, "r+b") as f:
+            f.truncate(100)  # half written, then the disk is full
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(fname))
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", full_disk)
+    with pytest.raises(OSError):
+        calibration_plot.plot(tmp_path)
+    assert png.read_bytes() == earlier and sorted(os.listdir(tmp_path)) == ["convergence.png", "journal.csv"]
