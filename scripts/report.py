@@ -175,10 +175,11 @@ def keep_rows(path, keep):
     rows = read(path)
     if not rows:
         return
-    with open(path, "w", newline="") as f:
+    with open(path + ".tmp", "w", newline="") as f:  # whole or not at all: a full disk keeps the file as it was
         w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
         w.writeheader()
         w.writerows(r for r in rows if keep(r["metric"]))
+    os.replace(path + ".tmp", path)
 
 
 def trim(out, keep):
@@ -340,8 +341,10 @@ def facts(study, root, do_trim=False):
               "calculation sizes facts 4 and 5), and docs/MODEL.md §4.2 discusses the claims that fail. A \"first kind\" row reads "
               f"comparison_monthly.csv: for each kind, the first month from which B − A is clear in the claimed direction for "
               f"{FIRST_RUN} months in a row; the claim holds when the claimed kind comes strictly before every other.", ""]
-    with open(os.path.join(root, "FACTS.md"), "w") as f:
+    path = os.path.join(root, "FACTS.md")
+    with open(path + ".tmp", "w") as f:
         f.write("\n".join(lines))
+    os.replace(path + ".tmp", path)
 
 
 if __name__ == "__main__":
