@@ -224,7 +224,11 @@ public final class OutputFolder {
         let fm = FileManager.default
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
         var names = try fm.contentsOfDirectory(atPath: staging).sorted()
-        let stale = owned.subtracting(names).filter { fm.fileExists(atPath: path + "/" + $0) }.sorted()
+        var stale = owned.subtracting(names).filter { fm.fileExists(atPath: path + "/" + $0) }.sorted()
+        // A Parquet copy of a CSV file (python/commissim/parquet.py) is that file's: it goes when
+        // the CSV is written anew or removed, so no copy of earlier results stays beside new ones.
+        stale += Set((names + stale).filter { $0.hasSuffix(".csv") }.map { String($0.dropLast(4)) + ".parquet" })
+            .subtracting(names).filter { fm.fileExists(atPath: path + "/" + $0) }.sorted()
         let replacedFolders = names.filter { n in
             var staged: ObjCBool = false, old: ObjCBool = false
             return fm.fileExists(atPath: stagedPath(n), isDirectory: &staged) && staged.boolValue

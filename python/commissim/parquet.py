@@ -5,7 +5,8 @@
 
 or ``python -m commissim.parquet DIR``. `run`, `sweep` and `compare` take ``parquet=True`` (with
 ``out=``) to do the same when they finish. The CSV files stay the reference: the manifest's
-fingerprints are theirs; a Parquet file holds the same table with pandas' inferred types.
+fingerprints are theirs; a Parquet file holds the same table with pandas' inferred types, and a
+command that writes or removes a CSV file removes its Parquet copy (OutputFolder.swift).
 """
 from __future__ import annotations
 
@@ -41,8 +42,20 @@ def to_parquet(folder: "os.PathLike[str] | str") -> List[str]:
                 src = os.path.join(root, name)
                 dst = src[:-4] + ".parquet"
                 tmp = dst + ".tmp"
-                pd.read_csv(src).to_parquet(tmp, index=False)
-                os.replace(tmp, dst)  # never a half-written Parquet file
+                try:
+                    table = pd.read_csv(src)
+                except (OSError, ValueError) as e:  # pandas' parser errors are ValueErrors
+                    raise CommissimError(f"cannot read {src} as a table ({e})", file=src,
+                                         fix="rerun the command that wrote the folder, or remove the file") from None
+                try:
+                    table.to_parquet(tmp, index=False)
+                    os.replace(tmp, dst)  # never a half-written Parquet file
+                except (OSError, ValueError) as e:  # pyarrow's errors are OSError or ValueError
+                    raise CommissimError(f"cannot write {dst}: {getattr(e, 'strerror', None) or e}", file=dst,
+                                         fix="free disk space or choose a folder you can write") from None
+                finally:
+                    if os.path.exists(tmp):
+                        os.remove(tmp)
                 written.append(dst)
     return written
 
@@ -50,5 +63,10 @@ def to_parquet(folder: "os.PathLike[str] | str") -> List[str]:
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: python -m commissim.parquet RESULT_FOLDER")
-    for path in to_parquet(sys.argv[1]):
+    try:
+        paths = to_parquet(sys.argv[1])
+    except CommissimError as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(2)
+    for path in paths:
         print(path)

@@ -439,6 +439,22 @@ def test_parquet_copies_beside_the_csv_files(tmp_path):
     with pytest.raises(cs.CommissimError) as e:
         cs.run(SCEN / "three_year.toml", set=SMALL, parquet=True, quiet=True)
     assert e.value.key == "parquet", "parquet needs out="
+    # A copy belongs to its CSV file: results written anew without parquet= leave no copy of the
+    # earlier ones (a sweep into the folder kept the first sweep's summary.parquet; a run its
+    # timeseries.parquet).
+    cs.sweep(SCEN / "three_year.toml", vary={"policy.contract_months": [36, 60]}, replications=2, seed=3, set=SMALL,
+             metrics=["spend"], out=tmp_path / "s", quiet=True)
+    assert not [f for f in os.listdir(tmp_path / "s") if f.endswith(".parquet")]
+    cs.run(SCEN / "three_year.toml", set=SMALL, out=tmp_path / "r", parquet=True, quiet=True)
+    (tmp_path / "r" / "notes.parquet").write_bytes(b"the user's")  # no CSV of that name: not commissim's
+    cs.run(SCEN / "three_year.toml", set=SMALL, seed=9, out=tmp_path / "r", quiet=True)
+    assert sorted(f for f in os.listdir(tmp_path / "r") if f.endswith(".parquet")) == ["notes.parquet"]
+    # A CSV that cannot be converted is one line naming it, and no half-written copy is left.
+    (tmp_path / "r" / "broken.csv").write_text("")
+    with pytest.raises(cs.CommissimError) as e:
+        cs.to_parquet(tmp_path / "r")
+    assert e.value.file.endswith("broken.csv")
+    assert not [f for f in os.listdir(tmp_path / "r") if f.endswith(".tmp")]
 
 
 def test_the_sobol_and_prim_tutorial_runs():
