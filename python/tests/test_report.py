@@ -412,3 +412,14 @@ def test_convergence_plot_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         calibration_plot.plot(tmp_path)
     assert png.read_bytes() == earlier and sorted(os.listdir(tmp_path)) == ["convergence.png", "journal.csv"]
+
+
+def test_money_reads_to_three_significant_figures():
+    """Two fostering fees 0.5% apart (£1,150 and £1,156 a week) read as £1.1 k and £1.2 k beside
+    "no clear difference": every amount keeps at least three significant figures."""
+    from commissim.report.catalogue import fmt_value
+
+    assert fmt_value(1149.955944, "£/week") == "£1.15 k/week" and fmt_value(1156.126436, "£/week") == "£1.16 k/week"
+    assert fmt_value(102.62e9, "£") == "£102.62 bn" and fmt_value(982.9e6, "£") == "£982.9 m"
+    assert fmt_value(9334522.8, "£/month") == "£9.33 m/month" and fmt_value(850, "£/week") == "£850/week"
+    assert fmt_value(8.456, "£/month") == "£8.46/month" and fmt_value(0, "£") == "£0"

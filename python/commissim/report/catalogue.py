@@ -118,7 +118,10 @@ def fmt_value(x: float, unit: str) -> str:
     if _is_money(unit):
         d, w = money_scale(abs(x))
         rest = unit[1:]
-        digits = 2 if d >= 1e9 else 1 if d > 1 else 0
+        # At least three significant figures: £1.15 k/week, not £1.1 k (two fees 0.5% apart read
+        # as £1.1 k and £1.2 k beside "no clear difference").
+        v = abs(x) / d
+        digits = max(2 if d >= 1e9 else 1 if d > 1 else 0, 0 if v == 0 else 2 if v < 10 else 1 if v < 100 else 0)
         return f"£{x / d:,.{digits}f}{(' ' + w) if w else ''}{rest}"
     if _is_share(unit):
         return f"{100 * x:.1f}%"
