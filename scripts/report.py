@@ -262,6 +262,19 @@ def robustness(out):
     lines += ["", "S1: the share of the effect's variance over the design that a parameter explains alone; ST: with its "
               "interactions. With this many points the intervals are wide: an index whose interval includes zero is not "
               "distinguishable from noise (run-to-run noise in the effect at a point also inflates every ST)."]
+    # Saltelli's and Jansen's estimators are not bounded: with few points an index reads above 1 or
+    # below 0, which no share of a variance can be. Say so where it happens, so the table is read right.
+    above = sorted({p for e in shown for p in params for ix in ("S1", "ST") if float(by[(e[0], p)][ix]) > 1})
+    below = any(float(by[(e[0], p)][ix]) < 0 for e in shown for p in params for ix in ("S1", "ST"))
+    if above or below:
+        where = []
+        if above:
+            where.append("above 1 (" + ", ".join(f"`{p}`" for p in above) + ")")
+        if below:
+            where.append("below 0")
+        lines[-1] += (f" The estimators are not bounded to [0, 1]: with this many points some read {' and '.join(where)}, "
+                      "which no share of a variance can be; read such an estimate as its nearest bound, to within its interval "
+                      "(an index above 1 means the parameter explains about all of the effect's variance).")
     return Section("Robustness", lines)
 
 
