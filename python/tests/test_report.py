@@ -423,3 +423,28 @@ def test_money_reads_to_three_significant_figures():
     assert fmt_value(102.62e9, "£") == "£102.62 bn" and fmt_value(982.9e6, "£") == "£982.9 m"
     assert fmt_value(9334522.8, "£/month") == "£9.33 m/month" and fmt_value(850, "£/week") == "£850/week"
     assert fmt_value(8.456, "£/month") == "£8.46/month" and fmt_value(0, "£") == "£0"
+
+
+def test_no_report_of_a_folder_a_command_is_writing(results, tmp_path):
+    """A report made while a sweep, comparison or calibration was writing the folder read results
+    being replaced and could land beside the new ones. The report takes the lock those commands
+    hold on `.partial/lock` (flock, as Study/PartialState.swift takes it) and is refused while
+    one holds it; an unfinished command's lock file that no process holds does not stop it."""
+    import fcntl
+
+    folder = tmp_path / "cmp"
+    shutil.copytree(results / "cmp", folder)
+    (folder / ".partial").mkdir()
+    fd = os.open(folder / ".partial" / "lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+        with pytest.raises(cs.CommissimError) as e:
+            report(folder)
+        assert "another commissim process is writing" in e.value.message and e.value.file == str(folder)
+        assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
+        assert not [f for f in os.listdir(folder) if f.startswith(".report-")]
+    finally:
+        os.close(fd)
+    report(folder)  # the lock released (the command finished or was stopped): reported as ever
+    assert (folder / "REPORT.md").exists()

@@ -13,6 +13,7 @@ the ratio of means, and absolute differences are given where the base is a small
 """
 from __future__ import annotations
 
+import fcntl
 import math
 import os
 import shlex
@@ -479,6 +480,39 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
         # A line break would end the Markdown heading and spill the rest into the text.
         raise CommissimError(f"title {title!r} is not one line of 1 to 200 characters", file=folder, key="title",
                              fix="give a one-line title, or leave it out for the study's own")
+    held = [_hold_results(folder)]
+
+    def before_moving():  # a command that began writing the folder since: its results are not these
+        if held[0] is None:
+            held[0] = _hold_results(folder)
+
+    try:
+        return _report(folder, out, metrics=metrics, title=title, sections=sections, preface=preface, before_moving=before_moving)
+    finally:
+        if held[0] is not None:
+            os.close(held[0])
+
+
+def _hold_results(folder: str) -> Optional[int]:
+    """Takes the lock a sweep, comparison or calibration holds on `folder/.partial/lock` while it
+    writes the folder (Study/PartialState.swift), so no report is made from results being
+    replaced, nor moved in beside new ones. Returns its descriptor (None where the folder has no
+    lock file: no such command has written it unfinished); refused while a command holds it."""
+    path = os.path.join(folder, ".partial", "lock")
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise CommissimError(f"another commissim process is writing {folder}", file=folder,
+                             fix="wait for it to finish (or stop it), then make the report") from None
+    return fd
+
+
+def _report(folder: str, out, *, metrics, title, sections, preface, before_moving) -> Report:
     kind = kind_of(folder)
     cat = catalogue()
     try:
@@ -524,6 +558,7 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
         held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
         before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
         try:
+            before_moving()
             paths = _move_report(stage, out)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
