@@ -543,8 +543,10 @@ final class ScenarioInputTests: XCTestCase {
         try report(sweep)
         XCTAssertEqual(try Support.cli(["sweep", study, "--out", sweep] + small).status, 0, "finished: nothing to do")
         XCTAssertTrue(fm.fileExists(atPath: sweep + "/REPORT.md"), "a sweep that wrote nothing new keeps its report")
+        // Parquet copies (python/commissim/parquet.py) go with their CSV files, the user's other files stay.
+        for n in ["summary.parquet", "runs.parquet", "points.parquet", "mine.parquet"] { try "old".write(toFile: sweep + "/" + n, atomically: true, encoding: .utf8) }
         XCTAssertEqual(try Support.cli(["sweep", study, "--out", sweep, "--set", "demand.trend=0.01"] + small).status, 0)
-        XCTAssertEqual(try entries(sweep), ["manifest.json", "summary.csv", "runs.csv", "points.csv", "scenario.resolved.toml", "study.toml", "notes.txt"])
+        XCTAssertEqual(try entries(sweep), ["manifest.json", "summary.csv", "runs.csv", "points.csv", "scenario.resolved.toml", "study.toml", "notes.txt", "mine.parquet"])
 
         let pair = [Support.scenarioPath("three_year"), Support.scenarioPath("ten_year"), "--replications", "2"]
         let cmp = dir + "/compare"
