@@ -32,6 +32,10 @@ DEFAULT_METRICS = ["spend_month", "outcome_mean", "quality_received", "children_
 def _summarise(councils: pd.DataFrame, by: str, metrics: Sequence[str], months: Optional[int]) -> pd.DataFrame:
     d = councils
     if months is not None:
+        reported = int(d["month"].nunique())
+        if months > reported:  # the mean would be over fewer months than asked, without a word
+            raise CommissimError(f"last_months={months} is more than the {reported} months each run reports", key="last_months",
+                                 fix=f"give last_months of at most {reported}, or leave it out for totals over the run")
         d = d[d["month"] > d["month"].max() - months]
     keys = {"council": ["council", "name"], "group": ["name"], "england": []}[by]
     out = {}

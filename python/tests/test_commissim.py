@@ -327,6 +327,9 @@ def test_compare_councils_gives_paired_answers_per_council_group_and_england(tmp
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "cc" / "councils_comparison.csv"), england, check_dtype=False)
     with pytest.raises(cs.CommissimError):
         cs.compare_councils(path, path, by="region")
+    with pytest.raises(cs.CommissimError) as e:  # more months than the runs report: was a mean over all of them
+        cs.compare_councils(path, path, replications=2, by="england", metrics=["spend"], last_months=10_000)
+    assert e.value.key == "last_months" and "months each run reports" in e.value.message
 
 
 def test_compare_councils_out_keeps_only_its_own_results(tmp_path):
