@@ -448,3 +448,22 @@ def test_no_report_of_a_folder_a_command_is_writing(results, tmp_path):
         os.close(fd)
     report(folder)  # the lock released (the command finished or was stopped): reported as ever
     assert (folder / "REPORT.md").exists()
+
+
+def test_a_run_shorter_than_a_year_is_not_labelled_by_the_year(tmp_path):
+    """Levels are means of the last 12 months, or of all of a shorter run (RunSummary.swift): a
+    six-month comparison's report said "mean of the last 12 months", and a run's "first year"
+    and "last year" were the same six months."""
+    short = {"simulation.scale": 0.03, "simulation.months": 6, "simulation.burn_in_months": 6}
+    cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=2, set=short, out=tmp_path / "cmp", quiet=True)
+    md = report(tmp_path / "cmp").markdown
+    assert "mean of the last 6 months" in md and "levels are means of its last 6 months" in md
+    assert "12 months" not in md
+    assert "means of the last 6 months for levels" in (tmp_path / "cmp" / "summary.txt").read_text()  # the binary's summary too
+    cs.run(SCEN / "baseline.toml", set=short, out=tmp_path / "run", quiet=True)
+    md = report(tmp_path / "run").markdown
+    assert "first 6 months, monthly mean" in md and "first year" not in md
+    cs.sweep(SCEN / "baseline.toml", vary={"simulation.months": [3, 6]}, replications=2,
+             set={"simulation.scale": 0.03, "simulation.burn_in_months": 6}, out=tmp_path / "sweep", quiet=True)
+    md = report(tmp_path / "sweep").markdown
+    assert "mean of the last 3 months" in md and "12 months" not in md

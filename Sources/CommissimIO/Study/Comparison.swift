@@ -257,7 +257,8 @@ public struct Comparison {
     /// (children, councils, the public purse, the market; ``HeadlineMetric``), each with its
     /// interval and whether it is better, worse or not clearly different; then the largest other
     /// clear effects.
-    public static func table(_ rows: [Row], nameA: String, nameB: String, top: Int = 8) -> String {
+    /// `window`: the months a level is the mean of (``RunSummary/endMonths``, or all of a shorter run).
+    public static func table(_ rows: [Row], nameA: String, nameB: String, top: Int = 8, window: Int = RunSummary.endMonths) -> String {
         let pct = { (x: Double, digits: Int) in String(format: "%+.\(digits)f%%", 100 * x) }
         let num = { (x: Double) in abs(x) >= 1000 ? String(format: "%+.0f", x) : String(format: "%+.3g", x) }
         func effect(_ r: Row, digits: Int) -> String {
@@ -267,7 +268,7 @@ public struct Comparison {
         }
         let byKey = Dictionary(rows.map { ("\($0.metric)/\($0.measure)", $0) }, uniquingKeysWith: { a, _ in a })
         var s = "\(nameB) against \(nameA): paired differences, 95% confidence intervals, \(rows.first?.n ?? 0) replications each\n"
-        s += "(totals over the run for flows, means of the last 12 months for levels)\n"
+        s += "(totals over the run for flows, means of the last \(window == 1 ? "month" : "\(window) months") for levels)\n"
         var shown = Set<String>()
         for concern in Concern.allCases {
             let list = HeadlineMetric.all.filter { $0.concern == concern }.compactMap { h in byKey["\(h.name)/\(h.measure)"].map { (h, $0) } }

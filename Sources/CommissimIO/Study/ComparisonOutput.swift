@@ -46,7 +46,9 @@ public struct ComparisonOutput {
     /// The plain-language summary (also written to `summary.txt`).
     /// With a breakdown by group, the changed groups lead, then England's headline table.
     public var table: String {
-        let england = Comparison.table(result.rows, nameA: comparison.nameA, nameB: comparison.nameB)
+        let months = min(ModelConfig(comparison.a).months, ModelConfig(comparison.b).months)
+        let england = Comparison.table(result.rows, nameA: comparison.nameA, nameB: comparison.nameB,
+                                       window: max(1, min(RunSummary.endMonths, months)))
         guard let groups = result.groups else { return england }
         return groups.table(nameA: comparison.nameA, nameB: comparison.nameB) + "\n" + england
     }

@@ -13,6 +13,7 @@ the ratio of means, and absolute differences are given where the base is a small
 """
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import math
 import os
@@ -93,6 +94,22 @@ def kind_of(folder: str) -> str:
         raise CommissimError(f"{folder} holds an unfinished run", file=folder, fix="run the same command again to finish it (it resumes)")
     raise CommissimError(f"{folder} holds no commissim results", file=folder,
                          fix="give the --out folder of `commissim run`, `sweep` or `compare` (a comparison or a comparison study)")
+
+
+def _windowed(metrics: Sequence[Metric], months: int) -> List[Metric]:
+    """`metrics` whose "end" levels are means of the last min(12, `months`) months, as the binary
+    takes them (RunSummary.swift): a run shorter than a year is not labelled "the last 12 months"."""
+    window = max(1, min(12, int(months)))
+    return [dataclasses.replace(m, window=window) for m in metrics]
+
+
+def _level_words(metrics: Sequence[Metric]) -> str:
+    window = metrics[0].window if metrics else 12
+    return "means of its last month" if window == 1 else f"means of its last {window} months"
+
+
+def _months(sim: dict) -> int:
+    return int(sim.get("months", 240))
 
 
 def _simulation_words(sim: dict) -> str:
@@ -202,6 +219,7 @@ CI_NOTE = ("Paired differences with common random numbers (replication *r* of bo
 
 def _comparison_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], title: Optional[str], sections) -> Document:
     c = ComparisonFolder.load(folder)
+    metrics = _windowed(metrics, _months(c.sim))
     doc = Document(title or c.title)
     m = c.manifest
     doc.heading("What was run")
@@ -216,7 +234,7 @@ def _comparison_report(folder: str, out: str, cat: Catalogue, metrics: List[Metr
     doc.heading("In plain words")
     doc.summary(plain_words(effects, c.label_a, c.label_b, cat.concerns))
     doc.heading("The measures")
-    doc.para("Totals are over the reported run; levels are means of its last 12 months. " + CI_NOTE)
+    doc.para(f"Totals are over the reported run; levels are {_level_words(metrics)}. " + CI_NOTE)
     _effects_table(doc, effects, c.label_a, c.label_b)
     _groups_section(doc, c, cat, 3)
     _add_sections(doc, sections)
@@ -276,6 +294,7 @@ def _study_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], 
         "Each folder holds `comparison.csv` (every metric), `comparison_monthly.csv` (by month), `runs.csv`, the resolved scenarios and "
         "`manifest.json` (command, seeds, scenario texts, the study's fingerprint).",
     ])
+    metrics = _windowed(metrics, min(_months(c.sim) for c in comps))
     all_effects = {c.name: c.effects(metrics) for c in comps}
     doc.heading("In plain words")
     for c in comps:
@@ -313,8 +332,10 @@ def _run_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], ti
         f"Scenario `{m.get('scenario_file', '?')}`, {_simulation_words(sim)}; seed {m.get('seed', '?')}, GSL {m.get('generator', '?')}.",
         f"Reproduce: `{m.get('reproduce', '')}`. Every column: `timeseries.csv` (`commissim columns` says what each means).",
     ])
-    last = ts[ts["month"] > ts["month"].max() - 12]
-    first = ts[ts["month"] <= 12]
+    n = max(1, min(12, len(ts)))  # a year, or the whole of a shorter run
+    last = ts[ts["month"] > ts["month"].max() - n]
+    first = ts[ts["month"] <= ts["month"].min() + n - 1]
+    span = "year" if n == 12 else ("month" if n == 1 else f"{n} months")
     rows = []
     for metric in metrics:
         if metric.name not in ts:
@@ -324,7 +345,7 @@ def _run_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], ti
         rows.append([metric.concern, metric.label, fmt_value(float(first[metric.name].mean()), unit), fmt_value(float(last[metric.name].mean()), unit), total])
     doc.heading("The measures")
     doc.para("One run (one seed): no intervals. For the spread from chance, run replications (`commissim sweep`) or compare (`commissim compare`).")
-    doc.table(["for", "measure", "first year, monthly mean", "last year, monthly mean", "total over the run"], rows)
+    doc.table(["for", "measure", f"first {span}, monthly mean", f"last {span}, monthly mean", "total over the run"], rows)
     _add_sections(doc, sections)
     figs = _figure_folder(out)
     doc.heading("Pictures")
@@ -363,7 +384,8 @@ def _sweep_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], 
     study = _scenario(folder, "study.toml")
     contrast = study.get("contrast") or {}
     sim = _scenario(folder, "scenario.resolved.toml").get("simulation", {})
-    metrics = [x for x in metrics if f"{x.name}_{x.measure}" in runs]
+    shortest = int(points["simulation.months"].min()) if "simulation.months" in points else _months(sim)
+    metrics = _windowed([x for x in metrics if f"{x.name}_{x.measure}" in runs], shortest)
     if not metrics:
         raise CommissimError("none of the metrics asked for is in runs.csv", file=os.path.join(folder, "runs.csv"),
                              fix="name metrics the sweep kept (its [study] metrics)")

@@ -13,7 +13,7 @@ from .._cli import CommissimError, call
 
 @dataclass(frozen=True)
 class Metric:
-    """One metric as a report shows it: `measure` "end" (mean of the last 12 months) or "total"
+    """One metric as a report shows it: `measure` "end" (mean of the last `window` months) or "total"
     (summed over the run); `better` +1, −1 or 0 (no direction); `concern` who it speaks for."""
     name: str
     measure: str
@@ -22,6 +22,8 @@ class Metric:
     label: str
     concern: str = "other"
     better: int = 0
+    #: the months an "end" level is the mean of: 12, or all of a shorter run (RunSummary.swift)
+    window: int = 12
 
     @property
     def measured_unit(self) -> str:
@@ -34,7 +36,9 @@ class Metric:
     def measure_words(self) -> str:
         if self.measure == "group":
             return self.meaning.rsplit("(", 1)[-1].rstrip(")") if "(" in self.meaning else "over the run"
-        return "total over the run" if self.measure == "total" else "mean of the last 12 months"
+        if self.measure == "total":
+            return "total over the run"
+        return "mean of the last month" if self.window == 1 else f"mean of the last {self.window} months"
 
 
 @dataclass
@@ -50,7 +54,7 @@ class Catalogue:
         if m is None:
             raise CommissimError(f"{name!r} is not a metric", key="metrics", fix="name columns of `commissim columns`")
         if measure and measure != m.measure:
-            return Metric(m.name, measure, m.unit, m.meaning, m.label, m.concern, m.better)
+            return Metric(m.name, measure, m.unit, m.meaning, m.label, m.concern, m.better, m.window)
         return m
 
     def chosen(self, names: Optional[List[str]]) -> List[Metric]:
