@@ -110,3 +110,25 @@ def test_an_interrupted_report_leaves_the_earlier_one_whole(tmp_path, sig):
     time.sleep(0.2)
     assert not [f for f in os.listdir(out) if f.startswith(".report-")]
     assert {q.relative_to(out): q.read_bytes() for q in out.rglob("*") if q.is_file()} == before
+
+
+def test_a_report_killed_outright_is_cleared_by_the_next(tmp_path):
+    """SIGKILL leaves the staged report (`.report-PID-…`): the next report removes it once that
+    process is gone, and keeps one whose process is still running."""
+    out = tmp_path / "run"
+    subprocess.run([BIN, "run", BASELINE, "--out", str(out), "-q", *SMALL], check=True)
+    env = dict(os.environ, COMMISSIM_BIN=BIN)
+    p = subprocess.Popen([BIN, "report", str(out), "-q"], env=env, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not [f for f in os.listdir(out) if f.startswith(".report-")]:
+        time.sleep(0.01)
+    os.killpg(p.pid, signal.SIGKILL)
+    p.wait(timeout=60)
+    time.sleep(0.2)
+    left = [f for f in os.listdir(out) if f.startswith(".report-")]
+    assert left, "SIGKILL cannot be caught: the staged report stays until the next report"
+    alive = out / f".report-{os.getpid()}-keep"  # this test's own process: still running
+    alive.mkdir()
+    subprocess.run([BIN, "report", str(out), "-q"], check=True, env=env)
+    assert sorted(f for f in os.listdir(out) if f.startswith(".report-")) == [alive.name]
+    assert (out / "REPORT.md").exists()

@@ -466,6 +466,22 @@ def _contrast_sections(doc: Document, cat: Catalogue, metrics: List[Metric], run
 BUILDERS = {"comparison": _comparison_report, "study": _study_report, "run": _run_report, "sweep": _sweep_report}
 
 
+def _remove_stale_stages(out: str) -> None:
+    """Removes the staged reports (`.report-PID-…`) of report processes that are gone (killed
+    with SIGKILL, or the machine stopped), as OutputFolder.swift removes a run's staging folders."""
+    for name in os.listdir(out):
+        parts = name.split("-")
+        if not (name.startswith(".report-") and len(parts) >= 3 and parts[1].isdigit()):
+            continue
+        pid = int(parts[1])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(os.path.join(out, name), ignore_errors=True)
+        except (PermissionError, OverflowError):
+            pass  # another user's process, still running
+
+
 def _move_report(stage: str, out: str) -> List[str]:
     """Moves the report staged in `stage` into `out` (renames within one disk: nothing is copied),
     replacing the PNG files of an earlier report's figures/ (so none is stale). Returns the paths
@@ -554,7 +570,8 @@ def _report(folder: str, out, *, metrics, title, sections, preface, before_movin
     stage = None
     try:
         try:
-            stage = tempfile.mkdtemp(prefix=".report-", dir=out)
+            _remove_stale_stages(out)
+            stage = tempfile.mkdtemp(prefix=f".report-{os.getpid()}-", dir=out)
             doc = BUILDERS[kind](folder, stage, cat, chosen, title, list(sections))
             doc.lines[2:2] = list(preface) + ([""] if preface else [])
             md = doc.markdown()
