@@ -47,6 +47,8 @@ struct ReportCommand: ParsableCommand {
         do { try p.run() } catch {
             failWithInputErrors(ScenarioError(file: python, line: nil, key: "COMMISSIM_PYTHON", message: "cannot start it: \(error.localizedDescription)", fix: "point COMMISSIM_PYTHON at a Python 3 interpreter"))
         }
+        // A signal that came while the child was being started found none to pass on to.
+        if case let sig = interruption.signalNumber, sig != 0 { kill(p.processIdentifier, sig) }
         p.waitUntilExit()
         if interruption.signalNumber != 0 { throw ExitCode(128 + interruption.signalNumber) }
         // Exit 2 is the package's own one-line error (a folder it cannot report); any other
