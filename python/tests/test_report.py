@@ -323,6 +323,9 @@ def test_a_report_that_fails_leaves_the_earlier_one_whole(results, tmp_path, mon
         report(folder, out=tmp_path / "new" / "elsewhere")
     assert not (tmp_path / "new" / "elsewhere").exists()
     monkeypatch.undo()
+    with pytest.raises(cs.CommissimError) as e:  # was "cannot create : No such file or directory"
+        report(folder, out="")
+    assert e.value.key == "--out" and "empty" in e.value.message
     # And a report that succeeds replaces the earlier figures (none stale) and keeps other files.
     report(folder, metrics=["children_served"])
     assert sorted(os.listdir(folder / "figures")) == ["notes.txt", "series.png"]

@@ -559,6 +559,8 @@ def _report(folder: str, out, *, metrics, title, sections, preface, before_movin
         e.file = e.file or folder
         raise
     out = os.fspath(out) if out is not None else folder
+    if not out.strip():
+        raise CommissimError("the report's folder (--out) is empty", key="--out", fix="give a folder, or leave --out out to write into the result folder")
     made = not os.path.isdir(out)
     try:
         os.makedirs(out, exist_ok=True)
@@ -587,6 +589,8 @@ def _report(folder: str, out, *, metrics, title, sections, preface, before_movin
             where = os.fspath(e.filename) if e.filename else out
             if stage and where.startswith(stage + os.sep):
                 where = os.path.join(out, os.path.relpath(where, stage))
+            elif where.startswith(os.path.join(out, ".report-")):  # the staging folder could not be made
+                where = out
             raise CommissimError(f"cannot read or write the file: {e.strerror or e}", file=where, key="--out",
                                  fix="free disk space or choose a folder you can write (--out)") from None
         except (KeyError, ValueError, TypeError, IndexError, AttributeError, pd.errors.ParserError) as e:
