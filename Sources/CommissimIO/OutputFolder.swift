@@ -111,16 +111,25 @@ public final class OutputFolder {
         let aside = staging.replacingOccurrences(of: ".partial-", with: ".replaced-")
         var movedAside = false
         if fm.fileExists(atPath: path) {
-            if rename(path, aside) != 0 {
-                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot replace the old output folder: \(String(cString: strerror(errno)))",
+            if rename(path, aside) == 0 {
+                movedAside = true
+            } else if case let code = errno, code != ENOENT { // ENOENT: another process moved it aside first (see below)
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot replace the old output folder: \(String(cString: strerror(code)))",
                                                     fix: "check the folder's permissions, or choose another --out")])
             }
-            movedAside = true
         }
         if rename(staging, path) != 0 {
-            let reason = String(cString: strerror(errno))
+            let code = errno
+            if code == ENOTEMPTY || code == EEXIST {
+                // Another process put its results there between the two renames: they stand whole,
+                // and the folder this one moved aside is older than both.
+                if movedAside { try? fm.removeItem(atPath: aside) }
+                throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out",
+                    message: "another process wrote its results into the folder at the same moment; they are there whole, this run's are not",
+                    fix: "run the command again, or give each process its own --out")])
+            }
             if movedAside { _ = rename(aside, path) }
-            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot move the results into place: \(reason)",
+            throw ScenarioErrors([ScenarioError(file: path, line: nil, key: "--out", message: "cannot move the results into place: \(String(cString: strerror(code)))",
                                                 fix: "check the folder's permissions, or choose another --out")])
         }
         finished()

@@ -3,6 +3,7 @@ stops `run` at once, removes its staging folder, keeps an earlier result in --ou
 128 + the signal; `compare` finishes the runs in flight on the first signal and stops at once on a
 second, keeping only its resume record (.partial). A signal the process was started ignoring
 (nohup) stays ignored."""
+import json
 import os
 import signal
 import subprocess
@@ -132,3 +133,26 @@ def test_a_report_killed_outright_is_cleared_by_the_next(tmp_path):
     subprocess.run([BIN, "report", str(out), "-q"], check=True, env=env)
     assert sorted(f for f in os.listdir(out) if f.startswith(".report-")) == [alive.name]
     assert (out / "REPORT.md").exists()
+
+
+def test_two_runs_into_one_folder_at_once_leave_one_whole_result(tmp_path):
+    """Two `run`s finishing into the same --out at the same moment: the folder holds one of them
+    whole (its manifest's seed is its series'), and the other says so in one line — it said
+    "cannot replace the old output folder: No such file or directory — fix: check the folder's
+    permissions" when the other had moved the old folder aside first, or "Directory not empty"."""
+    small = ["--set", "simulation.scale=0.02", "--set", "simulation.months=6", "--set", "simulation.burn_in_months=0"]
+    ref = {}
+    for seed in (11, 22):
+        subprocess.run([BIN, "run", BASELINE, "--out", str(tmp_path / f"r{seed}"), "-q", "--seed", str(seed), *small], check=True)
+        ref[seed] = (tmp_path / f"r{seed}" / "timeseries.csv").read_bytes()
+    out = tmp_path / "race"
+    for _ in range(12):
+        ps = [subprocess.Popen([BIN, "run", BASELINE, "--out", str(out), "-q", "--seed", str(seed), *small],
+                               stderr=subprocess.PIPE) for seed in (11, 22)]
+        for p in ps:
+            p.wait(timeout=120)
+            err = p.stderr.read().decode()
+            assert p.returncode == 0 or (p.returncode == 2 and "another process wrote its results into the folder" in err), err
+        seed = int(json.loads((out / "manifest.json").read_text())["seed"])
+        assert (out / "timeseries.csv").read_bytes() == ref[seed]
+        assert sorted(os.listdir(tmp_path)) == ["r11", "r22", "race"], "nothing left beside it"
