@@ -40,6 +40,7 @@ public struct RunWriter {
     public func run(out: String, progress: ProgressReporter? = nil) throws -> RunResult {
         try refuseReplacingInput(out: out)
         try OutputFolder.refuseOtherResults(in: out, writing: .run)
+        try OutputFolder.refuseUnfinishedWork(in: out)
         let folder = try OutputFolder(out)
         let config = ModelConfig(scenario)
         var detail: DetailWriter?
@@ -64,6 +65,9 @@ public struct RunWriter {
                                 seed: config.seed, runSeeds: [result.seed], generator: result.generator, outputs: outputs)
         if let note = ScenarioParser.populationNote(text: scenarioText, file: scenarioFile) { manifest.extra.append(("population", .string(note))) }
         try folder.write("manifest.json", manifest.json())
+        // A sweep, comparison or calibration may have begun writing the folder while this ran.
+        try OutputFolder.refuseOtherResults(in: out, writing: .run)
+        try OutputFolder.refuseUnfinishedWork(in: out)
         // A folder that holds only a run's files is replaced whole, in one rename; one that holds
         // anything else keeps it, and loses only the run files this run did not write again.
         if Set(folder.entries()).isSubset(of: Self.runFiles) {

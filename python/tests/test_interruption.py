@@ -156,3 +156,27 @@ def test_two_runs_into_one_folder_at_once_leave_one_whole_result(tmp_path):
         seed = int(json.loads((out / "manifest.json").read_text())["seed"])
         assert (out / "timeseries.csv").read_bytes() == ref[seed]
         assert sorted(os.listdir(tmp_path)) == ["r11", "r22", "race"], "nothing left beside it"
+
+
+def test_a_run_is_not_written_into_a_folder_another_command_is_writing(tmp_path):
+    """A run takes no lock: written into a folder a sweep was writing, its timeseries.csv stayed
+    beside the sweep's results when the sweep finished. A folder that holds a sweep's,
+    comparison's or calibration's unfinished work (`.partial/`, running or interrupted) is
+    refused, before the run and again before its files are moved in."""
+    study = tmp_path / "study.toml"
+    study.write_text(f'[study]\nscenario = "{BASELINE}"\nreplications = 4\n[vary]\n"policy.contract_months" = [36, 60, 120]\n')
+    out = tmp_path / "sweep"
+    p = subprocess.Popen([BIN, "sweep", str(study), "--out", str(out), "-q", "--set", "simulation.scale=0.2",
+                          "--set", "simulation.months=120"], preexec_fn=as_from_a_terminal, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not (out / ".partial" / "state").exists():
+        time.sleep(0.01)
+    r = subprocess.run([BIN, "run", BASELINE, "--out", str(out), "-q", *SMALL], capture_output=True, text=True)
+    p.send_signal(signal.SIGTERM)
+    p.wait(timeout=120)
+    assert r.returncode == 2 and "holds the unfinished work of a sweep (.partial)" in r.stderr, r.stderr
+    assert not (out / "timeseries.csv").exists()
+    # Interrupted (the .partial it resumes from is still there): refused the same way.
+    assert (out / ".partial").is_dir()
+    r = subprocess.run([BIN, "run", BASELINE, "--out", str(out), "-q", *SMALL], capture_output=True, text=True)
+    assert r.returncode == 2 and "unfinished work of a sweep" in r.stderr, r.stderr
