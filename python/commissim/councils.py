@@ -130,7 +130,8 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
     return table
 
 
-# Files that mark a folder as holding another command's results (commissim's own markers).
+# Files that mark a folder as holding another command's results (commissim's own markers), or
+# its unfinished work (.partial: a sweep, comparison or calibration running or interrupted).
 _OTHER_RESULTS = ("timeseries.csv", "summary.csv", "runs.csv", "comparison.csv", "fit.csv")
 
 
@@ -149,7 +150,7 @@ def _claim_folder(folder: str) -> None:
                 call = json.load(f).get("call")
         except (OSError, ValueError, AttributeError):
             call = None
-    other = [name for name in _OTHER_RESULTS if os.path.exists(os.path.join(folder, name))]
+    other = [name for name in _OTHER_RESULTS + (".partial",) if os.path.exists(os.path.join(folder, name))]
     if other or (os.path.exists(manifest) and call != "commissim.compare_councils"):
         raise CommissimError(f"{folder} holds other results ({', '.join(other) or 'manifest.json'}); their manifest would be overwritten",
                              file=folder, key="out", fix="choose an empty folder (or one an earlier compare_councils wrote)")

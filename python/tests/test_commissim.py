@@ -344,6 +344,10 @@ def test_compare_councils_out_keeps_only_its_own_results(tmp_path):
         cs.compare_councils(path, path, replications=2, by="england", metrics=["spend"], out=tmp_path / "run")
     assert "timeseries.csv" in e.value.message and e.value.key == "out"
     assert (tmp_path / "run" / "manifest.json").read_bytes() == before and not (tmp_path / "run" / "A").exists()
+    (tmp_path / "busy" / ".partial").mkdir(parents=True)  # a sweep writing it, or interrupted
+    with pytest.raises(cs.CommissimError) as e:
+        cs.compare_councils(path, path, replications=2, by="england", metrics=["spend"], out=tmp_path / "busy")
+    assert ".partial" in e.value.message and sorted(os.listdir(tmp_path / "busy")) == [".partial"]
     cc = tmp_path / "cc"
     cs.compare_councils(path, path, replications=3, by="england", metrics=["spend"], out=cc)
     assert (cc / "A" / "r2").is_dir()
