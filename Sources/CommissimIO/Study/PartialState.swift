@@ -74,7 +74,7 @@ final class PartialState {
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 close(fd)
                 throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out",
-                    message: "another commissim process is writing this output folder",
+                    message: "another commissim process is writing this output folder (or making its report)",
                     fix: "wait for it to finish (or stop it), or choose another --out")])
             }
             lock = fd
