@@ -180,20 +180,6 @@ public final class OutputFolder {
         }
     }
 
-    /// Refuses to write a run's results into `out` while it holds the unfinished work of a sweep,
-    /// comparison or calibration (`.partial/`, ``PartialState``: one running, or one interrupted
-    /// that resumes from it). A run takes no lock: written into a folder a sweep was writing, its
-    /// timeseries.csv stayed beside the sweep's results when the sweep finished.
-    public static func refuseUnfinishedWork(in out: String) throws {
-        let partial = followingLinks(out).path + "/.partial"
-        guard FileManager.default.fileExists(atPath: partial) else { return }
-        let first = (try? String(contentsOfFile: partial + "/state", encoding: .utf8))?.split(separator: "\n").first
-        let kind = first.map { String($0.dropFirst("commissim ".count)) } ?? "sweep, comparison or calibration"
-        throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out",
-            message: "holds the unfinished work of a \(kind) (.partial), running or interrupted; a run's results would be mixed with its results",
-            fix: "choose another --out, or let that command finish (or delete \(out)/.partial)")])
-    }
-
     /// The report `commissim report` wrote into `folder`, as paths to remove: it is made from the
     /// results there, so a command that replaces them removes it (``commit(last:owned:)``) — a
     /// report left beside new results described results no longer there. Only files that carry
@@ -317,9 +303,10 @@ public final class OutputFolder {
     /// reads, and holds other text: its results would go over the file they were run from.
     /// Writing the same text again (a run or sweep repeated from its own copies) is allowed.
     /// `writer` says who writes it, for the message ("the sweep writes its own study.toml").
-    public static func refuseReplacing(_ input: String, with name: String, text: String, in out: String, writer: String) throws {
+    /// `text` is made only where `input` is that file (a resolved scenario is costly to write out).
+    public static func refuseReplacing(_ input: String, with name: String, text: @autoclosure () -> String, in out: String, writer: String) throws {
         guard inputReplaced(by: [name], in: out, inputs: [input]) != nil,
-              (try? String(contentsOfFile: out + "/" + name, encoding: .utf8)) != text else { return }
+              (try? String(contentsOfFile: out + "/" + name, encoding: .utf8)) != text() else { return }
         throw ScenarioErrors([ScenarioError(file: input, line: nil, key: "--out",
             message: "\(out) is where \(writer), which would replace this file with other text",
             fix: "choose another --out: results go beside the files they were run from, not over them")])

@@ -34,13 +34,19 @@ public struct RunWriter {
                                          writer: "the run writes its own scenario.resolved.toml")
     }
 
+    /// Refuses an `out` that holds another kind's results or another command's unfinished work:
+    /// checked before the run and again before its files are moved in.
+    private static func refuseOtherWork(in out: String) throws {
+        try OutputFolder.refuseOtherResults(in: out, writing: .run)
+        try PartialState.refuseUnfinishedWork(in: out)
+    }
+
     /// Runs and writes into `out`; returns the run's result. `progress` (if given) is told the
     /// months simulated, burn-in included.
     @discardableResult
     public func run(out: String, progress: ProgressReporter? = nil) throws -> RunResult {
         try refuseReplacingInput(out: out)
-        try OutputFolder.refuseOtherResults(in: out, writing: .run)
-        try OutputFolder.refuseUnfinishedWork(in: out)
+        try Self.refuseOtherWork(in: out)
         let folder = try OutputFolder(out)
         let config = ModelConfig(scenario)
         var detail: DetailWriter?
@@ -65,9 +71,7 @@ public struct RunWriter {
                                 seed: config.seed, runSeeds: [result.seed], generator: result.generator, outputs: outputs)
         if let note = ScenarioParser.populationNote(text: scenarioText, file: scenarioFile) { manifest.extra.append(("population", .string(note))) }
         try folder.write("manifest.json", manifest.json())
-        // A sweep, comparison or calibration may have begun writing the folder while this ran.
-        try OutputFolder.refuseOtherResults(in: out, writing: .run)
-        try OutputFolder.refuseUnfinishedWork(in: out)
+        try Self.refuseOtherWork(in: out) // a sweep, comparison or calibration may have begun there since
         // A folder that holds only a run's files is replaced whole, in one rename; one that holds
         // anything else keeps it, and loses only the run files this run did not write again.
         if Set(folder.entries()).isSubset(of: Self.runFiles) {

@@ -35,9 +35,8 @@ public struct ComparisonOutput {
     public static func refuseReplacingInputs(out: String, arms: [(arm: String, scenario: ResolvedScenario, file: String, text: String)]) throws {
         for (arm, scenario, file, text) in arms {
             let name = arm.lowercased() + ".resolved.toml"
-            let written = resolved(scenario, arm: arm, file: file, text: text)
             for (other, _, input, _) in arms {
-                try OutputFolder.refuseReplacing(input, with: name, text: written, in: out,
+                try OutputFolder.refuseReplacing(input, with: name, text: resolved(scenario, arm: arm, file: file, text: text), in: out,
                                                  writer: "the comparison writes arm \(arm)'s \(name)" + (other == arm ? "" : " (arm \(other) is read from it)"))
             }
         }

@@ -6,10 +6,29 @@ import Foundation
 /// exactly. The journals inside hold ``RunRecord``s.
 final class PartialState {
     let out: String
-    var path: String { out + "/.partial" }
+    var path: String { Self.path(in: out) }
     private var lock: Int32 = -1
 
     init(out: String) { self.out = out }
+
+    static func path(in out: String) -> String { out + "/.partial" }
+
+    /// What the state's first line (`commissim sweep`, …) says is unfinished.
+    private static func kind(ofFirstLine line: Substring) -> Substring { line.dropFirst("commissim ".count) }
+
+    /// Refuses to write a run's results into `out` while it holds the unfinished work of a sweep,
+    /// comparison or calibration (one running, or one interrupted that resumes from it). A run
+    /// takes no lock: written into a folder a sweep was writing, its timeseries.csv stayed beside
+    /// the sweep's results when the sweep finished.
+    static func refuseUnfinishedWork(in out: String) throws {
+        let partial = path(in: OutputFolder.followingLinks(out).path)
+        guard FileManager.default.fileExists(atPath: partial) else { return }
+        let first = (try? String(contentsOfFile: partial + "/state", encoding: .utf8))?.split(separator: "\n").first
+        let kind = first.map { String(Self.kind(ofFirstLine: $0)) } ?? "sweep, comparison or calibration"
+        throw ScenarioErrors([ScenarioError(file: out, line: nil, key: "--out",
+            message: "holds the unfinished work of a \(kind) (.partial), running or interrupted; a run's results would be mixed with its results",
+            fix: "choose another --out, or let that command finish (or delete \(out)/.partial)")])
+    }
 
     deinit { release() }
 
@@ -37,7 +56,7 @@ final class PartialState {
             let oldLines = old.split(separator: "\n"), newLines = state.split(separator: "\n")
             // Another kind of work (a sweep's where a calibration would go): named as what it is.
             if let first = oldLines.first, first != newLines.first {
-                let other = first.dropFirst("commissim ".count)
+                let other = Self.kind(ofFirstLine: first)
                 throw ScenarioErrors([ScenarioError(file: file, line: nil, key: "--out",
                     message: "\(out) holds an unfinished \(other); a \(kind) will not be mixed with it",
                     fix: "finish it with its own command, or delete \(path)\(orFresh), or choose another --out")])

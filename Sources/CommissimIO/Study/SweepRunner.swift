@@ -362,8 +362,10 @@ public final class SweepRunner {
     /// silently ignored). A folder of an earlier sweep's copies may be run into again: they come
     /// out the same.
     private func refuseReplacingInputs() throws {
-        for (name, input, text) in [("study.toml", study.file, Self.selfContained(study)), ("scenario.resolved.toml", study.scenarioFile, resolvedText)] {
-            try OutputFolder.refuseReplacing(input, with: name, text: text, in: out, writer: "the sweep writes its own \(name)")
+        let copies: [(String, String, () -> String)] = [("study.toml", study.file, { Self.selfContained(self.study) }),
+                                                        ("scenario.resolved.toml", study.scenarioFile, { self.resolvedText })]
+        for (name, input, text) in copies {
+            try OutputFolder.refuseReplacing(input, with: name, text: text(), in: out, writer: "the sweep writes its own \(name)")
         }
     }
 
