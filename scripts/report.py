@@ -22,6 +22,7 @@ except ModuleNotFoundError:  # Python < 3.11
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("COMMISSIM_BIN", os.path.join(ROOT, ".build", "release", "commissim"))
 from commissim import CommissimError  # noqa: E402
+from commissim._files import write_text_whole, write_whole  # noqa: E402
 from commissim.report import ComparisonFolder, Section, catalogue, report  # noqa: E402
 from commissim.report.catalogue import fmt_value  # noqa: E402
 
@@ -175,11 +176,12 @@ def keep_rows(path, keep):
     rows = read(path)
     if not rows:
         return
-    with open(path + ".tmp", "w", newline="") as f:  # whole or not at all: a full disk keeps the file as it was
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
-        w.writeheader()
-        w.writerows(r for r in rows if keep(r["metric"]))
-    os.replace(path + ".tmp", path)
+    def write(tmp):  # whole or not at all: a full disk keeps the file as it was
+        with open(tmp, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+            w.writeheader()
+            w.writerows(r for r in rows if keep(r["metric"]))
+    write_whole(path, write)
 
 
 def trim(out, keep):
@@ -354,10 +356,7 @@ def facts(study, root, do_trim=False):
               "calculation sizes facts 4 and 5), and docs/MODEL.md §4.2 discusses the claims that fail. A \"first kind\" row reads "
               f"comparison_monthly.csv: for each kind, the first month from which B − A is clear in the claimed direction for "
               f"{FIRST_RUN} months in a row; the claim holds when the claimed kind comes strictly before every other.", ""]
-    path = os.path.join(root, "FACTS.md")
-    with open(path + ".tmp", "w") as f:
-        f.write("\n".join(lines))
-    os.replace(path + ".tmp", path)
+    write_text_whole(os.path.join(root, "FACTS.md"), "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ evaluation and the best so far, on a log scale, with the restarts marked.
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,6 +13,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+
+from ._files import write_whole  # noqa: E402
 
 
 def plot(folder: str | Path) -> Path:
@@ -31,13 +32,10 @@ def plot(folder: str | Path) -> Path:
     ax.legend(frameon=False)
     fig.tight_layout()
     out = folder / "convergence.png"
-    tmp = folder / "convergence.png.tmp"
-    try:  # written whole or not at all: a full disk leaves no half of a PNG
-        fig.savefig(tmp, format="png", metadata={"Software": None})
-        os.replace(tmp, out)
+    try:  # a full disk leaves no half of a PNG
+        write_whole(out, lambda tmp: fig.savefig(tmp, format="png", metadata={"Software": None}))
     finally:
         plt.close(fig)
-        tmp.unlink(missing_ok=True)
     return out
 
 

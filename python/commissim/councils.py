@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ._cli import MAX_SEED, CommissimError, confidence_level, optional_whole_number, whole_number
+from ._files import write_text_whole, write_whole
 from .api import PathLike, run
 
 # councils.csv columns and how a group of councils and months combines them: "sum" adds them up,
@@ -177,15 +178,11 @@ def _write_outputs(folder: str, table: pd.DataFrame, manifest: dict) -> None:
     """The table and the call's manifest beside the runs (values numpy gave are written as plain
     numbers), each written whole or not at all, the manifest last."""
     text = json.dumps(manifest, indent=2, default=lambda v: v.item() if hasattr(v, "item") else str(v)) + "\n"
-    for name, write in (("councils_comparison.csv", lambda f: table.to_csv(f, index=False)), ("manifest.json", lambda f: f.write(text))):
+    for name, save in (("councils_comparison.csv", lambda p: write_whole(p, lambda tmp: table.to_csv(tmp, index=False))),
+                       ("manifest.json", lambda p: write_text_whole(p, text))):
         path = os.path.join(folder, name)
-        tmp = path + ".tmp"
         try:
-            with open(tmp, "w", encoding="utf-8", newline="") as f:
-                write(f)
-            os.replace(tmp, path)
+            save(path)
         except OSError as e:
-            if os.path.exists(tmp):
-                os.remove(tmp)
             raise CommissimError(f"cannot write {path}: {e.strerror or e}", file=path, key="out",
                                  fix="free disk space or choose a folder you can write") from None

@@ -17,6 +17,7 @@ from typing import List
 import pandas as pd
 
 from ._cli import CommissimError
+from ._files import write_whole
 
 
 def require_pyarrow() -> None:
@@ -41,21 +42,16 @@ def to_parquet(folder: "os.PathLike[str] | str") -> List[str]:
             if name.endswith(".csv"):
                 src = os.path.join(root, name)
                 dst = src[:-4] + ".parquet"
-                tmp = dst + ".tmp"
                 try:
                     table = pd.read_csv(src)
                 except (OSError, ValueError) as e:  # pandas' parser errors are ValueErrors
                     raise CommissimError(f"cannot read {src} as a table ({e})", file=src,
                                          fix="rerun the command that wrote the folder, or remove the file") from None
                 try:
-                    table.to_parquet(tmp, index=False)
-                    os.replace(tmp, dst)  # never a half-written Parquet file
+                    write_whole(dst, lambda tmp: table.to_parquet(tmp, index=False))  # never a half-written Parquet file
                 except (OSError, ValueError) as e:  # pyarrow's errors are OSError or ValueError
                     raise CommissimError(f"cannot write {dst}: {getattr(e, 'strerror', None) or e}", file=dst,
                                          fix="free disk space or choose a folder you can write") from None
-                finally:
-                    if os.path.exists(tmp):
-                        os.remove(tmp)
                 written.append(dst)
     return written
 

@@ -30,7 +30,7 @@ import pandas as pd
 from .._cli import CommissimError
 from ..api import _manifest, _read as _csv, paired_runs
 from . import figures
-from .catalogue import Catalogue, Metric, catalogue, fmt_value
+from .catalogue import END_MONTHS, Catalogue, Metric, catalogue, end_window, fmt_value, months_words
 from .document import Document
 from .effects import Effect, plain_words
 
@@ -97,15 +97,13 @@ def kind_of(folder: str) -> str:
 
 
 def _windowed(metrics: Sequence[Metric], months: int) -> List[Metric]:
-    """`metrics` whose "end" levels are means of the last min(12, `months`) months, as the binary
-    takes them (RunSummary.swift): a run shorter than a year is not labelled "the last 12 months"."""
-    window = max(1, min(12, int(months)))
-    return [dataclasses.replace(m, window=window) for m in metrics]
+    """`metrics` whose "end" levels are means over ``end_window(months)`` months, as the binary
+    takes them: a run shorter than a year is not labelled "the last 12 months"."""
+    return [dataclasses.replace(m, window=end_window(months)) for m in metrics]
 
 
 def _level_words(metrics: Sequence[Metric]) -> str:
-    window = metrics[0].window if metrics else 12
-    return "means of its last month" if window == 1 else f"means of its last {window} months"
+    return f"means of its last {months_words(metrics[0].window if metrics else END_MONTHS)}"
 
 
 def _months(sim: dict) -> int:
@@ -113,7 +111,7 @@ def _months(sim: dict) -> int:
 
 
 def _simulation_words(sim: dict) -> str:
-    scale, months = float(sim.get("scale", 1.0)), int(sim.get("months", 240))
+    scale, months = float(sim.get("scale", 1.0)), _months(sim)
     size = "England scale" if scale == 1 else f"{100 * scale:g}% of England's scale"
     burn = int(sim.get("burn_in_months", 0))
     years = f"{months / 12:g} years" if months % 12 == 0 else f"{months} months"
@@ -332,10 +330,10 @@ def _run_report(folder: str, out: str, cat: Catalogue, metrics: List[Metric], ti
         f"Scenario `{m.get('scenario_file', '?')}`, {_simulation_words(sim)}; seed {m.get('seed', '?')}, GSL {m.get('generator', '?')}.",
         f"Reproduce: `{m.get('reproduce', '')}`. Every column: `timeseries.csv` (`commissim columns` says what each means).",
     ])
-    n = max(1, min(12, len(ts)))  # a year, or the whole of a shorter run
+    n = end_window(len(ts))  # a year, or the whole of a shorter run
     last = ts[ts["month"] > ts["month"].max() - n]
     first = ts[ts["month"] <= ts["month"].min() + n - 1]
-    span = "year" if n == 12 else ("month" if n == 1 else f"{n} months")
+    span = "year" if n == END_MONTHS else months_words(n)
     rows = []
     for metric in metrics:
         if metric.name not in ts:

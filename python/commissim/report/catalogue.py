@@ -11,6 +11,19 @@ from typing import Dict, List, Optional
 from .._cli import CommissimError, call
 
 
+#: The months an "end" level is the mean of (RunSummary.swift): a year, or all of a shorter run.
+END_MONTHS = 12
+
+
+def end_window(months: int) -> int:
+    """The months the "end" levels of a run of `months` months are means of."""
+    return max(1, min(END_MONTHS, int(months)))
+
+
+def months_words(n: int) -> str:
+    return "month" if n == 1 else f"{n} months"
+
+
 @dataclass(frozen=True)
 class Metric:
     """One metric as a report shows it: `measure` "end" (mean of the last `window` months) or "total"
@@ -23,7 +36,7 @@ class Metric:
     concern: str = "other"
     better: int = 0
     #: the months an "end" level is the mean of: 12, or all of a shorter run (RunSummary.swift)
-    window: int = 12
+    window: int = END_MONTHS
 
     @property
     def measured_unit(self) -> str:
@@ -38,7 +51,7 @@ class Metric:
             return self.meaning.rsplit("(", 1)[-1].rstrip(")") if "(" in self.meaning else "over the run"
         if self.measure == "total":
             return "total over the run"
-        return "mean of the last month" if self.window == 1 else f"mean of the last {self.window} months"
+        return f"mean of the last {months_words(self.window)}"
 
 
 @dataclass

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 from typing import List, Sequence, Tuple
 
 import numpy as np
 
+from .._files import write_whole
 from .catalogue import Metric, axis_label
 from .effects import Effect
 
@@ -44,14 +44,10 @@ def _save(fig, path: str) -> None:
     plt.close(fig)
     buf.seek(0)
     image = Image.open(buf).convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    # Through a file beside it, so a full disk leaves no half-written PNG (report() says the error).
-    tmp = path + ".tmp"
+    # Whole or not at all: a full disk leaves no half-written PNG (report() says the error, naming it).
     try:
-        image.save(tmp, format="PNG", optimize=True)
-        os.replace(tmp, path)
+        write_whole(path, lambda tmp: image.save(tmp, format="PNG", optimize=True))
     except OSError as e:
-        if os.path.exists(tmp):
-            os.remove(tmp)
         raise OSError(e.errno, e.strerror or str(e), path) from None
 
 
