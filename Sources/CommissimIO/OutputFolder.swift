@@ -107,6 +107,8 @@ public final class OutputFolder {
     public func commitReplacing() throws {
         if stagedInside { return try replaceEntries() }
         Self.commitLock.lock(); defer { Self.commitLock.unlock() }
+        let lock = try FolderLock(path)
+        defer { lock.release() }
         let fm = FileManager.default
         let aside = staging.replacingOccurrences(of: ".partial-", with: ".replaced-")
         var movedAside = false
@@ -141,6 +143,8 @@ public final class OutputFolder {
     /// replaced), and the staged files moved in, the manifest last.
     private func replaceEntries() throws {
         Self.commitLock.lock(); defer { Self.commitLock.unlock() }
+        let lock = try FolderLock(path)
+        defer { lock.release() }
         let fm = FileManager.default
         let old = entries()
         for n in old.filter({ $0 == "manifest.json" }) + old.filter({ $0 != "manifest.json" }) {
@@ -224,11 +228,15 @@ public final class OutputFolder {
     /// replaces the folder of that name whole.
     public func commit(last: String? = "manifest.json", owned: Set<String> = []) throws {
         Self.commitLock.lock(); defer { Self.commitLock.unlock() }
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let lock = try FolderLock(path)
+        defer { lock.release() }
         try moveIn(last: last, owned: owned)
     }
 
-    /// ``commit(last:owned:)``'s work, with ``commitLock`` held by the caller (an interruption waits for
-    /// the whole replacement, old files removed and new ones in, not only its last step).
+    /// ``commit(last:owned:)``'s work, with ``commitLock`` and the folder's ``FolderLock`` held by the
+    /// caller (an interruption waits for the whole replacement, old files removed and new ones in,
+    /// not only its last step; a report does not move in between).
     private func moveIn(last: String?, owned: Set<String> = []) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -347,4 +355,37 @@ public final class OutputFolder {
             }
         }
     }
+}
+
+/// The lock on a results folder while results are moved into it: an exclusive `flock` on the
+/// folder itself, taken by every command as it moves its files in (``OutputFolder``) and by a
+/// report as it checks that the results it drew from are still the folder's and moves its own
+/// files in (python/commissim/report/__init__.py, `_ResultsGuard`). Without it a run finishing into
+/// a folder while its report was drawn left the report of the earlier run beside the new results.
+/// Held for moments only; a folder that no longer exists, or a file system without `flock`, goes
+/// unlocked (the same as before the lock existed).
+struct FolderLock {
+    private let fd: Int32
+    /// How long a command waits for a report to finish moving in before it gives up.
+    static let patience: TimeInterval = 10
+
+    init(_ folder: String) throws {
+        fd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        let deadline = Date().addingTimeInterval(Self.patience)
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            guard code == EWOULDBLOCK || code == EINTR else { return } // no flock here: unlocked
+            if Date() > deadline {
+                close(fd)
+                throw ScenarioErrors([ScenarioError(file: folder, line: nil, key: "--out",
+                    message: "another process has held the folder's lock for \(Int(Self.patience)) s (a report moving its files in, stopped?)",
+                    fix: "let that process finish or stop it, then run the command again")])
+            }
+            usleep(2_000)
+        }
+    }
+
+    /// Releases the lock.
+    func release() { if fd >= 0 { close(fd) } }
 }

@@ -453,6 +453,62 @@ def test_no_report_of_a_folder_a_command_is_writing(results, tmp_path):
     assert (folder / "REPORT.md").exists()
 
 
+def test_no_report_lands_beside_results_that_replaced_those_it_drew(results, tmp_path, monkeypatch):
+    """A run that finished into a folder while its report was drawn (3 times in 5 when started a
+    second or two apart) left the report of the earlier run beside the new results: REPORT.md
+    quoted seed 20261122 over a timeseries.csv of seed 7. The report notes the results it starts
+    from and, holding the lock a command takes to move results in (FolderLock, OutputFolder.swift),
+    checks they are still there before moving its files in; a report of results replaced while it
+    was drawn is refused, and nothing of it is left."""
+    import commissim.report as rep
+
+    folder = tmp_path / "run"
+    shutil.copytree(results / "run", folder)
+    kind = kind_of(folder)
+    drawn = rep.BUILDERS[kind]
+
+    def drawn_while_a_run_replaces(*args):
+        doc = drawn(*args)
+        cs.run(SCEN / "baseline.toml", set=SMALL, seed=7, out=folder, quiet=True)  # a run into the folder meanwhile
+        return doc
+
+    monkeypatch.setitem(rep.BUILDERS, kind, drawn_while_a_run_replaces)
+    with pytest.raises(cs.CommissimError) as e:
+        report(folder, metrics=["spend"])
+    assert "replaced while the report was drawn" in e.value.message and e.value.file == str(folder)
+    assert str(json.loads((folder / "manifest.json").read_text())["seed"]) == "7"
+    assert not (folder / "REPORT.md").exists() and not (folder / "figures").exists()
+    assert not [f for f in os.listdir(folder) if f.startswith(".report-")]
+    monkeypatch.undo()
+    report(folder, metrics=["spend"])  # made again: of the results as they are now
+    assert "--seed 7" in (folder / "REPORT.md").read_text()
+
+
+def test_a_command_moves_its_results_in_only_while_no_report_is_moving_in(results, tmp_path):
+    """The other half of the lock: a run that finishes while a report holds the folder's lock (for
+    the moment it moves its files in) waits for it, then replaces the folder whole."""
+    import fcntl
+    import time
+
+    from commissim._cli import binary
+
+    folder = tmp_path / "run"
+    shutil.copytree(results / "run", folder)
+    before = (folder / "manifest.json").read_bytes()
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        cmd = [binary(), "run", str(SCEN / "baseline.toml"), "--out", str(folder), "--seed", "7", "-q"]
+        cmd += [a for k, v in SMALL.items() for a in ("--set", f"{k}={v}")]
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+        time.sleep(4)  # the run (a second or so) is done and waiting for the lock
+        assert proc.poll() is None and (folder / "manifest.json").read_bytes() == before
+    finally:
+        os.close(fd)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()
+    assert str(json.loads((folder / "manifest.json").read_text())["seed"]) == "7"
+
+
 def test_a_run_shorter_than_a_year_is_not_labelled_by_the_year(tmp_path):
     """Levels are means of the last 12 months, or of all of a shorter run (RunSummary.swift): a
     six-month comparison's report said "mean of the last 12 months", and a run's "first year"

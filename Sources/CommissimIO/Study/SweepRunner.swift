@@ -332,7 +332,7 @@ public final class SweepRunner {
                                 seed: study.seed, runSeeds: (0..<study.replications).map { study.runSeed(replication: $0) },
                                 generator: ModelConfig(study.base).generatorKind.gslName,
                                 outputs: [("summary.csv", "per point, month and metric: n, mean, sd, 95% CI, p05, p50, p95"),
-                                          ("runs.csv", "one row per run: end-of-horizon (mean of last 12 months) and cumulative metrics"),
+                                          ("runs.csv", "one row per run: end-of-horizon (mean of the last \(RunSummary.endMonths) months, or of every month of a shorter run) and cumulative metrics"),
                                           ("points.csv", "the parameter values of each point")])
         manifest.extra = [("study_file", .string(study.file)), ("study_fingerprint", .string(study.fingerprint)),
                           ("overrides", .array(study.overrides.map { .string($0) })),

@@ -13,6 +13,7 @@ the ratio of means, and absolute differences are given where the base is a small
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import fcntl
 import math
@@ -21,6 +22,7 @@ import shlex
 import shutil
 import signal
 import tempfile
+import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
@@ -516,17 +518,87 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
         # A line break would end the Markdown heading and spill the rest into the text.
         raise CommissimError(f"title {title!r} is not one line of 1 to 200 characters", file=folder, key="title",
                              fix="give a one-line title, or leave it out for the study's own")
-    held = [_hold_results(folder)]
-
-    def before_moving():  # a command that began writing the folder since: its results are not these
-        if held[0] is None:
-            held[0] = _hold_results(folder)
-
+    guard = _ResultsGuard(folder)
     try:
-        return _report(folder, out, metrics=metrics, title=title, sections=sections, preface=preface, before_moving=before_moving)
+        return _report(folder, out, metrics=metrics, title=title, sections=sections, preface=preface, guard=guard)
     finally:
-        if held[0] is not None:
-            os.close(held[0])
+        guard.close()
+
+
+class _ResultsGuard:
+    """Keeps a report to the results it was drawn from. It holds the lock a sweep, comparison or
+    calibration holds while it writes the folder (`_hold_results`), and notes which results the
+    folder holds when the report starts: the folder itself and its manifest.json, which every
+    command moves in anew. Before the report moves its files in (`moving_in`) it takes the lock
+    every command takes on the folder to move its results in (OutputFolder.swift, FolderLock) and
+    checks the results are still those: a run finishing into the folder while the report was drawn
+    left the report of the earlier run beside the new results."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.partial = _hold_results(folder)
+        self.start = self.results()
+
+    def results(self):
+        def key(path, whole):
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None
+            return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size) if whole else (st.st_dev, st.st_ino)
+        return key(self.folder, False), key(os.path.join(self.folder, "manifest.json"), True)
+
+    def replaced(self) -> bool:
+        """Whether other results have been moved into the folder since the report began."""
+        return self.results() != self.start
+
+    def replaced_error(self) -> CommissimError:
+        return CommissimError(f"the results in {self.folder} were replaced while the report was drawn", file=self.folder,
+                              fix="make the report again: it describes the results as they are now")
+
+    @contextlib.contextmanager
+    def moving_in(self):
+        if self.partial is None:  # a command that began writing the folder since: its results are not these
+            self.partial = _hold_results(self.folder)
+        lock = _lock_folder(self.folder)
+        try:
+            if self.replaced():
+                raise self.replaced_error()
+            yield
+        finally:
+            if lock is not None:
+                os.close(lock)
+
+    def close(self):
+        if self.partial is not None:
+            os.close(self.partial)
+            self.partial = None
+
+
+def _lock_folder(folder: str, patience: float = 10.0) -> Optional[int]:
+    """Takes the lock on `folder` itself that commands take to move results in (FolderLock in
+    OutputFolder.swift; held for moments): its descriptor, or None where the folder cannot be opened
+    or its file system has no such locks."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise CommissimError(f"another process has held the lock on {folder} for {patience:.0f} s", file=folder,
+                                     fix="let it finish (or stop it), then make the report again") from None
+            time.sleep(0.002)
+        except InterruptedError:
+            continue
+        except OSError:
+            os.close(fd)
+            return None
 
 
 def _hold_results(folder: str) -> Optional[int]:
@@ -548,7 +620,7 @@ def _hold_results(folder: str) -> Optional[int]:
     return fd
 
 
-def _report(folder: str, out, *, metrics, title, sections, preface, before_moving) -> Report:
+def _report(folder: str, out, *, metrics, title, sections, preface, guard: _ResultsGuard) -> Report:
     kind = kind_of(folder)
     cat = catalogue()
     try:
@@ -582,6 +654,8 @@ def _report(folder: str, out, *, metrics, title, sections, preface, before_movin
         except CommissimError:
             raise
         except OSError as e:
+            if guard.replaced():  # the folder (and the staged report in it) went from under the report
+                raise guard.replaced_error() from None
             # A full disk or a missing permission while the report is drawn: one line, not a traceback.
             # Named as the file it was to become in `out`, not as the staged one (gone by then).
             where = os.fspath(e.filename) if e.filename else out
@@ -592,6 +666,8 @@ def _report(folder: str, out, *, metrics, title, sections, preface, before_movin
             raise CommissimError(f"cannot read or write the file: {e.strerror or e}", file=where, key="--out",
                                  fix="free disk space or choose a folder you can write (--out)") from None
         except (KeyError, ValueError, TypeError, IndexError, AttributeError, pd.errors.ParserError) as e:
+            if guard.replaced():  # read half from the earlier results, half from the new
+                raise guard.replaced_error() from None
             # A file edited or cut short by hand, or from another tool: say which folder, not a traceback.
             raise CommissimError(f"{folder} does not hold {kind} results commissim wrote ({type(e).__name__}: {e})", file=folder,
                                  fix="rerun the command that wrote the folder (or give the folder it wrote)") from None
@@ -599,8 +675,8 @@ def _report(folder: str, out, *, metrics, title, sections, preface, before_movin
         held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
         before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
         try:
-            before_moving()
-            paths = _move_report(stage, out)
+            with guard.moving_in():
+                paths = _move_report(stage, out)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, before)
     except BaseException:
