@@ -17,7 +17,7 @@ from typing import List
 import pandas as pd
 
 from ._cli import CommissimError
-from ._files import write_whole
+from ._files import identity, write_whole
 
 
 def require_pyarrow() -> None:
@@ -42,16 +42,23 @@ def to_parquet(folder: "os.PathLike[str] | str") -> List[str]:
             if name.endswith(".csv"):
                 src = os.path.join(root, name)
                 dst = src[:-4] + ".parquet"
+                made_from = identity(src)
                 try:
                     table = pd.read_csv(src)
                 except (OSError, ValueError) as e:  # pandas' parser errors are ValueErrors
                     raise CommissimError(f"cannot read {src} as a table ({e})", file=src,
                                          fix="rerun the command that wrote the folder, or remove the file") from None
                 try:
-                    write_whole(dst, lambda tmp: table.to_parquet(tmp, index=False))  # never a half-written Parquet file
+                    # Never a half-written Parquet file, and none beside a CSV file that replaced
+                    # the one it copies (a command writing the folder meanwhile: the lock it moves
+                    # files in with is held while the copy is checked and moved in).
+                    moved = write_whole(dst, lambda tmp: table.to_parquet(tmp, index=False), only_if=lambda: identity(src) == made_from)
                 except (OSError, ValueError) as e:  # pyarrow's errors are OSError or ValueError
                     raise CommissimError(f"cannot write {dst}: {getattr(e, 'strerror', None) or e}", file=dst,
                                          fix="free disk space or choose a folder you can write") from None
+                if not moved:
+                    raise CommissimError(f"{src} was replaced while its Parquet copy was made", file=src,
+                                         fix="make the copies again once the command writing the folder has finished")
                 written.append(dst)
     return written
 

@@ -464,6 +464,28 @@ def test_parquet_copies_beside_the_csv_files(tmp_path):
     assert not [f for f in os.listdir(tmp_path / "r") if f.endswith(".tmp")]
 
 
+def test_no_parquet_copy_of_a_csv_file_replaced_while_it_was_made(tmp_path, monkeypatch):
+    """A run finishing into the folder while `to_parquet` copied it left the copy of the earlier
+    timeseries.csv beside the new one. The copy is moved in holding the lock commands move their
+    files in with (FolderLock, OutputFolder.swift), only if the CSV file it was made from is still
+    there; otherwise one line, and no copy."""
+    cs.run(SCEN / "three_year.toml", set=SMALL, out=tmp_path / "r", quiet=True)
+    written = pd.DataFrame.to_parquet
+
+    def written_while_a_run_replaces(self, path, **kw):
+        cs.run(SCEN / "three_year.toml", set=SMALL, seed=9, out=tmp_path / "r", quiet=True)
+        return written(self, path, **kw)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", written_while_a_run_replaces)
+    with pytest.raises(cs.CommissimError) as e:
+        cs.to_parquet(tmp_path / "r")
+    assert "replaced while its Parquet copy was made" in e.value.message and e.value.file.endswith("timeseries.csv")
+    assert not [f for f in os.listdir(tmp_path / "r") if f.endswith((".parquet", ".tmp"))]
+    monkeypatch.undo()
+    cs.to_parquet(tmp_path / "r")  # made again, of the results as they are now
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "r" / "timeseries.parquet"), pd.read_csv(tmp_path / "r" / "timeseries.csv"))
+
+
 def test_the_sobol_and_prim_tutorial_runs():
     import subprocess
     import sys

@@ -22,7 +22,6 @@ import shlex
 import shutil
 import signal
 import tempfile
-import time
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
@@ -30,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .._cli import CommissimError
+from .._files import folder_locked, identity
 from ..api import _manifest, _read as _csv, paired_runs
 from . import figures
 from .catalogue import END_MONTHS, Catalogue, Metric, catalogue, end_window, fmt_value, months_words
@@ -540,13 +540,7 @@ class _ResultsGuard:
         self.start = self.results()
 
     def results(self):
-        def key(path, whole):
-            try:
-                st = os.stat(path)
-            except OSError:
-                return None
-            return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size) if whole else (st.st_dev, st.st_ino)
-        return key(self.folder, False), key(os.path.join(self.folder, "manifest.json"), True)
+        return identity(self.folder, whole=False), identity(os.path.join(self.folder, "manifest.json"))
 
     def replaced(self) -> bool:
         """Whether other results have been moved into the folder since the report began."""
@@ -560,45 +554,15 @@ class _ResultsGuard:
     def moving_in(self):
         if self.partial is None:  # a command that began writing the folder since: its results are not these
             self.partial = _hold_results(self.folder)
-        lock = _lock_folder(self.folder)
-        try:
+        with folder_locked(self.folder):
             if self.replaced():
                 raise self.replaced_error()
             yield
-        finally:
-            if lock is not None:
-                os.close(lock)
 
     def close(self):
         if self.partial is not None:
             os.close(self.partial)
             self.partial = None
-
-
-def _lock_folder(folder: str, patience: float = 10.0) -> Optional[int]:
-    """Takes the lock on `folder` itself that commands take to move results in (FolderLock in
-    OutputFolder.swift; held for moments): its descriptor, or None where the folder cannot be opened
-    or its file system has no such locks."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return None
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return fd
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                os.close(fd)
-                raise CommissimError(f"another process has held the lock on {folder} for {patience:.0f} s", file=folder,
-                                     fix="let it finish (or stop it), then make the report again") from None
-            time.sleep(0.002)
-        except InterruptedError:
-            continue
-        except OSError:
-            os.close(fd)
-            return None
 
 
 def _hold_results(folder: str) -> Optional[int]:
