@@ -56,6 +56,43 @@ def optional_whole_number(name: str, value, least: int, most: Optional[int] = No
     return None if value is None else whole_number(name, value, least, most)
 
 
+def path_argument(name: str, value) -> str:
+    """`value` (a str or os.PathLike) as a path, or a CommissimError naming the argument `name`:
+    ``run(None)`` or ``run(5)`` raised a TypeError from deep in os.fspath."""
+    if isinstance(value, (str, os.PathLike)):
+        path = os.fspath(value)
+        if isinstance(path, str) and path.strip():
+            return path
+    raise CommissimError(f"{value!r} is not the path of a file", key=name,
+                         fix=f"give {name} as a path: a string or a pathlib.Path")
+
+
+def mapping_argument(name: str, value, example: str = '{"simulation.scale": 0.1}') -> Mapping:
+    """`value` as a mapping ({} for None), or a CommissimError naming the argument `name` and
+    showing `example` (``set=[1, 2]`` raised an AttributeError)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise CommissimError(f"{value!r} is not a dict", key=name, fix=f"give {name} as a dict, e.g. {name}={example}")
+    return value
+
+
+def names_argument(name: str, value) -> Optional[list]:
+    """`value` as a list of names (one string is one name, not its letters: ``metrics="spend"``
+    was read as the metrics "s", "p", …), or None; anything else is a CommissimError."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    try:
+        names = list(value)
+    except TypeError:
+        names = None
+    if names is None or not all(isinstance(n, str) for n in names):
+        raise CommissimError(f"{value!r} is not a list of names", key=name, fix=f'give {name} as a list of strings, e.g. ["spend"]')
+    return names
+
+
 def confidence_level(value) -> float:
     """A confidence level strictly between 0 and 1 (0.95 for 95%), or a CommissimError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < float(value) < 1:
@@ -160,7 +197,7 @@ def _toml_string(text: str) -> str:
 def set_args(flag: str, overrides: Optional[Mapping[str, object]]) -> list:
     """``--set path=value`` arguments for a mapping of parameter paths to values."""
     args: list = []
-    for path, value in (overrides or {}).items():
+    for path, value in mapping_argument(flag.lstrip("-").replace("-", "_"), overrides).items():
         args += [flag, f"{path}={toml_value(value)}"]
     return args
 

@@ -13,7 +13,8 @@ from typing import Mapping, Optional, Sequence, Union
 
 import pandas as pd
 
-from ._cli import MAX_SEED, CommissimError, call, confidence_level, optional_whole_number, set_args, toml_value, whole_number
+from ._cli import (MAX_SEED, CommissimError, call, confidence_level, mapping_argument, names_argument, optional_whole_number, path_argument,
+                   set_args, toml_value, whole_number)
 
 PathLike = Union[str, os.PathLike]
 
@@ -131,7 +132,7 @@ class ComparisonResult:
 def _output(out: Optional[PathLike]):
     """The output folder: `out`, or a temporary one removed once the result is read."""
     if out is not None:
-        yield str(out)
+        yield path_argument("out", out)
         return
     tmp = tempfile.mkdtemp(prefix="commissim-")
     try:
@@ -196,7 +197,7 @@ def run(scenario: PathLike, *, seed: Optional[int] = None, set: Optional[Mapping
     _check_parquet(parquet, out)
     seed = optional_whole_number("seed", seed, 0, MAX_SEED)
     with _output(out) as folder:
-        args = ["run", os.fspath(scenario), "--out", folder, *set_args("--set", set)]
+        args = ["run", path_argument("scenario", scenario), "--out", folder, *set_args("--set", set)]
         if seed is not None:
             args += ["--seed", str(seed)]
         if detail:
@@ -216,7 +217,10 @@ def _study_text(scenario: PathLike, *, vary: Optional[Mapping[str, Sequence]], d
                 metrics: Optional[Sequence[str]] = None, contrast: Optional[Mapping[str, Sequence]] = None) -> str:
     replications = whole_number("replications", replications, 1)
     seed, points = optional_whole_number("seed", seed, 0, MAX_SEED), optional_whole_number("points", points, 1)
-    lines = ["[study]", f"scenario = {toml_value(str(Path(scenario).resolve()))}", f"replications = {replications}",
+    set, vary = mapping_argument("set", set), mapping_argument("vary", vary, '{"policy.contract_months": [36, 120]}')
+    contrast = mapping_argument("contrast", contrast, '{"policy.contract_months": [36, 120]}')
+    metrics = names_argument("metrics", metrics)
+    lines = ["[study]", f"scenario = {toml_value(str(Path(path_argument('scenario', scenario)).resolve()))}", f"replications = {replications}",
              f"design = {toml_value(design)}"]
     if seed is not None:
         lines.append(f"seed = {seed}")
@@ -314,7 +318,7 @@ def compare(a: PathLike, b: Optional[PathLike] = None, *, replications: Optional
     replications = optional_whole_number("replications", replications, 2)
     seed = optional_whole_number("seed", seed, 0, MAX_SEED)
     with _output(out) as folder:
-        args = ["compare", os.fspath(a)] + ([os.fspath(b)] if b is not None else [])
+        args = ["compare", path_argument("a", a)] + ([path_argument("b", b)] if b is not None else [])
         args += ["--out", folder, *set_args("--set", set), *set_args("--set-a", set_a), *set_args("--set-b", set_b), *_threads(threads)]
         if replications is not None:
             args += ["--replications", str(replications)]
@@ -345,7 +349,7 @@ def validate(path: PathLike, *, set: Optional[Mapping[str, object]] = None) -> N
     """``commissim validate``: raises CommissimError (every problem in ``.errors``) unless `path`
     (a scenario, sweep, comparison-study or calibration file) is valid, with the overrides `set`
     applied to a scenario or a sweep as ``run`` and ``sweep`` apply them."""
-    call(["validate", os.fspath(path), *set_args("--set", set)], quiet=True, capture=True)
+    call(["validate", path_argument("path", path), *set_args("--set", set)], quiet=True, capture=True)
 
 
 def params(groups: bool = False) -> pd.DataFrame:

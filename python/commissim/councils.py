@@ -11,7 +11,8 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 import pandas as pd
 
-from ._cli import MAX_SEED, CommissimError, confidence_level, optional_whole_number, whole_number
+from ._cli import (MAX_SEED, CommissimError, confidence_level, mapping_argument, names_argument, optional_whole_number, path_argument,
+                   whole_number)
 from ._files import write_text_whole, write_whole
 from .api import PathLike, run
 
@@ -78,7 +79,10 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
 
     if by not in ("council", "group", "england"):
         raise CommissimError(f"by={by!r}", key="by", fix="use 'council', 'group' or 'england'")
-    metrics = list(metrics or DEFAULT_METRICS)
+    metrics = names_argument("metrics", metrics) or list(DEFAULT_METRICS)
+    a, b = path_argument("a", a), path_argument("b", b)
+    out = None if out is None else path_argument("out", out)
+    set, set_a, set_b = mapping_argument("set", set), mapping_argument("set_a", set_a), mapping_argument("set_b", set_b)
     for m in metrics:
         if m not in AGGREGATION:
             raise CommissimError(f"{m!r} is not a councils.csv metric this summary knows", key=m,
@@ -95,7 +99,7 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
 
     def one(job):
         arm, r = job
-        over = dict(set or {}) | dict((set_a if arm == "A" else set_b) or {})
+        over = dict(set) | dict(set_a if arm == "A" else set_b)
         folder = None if out is None else os.path.join(os.fspath(out), arm, f"r{r}")
         res = run(a if arm == "A" else b, seed=seed + r, set=over, detail=True, quiet=quiet, out=folder)
         return arm, r, _summarise(res.councils, by, metrics, last_months)

@@ -86,12 +86,13 @@ class CommissimModel:
 
     def __init__(self, scenario: PathLike, *, uncertainties: Sequence = (), levers: Sequence = (),
                  outcomes: Sequence[str] = (), measure: str = "end", name: str = "commissim"):
-        from ._cli import call  # noqa: PLC0415
+        from ._cli import call, names_argument  # noqa: PLC0415
 
+        outcomes = names_argument("outcomes", outcomes)  # one name is one outcome, not its letters
         if not outcomes:
             raise CommissimError("no outcomes", key="outcomes", fix="name metrics of `commissim columns`, e.g. ['outcome_mean']")
         if measure not in ("end", "total"):
-            raise CommissimError(f"measure {measure!r}", key="measure", fix="use 'end' (mean of the last 12 months) or 'total'")
+            raise CommissimError(f"measure {measure!r}", key="measure", fix="use 'end' (mean of the last 12 months, or of every month of a shorter run) or 'total'")
         columns = [line.split()[0] for line in call(["columns"], quiet=True, capture=True).splitlines() if line.strip()]
         for o in outcomes:
             if o not in columns or o in ("month", "year"):

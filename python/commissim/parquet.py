@@ -16,7 +16,7 @@ from typing import List
 
 import pandas as pd
 
-from ._cli import CommissimError
+from ._cli import CommissimError, path_argument
 from ._files import identity, write_whole
 
 
@@ -32,7 +32,7 @@ def to_parquet(folder: "os.PathLike[str] | str") -> List[str]:
     """Writes `<name>.parquet` beside every `<name>.csv` under `folder` (sub-folders included,
     hidden ones such as `.partial` skipped); returns the paths written."""
     require_pyarrow()
-    folder = os.fspath(folder)
+    folder = path_argument("folder", folder)
     if not os.path.isdir(folder):
         raise CommissimError(f"{folder} is not a result folder", file=folder, fix="give the --out folder of a run, sweep or comparison")
     written = []

@@ -10,7 +10,7 @@ from typing import Mapping, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from ._cli import MAX_SEED, CommissimError, optional_whole_number, whole_number
+from ._cli import MAX_SEED, CommissimError, mapping_argument, optional_whole_number, whole_number
 from .api import PathLike, SweepResult, params, sweep
 
 
@@ -26,6 +26,7 @@ class SensitivityResult:
 
 
 def _problem(bounds: Mapping[str, Tuple[float, float]]) -> dict:
+    bounds = mapping_argument("bounds", bounds, '{"investment.payback_months": (24, 96)}')
     if not bounds:
         raise CommissimError("no parameters to analyse", fix="give bounds such as {'investment.payback_months': (24, 96)}")
     types = _parameter_types()
@@ -94,6 +95,8 @@ def _outputs(result: SweepResult, outcome: str, measure: str, n_points: int) -> 
 
 
 def _run(scenario, problem, x, outcome, measure, replications, seed, set, out, threads, quiet):
+    if not isinstance(outcome, str):
+        raise CommissimError(f"{outcome!r} is not the name of one metric", key="outcome", fix='give one column of timeseries.csv, e.g. "spend"')
     """The sampled points `x` as run (integers rounded), one sweep of them asking only for
     `outcome`, and the outcome per point averaged over replications."""
     design = _design(problem, x)
@@ -177,9 +180,12 @@ def sobol_contrast(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]]
     from SALib.sample import sobol as sample  # noqa: PLC0415
 
     problem = _problem(bounds)
+    contrast = mapping_argument("contrast", contrast, '{"policy.contract_months": [36, 120]}')
+    outcomes = mapping_argument("outcomes", outcomes, '{"public_cost": ["spend_total", "external_costs_committed_total"]}')
     if len(contrast) != 1:
         raise CommissimError("a contrast names one parameter and its two values", key="contrast", fix="e.g. {'policy.contract_months': [36, 120]}")
     (by, values), = contrast.items()
+    values = list(values) if isinstance(values, (list, tuple, np.ndarray)) else []
     if by in problem["names"] or len(values) != 2:
         raise CommissimError("the contrast needs two values of a parameter not in bounds", key=by, fix="e.g. {'policy.contract_months': [36, 120]}")
     n, replications = whole_number("n", n, 1), whole_number("replications", replications, 1)
@@ -191,6 +197,9 @@ def sobol_contrast(scenario: PathLike, bounds: Mapping[str, Tuple[float, float]]
     # `by`, which the sweep runs from one burn-in per replication when `by` acts from month 1
     # (a contract length, a strategy: MODEL.md 3.1).
     full = pd.concat([design.assign(**{by: values[0]}), design.assign(**{by: values[1]})]).sort_index(kind="stable").reset_index(drop=True)
+    for name, cols in outcomes.items():
+        if isinstance(cols, str) or not all(isinstance(c, str) for c in (cols if isinstance(cols, (list, tuple)) else [None])):
+            raise CommissimError(f"{cols!r} is not a list of runs.csv columns", key=str(name), fix='e.g. {"public_cost": ["spend_total", "external_costs_committed_total"]}')
     metrics = sorted({c.rsplit("_", 1)[0] for cols in outcomes.values() for c in cols})
     result = sweep(scenario, design=full, replications=replications, seed=seed, set=set, metrics=metrics, out=out, threads=threads, quiet=quiet)
     runs = result.runs.set_index(["point", "replication"])

@@ -176,6 +176,29 @@ def test_bad_bounds_and_unknown_parameters_are_refused_before_running():
     (lambda: cs.compare_councils(SCEN / "three_year.toml", SCEN / "ten_year.toml", replications=3.0000001), "replications"),
     (lambda: cs.compare_councils(SCEN / "three_year.toml", SCEN / "ten_year.toml", level=95), "level"),
     (lambda: cs.compare_councils(SCEN / "three_year.toml", SCEN / "ten_year.toml", seed=2**53 - 2, replications=4), "seed"),
+    # Arguments of the wrong kind are one CommissimError naming them, not a TypeError or an
+    # AttributeError from deep inside (set=[...] and run(None) were), and one name is one name
+    # (metrics="spend" was read as the metrics "s", "p", "e", …).
+    (lambda: cs.run(None), "scenario"),
+    (lambda: cs.run(5), "scenario"),
+    (lambda: cs.run(SCEN / "three_year.toml", out=7), "out"),
+    (lambda: cs.run(SCEN / "three_year.toml", set=[("simulation.scale", 0.1)]), "set"),
+    (lambda: cs.compare(SCEN / "three_year.toml", 3), "b"),
+    (lambda: cs.compare(SCEN / "three_year.toml", SCEN / "ten_year.toml", set_b="simulation.scale=0.1"), "set_b"),
+    (lambda: cs.sweep(SCEN / "three_year.toml", vary=[36, 120]), "vary"),
+    (lambda: cs.sweep(SCEN / "three_year.toml", vary={"demand.trend": [0.0]}, metrics=[1, 2]), "metrics"),
+    (lambda: cs.validate(None), "path"),
+    (lambda: cs.sobol(SCEN / "three_year.toml", [("demand.trend", 0, 0.05)], outcome="spend", n=4), "bounds"),
+    (lambda: cs.sobol(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, outcome=["spend"], n=4), "outcome"),
+    (lambda: cs.sobol_contrast(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, {"policy.contract_months": [36, 120]},
+                               ["spend_total"], n=2), "outcomes"),
+    (lambda: cs.sobol_contrast(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, {"policy.contract_months": [36, 120]},
+                               {"o": "spend_total"}, n=2), "o"),
+    (lambda: cs.sobol_contrast(SCEN / "three_year.toml", {"demand.trend": (0, 0.05)}, {"policy.contract_months": 36},
+                               {"o": ["spend_total"]}, n=2), "policy.contract_months"),
+    (lambda: cs.to_parquet(None), "folder"),
+    (lambda: cs.write_report(None), "folder"),
+    (lambda: cs.compare_councils(None, SCEN / "ten_year.toml"), "a"),
 ])
 def test_bad_arguments_are_refused_naming_the_argument(call, key):
     with pytest.raises(cs.CommissimError) as e:
@@ -433,6 +456,12 @@ def test_ema_model_crosses_scenarios_with_policies_in_one_sweep():
     with pytest.raises(cs.CommissimError) as e:
         CommissimModel(SCEN / "three_year.toml", outcomes=["outcome_meen"])
     assert e.value.key == "outcome_meen"
+
+
+def test_one_metric_name_is_one_metric(tmp_path):
+    res = cs.sweep(SCEN / "three_year.toml", vary={"policy.contract_months": [36]}, replications=1, seed=2, set=SMALL,
+                   metrics="spend", quiet=True)
+    assert sorted(c for c in res.runs.columns if c.endswith("_total")) == ["spend_total"]
 
 
 def test_parquet_copies_beside_the_csv_files(tmp_path):

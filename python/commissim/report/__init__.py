@@ -28,7 +28,7 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from .._cli import CommissimError
+from .._cli import CommissimError, names_argument, path_argument
 from .._files import folder_locked, identity
 from ..api import _manifest, _read as _csv, paired_runs
 from . import figures
@@ -512,7 +512,7 @@ def report(folder, out=None, *, metrics: Optional[Sequence[str]] = None, title: 
     folder itself) and returns them. `metrics`: the metric names to show (default the headline
     metrics of `commissim columns --json`); `sections`: extra text before the figures; `preface`:
     Markdown lines under the title."""
-    folder = os.fspath(folder)
+    folder = path_argument("folder", folder)
     if title is not None and (not isinstance(title, str) or not 0 < len(title) <= 200
                               or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in title)):
         # A line break would end the Markdown heading and spill the rest into the text.
@@ -588,7 +588,7 @@ def _report(folder: str, out, *, metrics, title, sections, preface, guard: _Resu
     kind = kind_of(folder)
     cat = catalogue()
     try:
-        chosen = cat.chosen(list(metrics) if metrics else None)
+        chosen = cat.chosen(names_argument("metrics", metrics))
     except CommissimError as e:  # named against the folder reported on, as every other error is
         e.file = e.file or folder
         raise
