@@ -133,8 +133,8 @@ final class SharedBurnInTests: XCTestCase {
         let study = try Study.load(path)
         let configs = (0..<study.points.count).map { ModelConfig(study.scenario(point: $0)) }
         // The bid cost acts in the burn-in, the contract length from month 1: two groups of three.
-        XCTAssertEqual(SweepRunner.burnInGroups(configs, replications: 3), [0..<3, 3..<6])
-        XCTAssertEqual(SweepRunner.burnInGroups(configs, replications: 40), [0..<1, 1..<2, 2..<3, 3..<4, 4..<5, 5..<6], "64 held runs at most")
+        XCTAssertEqual(SweepRunner.burnInGroups(points: configs.count, replications: 3) { configs[$0] }, [0..<3, 3..<6])
+        XCTAssertEqual(SweepRunner.burnInGroups(points: configs.count, replications: 40) { configs[$0] }, [0..<1, 1..<2, 2..<3, 3..<4, 4..<5, 5..<6], "64 held runs at most")
         func files(_ out: String) -> [Data?] { ["summary.csv", "runs.csv", "points.csv"].map { FileManager.default.contents(atPath: out + "/" + $0) } }
         let alone = SweepRunner(study: study, out: dir + "/alone", threads: 2, keepRuns: false)
         alone.shareBurnIn = false

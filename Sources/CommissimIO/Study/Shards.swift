@@ -19,7 +19,16 @@ public enum Shards {
     }
 
     /// The global run indices of shard `index` of `count`.
-    public static func runs(total: Int, index: Int, count: Int) -> [Int] { Array(stride(from: index, to: total, by: count)) }
+    public static func runs(total: Int, index: Int, count: Int) -> Runs { Runs(first: index, step: count, total: total) }
+
+    /// The run numbers of one shard, `first`, `first + step`, … below `total`, computed rather than
+    /// stored (a study of a billion runs in one shard held them in an 8 GB array).
+    public struct Runs: RandomAccessCollection, Sendable {
+        let first: Int, step: Int, total: Int
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { first < total ? (total - first + step - 1) / step : 0 }
+        public subscript(l: Int) -> Int { first + l * step }
+    }
 
     /// Sorted shard numbers as a short list: consecutive ones as ranges ("0-3 7 9-63"), the first
     /// `limit` items only, then how many there are in all (a million-way split missing most of
@@ -79,13 +88,12 @@ extension SweepRunner {
         let done = try journal.replay(cols: MetricColumns.names.count, limit: mine.count, months: { self.monthsOf(mine[$0] / self.study.replications) },
                                       describe: { "run \(mine[$0])" }, fix: "delete \(partial) to run this shard again, or choose another --out")
         progress?.start(total: mine.count, done: done)
-        let configs = pointConfigs()
         let study = self.study
         let R = study.replications
         var failure: Error?
         let consumed = ParallelRunner(threads: threads).forEachOrdered(from: done, count: mine.count, job: { l in
             let k = mine[l]
-            return Simulation(config: configs[k / R], seed: study.runSeed(replication: k % R)).run().rows
+            return Simulation(config: ModelConfig(study.scenario(point: k / R)), seed: study.runSeed(replication: k % R)).run().rows
         }, shouldStop: shouldStop, consume: { (l: Int, rows: [[Double]]) in
             guard failure == nil else { return }
             do {
@@ -156,7 +164,7 @@ extension SweepRunner {
         let R = study.replications
         // Every record's own checksum, before anything is aggregated.
         for (i, reader) in readers.enumerated() {
-            let sizes = Shards.runs(total: study.runCount, index: i, count: n).map { monthsOf($0 / R) }
+            let sizes = Shards.runs(total: study.runCount, index: i, count: n).lazy.map { self.monthsOf($0 / R) }
             if let bad = reader.firstDamagedRecord(months: sizes, cols: MetricColumns.names.count) {
                 throw ScenarioErrors([ScenarioError(file: infos[i]!.0, line: nil, key: "shard.bin",
                     message: "record \(bad) of shard \(i)'s shard.bin is damaged (its checksum does not match)",
@@ -184,7 +192,7 @@ final class ShardReader {
     var checksum: String { Fingerprint.of(data) }
 
     /// The index of the first record whose checksum does not match, for records of `months` months.
-    func firstDamagedRecord(months: [Int], cols: Int) -> Int? {
+    func firstDamagedRecord(months: some Sequence<Int>, cols: Int) -> Int? {
         var at = 0
         for (i, m) in months.enumerated() {
             if !RunRecord.isIntact(data, offset: at, months: m, cols: cols) { return i }

@@ -149,7 +149,9 @@ extension Study {
             }
         }
         func int(_ k: String, _ def: Int?, _ range: ClosedRange<Int>) -> Int? { r.wholeNumber(st, k, in: "study", default: def, range) }
-        let replications = int("replications", nil, 1...1_000_000)
+        // At most 100,000, as a comparison study allows: a point's runs are held until the point
+        // is finished (about 8.5 KB each), so a million replications of one point took 8.5 GB.
+        let replications = int("replications", nil, 1...100_000)
         // The study seed defaults to the base scenario's simulation.seed.
         let seedGiven = st["seed"] == nil ? nil : int("seed", 0, 0...Int(SeedDerivation.maxSeed))
         var design = Design.grid

@@ -39,7 +39,10 @@ public final class SweepRunner {
         self.out = out
         self.threads = threads
         self.keepRuns = keepRuns
-        months = (0..<study.points.count).map { ModelConfig(study.scenario(point: $0)).months }
+        // Each point's months without its whole configuration where the study does not vary them.
+        months = study.parameters.contains("simulation.months")
+            ? (0..<study.points.count).map { ModelConfig(study.scenario(point: $0)).months }
+            : Array(repeating: ModelConfig(study.base).months, count: study.points.count)
     }
 
     /// The outcome of `run()`.
@@ -55,8 +58,9 @@ public final class SweepRunner {
         return try run(command: command, source: nil)
     }
 
-    /// The configuration of every point.
-    func pointConfigs() -> [ModelConfig] { (0..<study.points.count).map { ModelConfig(study.scenario(point: $0)) } }
+    /// The configuration of point `p`, made when a run needs it: kept for every point at once,
+    /// the configurations of a sweep of a million points took 35 GB before the first run.
+    func config(point p: Int) -> ModelConfig { ModelConfig(study.scenario(point: p)) }
 
     /// Months of point `p`.
     func monthsOf(_ p: Int) -> Int { months[p] }
@@ -82,10 +86,9 @@ public final class SweepRunner {
         progress?.start(total: total, done: start)
         var currentPoint = firstUnfinished
         let study = self.study
-        let configs = pointConfigs()
         var failure: Error?
         let compute: @Sendable (Int) -> [[Double]] = { k in
-            Simulation(config: configs[k / R], seed: study.runSeed(replication: k % R)).run().rows
+            Simulation(config: ModelConfig(study.scenario(point: k / R)), seed: study.runSeed(replication: k % R)).run().rows
         }
         // A source (merging shards) is read sequentially: one thread, in order.
         let job: @Sendable (Int) -> [[Double]]
@@ -114,12 +117,12 @@ public final class SweepRunner {
                 self.progress?.update(done: k + 1)
             } catch { failure = error }
         }
-        let groups = source == nil && shareBurnIn ? Self.burnInGroups(configs, replications: R) : []
+        let groups = source == nil && shareBurnIn ? Self.burnInGroups(points: study.points.count, replications: R, config: config(point:)) : []
         let consumed: Int
         // As a comparison pairs its arms (Comparison.pairsArms): only where some group shares a
         // burn-in and there are enough groups' replications to keep every thread busy.
         if groups.contains(where: { $0.count > 1 }) && groups.count * R >= ParallelRunner(threads: threads).threads {
-            consumed = runSharingBurnIns(groups, configs: configs, from: start, consume: consume)
+            consumed = runSharingBurnIns(groups, from: start, consume: consume)
         } else {
             consumed = ParallelRunner(threads: source == nil ? threads : 1).forEachOrdered(from: start, count: total, job: job, shouldStop: shouldStop,
                                                                                            consume: { (k: Int, rows: [[Double]]) in consume(k, rows) })
@@ -134,12 +137,13 @@ public final class SweepRunner {
 
     /// The sweep's points in runs of consecutive points that share their burn-in, each run at
     /// most as long as keeps a group's runs (held until they are consumed in order) to 64.
-    static func burnInGroups(_ configs: [ModelConfig], replications R: Int) -> [Range<Int>] {
+    static func burnInGroups(points: Int, replications R: Int, config: (Int) -> ModelConfig) -> [Range<Int>] {
         let most = max(1, 64 / max(1, R))
         var groups: [Range<Int>] = [], p = 0
-        while p < configs.count {
+        while p < points {
+            let first = config(p)
             var q = p + 1
-            while q < configs.count && q - p < most && configs[q].sharesBurnIn(with: configs[p]) { q += 1 }
+            while q < points && q - p < most && config(q).sharesBurnIn(with: first) { q += 1 }
             groups.append(p..<q)
             p = q
         }
@@ -150,7 +154,7 @@ public final class SweepRunner {
     /// replication r) from one burn-in (``Simulation/runSharingBurnIn(_:seed:observe:)``), and
     /// hands the runs to `consume` in run order; returns how many runs were consumed. A resumed
     /// sweep computes again the runs of its first group that were consumed before, and skips them.
-    private func runSharingBurnIns(_ groups: [Range<Int>], configs: [ModelConfig], from start: Int,
+    private func runSharingBurnIns(_ groups: [Range<Int>], from start: Int,
                                    consume: @escaping (Int, [[Double]]) -> Void) -> Int {
         let R = study.replications, study = self.study
         guard start < study.runCount else { return study.runCount }
@@ -158,8 +162,9 @@ public final class SweepRunner {
         var pending: [Int: [[Double]]] = [:], next = start
         _ = ParallelRunner(threads: threads).forEachOrdered(from: first * R, count: groups.count * R, job: { u in
             let points = groups[u / R], seed = study.runSeed(replication: u % R)
-            if points.count == 1 { return [Simulation(config: configs[points.lowerBound], seed: seed).run().rows] }
-            return Simulation.runSharingBurnIn(points.map { configs[$0] }, seed: seed).map(\.rows)
+            let configs = points.map { ModelConfig(study.scenario(point: $0)) }
+            if points.count == 1 { return [Simulation(config: configs[0], seed: seed).run().rows] }
+            return Simulation.runSharingBurnIn(configs, seed: seed).map(\.rows)
         }, shouldStop: shouldStop, consume: { (u: Int, results: [[[Double]]]) in
             for (j, p) in groups[u / R].enumerated() where p * R + u % R >= next { pending[p * R + u % R] = results[j] }
             while let rows = pending.removeValue(forKey: next) {
