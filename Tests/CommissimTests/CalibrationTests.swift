@@ -167,6 +167,34 @@ final class CalibrationTests: XCTestCase {
         XCTAssertNil(OutputFolder.inputReplaced(by: Calibrator.files, in: dir + "/elsewhere", inputs: [path, out + "/calibrated.toml"]))
     }
 
+    /// A target no run can compute (here a division by zero) scored every candidate 10^12, and
+    /// FIT.md reported the point where the search stopped as the fit, with only a dash in the
+    /// target's row to show why. It says there is no fit and which target gives no value, and so
+    /// does the command's last line; a computable target's fit says nothing of the kind.
+    func testATargetTheModelCannotComputeIsNoFit() throws {
+        let head = """
+        [calibration]
+        scenario = "\(Support.scenarioPath("baseline"))"
+        replications = 2
+        seed = 5
+        restarts = 0
+        max_evaluations = 3
+        set = { "simulation.scale" = 0.01, "simulation.months" = 6, "simulation.burn_in_months" = 3 }
+        """
+        let zero = "\n[[targets]]\nname = \"by_zero\"\nexpression = \"spend / 0\"\nvalue = 1\nsource = \"test\"\n"
+        let out = Support.tempDir() + "/fit"
+        let r = try Support.cli(["calibrate", try file(target + zero + parameter, calibration: head), "--out", out])
+        XCTAssertEqual(r.status, 0, r.err)
+        let fit = try String(contentsOfFile: out + "/FIT.md", encoding: .utf8)
+        XCTAssertTrue(fit.contains("**No fit:** the model gives no value for by_zero"), fit)
+        XCTAssertTrue(r.out.contains("no fit: the model gives no value for by_zero"), r.out)
+        let out2 = Support.tempDir() + "/fit"
+        let r2 = try Support.cli(["calibrate", try file(target + "\n" + parameter, calibration: head), "--out", out2])
+        XCTAssertEqual(r2.status, 0, r2.err)
+        XCTAssertFalse(try String(contentsOfFile: out2 + "/FIT.md", encoding: .utf8).contains("No fit"))
+        XCTAssertFalse(r2.out.contains("no fit"), r2.out)
+    }
+
     func testExpressions() throws {
         let e = try MomentExpression.parse("12 * (spend_fostering + spend_residential) / 2 - -1")
         let f = MetricColumns.index["spend_fostering"]!, r = MetricColumns.index["spend_residential"]!

@@ -106,6 +106,13 @@ extension Calibrator {
         md += "\(result.evaluations.count) evaluations, \(result.stopReason). Run at: " + (cal.sets.isEmpty ? "the scenario as written" : cal.sets.joined(separator: ", ")) + ".\n\n"
         md += "**Targets met: \(met) of \(cal.targets.count) with the fitting seeds; \(checked) of \(cal.targets.count) with \(cal.checkReplications) fresh seeds.** Objective \(String(format: "%.4g", result.best.objective)) "
         md += "(Σ weight·(error / tolerance)²; 1 per target is its tolerance's edge).\n\n"
+        // A target no run could compute (a division by zero, a window with no data) scores every
+        // candidate 10^12 (Calibrator.objective): the fit above is then no fit, and says why.
+        let uncomputed = cal.targets.indices.filter { !result.best.moments.mean[$0].isFinite }.map { cal.targets[$0].name }
+        if !uncomputed.isEmpty {
+            md += "**No fit:** the model gives no value for \(uncomputed.joined(separator: ", ")) (— below: a division by zero or no month in its window), "
+            md += "so every candidate scored 10¹² and the parameters are where the search stopped, not an optimum. Fix the target's expression or window and calibrate again.\n\n"
+        }
         md += "| target | window (months) | evidence | tolerance | model (fitting seeds, 95% CI) | met | model (fresh seeds, 95% CI) | met | source |\n|---|---|---|---|---|---|---|---|---|\n"
         for (i, t) in cal.targets.enumerated() {
             let (fl, fh) = Self.ci(result.best.moments, i), (cl, ch) = Self.ci(result.check, i)
