@@ -509,6 +509,15 @@ def test_a_command_moves_its_results_in_only_while_no_report_is_moving_in(result
     assert str(json.loads((folder / "manifest.json").read_text())["seed"]) == "7"
 
 
+def test_a_calibration_folder_is_pointed_to_its_own_report(tmp_path):
+    """A calibration's folder was said to hold "no commissim results"; its report is FIT.md."""
+    (tmp_path / "fit.csv").write_text("target\n")
+    (tmp_path / "FIT.md").write_text("# Calibration fit\n")
+    with pytest.raises(cs.CommissimError) as e:
+        report(tmp_path)
+    assert "holds a calibration" in e.value.message and "FIT.md" in e.value.fix
+
+
 def test_a_run_shorter_than_a_year_is_not_labelled_by_the_year(tmp_path):
     """Levels are means of the last 12 months, or of all of a shorter run (RunSummary.swift): a
     six-month comparison's report said "mean of the last 12 months", and a run's "first year"

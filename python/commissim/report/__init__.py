@@ -94,6 +94,9 @@ def kind_of(folder: str) -> str:
         return "study"
     if has(".partial"):
         raise CommissimError(f"{folder} holds an unfinished run", file=folder, fix="run the same command again to finish it (it resumes)")
+    if has("fit.csv") and has("FIT.md"):  # `commissim calibrate` writes its own report
+        raise CommissimError(f"{folder} holds a calibration, whose report is its FIT.md (with convergence.png)", file=folder,
+                             fix="read FIT.md there; `commissim report` draws runs, sweeps and comparisons")
     raise CommissimError(f"{folder} holds no commissim results", file=folder,
                          fix="give the --out folder of `commissim run`, `sweep` or `compare` (a comparison or a comparison study)")
 
