@@ -45,7 +45,7 @@ struct CalibrateCommand: ParsableCommand {
             plot()
             if !quiet {
                 StandardStreams.note("wrote \(out)/calibrated.toml, fit.csv, FIT.md (\(result.evaluations.count) evaluations; \(calibrator.targetsMet(result.check)) of \(calibration.targets.count) targets met with fresh seeds)\n")
-                let uncomputed = calibration.targets.indices.filter { !result.best.moments.mean[$0].isFinite }.map { calibration.targets[$0].name }
+                let uncomputed = calibrator.uncomputedTargets(result.best.moments)
                 if !uncomputed.isEmpty {
                     StandardStreams.note("no fit: the model gives no value for \(uncomputed.joined(separator: ", ")) (a division by zero, or no month in its window); FIT.md says more\n")
                 }

@@ -94,13 +94,13 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
     threads = optional_whole_number("threads", threads, 1)
     level = confidence_level(level)
     if out is not None:
-        _claim_folder(os.fspath(out))
+        _claim_folder(out)
     jobs = [(arm, r) for r in range(replications) for arm in ("A", "B")]
 
     def one(job):
         arm, r = job
         over = dict(set) | dict(set_a if arm == "A" else set_b)
-        folder = None if out is None else os.path.join(os.fspath(out), arm, f"r{r}")
+        folder = None if out is None else os.path.join(out, arm, f"r{r}")
         res = run(a if arm == "A" else b, seed=seed + r, set=over, detail=True, quiet=quiet, out=folder)
         return arm, r, _summarise(res.councils, by, metrics, last_months)
 
@@ -125,8 +125,8 @@ def compare_councils(a: PathLike, b: PathLike, *, replications: int = 10, seed: 
                                                   "rel_diff": mean / xa.mean() if xa.mean() else np.nan})
     table = pd.DataFrame(rows)
     if out is not None:
-        _drop_other_runs(os.fspath(out), replications)
-        _write_outputs(os.fspath(out), table, {
+        _drop_other_runs(out, replications)
+        _write_outputs(out, table, {
             "call": "commissim.compare_councils", "a": os.fspath(a), "b": os.fspath(b), "replications": replications,
             "seed": seed, "seeds": [seed + r for r in range(replications)], "by": by, "metrics": metrics,
             "last_months": last_months, "level": level, "set": dict(set or {}), "set_a": dict(set_a or {}), "set_b": dict(set_b or {}),

@@ -12,6 +12,10 @@ extension Calibrator {
     /// How many targets moments `m` meet.
     public func targetsMet(_ m: Moments) -> Int { zip(calibration.targets, m.mean).filter { Self.within($0, $1) }.count }
 
+    /// The targets for which the model gives no value at `m` (a division by zero, or no month in
+    /// the window): they score every candidate 10^12 (``objective(_:)``), so the fit is no fit.
+    public func uncomputedTargets(_ m: Moments) -> [String] { zip(calibration.targets, m.mean).filter { !$1.isFinite }.map(\.0.name) }
+
     static func ci(_ m: Moments, _ i: Int) -> (Double, Double) {
         guard m.n > 1, m.sd[i].isFinite else { return (.nan, .nan) }
         let half = Confidence.t95(m.n - 1) * m.sd[i] / Double(m.n).squareRoot()
@@ -106,9 +110,7 @@ extension Calibrator {
         md += "\(result.evaluations.count) evaluations, \(result.stopReason). Run at: " + (cal.sets.isEmpty ? "the scenario as written" : cal.sets.joined(separator: ", ")) + ".\n\n"
         md += "**Targets met: \(met) of \(cal.targets.count) with the fitting seeds; \(checked) of \(cal.targets.count) with \(cal.checkReplications) fresh seeds.** Objective \(String(format: "%.4g", result.best.objective)) "
         md += "(Σ weight·(error / tolerance)²; 1 per target is its tolerance's edge).\n\n"
-        // A target no run could compute (a division by zero, a window with no data) scores every
-        // candidate 10^12 (Calibrator.objective): the fit above is then no fit, and says why.
-        let uncomputed = cal.targets.indices.filter { !result.best.moments.mean[$0].isFinite }.map { cal.targets[$0].name }
+        let uncomputed = uncomputedTargets(result.best.moments)
         if !uncomputed.isEmpty {
             md += "**No fit:** the model gives no value for \(uncomputed.joined(separator: ", ")) (— below: a division by zero or no month in its window), "
             md += "so every candidate scored 10¹² and the parameters are where the search stopped, not an optimum. Fix the target's expression or window and calibrate again.\n\n"

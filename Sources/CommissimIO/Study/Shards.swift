@@ -93,7 +93,7 @@ extension SweepRunner {
         var failure: Error?
         let consumed = ParallelRunner(threads: threads).forEachOrdered(from: done, count: mine.count, job: { l in
             let k = mine[l]
-            return Simulation(config: ModelConfig(study.scenario(point: k / R)), seed: study.runSeed(replication: k % R)).run().rows
+            return Simulation(config: study.config(point: k / R), seed: study.runSeed(replication: k % R)).run().rows
         }, shouldStop: shouldStop, consume: { (l: Int, rows: [[Double]]) in
             guard failure == nil else { return }
             do {

@@ -57,6 +57,10 @@ public struct Study: Sendable {
         return s
     }
 
+    /// The configuration of point `i`, made when its runs need it: a sweep keeps none for every
+    /// point at once (a million points' took 35 GB before the first run).
+    public func config(point i: Int) -> ModelConfig { ModelConfig(scenario(point: i)) }
+
     /// The seed of replication `r`: the same at every point (common random numbers), so a point's
     /// differences from another reflect its parameters, not the luck of the draw.
     public func runSeed(replication r: Int) -> UInt64 { SeedDerivation.replicationSeed(seed, r) }

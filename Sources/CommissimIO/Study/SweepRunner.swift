@@ -41,7 +41,7 @@ public final class SweepRunner {
         self.keepRuns = keepRuns
         // Each point's months without its whole configuration where the study does not vary them.
         months = study.parameters.contains("simulation.months")
-            ? (0..<study.points.count).map { ModelConfig(study.scenario(point: $0)).months }
+            ? (0..<study.points.count).map { study.config(point: $0).months }
             : Array(repeating: ModelConfig(study.base).months, count: study.points.count)
     }
 
@@ -57,10 +57,6 @@ public final class SweepRunner {
         }
         return try run(command: command, source: nil)
     }
-
-    /// The configuration of point `p`, made when a run needs it: kept for every point at once,
-    /// the configurations of a sweep of a million points took 35 GB before the first run.
-    func config(point p: Int) -> ModelConfig { ModelConfig(study.scenario(point: p)) }
 
     /// Months of point `p`.
     func monthsOf(_ p: Int) -> Int { months[p] }
@@ -88,7 +84,7 @@ public final class SweepRunner {
         let study = self.study
         var failure: Error?
         let compute: @Sendable (Int) -> [[Double]] = { k in
-            Simulation(config: ModelConfig(study.scenario(point: k / R)), seed: study.runSeed(replication: k % R)).run().rows
+            Simulation(config: study.config(point: k / R), seed: study.runSeed(replication: k % R)).run().rows
         }
         // A source (merging shards) is read sequentially: one thread, in order.
         let job: @Sendable (Int) -> [[Double]]
@@ -117,7 +113,7 @@ public final class SweepRunner {
                 self.progress?.update(done: k + 1)
             } catch { failure = error }
         }
-        let groups = source == nil && shareBurnIn ? Self.burnInGroups(points: study.points.count, replications: R, config: config(point:)) : []
+        let groups = source == nil && shareBurnIn ? Self.burnInGroups(points: study.points.count, replications: R, config: study.config(point:)) : []
         let consumed: Int
         // As a comparison pairs its arms (Comparison.pairsArms): only where some group shares a
         // burn-in and there are enough groups' replications to keep every thread busy.
@@ -162,7 +158,7 @@ public final class SweepRunner {
         var pending: [Int: [[Double]]] = [:], next = start
         _ = ParallelRunner(threads: threads).forEachOrdered(from: first * R, count: groups.count * R, job: { u in
             let points = groups[u / R], seed = study.runSeed(replication: u % R)
-            let configs = points.map { ModelConfig(study.scenario(point: $0)) }
+            let configs = points.map(study.config(point:))
             if points.count == 1 { return [Simulation(config: configs[0], seed: seed).run().rows] }
             return Simulation.runSharingBurnIn(configs, seed: seed).map(\.rows)
         }, shouldStop: shouldStop, consume: { (u: Int, results: [[[Double]]]) in
